@@ -1,0 +1,59 @@
+# The two commands: `make run` (set up and serve everything) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+# Python 3.12+ (Django 6 needs it): $PYTHON if set, else python3.13, python3.12 or python3
+# on the PATH, else one that pyenv installed; each is tried, not just looked up.
+BASE_PYTHON := $(shell for c in "$$PYTHON" python3.13 python3.12 python3 \
+	$${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 \
+	$${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12; do \
+	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	&& { "$$c" -c 'import sys; print(sys.executable)'; break; }; done)
+
+.PHONY: help run test lint bench setup messages clean
+
+help:
+	@echo "make run    set up .venv, migrate, load the demo catalogs and serve on 127.0.0.1:$(PORT) with a Celery worker and beat"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff and mypy"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "No Python 3.12 or newer found (Django 6 needs it)."; \
+		echo "Install one, e.g. 'sudo apt-get install python3.12 python3.12-venv', 'brew install python@3.13',"; \
+		echo "or 'pyenv install 3.13', or point PYTHON=/path/to/python3.12 at it."; \
+		exit 1; fi
+	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(BASE_PYTHON)"; "$(BASE_PYTHON)" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.installed messages
+
+# Compiled translations are build output: made here with Babel, so no GNU gettext is needed.
+messages: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+
+run: setup
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)  Ctrl-C stops everything."
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho --procfile Procfile --app-root . start --port $(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,217 @@
+"""Admin forms: translated texts as plain fields, rules checked as they are typed.
+
+Rules and price conditions are parsed against the product's draft (its saved groups,
+options, parameters and text fields) when the form is validated, so a merchandiser
+sees "unknown option 'blu' in group 'body' — did you mean 'blue'?" on the field
+itself, not later at publishing time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Option, OptionGroup, Parameter, PriceRule, Product, Rule, Section, TextField
+from configurator.engine.rules import GroupInfo, Vocabulary
+from configurator.engine.schema import Problem, check_price, check_quantity, check_rule
+
+OTHER_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def draft_vocabulary(product: Product) -> Vocabulary:
+    """Return what rules of `product` may refer to, from its saved draft."""
+    groups: dict[str, GroupInfo] = {}
+    options: dict[int, list[str]] = {}
+    for group_id, code in Option.objects.filter(group__product=product).values_list("group_id", "code"):
+        options.setdefault(group_id, []).append(code)
+    for group in OptionGroup.objects.filter(product=product):
+        groups[group.code] = GroupInfo(
+            kind="multi" if group.kind == OptionGroup.Kind.MULTI else "choice",
+            required=group.required,
+            options=tuple(options.get(group.pk, ())),
+        )
+    return Vocabulary(
+        groups=groups,
+        parameters=frozenset(Parameter.objects.filter(product=product).values_list("code", flat=True)),
+        texts=frozenset(TextField.objects.filter(product=product).values_list("code", flat=True)),
+    )
+
+
+class TranslatedForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Show `translations[lang][key]` as ordinary fields named `<key>_<lang>`.
+
+    Subclasses are decorated with `@translatable(...)`, which declares the fields.
+    """
+
+    translated: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translations = getattr(self.instance, "translations", None) or {}
+        for key in self.translated:
+            for code, _language in OTHER_LANGUAGES:
+                self.initial.setdefault(f"{key}_{code}", translations.get(code, {}).get(key, ""))
+
+    def save(self, commit: bool = True) -> Any:
+        translations = {lang: dict(texts) for lang, texts in (self.instance.translations or {}).items()}
+        for key in self.translated:
+            for code, _language in OTHER_LANGUAGES:
+                value = self.cleaned_data.get(f"{key}_{code}", "").strip()
+                if value:
+                    translations.setdefault(code, {})[key] = value
+                else:
+                    translations.get(code, {}).pop(key, None)
+        self.instance.translations = {lang: texts for lang, texts in translations.items() if texts}
+        return super().save(commit)
+
+
+F = TypeVar("F", bound=type[TranslatedForm])
+
+
+def translatable(*keys: str) -> Callable[[F], F]:
+    """Declare a `<key>_<lang>` field for each key and each non-default language."""
+
+    def decorate(cls: F) -> F:
+        cls.translated = keys
+        for key in keys:
+            for code, language in OTHER_LANGUAGES:
+                widget = forms.Textarea(attrs={"rows": 2}) if key == "description" else forms.TextInput
+                field = forms.CharField(label=f"{key.capitalize()} ({language})", required=False, widget=widget)
+                cls.declared_fields[f"{key}_{code}"] = field
+                cls.base_fields[f"{key}_{code}"] = field
+        return cls
+
+    return decorate
+
+
+def _add_problems(form: forms.BaseForm, problems: list[Problem], fields: dict[str, str]) -> None:
+    for problem in problems:
+        head = problem.path.split(".")[0].split("[")[0]
+        field = fields.get(head)
+        form.add_error(
+            field if field in form.fields else None,
+            f"{problem.path}: {problem.message}" if field is None else problem.message,
+        )
+
+
+@translatable("name", "description")
+class ProductForm(TranslatedForm):
+    class Meta:
+        model = Product
+        exclude = ["translations"]
+
+
+@translatable("name")
+class SectionForm(TranslatedForm):
+    class Meta:
+        model = Section
+        exclude = ["translations"]
+
+
+@translatable("name", "description")
+class OptionGroupForm(TranslatedForm):
+    class Meta:
+        model = OptionGroup
+        exclude = ["translations"]
+
+
+@translatable("name", "description")
+class OptionForm(TranslatedForm):
+    class Meta:
+        model = Option
+        exclude = ["translations"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        group = data.get("group") or getattr(self.instance, "group", None)
+        quantity = data.get("bom_quantity")
+        if group is not None and quantity:
+            _add_problems(
+                self, check_quantity(quantity, draft_vocabulary(group.product)), {"bom_quantity": "bom_quantity"}
+            )
+        return data
+
+
+@translatable("name", "description")
+class ParameterForm(TranslatedForm):
+    class Meta:
+        model = Parameter
+        exclude = ["translations"]
+
+
+@translatable("name", "description")
+class TextFieldForm(TranslatedForm):
+    class Meta:
+        model = TextField
+        exclude = ["translations"]
+
+
+@translatable("message")
+class RuleForm(TranslatedForm):
+    """A rule; a table's groups and rows are edited as text, one row per line."""
+
+    table_groups = forms.CharField(
+        label=_("Table groups"), required=False, help_text=_("Group codes separated by commas, e.g. engine, gearbox.")
+    )
+    table_rows = forms.CharField(
+        label=_("Allowed rows"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "style": "font-family: monospace"}),
+        help_text=_("One allowed combination per line, option codes separated by commas."),
+    )
+
+    class Meta:
+        model = Rule
+        exclude = ["translations", "groups", "rows"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("table_groups", ", ".join(self.instance.groups or []))
+        self.initial.setdefault("table_rows", "\n".join(", ".join(row) for row in self.instance.rows or []))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        groups = [code.strip() for code in (data.get("table_groups") or "").split(",") if code.strip()]
+        rows = [
+            [value.strip() for value in line.split(",")]
+            for line in (data.get("table_rows") or "").splitlines()
+            if line.strip()
+        ]
+        self.instance.groups, self.instance.rows = (groups, rows) if data.get("kind") == Rule.Kind.TABLE else ([], [])
+        product = data.get("product") or getattr(self.instance, "product", None)
+        if product is None or not data.get("kind") or not data.get("code"):
+            return data
+        rule = {"code": data["code"], "kind": data["kind"]}
+        if data["kind"] == Rule.Kind.CONSTRAINT:
+            rule["expr"] = data.get("expr", "")
+        elif data["kind"] == Rule.Kind.TABLE:
+            rule.update(groups=groups, rows=rows)
+        else:
+            rule.update(when=data.get("when", ""), prefer=data.get("prefer", ""))
+        fields = {"expr": "expr", "when": "when", "prefer": "prefer", "groups": "table_groups", "rows": "table_rows"}
+        _add_problems(self, check_rule(rule, draft_vocabulary(product)), fields)
+        return data
+
+
+@translatable("label")
+class PriceRuleForm(TranslatedForm):
+    class Meta:
+        model = PriceRule
+        exclude = ["translations"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        product = data.get("product") or getattr(self.instance, "product", None)
+        if product is not None and data.get("code") and data.get("amount") is not None:
+            price = {
+                "code": data["code"],
+                "amount": str(data["amount"]),
+                "when": data.get("when", ""),
+                "per": data.get("per", ""),
+            }
+            _add_problems(self, check_price(price, draft_vocabulary(product)), {"when": "when", "per": "per"})
+        return data

@@ -1,0 +1,398 @@
+"""Writes to the catalog: importing a file and publishing a version.
+
+Every entry point (the management commands, the admin, tests) calls these functions;
+each does its whole work in one transaction, or nothing at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from PIL import Image, UnidentifiedImageError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from catalog.models import (
+    CatalogVersion,
+    Option,
+    OptionGroup,
+    Parameter,
+    PreviewLayer,
+    PriceRule,
+    Product,
+    Rule,
+    Section,
+    TextField,
+    snapshot_checksum,
+)
+from catalog.snapshots import product_as_dict
+from catalog.storage import ContentAddressedStorage, content_name
+from configurator.engine.schema import Problem, check_catalog, check_product
+
+
+class CatalogError(Exception):
+    """The catalog (a file or a draft) has problems; nothing was changed."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s): " + "; ".join(str(p) for p in problems[:5]))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    version: CatalogVersion
+    created: bool
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    product: Product
+    created: bool
+    publish: PublishResult | None
+
+
+# -- reading a file ------------------------------------------------------------------------
+
+
+def catalog_parse(text: str | bytes) -> Any:
+    """Parse catalog JSON with exact decimals; raise CatalogError on invalid JSON."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise CatalogError(
+            [Problem("$", f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]
+        ) from None
+    except UnicodeDecodeError:
+        raise CatalogError([Problem("$", "the file is not UTF-8 text")]) from None
+
+
+def _layer_paths(data: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """Yield (JSON path, image reference) of every preview layer in a checked file."""
+    for p_index, product in enumerate(data.get("products", [])):
+        base = f"$.products[{p_index}]"
+        for l_index, layer in enumerate((product.get("preview") or {}).get("layers") or []):
+            yield f"{base}.preview.layers[{l_index}].image", layer["image"]
+        for g_index, group in enumerate(product.get("groups", [])):
+            for o_index, option in enumerate(group.get("options", [])):
+                for l_index, layer in enumerate(option.get("layers") or []):
+                    path = f"{base}.groups[{g_index}].options[{o_index}].layers[{l_index}].image"
+                    yield path, layer["image"]
+
+
+def _load_images(data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Read every layer image a file refers to: a path next to the file, or a stored name."""
+    storage = ContentAddressedStorage()
+    images: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for path, reference in _layer_paths(data):
+        if reference in images:
+            continue
+        candidate = (base_dir / reference) if base_dir is not None else None
+        if candidate is not None and candidate.is_file():
+            content = candidate.read_bytes()
+        elif storage.exists(reference):
+            with storage.open(reference) as handle:
+                content = handle.read()
+        else:
+            where = f" (looked in {base_dir})" if base_dir is not None else ""
+            problems.append(Problem(path, f"image file '{reference}' not found{where}"))
+            continue
+        try:
+            with Image.open(ContentFile(content)) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            problems.append(Problem(path, f"'{reference}' is not an image Pillow can read"))
+            continue
+        images[reference] = content
+    return images, problems
+
+
+# -- importing -----------------------------------------------------------------------------
+
+
+def catalog_import(
+    data: Any, *, base_dir: Path | None = None, publish: bool = False, user: Any = None
+) -> list[ImportResult]:
+    """Create or update every product of a catalog file, all or nothing.
+
+    Check the whole file first and raise `CatalogError` with every problem found; only
+    a clean file is written. Each product in the file replaces its draft entirely
+    (parts missing from the file are removed). With `publish`, publish each product
+    right after, in the same transaction.
+    """
+    problems = check_catalog(data)
+    if problems:
+        raise CatalogError(problems)
+    images, problems = _load_images(data, base_dir)
+    if problems:
+        raise CatalogError(problems)
+    results = []
+    with transaction.atomic():
+        for product_data in data["products"]:
+            product, created = _product_write(product_data, images, user)
+            published = catalog_publish(product, user=user, note="import") if publish else None
+            results.append(ImportResult(product=product, created=created, publish=published))
+    return results
+
+
+def _sync[M: models.Model](
+    model: type[M],
+    existing: Iterable[M],
+    items: Sequence[Mapping[str, Any]],
+    parent: Mapping[str, Any],
+    values: Callable[[Mapping[str, Any]], dict[str, Any]],
+    user: Any,
+    key: str = "code",
+) -> dict[str, M]:
+    """Make the rows under `parent` equal `items` (matched by code); return them by code."""
+    by_code = {getattr(obj, key): obj for obj in existing}
+    keep: dict[str, M] = {}
+    to_create: list[M] = []
+    to_update: list[M] = []
+    fields: set[str] = set()
+    ordered = any(field.name == "position" for field in model._meta.fields)
+    for position, item in enumerate(items):
+        wanted = values(item)
+        if ordered:
+            wanted["position"] = position
+        obj = by_code.pop(item[key], None)
+        if obj is None:
+            obj = model(**parent, **{key: item[key]}, **wanted)
+            to_create.append(obj)
+        else:
+            changed = [name for name, value in wanted.items() if getattr(obj, name) != value]
+            for name in changed:
+                setattr(obj, name, wanted[name])
+            if changed:
+                fields.update(changed)
+                to_update.append(obj)
+        keep[item[key]] = obj
+    if by_code:
+        model._default_manager.filter(pk__in=[obj.pk for obj in by_code.values()]).delete()
+    if to_update:
+        bulk_update_with_history(to_update, model, sorted(fields), default_user=user, default_change_reason="import")
+    if to_create:
+        created = bulk_create_with_history(to_create, model, default_user=user, default_change_reason="import")
+        for obj in created:
+            keep[getattr(obj, key)] = obj
+    return keep
+
+
+def _texts(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "name": item["name"],
+        "description": item.get("description", ""),
+        "translations": item.get("translations") or {},
+    }
+
+
+def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: Any) -> tuple[Product, bool]:
+    preview = data.get("preview") or {}
+    fields = {
+        **_texts(data),
+        "currency": data["currency"],
+        "base_price": Decimal(str(data["base_price"])),
+        "part_number": data.get("part_number", ""),
+        "layout": data.get("layout", "steps"),
+        "active": data.get("active", True),
+        "preview_width": preview.get("width", 800),
+        "preview_height": preview.get("height", 600),
+        "preview_background": preview.get("background", "#ffffff"),
+    }
+    product = Product.objects.select_for_update().filter(code=data["code"]).first()
+    created = product is None
+    if product is None:
+        product = Product(code=data["code"], **fields)
+    else:
+        for name, value in fields.items():
+            setattr(product, name, value)
+    product._change_reason = "import"  # type: ignore[attr-defined]
+    product.save()
+    parent = {"product": product}
+
+    sections = _sync(
+        Section,
+        product.sections.all(),
+        data.get("sections", []),
+        parent,
+        lambda s: {"name": s["name"], "translations": s.get("translations") or {}},
+        user,
+    )
+
+    def section(item: Mapping[str, Any]) -> Section | None:
+        return sections.get(item.get("section") or "")
+
+    groups = _sync(
+        OptionGroup,
+        product.groups.all(),
+        data.get("groups", []),
+        parent,
+        lambda g: {
+            **_texts(g),
+            "kind": g.get("kind", "choice"),
+            "required": g.get("required", True),
+            "min_count": g.get("min"),
+            "max_count": g.get("max"),
+            "section": section(g),
+            "display": g.get("display", "radio"),
+        },
+        user,
+    )
+    options_by_group: dict[str, dict[str, Option]] = {}
+    existing_options: dict[int, list[Option]] = {}
+    for option in Option.objects.filter(group__product=product):
+        existing_options.setdefault(option.group_id, []).append(option)
+    for group_data in data.get("groups", []):
+        group = groups[group_data["code"]]
+        default = group_data.get("default")
+        defaults = {default} if isinstance(default, str) else set(default or ())
+        options_by_group[group.code] = _sync(
+            Option,
+            existing_options.get(group.pk, []),
+            group_data["options"],
+            {"group": group},
+            lambda o, defaults=defaults: {  # type: ignore[misc]
+                **_texts(o),
+                "price": Decimal(str(o.get("price", "0"))),
+                "part_number": o.get("part_number", ""),
+                "bom_quantity": str(o.get("bom_quantity", "1")),
+                "bom_unit": o.get("bom_unit", "pcs"),
+                "active": o.get("active", True),
+                "swatch": o.get("swatch", ""),
+                "is_default": o["code"] in defaults,
+            },
+            user,
+        )
+    _sync(
+        Parameter,
+        product.parameters.all(),
+        data.get("parameters", []),
+        parent,
+        lambda p: {
+            **_texts(p),
+            "unit": p.get("unit", ""),
+            "min_value": Decimal(str(p["min"])),
+            "max_value": Decimal(str(p["max"])),
+            "step": Decimal(str(p.get("step", "1"))),
+            "default": None if p.get("default") is None else Decimal(str(p["default"])),
+            "section": section(p),
+        },
+        user,
+    )
+    _sync(
+        TextField,
+        product.texts.all(),
+        data.get("texts", []),
+        parent,
+        lambda t: {
+            **_texts(t),
+            "max_length": t["max_length"],
+            "charset": t.get("charset", ""),
+            "required": t.get("required", False),
+            "section": section(t),
+            "preview": t.get("preview"),
+        },
+        user,
+    )
+    _sync(
+        Rule,
+        product.rules.all(),
+        data.get("rules", []),
+        parent,
+        lambda r: {
+            "kind": r["kind"],
+            "expr": r.get("expr", ""),
+            "groups": r.get("groups", []),
+            "rows": r.get("rows", []),
+            "when": r.get("when", ""),
+            "prefer": r.get("prefer", ""),
+            "message": r.get("message", ""),
+            "translations": r.get("translations") or {},
+            "active": r.get("active", True),
+        },
+        user,
+    )
+    _sync(
+        PriceRule,
+        product.prices.all(),
+        data.get("prices", []),
+        parent,
+        lambda p: {
+            "when": p.get("when", ""),
+            "amount": Decimal(str(p["amount"])),
+            "per": p.get("per", ""),
+            "label": p.get("label", ""),
+            "translations": p.get("translations") or {},
+        },
+        user,
+    )
+    _layers_write(product, data, options_by_group, images)
+    return product, created
+
+
+def _layers_write(
+    product: Product,
+    data: Mapping[str, Any],
+    options: Mapping[str, Mapping[str, Option]],
+    images: Mapping[str, bytes],
+) -> None:
+    """Replace the product's preview layers (they have no code to match them by)."""
+    wanted: list[tuple[Option | None, Mapping[str, Any]]] = [
+        (None, layer) for layer in (data.get("preview") or {}).get("layers") or []
+    ]
+    for group in data.get("groups", []):
+        for option in group["options"]:
+            wanted += [(options[group["code"]][option["code"]], layer) for layer in option.get("layers") or []]
+    current = [
+        (layer.option_id, layer.image.name, layer.z, layer.tint)
+        for layer in PreviewLayer.objects.filter(product=product).order_by("z", "id")
+    ]
+    storage = ContentAddressedStorage()
+    rows = []
+    for option, layer in wanted:
+        content = ContentFile(images[layer["image"]])
+        name = storage.save(content_name(content, layer["image"]), content)
+        rows.append((option, name, layer.get("z", 0), layer.get("tint", "")))
+    if sorted((o.pk if o else None, n, z, t) for o, n, z, t in rows) == sorted(current):
+        return
+    PreviewLayer.objects.filter(product=product).delete()
+    for option, name, z, tint in rows:
+        layer = PreviewLayer(product=product, option=option, z=z, tint=tint)
+        layer.image.name = name
+        layer.save()
+
+
+# -- publishing ----------------------------------------------------------------------------
+
+
+def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> PublishResult:
+    """Freeze the draft of `product` as a new immutable version.
+
+    Raise `CatalogError` when the draft has problems (a rule that does not parse, …).
+    When the draft equals the latest version, publish nothing and return that version.
+    """
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        snapshot = product_as_dict(product)
+        problems = check_product(snapshot, product.code)
+        if problems:
+            raise CatalogError(problems)
+        checksum = snapshot_checksum(snapshot)
+        latest = product.versions.order_by("-number").first()
+        if latest is not None and latest.checksum == checksum:
+            return PublishResult(version=latest, created=False)
+        version = CatalogVersion.objects.create(
+            product=product,
+            number=(latest.number + 1) if latest else 1,
+            snapshot=snapshot,
+            checksum=checksum,
+            published_by=user if getattr(user, "pk", None) else None,
+            note=note,
+        )
+    return PublishResult(version=version, created=True)

@@ -1,0 +1,26 @@
+"""Project URLs: the shop (per language), the admin, the API and operations."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from config import health
+
+admin.site.site_header = _("Configurator — catalog administration")
+admin.site.site_title = _("Configurator admin")
+admin.site.index_title = _("Catalog, orders and factory")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("configurator.urls")),
+    prefix_default_language=False,
+)
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,491 @@
+"""The plain-data product model the engine works on.
+
+A `Product` is what a published catalog version freezes: immutable dataclasses with
+exact `Decimal` numbers, built from and written back to the catalog exchange format
+(docs/catalog-format.md) by `product_from_dict` and `product_to_dict`. Those two
+functions assume data already checked by `configurator.engine.schema`; they never
+guess or repair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+GroupKind = Literal["choice", "multi"]
+RuleKind = Literal["constraint", "table", "default"]
+Layout = Literal["steps", "single"]
+Display = Literal["radio", "swatch", "select"]
+
+FORMAT = "configurator-catalog/1"
+
+#: Languages a translation may be given in, besides the catalog's own (English) text.
+Translations = Mapping[str, Mapping[str, str]]
+
+
+def _translated(default: str, translations: Translations, key: str, language: str) -> str:
+    return translations.get(language, {}).get(key) or default
+
+
+@dataclass(frozen=True)
+class Section:
+    """A step of the stepper (or a block of the one-page layout) that groups show in."""
+
+    code: str
+    name: str
+    translations: Translations = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return _translated(self.name, self.translations, "name", language)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One preview image, drawn at `z` (higher is on top), optionally tinted as a mask."""
+
+    image: str
+    z: int = 0
+    tint: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    name: str
+    price: Decimal = Decimal("0")
+    description: str = ""
+    part_number: str = ""
+    bom_quantity: str = "1"
+    bom_unit: str = "pcs"
+    active: bool = True
+    swatch: str = ""
+    layers: tuple[Layer, ...] = ()
+    translations: Translations = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return _translated(self.name, self.translations, "name", language)
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    kind: GroupKind
+    required: bool
+    options: tuple[Option, ...]
+    description: str = ""
+    min_count: int | None = None
+    max_count: int | None = None
+    section: str = ""
+    default: tuple[str, ...] = ()
+    display: Display = "radio"
+    translations: Translations = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return _translated(self.name, self.translations, "name", language)
+
+    def option(self, code: str) -> Option | None:
+        return next((option for option in self.options if option.code == code), None)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    code: str
+    name: str
+    unit: str
+    min: Decimal
+    max: Decimal
+    step: Decimal
+    default: Decimal | None = None
+    description: str = ""
+    section: str = ""
+    translations: Translations = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return _translated(self.name, self.translations, "name", language)
+
+
+@dataclass(frozen=True)
+class TextPreview:
+    """Where and how a text field is drawn on the preview."""
+
+    x: int
+    y: int
+    size: int = 24
+    color: str = "#000000"
+    font: str = "serif"
+    anchor: str = "mm"
+
+
+@dataclass(frozen=True)
+class TextField:
+    code: str
+    name: str
+    max_length: int
+    charset: str = ""
+    required: bool = False
+    description: str = ""
+    section: str = ""
+    preview: TextPreview | None = None
+    translations: Translations = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return _translated(self.name, self.translations, "name", language)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A constraint (`expr` must hold), a table (allowed `rows` over `groups`) or a default.
+
+    A default rule is a soft preference: when `when` holds, auto-completion prefers
+    `prefer`.
+    """
+
+    code: str
+    kind: RuleKind
+    message: str = ""
+    expr: str = ""
+    groups: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    when: str = ""
+    prefer: str = ""
+    active: bool = True
+    translations: Translations = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        return _translated(self.message, self.translations, "message", language)
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    """`amount` added when `when` holds (always, when empty), times parameter `per` if set."""
+
+    code: str
+    amount: Decimal
+    label: str
+    when: str = ""
+    per: str = ""
+    translations: Translations = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        return _translated(self.label, self.translations, "label", language)
+
+
+@dataclass(frozen=True)
+class Preview:
+    width: int = 800
+    height: int = 600
+    background: str = "#ffffff"
+    layers: tuple[Layer, ...] = ()
+
+
+@dataclass(frozen=True)
+class Product:
+    code: str
+    name: str
+    currency: str
+    base_price: Decimal
+    description: str = ""
+    layout: Layout = "steps"
+    active: bool = True
+    part_number: str = ""
+    sections: tuple[Section, ...] = ()
+    groups: tuple[Group, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    texts: tuple[TextField, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    prices: tuple[PriceRule, ...] = ()
+    preview: Preview = field(default_factory=Preview)
+    translations: Translations = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return _translated(self.name, self.translations, "name", language)
+
+    def group(self, code: str) -> Group | None:
+        return next((group for group in self.groups if group.code == code), None)
+
+
+# -- the exchange format ---------------------------------------------------------------
+
+
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _opt_dec(value: Any) -> Decimal | None:
+    return None if value is None else _dec(value)
+
+
+_CENT = Decimal("0.01")
+
+
+def money_str(value: Decimal) -> str:
+    """Write an amount with exactly two decimals ("18900.00")."""
+    return format(value.quantize(_CENT), "f")
+
+
+def measure_str(value: Decimal) -> str:
+    """Write a measure without trailing zeros ("80", "0.5")."""
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _measure_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else measure_str(value)
+
+
+def _trans(data: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    return {lang: dict(texts) for lang, texts in data.get("translations", {}).items()}
+
+
+def _layers(items: Any) -> tuple[Layer, ...]:
+    return tuple(Layer(image=item["image"], z=int(item.get("z", 0)), tint=item.get("tint", "")) for item in items or ())
+
+
+def _layers_dict(layers: tuple[Layer, ...]) -> list[dict[str, Any]]:
+    return [{"image": layer.image, "z": layer.z, "tint": layer.tint} for layer in layers]
+
+
+def _default_codes(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def product_from_dict(data: Mapping[str, Any]) -> Product:
+    """Build a `Product` from one product object of the exchange format (already checked)."""
+    preview = data.get("preview") or {}
+    return Product(
+        code=data["code"],
+        name=data["name"],
+        currency=data["currency"],
+        base_price=_dec(data["base_price"]),
+        description=data.get("description", ""),
+        layout=data.get("layout", "steps"),
+        active=data.get("active", True),
+        part_number=data.get("part_number", ""),
+        sections=tuple(
+            Section(code=s["code"], name=s["name"], translations=_trans(s)) for s in data.get("sections", ())
+        ),
+        groups=tuple(
+            Group(
+                code=g["code"],
+                name=g["name"],
+                kind=g.get("kind", "choice"),
+                required=g.get("required", True),
+                description=g.get("description", ""),
+                min_count=g.get("min"),
+                max_count=g.get("max"),
+                section=g.get("section", ""),
+                default=_default_codes(g.get("default")),
+                display=g.get("display", "radio"),
+                translations=_trans(g),
+                options=tuple(
+                    Option(
+                        code=o["code"],
+                        name=o["name"],
+                        price=_dec(o.get("price", "0")),
+                        description=o.get("description", ""),
+                        part_number=o.get("part_number", ""),
+                        bom_quantity=str(o.get("bom_quantity", "1")),
+                        bom_unit=o.get("bom_unit", "pcs"),
+                        active=o.get("active", True),
+                        swatch=o.get("swatch", ""),
+                        layers=_layers(o.get("layers")),
+                        translations=_trans(o),
+                    )
+                    for o in g.get("options", ())
+                ),
+            )
+            for g in data.get("groups", ())
+        ),
+        parameters=tuple(
+            Parameter(
+                code=p["code"],
+                name=p["name"],
+                unit=p.get("unit", ""),
+                min=_dec(p["min"]),
+                max=_dec(p["max"]),
+                step=_dec(p.get("step", "1")),
+                default=_opt_dec(p.get("default")),
+                description=p.get("description", ""),
+                section=p.get("section", ""),
+                translations=_trans(p),
+            )
+            for p in data.get("parameters", ())
+        ),
+        texts=tuple(
+            TextField(
+                code=t["code"],
+                name=t["name"],
+                max_length=int(t["max_length"]),
+                charset=t.get("charset", ""),
+                required=t.get("required", False),
+                description=t.get("description", ""),
+                section=t.get("section", ""),
+                preview=TextPreview(**t["preview"]) if t.get("preview") else None,
+                translations=_trans(t),
+            )
+            for t in data.get("texts", ())
+        ),
+        rules=tuple(
+            Rule(
+                code=r["code"],
+                kind=r["kind"],
+                message=r.get("message", ""),
+                expr=r.get("expr", ""),
+                groups=tuple(r.get("groups", ())),
+                rows=tuple(tuple(row) for row in r.get("rows", ())),
+                when=r.get("when", ""),
+                prefer=r.get("prefer", ""),
+                active=r.get("active", True),
+                translations=_trans(r),
+            )
+            for r in data.get("rules", ())
+        ),
+        prices=tuple(
+            PriceRule(
+                code=p["code"],
+                amount=_dec(p["amount"]),
+                label=p.get("label", ""),
+                when=p.get("when", ""),
+                per=p.get("per", ""),
+                translations=_trans(p),
+            )
+            for p in data.get("prices", ())
+        ),
+        preview=Preview(
+            width=int(preview.get("width", 800)),
+            height=int(preview.get("height", 600)),
+            background=preview.get("background", "#ffffff"),
+            layers=_layers(preview.get("layers")),
+        ),
+        translations=_trans(data),
+    )
+
+
+def _rule_dict(rule: Rule) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": rule.code, "kind": rule.kind}
+    if rule.kind == "constraint":
+        out["expr"] = rule.expr
+    elif rule.kind == "table":
+        out["groups"] = list(rule.groups)
+        out["rows"] = [list(row) for row in rule.rows]
+    else:
+        out["when"] = rule.when
+        out["prefer"] = rule.prefer
+    out.update(
+        message=rule.message,
+        active=rule.active,
+        translations={lang: dict(texts) for lang, texts in sorted(rule.translations.items())},
+    )
+    return out
+
+
+def product_to_dict(product: Product) -> dict[str, Any]:
+    """Write `product` as one product object of the exchange format, every key explicit."""
+
+    def trans(translations: Translations) -> dict[str, dict[str, str]]:
+        return {lang: dict(texts) for lang, texts in sorted(translations.items())}
+
+    return {
+        "code": product.code,
+        "name": product.name,
+        "description": product.description,
+        "translations": trans(product.translations),
+        "currency": product.currency,
+        "base_price": money_str(product.base_price),
+        "part_number": product.part_number,
+        "layout": product.layout,
+        "active": product.active,
+        "sections": [{"code": s.code, "name": s.name, "translations": trans(s.translations)} for s in product.sections],
+        "groups": [
+            {
+                "code": g.code,
+                "name": g.name,
+                "description": g.description,
+                "translations": trans(g.translations),
+                "kind": g.kind,
+                "required": g.required,
+                "min": g.min_count,
+                "max": g.max_count,
+                "section": g.section,
+                "display": g.display,
+                "default": (g.default[0] if g.default else None) if g.kind == "choice" else list(g.default),
+                "options": [
+                    {
+                        "code": o.code,
+                        "name": o.name,
+                        "description": o.description,
+                        "translations": trans(o.translations),
+                        "price": money_str(o.price),
+                        "part_number": o.part_number,
+                        "bom_quantity": o.bom_quantity,
+                        "bom_unit": o.bom_unit,
+                        "active": o.active,
+                        "swatch": o.swatch,
+                        "layers": _layers_dict(o.layers),
+                    }
+                    for o in g.options
+                ],
+            }
+            for g in product.groups
+        ],
+        "parameters": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "description": p.description,
+                "translations": trans(p.translations),
+                "unit": p.unit,
+                "min": measure_str(p.min),
+                "max": measure_str(p.max),
+                "step": measure_str(p.step),
+                "default": _measure_or_none(p.default),
+                "section": p.section,
+            }
+            for p in product.parameters
+        ],
+        "texts": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "description": t.description,
+                "translations": trans(t.translations),
+                "max_length": t.max_length,
+                "charset": t.charset,
+                "required": t.required,
+                "section": t.section,
+                "preview": None
+                if t.preview is None
+                else {
+                    "x": t.preview.x,
+                    "y": t.preview.y,
+                    "size": t.preview.size,
+                    "color": t.preview.color,
+                    "font": t.preview.font,
+                    "anchor": t.preview.anchor,
+                },
+            }
+            for t in product.texts
+        ],
+        "rules": [_rule_dict(rule) for rule in product.rules],
+        "prices": [
+            {
+                "code": p.code,
+                "when": p.when,
+                "amount": money_str(p.amount),
+                "per": p.per,
+                "label": p.label,
+                "translations": trans(p.translations),
+            }
+            for p in product.prices
+        ],
+        "preview": {
+            "width": product.preview.width,
+            "height": product.preview.height,
+            "background": product.preview.background,
+            "layers": _layers_dict(product.preview.layers),
+        },
+    }

@@ -1,0 +1,686 @@
+"""Check catalog exchange data before anything is built from it.
+
+`check_catalog` walks a whole file (as parsed by `json.loads(..., parse_float=Decimal)`)
+and returns every problem it finds, each with the JSON path of the offending value,
+so a merchandiser fixes a file in one round instead of one error at a time. Nothing
+here raises on bad input; only data that passes may go to `product_from_dict`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from configurator.engine.model import FORMAT
+from configurator.engine.rules import (
+    KEYWORDS,
+    GroupInfo,
+    RuleError,
+    Vocabulary,
+    parse_expression,
+    parse_linear,
+)
+
+CODE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+NAME_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
+CURRENCY = re.compile(r"[A-Z]{3}\Z")
+COLOR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
+LANGUAGE = re.compile(r"[a-z]{2}(-[a-z]{2})?\Z")
+ANCHORS = frozenset(a + b for a in "lmr" for b in "tmbas")
+
+_TRANSLATABLE = ("name", "description")
+_KEYS: dict[str, frozenset[str]] = {
+    "file": frozenset({"format", "products"}),
+    "product": frozenset(
+        {
+            "code",
+            "name",
+            "description",
+            "translations",
+            "currency",
+            "base_price",
+            "part_number",
+            "layout",
+            "active",
+            "sections",
+            "groups",
+            "parameters",
+            "texts",
+            "rules",
+            "prices",
+            "preview",
+        }
+    ),
+    "section": frozenset({"code", "name", "translations"}),
+    "group": frozenset(
+        {
+            "code",
+            "name",
+            "description",
+            "translations",
+            "kind",
+            "required",
+            "min",
+            "max",
+            "section",
+            "display",
+            "default",
+            "options",
+        }
+    ),
+    "option": frozenset(
+        {
+            "code",
+            "name",
+            "description",
+            "translations",
+            "price",
+            "part_number",
+            "bom_quantity",
+            "bom_unit",
+            "active",
+            "swatch",
+            "layers",
+        }
+    ),
+    "parameter": frozenset(
+        {
+            "code",
+            "name",
+            "description",
+            "translations",
+            "unit",
+            "min",
+            "max",
+            "step",
+            "default",
+            "section",
+        }
+    ),
+    "text": frozenset(
+        {
+            "code",
+            "name",
+            "description",
+            "translations",
+            "max_length",
+            "charset",
+            "required",
+            "section",
+            "preview",
+        }
+    ),
+    "text_preview": frozenset({"x", "y", "size", "color", "font", "anchor"}),
+    "rule": frozenset(
+        {
+            "code",
+            "kind",
+            "expr",
+            "groups",
+            "rows",
+            "when",
+            "prefer",
+            "message",
+            "active",
+            "translations",
+        }
+    ),
+    "price": frozenset({"code", "when", "amount", "per", "label", "translations"}),
+    "preview": frozenset({"width", "height", "background", "layers"}),
+    "layer": frozenset({"image", "z", "tint"}),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a catalog file: where (a JSON path) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    # -- shapes --------------------------------------------------------------------------
+    def obj(self, value: Any, path: str, kind: str, required: Iterable[str] = ()) -> bool:
+        if not isinstance(value, dict):
+            self.fail(path, f"must be an object, not {_type(value)}")
+            return False
+        allowed = _KEYS[kind]
+        for key in value:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                suffix = f" — did you mean '{hint[0]}'?" if hint else ""
+                self.fail(f"{path}.{key}", f"unknown key '{key}'{suffix}")
+        for key in required:
+            if key not in value:
+                self.fail(path, f"missing required key '{key}'")
+        return True
+
+    def array(self, value: Any, path: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, f"must be an array, not {_type(value)}")
+            return []
+        return value
+
+    def string(
+        self, data: Mapping[str, Any], key: str, path: str, *, pattern: re.Pattern[str] | None = None, what: str = ""
+    ) -> str | None:
+        if key not in data:
+            return None
+        value = data[key]
+        if not isinstance(value, str):
+            self.fail(f"{path}.{key}", f"must be a string, not {_type(value)}")
+            return None
+        if pattern is not None and not pattern.match(value):
+            self.fail(f"{path}.{key}", f"{value!r} is not {what}")
+            return None
+        return value
+
+    def code(self, data: Mapping[str, Any], path: str, *, name_like: bool = False) -> str | None:
+        code = self.string(data, "code", path, pattern=CODE, what="a valid code (letters, digits, _ . -)")
+        if code is not None and name_like:
+            if not NAME_CODE.match(code):
+                self.fail(f"{path}.code", f"{code!r} must start with a letter or '_' (rules refer to it by name)")
+            elif code in KEYWORDS:
+                self.fail(f"{path}.code", f"{code!r} is a reserved word of the rule language")
+        return code
+
+    def boolean(self, data: Mapping[str, Any], key: str, path: str) -> None:
+        if key in data and not isinstance(data[key], bool):
+            self.fail(f"{path}.{key}", f"must be true or false, not {_type(data[key])}")
+
+    def integer(
+        self, data: Mapping[str, Any], key: str, path: str, *, minimum: int | None = None, nullable: bool = False
+    ) -> int | None:
+        if key not in data or (nullable and data[key] is None):
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"{path}.{key}", f"must be a whole number, not {_type(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            self.fail(f"{path}.{key}", f"must be at least {minimum}, not {value}")
+            return None
+        return value
+
+    def decimal(
+        self, data: Mapping[str, Any], key: str, path: str, *, nullable: bool = False, places: int = 4
+    ) -> Decimal | None:
+        if key not in data or (nullable and data[key] is None):
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            self.fail(f"{path}.{key}", f'must be a decimal number (e.g. "12.50"), not {_type(value)}')
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            self.fail(f"{path}.{key}", f'{value!r} is not a decimal number (write e.g. "12.50")')
+            return None
+        if not number.is_finite():
+            self.fail(f"{path}.{key}", f"{value!r} is not a finite number")
+            return None
+        exponent = number.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            self.fail(f"{path}.{key}", f"{value} has more than {places} decimal places")
+            return None
+        if abs(number) >= Decimal(10) ** (10 if places == 2 else 8):
+            self.fail(f"{path}.{key}", f"{value} is too large")
+            return None
+        return number
+
+    def money(self, data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+        return self.decimal(data, key, path, places=2)
+
+    def translations(self, data: Mapping[str, Any], path: str, keys: Iterable[str]) -> None:
+        value = data.get("translations")
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.fail(f"{path}.translations", f"must be an object of languages, not {_type(value)}")
+            return
+        allowed = frozenset(keys)
+        for language, texts in value.items():
+            where = f"{path}.translations.{language}"
+            if not LANGUAGE.match(language):
+                self.fail(where, f"{language!r} is not a language code such as 'it'")
+            if not isinstance(texts, dict):
+                self.fail(where, f"must be an object, not {_type(texts)}")
+                continue
+            for key, text in texts.items():
+                if key not in allowed:
+                    self.fail(f"{where}.{key}", f"cannot translate '{key}' (only {', '.join(sorted(allowed))})")
+                elif not isinstance(text, str):
+                    self.fail(f"{where}.{key}", f"must be a string, not {_type(text)}")
+
+    def unique(
+        self,
+        items: list[Any],
+        path: str,
+        what: str,
+        code_of: Callable[[Any], Any] = lambda item: item.get("code") if isinstance(item, dict) else None,
+    ) -> set[str]:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            code = code_of(item)
+            if not isinstance(code, str):
+                continue
+            if code in seen:
+                self.fail(f"{path}[{index}].code", f"duplicate {what} code '{code}'")
+            seen.add(code)
+        return seen
+
+    def expression(self, text: Any, path: str, vocabulary: Vocabulary, *, optional: bool = False) -> None:
+        if text is None or (optional and text == ""):
+            return
+        if not isinstance(text, str):
+            self.fail(path, f"must be a string, not {_type(text)}")
+            return
+        try:
+            parse_expression(text, vocabulary)
+        except RuleError as error:
+            self.fail(path, str(error))
+
+    # -- parts -----------------------------------------------------------------------------
+    def product(self, product: Any, path: str) -> None:
+        if not self.obj(product, path, "product", ("code", "name", "currency", "base_price")):
+            return
+        self.code(product, path)
+        self.string(product, "name", path)
+        self.string(product, "description", path)
+        self.string(product, "part_number", path)
+        self.string(product, "currency", path, pattern=CURRENCY, what="an ISO 4217 currency code such as 'EUR'")
+        self.money(product, "base_price", path)
+        self.string(product, "layout", path, pattern=re.compile(r"(steps|single)\Z"), what="'steps' or 'single'")
+        self.boolean(product, "active", path)
+        self.translations(product, path, _TRANSLATABLE)
+
+        sections = self.array(product.get("sections"), f"{path}.sections")
+        for index, section in enumerate(sections):
+            where = f"{path}.sections[{index}]"
+            if self.obj(section, where, "section", ("code", "name")):
+                self.code(section, where)
+                self.string(section, "name", where)
+                self.translations(section, where, ("name",))
+        section_codes = self.unique(sections, f"{path}.sections", "section")
+
+        groups = self.array(product.get("groups"), f"{path}.groups")
+        parameters = self.array(product.get("parameters"), f"{path}.parameters")
+        texts = self.array(product.get("texts"), f"{path}.texts")
+        vocabulary = self.vocabulary(groups, parameters, texts, path)
+        for index, group in enumerate(groups):
+            self.group(group, f"{path}.groups[{index}]", section_codes, vocabulary)
+        for index, parameter in enumerate(parameters):
+            self.parameter(parameter, f"{path}.parameters[{index}]", section_codes)
+        for index, text in enumerate(texts):
+            self.text(text, f"{path}.texts[{index}]", section_codes)
+
+        rules = self.array(product.get("rules"), f"{path}.rules")
+        for index, rule in enumerate(rules):
+            self.rule(rule, f"{path}.rules[{index}]", vocabulary, groups)
+        self.unique(rules, f"{path}.rules", "rule")
+
+        prices = self.array(product.get("prices"), f"{path}.prices")
+        for index, price in enumerate(prices):
+            self.price(price, f"{path}.prices[{index}]", vocabulary)
+        self.unique(prices, f"{path}.prices", "price rule")
+
+        preview = product.get("preview")
+        if preview is not None and self.obj(preview, f"{path}.preview", "preview"):
+            self.integer(preview, "width", f"{path}.preview", minimum=16)
+            self.integer(preview, "height", f"{path}.preview", minimum=16)
+            self.string(preview, "background", f"{path}.preview", pattern=COLOR, what="a colour like '#f4f4f2'")
+            self.layers(preview.get("layers"), f"{path}.preview.layers")
+
+    def price(self, price: Any, where: str, vocabulary: Vocabulary) -> None:
+        if not self.obj(price, where, "price", ("code", "amount")):
+            return
+        self.code(price, where)
+        self.money(price, "amount", where)
+        self.string(price, "label", where)
+        self.translations(price, where, ("label",))
+        self.expression(price.get("when"), f"{where}.when", vocabulary, optional=True)
+        per = self.string(price, "per", where)
+        if per and per not in vocabulary.parameters:
+            self.fail(f"{where}.per", f"unknown parameter '{per}'{_hint(per, vocabulary.parameters)}")
+
+    def vocabulary(self, groups: list[Any], parameters: list[Any], texts: list[Any], path: str) -> Vocabulary:
+        """Check codes and uniqueness of named things; return what rules may refer to."""
+        infos: dict[str, GroupInfo] = {}
+        names: set[str] = set()
+        for collection, key, what in (
+            (groups, "groups", "group"),
+            (parameters, "parameters", "parameter"),
+            (texts, "texts", "text field"),
+        ):
+            for index, item in enumerate(collection):
+                where = f"{path}.{key}[{index}]"
+                if not isinstance(item, dict) or "code" not in item:
+                    continue
+                code = self.code(item, where, name_like=True)
+                if code is None:
+                    continue
+                if code in names:
+                    self.fail(
+                        f"{where}.code",
+                        f"duplicate code '{code}' ({what}; groups, parameters and text fields share one set of codes)",
+                    )
+                    continue
+                names.add(code)
+                if what == "group":
+                    raw = item.get("options")
+                    options: list[Any] = raw if isinstance(raw, list) else []
+                    codes = tuple(o["code"] for o in options if isinstance(o, dict) and isinstance(o.get("code"), str))
+                    kind = item.get("kind", "choice")
+                    infos[code] = GroupInfo(
+                        kind="multi" if kind == "multi" else "choice",
+                        required=item.get("required", True) is True,
+                        options=codes,
+                    )
+        parameter_codes = frozenset(
+            p["code"] for p in parameters if isinstance(p, dict) and isinstance(p.get("code"), str)
+        )
+        text_codes = frozenset(t["code"] for t in texts if isinstance(t, dict) and isinstance(t.get("code"), str))
+        return Vocabulary(groups=infos, parameters=parameter_codes, texts=text_codes)
+
+    def section_ref(self, data: Mapping[str, Any], path: str, sections: set[str]) -> None:
+        section = self.string(data, "section", path)
+        if section and section not in sections:
+            self.fail(f"{path}.section", f"unknown section '{section}'{_hint(section, sections)}")
+
+    def group(self, group: Any, path: str, sections: set[str], vocabulary: Vocabulary) -> None:
+        if not self.obj(group, path, "group", ("code", "name", "options")):
+            return
+        self.string(group, "name", path)
+        self.string(group, "description", path)
+        self.translations(group, path, _TRANSLATABLE)
+        kind = (
+            self.string(group, "kind", path, pattern=re.compile(r"(choice|multi)\Z"), what="'choice' or 'multi'")
+            or "choice"
+        )
+        self.boolean(group, "required", path)
+        self.string(
+            group, "display", path, pattern=re.compile(r"(radio|swatch|select)\Z"), what="'radio', 'swatch' or 'select'"
+        )
+        self.section_ref(group, path, sections)
+        options = self.array(group.get("options"), f"{path}.options")
+        if "options" in group and not options and isinstance(group.get("options"), list):
+            self.fail(f"{path}.options", "a group needs at least one option")
+        for index, option in enumerate(options):
+            self.option(option, f"{path}.options[{index}]", vocabulary)
+        codes = self.unique(options, f"{path}.options", "option")
+        low = self.integer(group, "min", path, minimum=0, nullable=True)
+        high = self.integer(group, "max", path, minimum=0, nullable=True)
+        if kind == "choice" and (low is not None or high is not None):
+            self.fail(path, "'min' and 'max' apply to multi groups only")
+        if low is not None and high is not None and low > high:
+            self.fail(f"{path}.min", f"min ({low}) is greater than max ({high})")
+        if low is not None and low > len(codes):
+            self.fail(f"{path}.min", f"min ({low}) is more than the {len(codes)} options of the group")
+        default = group.get("default")
+        defaults: list[Any]
+        if default is None:
+            defaults = []
+        elif kind == "choice":
+            if not isinstance(default, str):
+                self.fail(f"{path}.default", "must be one option code (a string) in a choice group")
+                defaults = []
+            else:
+                defaults = [default]
+        else:
+            defaults = self.array(default, f"{path}.default")
+        for code in defaults:
+            if code not in codes:
+                self.fail(f"{path}.default", f"unknown option '{code}'{_hint(str(code), codes)}")
+
+    def option(self, option: Any, path: str, vocabulary: Vocabulary) -> None:
+        if not self.obj(option, path, "option", ("code", "name")):
+            return
+        self.code(option, path)
+        self.string(option, "name", path)
+        self.string(option, "description", path)
+        self.translations(option, path, _TRANSLATABLE)
+        self.money(option, "price", path)
+        self.string(option, "part_number", path)
+        self.string(option, "bom_unit", path)
+        self.boolean(option, "active", path)
+        self.string(option, "swatch", path, pattern=re.compile(r"(#[0-9A-Fa-f]{6})?\Z"), what="a colour like '#c0392b'")
+        quantity = option.get("bom_quantity")
+        if quantity is not None:
+            if isinstance(quantity, (int, Decimal)) and not isinstance(quantity, bool):
+                quantity = str(quantity)
+            if not isinstance(quantity, str):
+                self.fail(
+                    f"{path}.bom_quantity", f"must be a number or a formula over parameters, not {_type(quantity)}"
+                )
+            else:
+                try:
+                    parse_linear(quantity, vocabulary)
+                except RuleError as error:
+                    self.fail(f"{path}.bom_quantity", str(error))
+        self.layers(option.get("layers"), f"{path}.layers")
+
+    def layers(self, value: Any, path: str) -> None:
+        for index, layer in enumerate(self.array(value, path)):
+            where = f"{path}[{index}]"
+            if self.obj(layer, where, "layer", ("image",)):
+                self.string(layer, "image", where)
+                self.integer(layer, "z", where)
+                self.string(
+                    layer, "tint", where, pattern=re.compile(r"(#[0-9A-Fa-f]{6})?\Z"), what="a colour like '#c0392b'"
+                )
+
+    def parameter(self, parameter: Any, path: str, sections: set[str]) -> None:
+        if not self.obj(parameter, path, "parameter", ("code", "name", "min", "max")):
+            return
+        self.string(parameter, "name", path)
+        self.string(parameter, "description", path)
+        self.string(parameter, "unit", path)
+        self.translations(parameter, path, _TRANSLATABLE)
+        self.section_ref(parameter, path, sections)
+        low = self.decimal(parameter, "min", path)
+        high = self.decimal(parameter, "max", path)
+        step = self.decimal(parameter, "step", path)
+        default = self.decimal(parameter, "default", path, nullable=True)
+        if step is not None and step <= 0:
+            self.fail(f"{path}.step", f"must be greater than 0, not {step}")
+            step = None
+        if low is not None and high is not None and low > high:
+            self.fail(f"{path}.min", f"min ({low}) is greater than max ({high})")
+            return
+        if default is not None and low is not None and high is not None:
+            if not low <= default <= high:
+                self.fail(f"{path}.default", f"default {default} is outside {low}–{high}")
+            elif step is not None and (default - low) % step != 0:
+                self.fail(f"{path}.default", f"default {default} is not on the step grid ({low} + k × {step})")
+
+    def text(self, text: Any, path: str, sections: set[str]) -> None:
+        if not self.obj(text, path, "text", ("code", "name", "max_length")):
+            return
+        self.string(text, "name", path)
+        self.string(text, "description", path)
+        self.translations(text, path, _TRANSLATABLE)
+        self.integer(text, "max_length", path, minimum=1)
+        self.boolean(text, "required", path)
+        self.section_ref(text, path, sections)
+        charset = self.string(text, "charset", path)
+        if charset:
+            try:
+                re.compile(f"[{charset}]")
+            except re.error as error:
+                self.fail(f"{path}.charset", f"{charset!r} is not a character set such as 'A-Z.' ({error})")
+        preview = text.get("preview")
+        if preview is not None and self.obj(preview, f"{path}.preview", "text_preview", ("x", "y")):
+            where = f"{path}.preview"
+            self.integer(preview, "x", where)
+            self.integer(preview, "y", where)
+            self.integer(preview, "size", where, minimum=4)
+            self.string(preview, "color", where, pattern=COLOR, what="a colour like '#1d3557'")
+            self.string(preview, "font", where)
+            anchor = self.string(preview, "anchor", where)
+            if anchor is not None and anchor not in ANCHORS:
+                self.fail(f"{where}.anchor", f"{anchor!r} is not a Pillow text anchor such as 'mm' or 'lt'")
+
+    def rule(self, rule: Any, path: str, vocabulary: Vocabulary, groups: list[Any]) -> None:
+        if not self.obj(rule, path, "rule", ("code", "kind")):
+            return
+        self.code(rule, path)
+        self.string(rule, "message", path)
+        self.boolean(rule, "active", path)
+        self.translations(rule, path, ("message",))
+        kind = self.string(
+            rule,
+            "kind",
+            path,
+            pattern=re.compile(r"(constraint|table|default)\Z"),
+            what="'constraint', 'table' or 'default'",
+        )
+        fields = {"constraint": {"expr"}, "table": {"groups", "rows"}, "default": {"when", "prefer"}}
+        if kind is None:
+            return
+        for other, keys in fields.items():
+            for key in sorted(keys - fields[kind]):
+                if key in rule and other != kind:
+                    self.fail(f"{path}.{key}", f"'{key}' belongs to {other} rules, not {kind} rules")
+        if kind == "constraint":
+            if "expr" not in rule:
+                self.fail(path, "missing required key 'expr'")
+            self.expression(rule.get("expr"), f"{path}.expr", vocabulary)
+        elif kind == "default":
+            if "prefer" not in rule:
+                self.fail(path, "missing required key 'prefer'")
+            self.expression(rule.get("when"), f"{path}.when", vocabulary, optional=True)
+            self.expression(rule.get("prefer"), f"{path}.prefer", vocabulary)
+        else:
+            self.table(rule, path, vocabulary)
+
+    def table(self, rule: Mapping[str, Any], path: str, vocabulary: Vocabulary) -> None:
+        columns = self.array(rule.get("groups"), f"{path}.groups")
+        if not columns:
+            self.fail(f"{path}.groups", "a table needs at least one group")
+            return
+        domains: list[frozenset[str] | None] = []
+        for index, code in enumerate(columns):
+            info = vocabulary.groups.get(code) if isinstance(code, str) else None
+            if info is None:
+                self.fail(f"{path}.groups[{index}]", f"unknown group '{code}'{_hint(str(code), vocabulary.groups)}")
+                domains.append(None)
+            elif info.kind != "choice":
+                self.fail(
+                    f"{path}.groups[{index}]",
+                    f"group '{code}' allows several options; tables take single-choice groups",
+                )
+                domains.append(None)
+            else:
+                domains.append(frozenset(info.options))
+        if len(set(c for c in columns if isinstance(c, str))) != len(columns):
+            self.fail(f"{path}.groups", "a group appears twice in the table")
+        width = len(columns)
+        rows = self.array(rule.get("rows"), f"{path}.rows")
+        if "rows" in rule and not rows:
+            self.fail(f"{path}.rows", "a table needs at least one allowed row")
+        for index, row in enumerate(rows):
+            if not isinstance(row, list) or len(row) != width:
+                shape = f"{len(row)} values" if isinstance(row, list) else _type(row)
+                self.fail(
+                    f"{path}.rows[{index}]", f"must be a list of {width} option codes (one per group), not {shape}"
+                )
+                continue
+            for column, (value, domain) in enumerate(zip(row, domains, strict=True)):
+                if domain is not None and value not in domain:
+                    self.fail(
+                        f"{path}.rows[{index}][{column}]",
+                        f"unknown option '{value}' in group '{columns[column]}'{_hint(str(value), domain)}",
+                    )
+
+
+def _type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, Decimal)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _hint(value: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(value, sorted(choices), n=1)
+    return f" — did you mean '{match[0]}'?" if match else ""
+
+
+def check_product(product: Any, path: str = "$") -> list[Problem]:
+    """Return every problem of one product object; an empty list means it is valid."""
+    checker = _Checker()
+    checker.product(product, path)
+    return checker.problems
+
+
+def check_catalog(data: Any) -> list[Problem]:
+    """Return every problem of a whole catalog file; an empty list means it is valid."""
+    checker = _Checker()
+    if not checker.obj(data, "$", "file", ("format", "products")):
+        return checker.problems
+    if "format" in data and data["format"] != FORMAT:
+        checker.fail("$.format", f"unsupported format {data['format']!r}: expected {FORMAT!r}")
+    products = checker.array(data.get("products"), "$.products")
+    for index, product in enumerate(products):
+        checker.product(product, f"$.products[{index}]")
+    checker.unique(products, "$.products", "product")
+    return checker.problems
+
+
+def vocabulary_of(product: Mapping[str, Any]) -> Vocabulary:
+    """Return what rules of a (checked or draft) product object may refer to."""
+    return _Checker().vocabulary(
+        list(product.get("groups") or []),
+        list(product.get("parameters") or []),
+        list(product.get("texts") or []),
+        "$",
+    )
+
+
+def _relative(problems: list[Problem]) -> list[Problem]:
+    return [Problem(p.path.removeprefix("$.").removeprefix("$"), p.message) for p in problems]
+
+
+def check_rule(rule: Any, vocabulary: Vocabulary) -> list[Problem]:
+    """Return the problems of one rule object; paths are relative ("expr", "rows[3][1]")."""
+    checker = _Checker()
+    checker.rule(rule, "$", vocabulary, [])
+    return _relative(checker.problems)
+
+
+def check_price(price: Any, vocabulary: Vocabulary) -> list[Problem]:
+    """Return the problems of one price rule object; paths are relative ("when", "per")."""
+    checker = _Checker()
+    checker.price(price, "$", vocabulary)
+    return _relative(checker.problems)
+
+
+def check_quantity(quantity: str, vocabulary: Vocabulary) -> list[Problem]:
+    """Return the problems of a bill-of-materials quantity formula."""
+    checker = _Checker()
+    checker.option({"code": "x", "name": "x", "bom_quantity": quantity}, "$", vocabulary)
+    return _relative(checker.problems)

@@ -1,0 +1,21 @@
+"""Project-wide test fixtures: personas and the demo catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parent.parent / "shared"
+
+
+@pytest.fixture
+def merchandiser(db, django_user_model):  # type: ignore[no-untyped-def]
+    """A staff user who may edit and publish the catalog."""
+    return django_user_model.objects.create_superuser(username="merchandiser", password="pw-merch-123")
+
+
+@pytest.fixture
+def shopper(db, django_user_model):  # type: ignore[no-untyped-def]
+    """A signed-in customer with no staff rights."""
+    return django_user_model.objects.create_user(username="shopper", password="pw-shop-123")
