@@ -1,0 +1,161 @@
+"""What a shopper has decided so far, checked against the product.
+
+A `Selection` holds only decisions: a group absent from `choices` is still open; a
+group present with an empty set was decided "none". Parameters and texts likewise.
+`read_selection` turns request-shaped data into a `Selection` and reports every bad
+field (unknown group, unknown option, a value off the grid) as a `SelectionError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from configurator.engine.model import Product
+from configurator.engine.rules import Assignment
+
+
+@dataclass(frozen=True)
+class Selection:
+    choices: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    parameters: Mapping[str, Decimal] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    def assignment(self) -> Assignment:
+        return Assignment(selections=self.choices, parameters=self.parameters, texts=self.texts)
+
+    def without(self, key: tuple[str, str]) -> Selection:
+        """Return this selection with one decision (("group"|"parameter"|"text", code)) undone."""
+        kind, code = key
+        return Selection(
+            choices={g: o for g, o in self.choices.items() if (kind, code) != ("group", g)},
+            parameters={p: v for p, v in self.parameters.items() if (kind, code) != ("parameter", p)},
+            texts={t: v for t, v in self.texts.items() if (kind, code) != ("text", t)},
+        )
+
+    def keys(self) -> list[tuple[str, str]]:
+        return (
+            [("group", g) for g in self.choices]
+            + [("parameter", p) for p in self.parameters]
+            + [("text", t) for t in self.texts]
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        """Return the request shape: choice groups as a code or null, multi groups as lists."""
+        return {
+            "selections": {g: sorted(o) for g, o in self.choices.items()},
+            "parameters": {p: format(v, "f") for p, v in self.parameters.items()},
+            "texts": dict(self.texts),
+        }
+
+
+class SelectionError(ValueError):
+    """The input names things the product does not have; `errors` maps field -> messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def read_selection(product: Product, data: Mapping[str, Any]) -> Selection:
+    """Check request-shaped data (`selections`, `parameters`, `texts`) against `product`."""
+    errors: dict[str, list[str]] = {}
+
+    def fail(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    groups = {g.code: g for g in product.groups}
+    choices: dict[str, frozenset[str]] = {}
+    raw = data.get("selections") or {}
+    if not isinstance(raw, Mapping):
+        fail("selections", "must be an object of group codes")
+        raw = {}
+    for code, value in raw.items():
+        group = groups.get(code)
+        if group is None:
+            fail(f"selections.{code}", f"unknown group '{code}'")
+            continue
+        if value is None or value == "":
+            values: list[Any] = []
+        elif isinstance(value, str):
+            values = [value]
+        elif isinstance(value, list):
+            values = value
+        else:
+            fail(f"selections.{code}", "must be an option code, a list of option codes or null")
+            continue
+        known = {o.code: o for o in group.options}
+        picked = set()
+        for option in values:
+            if not isinstance(option, str) or option not in known:
+                fail(f"selections.{code}", f"unknown option '{option}' in group '{code}'")
+            elif not known[option].active:
+                fail(f"selections.{code}", f"option '{option}' is no longer offered")
+            else:
+                picked.add(option)
+        if group.kind == "choice" and len(picked) > 1:
+            fail(f"selections.{code}", f"group '{code}' takes one option, not {len(picked)}")
+        choices[code] = frozenset(picked)
+
+    parameters: dict[str, Decimal] = {}
+    raw = data.get("parameters") or {}
+    if not isinstance(raw, Mapping):
+        fail("parameters", "must be an object of parameter codes")
+        raw = {}
+    known_parameters = {p.code: p for p in product.parameters}
+    for code, value in raw.items():
+        parameter = known_parameters.get(code)
+        if parameter is None:
+            fail(f"parameters.{code}", f"unknown parameter '{code}'")
+            continue
+        if value is None or value == "":
+            continue
+        number = _decimal(value)
+        if number is None:
+            fail(f"parameters.{code}", f"'{value}' is not a number")
+        elif not parameter.min <= number <= parameter.max:
+            fail(f"parameters.{code}", f"{number} {parameter.unit} is outside {parameter.min}–{parameter.max}".strip())
+        elif (number - parameter.min) % parameter.step:
+            fail(f"parameters.{code}", f"{number} is not a multiple of {parameter.step} from {parameter.min}")
+        else:
+            parameters[code] = number
+
+    texts: dict[str, str] = {}
+    raw = data.get("texts") or {}
+    if not isinstance(raw, Mapping):
+        fail("texts", "must be an object of text field codes")
+        raw = {}
+    known_texts = {t.code: t for t in product.texts}
+    for code, value in raw.items():
+        text = known_texts.get(code)
+        if text is None:
+            fail(f"texts.{code}", f"unknown text field '{code}'")
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            fail(f"texts.{code}", "must be a string")
+            continue
+        if len(value) > text.max_length:
+            fail(f"texts.{code}", f"at most {text.max_length} characters, not {len(value)}")
+        elif text.charset and not re.fullmatch(f"[{text.charset}]*", value):
+            bad = sorted({c for c in value if not re.fullmatch(f"[{text.charset}]", c)})
+            fail(f"texts.{code}", f"characters not allowed: {' '.join(bad)} (allowed: {text.charset})")
+        else:
+            texts[code] = value
+    if errors:
+        raise SelectionError(errors)
+    return Selection(choices=choices, parameters=parameters, texts=texts)

@@ -1,0 +1,317 @@
+"""Exact configuration operations on a compiled model, with incremental SAT solvers.
+
+One `Session` per published catalog version serves every request: the model is
+loaded into a solver once, and each question ("can this selection be completed with
+option o?") is a solver call under assumptions, never a recompilation.
+
+`propagate` is exact (backtrack-free): an option is available if and only if the
+selection plus that option extends to a complete valid configuration. It stays fast
+on large models by (1) reading availability off solutions already found (a pool of
+recent models); (2) asking the solver for a solution that covers at least one value
+not yet seen, with solver phases nudged towards unseen values, until it answers
+"impossible", which proves every remaining value unavailable at once; (3) explaining
+each unavailable option by an unsat core over rule activation literals, cached and
+reused while the shopper's choices that caused it stay in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from pysat.solvers import Solver
+
+from configurator.engine.compiler import CompiledModel
+from configurator.engine.selection import Selection
+
+Key = tuple[str, str]  # ("group" | "parameter" | "text", code)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why something is unavailable: a rule (`rule` set) or a choice of the shopper's."""
+
+    rule: str | None = None
+    selection: Key | None = None
+
+
+@dataclass(frozen=True)
+class OptionState:
+    code: str
+    available: bool
+    selected: bool
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupState:
+    code: str
+    decided: bool
+    selected: tuple[str, ...]
+    options: tuple[OptionState, ...]
+
+
+@dataclass(frozen=True)
+class ParameterState:
+    code: str
+    value: Decimal | None
+    min: Decimal | None  # None: no feasible value at all
+    max: Decimal | None
+
+
+@dataclass(frozen=True)
+class Propagation:
+    valid: bool
+    complete: bool
+    groups: tuple[GroupState, ...]
+    parameters: tuple[ParameterState, ...]
+    conflict: tuple[Reason, ...] = ()
+
+
+class Session:
+    """Answer configuration questions about one compiled model (thread-safe)."""
+
+    POOL = 48
+
+    def __init__(self, model: CompiledModel, solver: str = "g4") -> None:
+        self.model = model
+        self._solver_name = solver
+        self._fast = Solver(name=solver, bootstrap_with=model.clauses)
+        for clauses in model.rule_clauses.values():
+            self._fast.append_formula(clauses)
+        self._top = model.nvars
+        self._watched = sorted(
+            {abs(lit) for lit in (*model.option_of, *model.group_set.values(), *model.texts.values())}
+            | {abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))}
+        )
+        self._watched = [var for var in self._watched if var > 1]
+        self._guarded: Solver | None = None
+        self._activators: dict[int, str] = {}
+        self._pool: deque[frozenset[int]] = deque(maxlen=self.POOL)
+        self._reasons: dict[int, list[tuple[frozenset[int], tuple[str, ...]]]] = {}
+        self._lock = threading.RLock()
+        self._kinds = {g.code: g.kind for g in model.product.groups}
+
+    # -- solver plumbing -----------------------------------------------------------------
+    def _fresh(self) -> int:
+        self._top += 1
+        return self._top
+
+    def _solve(self, assumptions: Sequence[int]) -> frozenset[int] | None:
+        """Return a model (true literals) under `assumptions`, or None when impossible."""
+        if not self._fast.solve(assumptions=list(assumptions)):
+            return None
+        values = self._fast.get_model() or []
+        # Keep only the variables answers are read from: models of big tables are mostly auxiliaries.
+        size = len(values)  # variables in no clause at all are absent from the model: false
+        found = frozenset(var for var in self._watched if var <= size and values[var - 1] > 0)
+        self._pool.append(found)
+        return found
+
+    def _guarded_solver(self) -> Solver:
+        """Return a second solver whose rules are switched on by activation literals."""
+        if self._guarded is None:
+            solver = Solver(name=self._solver_name, bootstrap_with=self.model.clauses)
+            top = self._top
+            for code, clauses in self.model.rule_clauses.items():
+                top += 1
+                self._activators[top] = code
+                for clause in clauses:
+                    solver.add_clause([*clause, -top])
+            self._guarded = solver
+            self._top = top
+        return self._guarded
+
+    def _core(self, assumptions: Sequence[int]) -> tuple[frozenset[int], tuple[str, ...]] | None:
+        """Return (assumptions, rules) behind the conflict of `assumptions`, or None if none."""
+        solver = self._guarded_solver()
+        activators = list(self._activators)
+        if solver.solve(assumptions=[*assumptions, *activators]):
+            return None
+        core = set(solver.get_core() or ())
+        rules = tuple(sorted(self._activators[a] for a in core if a in self._activators))
+        return frozenset(a for a in assumptions if a in core), rules
+
+    # -- selections as assumptions --------------------------------------------------------
+    def assumptions(self, selection: Selection) -> dict[Key, list[int]]:
+        """Map each decision of `selection` to the literals that state it."""
+        m = self.model
+        out: dict[Key, list[int]] = {}
+        for group, chosen in selection.choices.items():
+            options = m.options[group]
+            if self._kinds[group] == "multi":
+                out[("group", group)] = [lit if code in chosen else -lit for code, lit in options.items()]
+            else:
+                out[("group", group)] = [options[c] for c in chosen] or [-m.group_set[group]]
+        for code, value in selection.parameters.items():
+            var = m.parameters[code]
+            index = var.values.index(Fraction(value))
+            out[("parameter", code)] = [lit for lit in (var.ge(index), -var.ge(index + 1)) if abs(lit) != 1]
+        for code, text in selection.texts.items():
+            out[("text", code)] = [m.texts[code] if text else -m.texts[code]]
+        return out
+
+    @staticmethod
+    def _flat(assumptions: dict[Key, list[int]], skip: Key | None = None) -> list[int]:
+        return [lit for key, lits in assumptions.items() if key != skip for lit in lits]
+
+    # -- availability ---------------------------------------------------------------------
+    def _available(self, context: list[int], candidates: Iterable[int]) -> set[int]:
+        """Return which candidate literals are true in some solution extending `context`."""
+        todo = set(candidates)
+        for known in self._pool:
+            if todo and _agrees(known, context):
+                todo -= known
+        available = set(candidates) - todo
+        if not todo:
+            return available
+        while todo:
+            selector = self._fresh()
+            self._fast.add_clause([-selector, *todo])
+            self._fast.set_phases(list(todo))
+            found = self._solve([*context, selector])
+            self._fast.add_clause([-selector])
+            if found is None:
+                break
+            covered = todo & found
+            available |= covered
+            todo -= covered
+        return available
+
+    def _reasons_for(self, literal: int, context: list[int]) -> tuple[frozenset[int], tuple[str, ...]]:
+        """Return (context literals, rules) that exclude `literal`; cached while they hold."""
+        have = set(context)
+        for used, rules in self._reasons.get(literal, ()):
+            if used <= have:
+                return used, rules
+        core = self._core([literal, *context])
+        if core is None:  # cannot happen for an unavailable literal; be safe
+            return frozenset(), ()
+        used = frozenset(core[0] - {literal})
+        self._reasons.setdefault(literal, []).append((used, core[1]))
+        return used, core[1]
+
+    def propagate(self, selection: Selection, *, reasons: bool = True) -> Propagation:
+        """Return every group's options with availability (and reasons), and parameter ranges."""
+        with self._lock:
+            assumptions = self.assumptions(selection)
+            flat = self._flat(assumptions)
+            if self._solve(flat) is None:
+                return self._invalid(selection, assumptions)
+            owner = {lit: key for key, lits in assumptions.items() for lit in lits}
+            open_groups = [g for g in self.model.product.groups if g.code not in selection.choices]
+            open_lits = [lit for g in open_groups for lit in self.model.options[g.code].values()]
+            available = self._available(flat, open_lits)
+            states: list[GroupState] = []
+            for group in self.model.product.groups:
+                options = self.model.options[group.code]
+                chosen = selection.choices.get(group.code)
+                if chosen is None:
+                    context, group_available = flat, available
+                else:
+                    context = self._flat(assumptions, ("group", group.code))
+                    if group.kind == "multi":
+                        context = context + [options[c] for c in chosen]
+                    others = [lit for code, lit in options.items() if code not in chosen]
+                    group_available = self._available(context, others) | {options[c] for c in chosen}
+                option_states = []
+                for option in group.options:
+                    lit = options[option.code]
+                    ok = lit in group_available
+                    why: tuple[Reason, ...] = ()
+                    if not ok and reasons:
+                        used, rules = self._reasons_for(lit, context)
+                        why = tuple(Reason(rule=r) for r in rules) + tuple(
+                            Reason(selection=key) for key in dict.fromkeys(owner[u] for u in used if u in owner)
+                        )
+                    option_states.append(
+                        OptionState(option.code, ok, chosen is not None and option.code in chosen, why)
+                    )
+                states.append(
+                    GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
+                )
+            parameters = tuple(self._range(code, assumptions, selection) for code in self.model.parameters)
+            return Propagation(
+                valid=True,
+                complete=self._is_complete(selection),
+                groups=tuple(states),
+                parameters=parameters,
+            )
+
+    def _invalid(self, selection: Selection, assumptions: dict[Key, list[int]]) -> Propagation:
+        """Describe an impossible selection, and propagate the rest of it."""
+        core = self._core(self._flat(assumptions))
+        owner = {lit: key for key, lits in assumptions.items() for lit in lits}
+        used, rules = core if core is not None else (frozenset(), ())
+        keys = list(dict.fromkeys(owner[u] for u in used if u in owner))
+        conflict = tuple(Reason(rule=r) for r in rules) + tuple(Reason(selection=k) for k in keys)
+        relaxed = selection
+        for key in keys:
+            relaxed = relaxed.without(key)
+        if not keys:  # the product itself has no valid configuration
+            return Propagation(valid=False, complete=False, groups=(), parameters=(), conflict=conflict)
+        rest = self.propagate(relaxed)
+        return Propagation(
+            valid=False, complete=False, groups=rest.groups, parameters=rest.parameters, conflict=conflict
+        )
+
+    def _range(self, code: str, assumptions: dict[Key, list[int]], selection: Selection) -> ParameterState:
+        var = self.model.parameters[code]
+        context = self._flat(assumptions, ("parameter", code))
+        seen = [var.index_of(m) for m in self._pool if _agrees(m, context)]
+        if not seen:
+            found = self._solve(context)
+            if found is None:
+                return ParameterState(code, selection.parameters.get(code), None, None)
+            seen = [var.index_of(found)]
+        high, low = max(seen), min(seen)
+        ge_lits = [var.ge(j) for j in range(1, len(var.values))]
+        while high + 1 < len(var.values):
+            self._fast.set_phases(ge_lits)
+            found = self._solve([*context, var.ge(high + 1)])
+            if found is None:
+                break
+            high = var.index_of(found)
+        while low > 0:
+            self._fast.set_phases([-lit for lit in ge_lits])
+            found = self._solve([*context, -var.ge(low)])
+            if found is None:
+                break
+            low = var.index_of(found)
+        return ParameterState(
+            code, selection.parameters.get(code), _decimal(var.values[low]), _decimal(var.values[high])
+        )
+
+    def _is_complete(self, selection: Selection) -> bool:
+        product = self.model.product
+        return (
+            all(g.code in selection.choices for g in product.groups if g.required)
+            and all(p.code in selection.parameters for p in product.parameters)
+            and all(t.code in selection.texts for t in product.texts if t.required)
+        )
+
+    # -- reading models back ---------------------------------------------------------------
+    def selection_of(self, found: frozenset[int], base: Selection) -> Selection:
+        """Return the complete selection a model describes (texts kept from `base`)."""
+        m = self.model
+        choices = {
+            group: frozenset(code for code, lit in options.items() if lit in found)
+            for group, options in m.options.items()
+        }
+        parameters = {code: _decimal(var.values[var.index_of(found)]) for code, var in m.parameters.items()}
+        return Selection(choices=choices, parameters=parameters, texts=dict(base.texts))
+
+
+def _agrees(found: frozenset[int], literals: Iterable[int]) -> bool:
+    """Tell whether a model (its true variables) satisfies every literal."""
+    return all((lit in found) if lit > 0 else (-lit not in found) for lit in literals)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """Return a grid value as a plain decimal ("50", "0.5"); grid values are exact decimals."""
+    number = Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(format(number.normalize(), "f"))

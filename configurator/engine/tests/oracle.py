@@ -1,0 +1,65 @@
+"""A brute-force oracle: enumerate every complete configuration of a small product."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from decimal import Decimal
+
+from configurator.engine.compiler import parameter_values, vocabulary_for
+from configurator.engine.model import Group, Product
+from configurator.engine.rules import Assignment, evaluate, parse_expression
+from configurator.engine.selection import Selection
+
+
+def _group_values(group: Group) -> list[frozenset[str]]:
+    codes = [o.code for o in group.options if o.active]
+    if group.kind == "choice":
+        values = [frozenset([c]) for c in codes]
+        return values if group.required else [frozenset(), *values]
+    low = max(group.min_count or 0, 1 if group.required else 0)
+    high = group.max_count if group.max_count is not None else len(codes)
+    return [
+        frozenset(combo)
+        for size in range(low, min(high, len(codes)) + 1)
+        for combo in itertools.combinations(codes, size)
+    ]
+
+
+def valid_configurations(product: Product) -> list[Selection]:
+    """Return every complete valid configuration (texts: "X" when set)."""
+    vocabulary = vocabulary_for(product)
+    constraints = [parse_expression(r.expr, vocabulary) for r in product.rules if r.active and r.kind == "constraint"]
+    tables = [(r.groups, {tuple(row) for row in r.rows}) for r in product.rules if r.active and r.kind == "table"]
+    groups = [(g.code, _group_values(g)) for g in product.groups]
+    params = [
+        (p.code, [Decimal(v.numerator) / Decimal(v.denominator) for v in parameter_values(p)])
+        for p in product.parameters
+    ]
+    texts = [(t.code, [""] if False else (["X"] if t.required else ["", "X"])) for t in product.texts]
+    out = []
+    for choice in itertools.product(*(values for _, values in groups)):
+        selections = {code: value for (code, _), value in zip(groups, choice, strict=True)}
+        if any(tuple(next(iter(selections[g]), None) for g in columns) not in rows for columns, rows in tables):
+            continue
+        for numbers in itertools.product(*(values for _, values in params)):
+            parameters = {code: value for (code, _), value in zip(params, numbers, strict=True)}
+            for words in itertools.product(*(values for _, values in texts)):
+                text_values = {code: value for (code, _), value in zip(texts, words, strict=True)}
+                assignment = Assignment(selections=selections, parameters=parameters, texts=text_values)
+                if all(evaluate(c, assignment) for c in constraints):
+                    out.append(Selection(choices=selections, parameters=parameters, texts=text_values))
+    return out
+
+
+def extends(config: Selection, selection: Selection) -> bool:
+    """Tell whether a complete configuration agrees with every decision of `selection`."""
+    return (
+        all(config.choices.get(g) == v for g, v in selection.choices.items())
+        and all(config.parameters.get(p) == v for p, v in selection.parameters.items())
+        and all(bool(config.texts.get(t)) == bool(v) for t, v in selection.texts.items())
+    )
+
+
+def iter_keys(selection: Selection) -> Iterator[tuple[str, str]]:
+    yield from selection.keys()
