@@ -22,11 +22,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from pysat.solvers import Solver
 
+from configurator.engine.checking import Checker, Price, Validation
 from configurator.engine.compiler import CompiledModel
 from configurator.engine.selection import Selection
+
+if TYPE_CHECKING:
+    from configurator.engine.search import Completion, Resolution
 
 Key = tuple[str, str]  # ("group" | "parameter" | "text", code)
 
@@ -89,6 +94,8 @@ class Session:
             | {abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))}
         )
         self._watched = [var for var in self._watched if var > 1]
+        self._watched_set = frozenset(self._watched)
+        self.checker = Checker(model.product)
         self._guarded: Solver | None = None
         self._activators: dict[int, str] = {}
         self._pool: deque[frozenset[int]] = deque(maxlen=self.POOL)
@@ -293,6 +300,33 @@ class Session:
             and all(p.code in selection.parameters for p in product.parameters)
             and all(t.code in selection.texts for t in product.texts if t.required)
         )
+
+    # -- the other operations --------------------------------------------------------------
+    def validate(self, selection: Selection) -> Validation:
+        """Return whether `selection` is a complete valid configuration, with every violation."""
+        return self.checker.validate(selection)
+
+    def price(self, selection: Selection, language: str = "en") -> Price:
+        """Return the itemised price of `selection`."""
+        return self.checker.price(selection, language)
+
+    def complete(self, selection: Selection) -> Completion:
+        """Return a complete valid configuration that keeps `selection` and follows defaults."""
+        from configurator.engine import search
+
+        return search.complete(self, selection)
+
+    def resolve(self, selection: Selection, group: str, option: str) -> Resolution:
+        """Return the fewest changes to `selection` that make `group = option` possible."""
+        from configurator.engine import search
+
+        return search.resolve(self, selection, group, option)
+
+    def explain(self, selection: Selection, group: str, option: str) -> tuple[Reason, ...]:
+        """Return a minimal set of rules and choices that exclude `group = option`."""
+        from configurator.engine import search
+
+        return search.explain(self, selection, group, option)
 
     # -- reading models back ---------------------------------------------------------------
     def selection_of(self, found: frozenset[int], base: Selection) -> Selection:

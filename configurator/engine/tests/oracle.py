@@ -63,3 +63,25 @@ def extends(config: Selection, selection: Selection) -> bool:
 
 def iter_keys(selection: Selection) -> Iterator[tuple[str, str]]:
     yield from selection.keys()
+
+
+def all_configurations(product: Product) -> list[Selection]:
+    """Return every complete configuration, valid or not (for validate's oracle)."""
+    groups = [(g.code, _group_values(g)) for g in product.groups]
+    params = [
+        (p.code, [Decimal(v.numerator) / Decimal(v.denominator) for v in parameter_values(p)])
+        for p in product.parameters
+    ]
+    texts = [(t.code, ["X"] if t.required else ["", "X"]) for t in product.texts]
+    out = []
+    for choice in itertools.product(*(v for _, v in groups)):
+        for numbers in itertools.product(*(v for _, v in params)):
+            for words in itertools.product(*(v for _, v in texts)):
+                out.append(
+                    Selection(
+                        choices={c: v for (c, _), v in zip(groups, choice, strict=True)},
+                        parameters={c: v for (c, _), v in zip(params, numbers, strict=True)},
+                        texts={c: v for (c, _), v in zip(texts, words, strict=True)},
+                    )
+                )
+    return out

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from configurator.engine.compiler import compile_product
+from configurator.engine.selection import Selection
 from configurator.engine.session import Session
 from configurator.engine.tests.oracle import extends, valid_configurations
 from configurator.engine.tests.strategies import products, selections
@@ -48,3 +49,91 @@ def test_propagate_matches_the_oracle(data: st.DataObject) -> None:
         values = [c.parameters[state.code] for c in context]
         assert state.min == (min(values) if values else None)
         assert state.max == (max(values) if values else None)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_complete_and_validate_match_the_oracle(data: st.DataObject) -> None:
+    product = data.draw(products())
+    selection = data.draw(selections(product))
+    configs = valid_configurations(product)
+    session = Session(compile_product(product))
+    completion = session.complete(selection)
+    possible = any(extends(c, selection) for c in configs)
+    assert (completion.configuration is not None) == possible
+    if completion.configuration is None:
+        assert completion.conflict
+        return
+    config = completion.configuration
+    assert extends(config, selection)
+    # the completed configuration is one of the oracle's valid configurations ...
+    assert any(c.choices == config.choices and c.parameters == config.parameters for c in configs)
+    # ... and validate agrees once the texts only a shopper can type are filled in
+    typed = Selection(
+        choices=config.choices,
+        parameters=config.parameters,
+        texts={**config.texts, **{t: "AB" for t in completion.texts_needed}},
+    )
+    result = session.validate(typed)
+    assert result.valid and result.complete, result.violations
+
+
+@SETTINGS
+@given(data=st.data())
+def test_validate_rejects_exactly_the_invalid_complete_configurations(data: st.DataObject) -> None:
+    from configurator.engine.tests.oracle import all_configurations
+
+    product = data.draw(products())
+    candidates = all_configurations(product)
+    config = data.draw(st.sampled_from(candidates))
+    valid = set(map(repr, valid_configurations(product)))
+    assert session_valid(product, config) == (repr(config) in valid)
+
+
+def session_valid(product, config) -> bool:  # type: ignore[no-untyped-def]
+    return Session(compile_product(product)).validate(config).valid
+
+
+@SETTINGS
+@given(data=st.data())
+def test_resolve_makes_the_wanted_option_possible_with_fewest_changes(data: st.DataObject) -> None:
+    product = data.draw(products())
+    selection = data.draw(selections(product))
+    configs = valid_configurations(product)
+    if not any(extends(c, selection) for c in configs):
+        return
+    group = data.draw(st.sampled_from(product.groups))
+    option = data.draw(st.sampled_from(group.options))
+    session = Session(compile_product(product))
+    resolution = session.resolve(selection, group.code, option.code)
+    wanted = (
+        (selection.choices.get(group.code, frozenset()) | {option.code})
+        if group.kind == "multi"
+        else frozenset([option.code])
+    )
+
+    def fits(config, kept):  # type: ignore[no-untyped-def]
+        return wanted <= config.choices[group.code] if group.kind == "multi" else config.choices[group.code] == wanted
+
+    keys = [k for k in selection.keys() if k != ("group", group.code)]
+    best = None
+    for size in range(len(keys) + 1):
+        import itertools
+
+        for dropped in itertools.combinations(keys, size):
+            kept = selection
+            for key in dropped:
+                kept = kept.without(key)
+            kept = kept.without(("group", group.code))
+            if any(extends(c, kept) and fits(c, kept) for c in configs):
+                best = size
+                break
+        if best is not None:
+            break
+    assert resolution.possible == (best is not None)
+    if best is None:
+        return
+    assert len(resolution.changes) == best
+    assert resolution.selection is not None
+    result = session.propagate(resolution.selection)
+    assert result.valid

@@ -1,0 +1,221 @@
+"""Solver-backed answers beyond availability: complete, resolve and explain.
+
+- `complete`: a complete valid configuration that keeps the selection, follows the
+  defaults (group defaults, parameter defaults, default rules, in that order) where
+  they fit, then takes the first available option of each open group.
+- `resolve`: the fewest decisions to undo so that a wanted option becomes possible
+  (an implicit hitting set over unsat cores: exact, and cheap because selections are
+  short), with the new values those groups take.
+- `explain`: a minimal set of rules and choices that exclude an option (deletion-based
+  minimisation of an unsat core).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from configurator.engine.selection import Selection
+from configurator.engine.session import Key, Reason, Session, _agrees
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A complete configuration, or None when the selection itself is impossible."""
+
+    configuration: Selection | None
+    conflict: tuple[Reason, ...] = ()
+    #: text fields the configuration needs but only the shopper can type (e.g. a monogram)
+    texts_needed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One decision `resolve` changes: `key` from `before` to `after` (option codes or values)."""
+
+    key: Key
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    possible: bool
+    selection: Selection | None
+    changes: tuple[Change, ...]
+
+
+class _Fixer:
+    """Grow a list of assumed literals while keeping a model that satisfies them."""
+
+    def __init__(self, session: Session, fixed: list[int], found: frozenset[int]) -> None:
+        self.session, self.fixed, self.found = session, fixed, found
+
+    def try_(self, literals: Sequence[int]) -> bool:
+        if _agrees(self.found, literals) and all(abs(lit) in self.session._watched_set for lit in literals):
+            self.fixed.extend(literals)
+            return True
+        found = self.session._solve([*self.fixed, *literals])
+        if found is None:
+            return False
+        self.found = found
+        self.fixed.extend(literals)
+        return True
+
+
+def complete(session: Session, selection: Selection) -> Completion:
+    """Return a complete valid configuration extending `selection`, following defaults."""
+    model = session.model
+    product = model.product
+    with session._lock:
+        flat = session._flat(session.assumptions(selection))
+        found = session._solve(flat)
+        if found is None:
+            return Completion(None, session.propagate(selection).conflict)
+        fixer = _Fixer(session, list(flat), found)
+        open_groups = [g for g in product.groups if g.code not in selection.choices]
+        for group in open_groups:
+            for code in group.default:
+                fixer.try_([model.options[group.code][code]])
+        for preference in model.preferences:
+            fixer.try_([preference.literal])
+        for parameter in product.parameters:
+            if parameter.code not in selection.parameters and parameter.default is not None:
+                fixer.try_(_value_literals(session, parameter.code, parameter.default))
+        for group in open_groups:
+            options = [model.options[group.code][o.code] for o in group.options if o.active]
+            if group.kind == "multi":
+                if not fixer.try_([-lit for lit in options]):
+                    fixer.try_([lit if lit in fixer.found else -lit for lit in options])
+                continue
+            if not group.required and fixer.try_([-model.group_set[group.code]]):
+                continue
+            for lit in options:
+                if fixer.try_([lit]):
+                    break
+        for code, var in model.parameters.items():
+            if code in selection.parameters:
+                continue
+            # The smallest feasible value: walk down from the model's value.
+            index = var.index_of(fixer.found)
+            while index > 0 and fixer.try_([-var.ge(index)]):
+                index = var.index_of(fixer.found)
+            fixer.try_([lit for lit in (var.ge(index), -var.ge(index + 1)) if abs(lit) != 1])
+        needed = tuple(
+            code
+            for code, lit in model.texts.items()
+            if not selection.texts.get(code) and (lit in fixer.found or not fixer.try_([-lit]))
+        )
+        return Completion(session.selection_of(fixer.found, selection), texts_needed=needed)
+
+
+def _value_literals(session: Session, code: str, value: object) -> list[int]:
+    from fractions import Fraction
+
+    var = session.model.parameters[code]
+    index = var.values.index(Fraction(str(value)))
+    return [lit for lit in (var.ge(index), -var.ge(index + 1)) if abs(lit) != 1]
+
+
+def resolve(session: Session, selection: Selection, group: str, option: str) -> Resolution:
+    """Return the selection with `group = option` that undoes the fewest other decisions."""
+    model = session.model
+    kind = session._kinds[group]
+    chosen = selection.choices.get(group, frozenset())
+    wanted_set = chosen | {option} if kind == "multi" else frozenset([option])
+    base = Selection(
+        choices={**selection.choices, group: wanted_set},
+        parameters=selection.parameters,
+        texts=selection.texts,
+    )
+    with session._lock:
+        assumptions = session.assumptions(base)
+        wanted = assumptions.pop(("group", group))
+        if kind == "multi":  # other options of the group stay open: only the chosen ones are kept
+            wanted = [model.options[group][code] for code in wanted_set]
+        keys = list(assumptions)
+        cores: list[frozenset[Key]] = []
+        while True:
+            removed = _min_hitting_set(cores, keys)
+            rest = [lit for key in keys if key not in removed for lit in assumptions[key]]
+            found = session._solve([*wanted, *rest])
+            if found is not None:
+                break
+            core = set(session._fast.get_core() or ())  # of the failed call just made
+            owner = {lit: key for key in keys if key not in removed for lit in assumptions[key]}
+            new_core = frozenset(owner[lit] for lit in core if lit in owner)
+            if not new_core:  # the wanted option is impossible whatever else is chosen
+                return Resolution(False, None, ())
+            cores.append(new_core)
+        proposal = session.selection_of(found, base)
+        choices = dict(base.choices)
+        if kind == "multi":  # the wanted option may need companions in its own group
+            choices[group] = proposal.choices[group]
+        parameters = dict(base.parameters)
+        changes = []
+        for key in keys:
+            if key not in removed:
+                continue
+            kind_of, code = key
+            if kind_of == "group":
+                before = tuple(sorted(selection.choices.get(code, ())))
+                after = proposal.choices[code]
+                choices[code] = after
+                changes.append(Change(key, before, tuple(sorted(after))))
+            elif kind_of == "parameter":
+                before_value = selection.parameters[code]
+                parameters[code] = proposal.parameters[code]
+                changes.append(Change(key, (format(before_value, "f"),), (format(parameters[code], "f"),)))
+        texts = {t: v for t, v in base.texts.items() if ("text", t) not in removed}
+        changes += [Change(("text", t), (v,), ("",)) for t, v in base.texts.items() if ("text", t) in removed]
+        return Resolution(True, Selection(choices=choices, parameters=parameters, texts=texts), tuple(changes))
+
+
+def _min_hitting_set(cores: list[frozenset[Key]], keys: list[Key]) -> frozenset[Key]:
+    """Return a smallest set of keys meeting every core (brute force: cores are few and small)."""
+    if not cores:
+        return frozenset()
+    universe = sorted({k for core in cores for k in core}, key=keys.index)
+    for size in range(1, len(universe) + 1):
+        for combo in itertools.combinations(universe, size):
+            chosen = frozenset(combo)
+            if all(chosen & core for core in cores):
+                return chosen
+        if size >= 4 and len(universe) > 16:  # keep it bounded: fall back to a greedy cover
+            break
+    greedy: set[Key] = set()
+    for core in cores:
+        if not greedy & core:
+            greedy.add(next(iter(core)))
+    return frozenset(greedy)
+
+
+def explain(session: Session, selection: Selection, group: str, option: str) -> tuple[Reason, ...]:
+    """Return a minimal set of rules and choices that make `group = option` impossible.
+
+    An empty tuple means the option is possible with the selection (nothing to explain).
+    """
+    model = session.model
+    with session._lock:
+        assumptions = session.assumptions(selection)
+        assumptions.pop(("group", group), None)
+        if session._kinds[group] == "multi" and group in selection.choices:
+            assumptions[("group", group)] = [model.options[group][c] for c in selection.choices[group]]
+        target = model.options[group][option]
+        solver = session._guarded_solver()
+        rule_of = dict(session._activators)
+        parts: list[tuple[Reason, list[int]]] = [(Reason(rule=code), [lit]) for lit, code in rule_of.items()]
+        parts += [(Reason(selection=key), lits) for key, lits in assumptions.items()]
+        if solver.solve(assumptions=[target, *(lit for _, lits in parts for lit in lits)]):
+            return ()
+        core = set(solver.get_core() or ())
+        needed = [part for part in parts if core & set(part[1])]
+        index = 0
+        while index < len(needed):
+            trial = needed[:index] + needed[index + 1 :]
+            if not solver.solve(assumptions=[target, *(lit for _, lits in trial for lit in lits)]):
+                needed = trial
+            else:
+                index += 1
+        return tuple(reason for reason, _ in needed)
