@@ -43,10 +43,10 @@ class Selection:
             + [("text", t) for t in self.texts]
         )
 
-    def as_data(self) -> dict[str, Any]:
-        """Return the request shape: choice groups as a code or null, multi groups as lists."""
+    def as_data(self, multi: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Return the request shape: choice groups as a code or null, `multi` groups as lists."""
         return {
-            "selections": {g: sorted(o) for g, o in self.choices.items()},
+            "selections": {g: sorted(o) if g in multi else next(iter(o), None) for g, o in self.choices.items()},
             "parameters": {p: format(v, "f") for p, v in self.parameters.items()},
             "texts": dict(self.texts),
         }

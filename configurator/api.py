@@ -1,0 +1,238 @@
+"""The configure API (DESIGN §4): parse, call a service, render. OpenAPI at /api/docs/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.models import CatalogVersion
+from catalog.selectors import listed_versions, version_latest_for
+from configurator import services
+from configurator.loading import version_model
+
+LANG = OpenApiParameter("lang", str, description="Language of names and messages: en (default) or it.")
+
+
+def _language(request: Request) -> str:
+    lang = request.query_params.get("lang") or get_language() or "en"
+    return lang.split("-")[0]
+
+
+def _version(code: str) -> CatalogVersion:
+    version = version_latest_for(code)
+    if version is None or not version.product.active:
+        raise Http404(f"no published product '{code}'")
+    return version
+
+
+class SelectionInput(serializers.Serializer):  # type: ignore[type-arg]
+    selections = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        required=False,
+        help_text="group code -> option code, list of codes, or null",
+    )
+    parameters = serializers.DictField(
+        child=serializers.JSONField(allow_null=True), required=False, help_text="parameter code -> decimal"
+    )
+    texts = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, allow_null=True, trim_whitespace=False), required=False
+    )
+
+
+class WantedInput(serializers.Serializer):  # type: ignore[type-arg]
+    group = serializers.CharField()
+    option = serializers.CharField()
+
+
+class ResolveInput(SelectionInput):
+    wanted = WantedInput()
+
+
+class ReasonOutput(serializers.Serializer):  # type: ignore[type-arg]
+    rule = serializers.CharField(required=False, help_text="the rule's code, when a rule is the reason")
+    selection = serializers.CharField(required=False, help_text="the group, parameter or text the shopper set")
+    message = serializers.CharField()
+
+
+class OptionOutput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+    price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    available = serializers.BooleanField()
+    reasons = ReasonOutput(many=True, required=False)
+
+
+class GroupOutput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["choice", "multi"])
+    required = serializers.BooleanField()
+    selected = serializers.ListField(child=serializers.CharField())
+    options = OptionOutput(many=True)
+
+
+class ParameterOutput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    step = serializers.DecimalField(max_digits=12, decimal_places=4)
+    min = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    max = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    value = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+
+
+class PriceLineOutput(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=["base", "option", "rule"])
+    code = serializers.CharField()
+    group = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class PriceOutput(serializers.Serializer):  # type: ignore[type-arg]
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    lines = PriceLineOutput(many=True)
+
+
+class Answer(serializers.Serializer):  # type: ignore[type-arg]
+    valid = serializers.BooleanField()
+    complete = serializers.BooleanField()
+    version = serializers.IntegerField()
+    groups = GroupOutput(many=True)
+    parameters = ParameterOutput(many=True)
+    violations = ReasonOutput(many=True)
+    price = PriceOutput()
+
+
+class ChangeOutput(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=["group", "parameter", "text"])
+    code = serializers.CharField()
+    to = serializers.ListField(child=serializers.CharField())
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["from"] = serializers.ListField(child=serializers.CharField())
+        return fields
+
+
+class ResolveAnswer(serializers.Serializer):  # type: ignore[type-arg]
+    possible = serializers.BooleanField()
+    changes = ChangeOutput(many=True)
+    configuration = SelectionInput(allow_null=True)
+
+
+class ExplainAnswer(serializers.Serializer):  # type: ignore[type-arg]
+    group = serializers.CharField()
+    option = serializers.CharField()
+    available = serializers.BooleanField()
+    reasons = ReasonOutput(many=True)
+
+
+class CompleteAnswer(Answer):
+    configuration = SelectionInput(allow_null=True)
+    texts_needed = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def _parsed(serializer: serializers.Serializer) -> dict[str, Any]:  # type: ignore[type-arg]
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _run(call: Any) -> Response:
+    try:
+        return Response(call())
+    except services.SelectionError as error:
+        return Response({"errors": error.errors}, status=400)
+
+
+class ProductListView(APIView):
+    @extend_schema(
+        parameters=[LANG],
+        responses=inline_serializer(
+            "ProductSummary",
+            {
+                "code": serializers.CharField(),
+                "name": serializers.CharField(),
+                "currency": serializers.CharField(),
+                "base_price": serializers.DecimalField(max_digits=12, decimal_places=2),
+                "version": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        """List the published products."""
+        language = _language(request)
+        out = []
+        for version in listed_versions():
+            model = version_model(version)
+            out.append(
+                {
+                    "code": model.code,
+                    "name": model.label(language),
+                    "currency": model.currency,
+                    "base_price": format(model.base_price, "f"),
+                    "version": version.number,
+                }
+            )
+        return Response(out)
+
+
+class ProductDetailView(APIView):
+    @extend_schema(
+        parameters=[LANG], responses=inline_serializer("ProductModel", {"version": serializers.IntegerField()})
+    )
+    def get(self, request: Request, code: str) -> Response:
+        """Return the published model of a product (the catalog exchange format) and its version."""
+        version = _version(code)
+        return Response({"version": version.number, "published_at": version.published_at, **version.snapshot})
+
+
+class ConfigureView(APIView):
+    @extend_schema(request=SelectionInput, responses={200: Answer}, parameters=[LANG])
+    def post(self, request: Request, code: str) -> Response:
+        """Propagate a selection: availability with reasons, parameter ranges, validity, price."""
+        version = _version(code)
+        data = _parsed(SelectionInput(data=request.data))
+        return _run(lambda: services.configuration_propagate(version, data, _language(request)))
+
+
+class CompleteView(APIView):
+    @extend_schema(request=SelectionInput, responses={200: CompleteAnswer}, parameters=[LANG])
+    def post(self, request: Request, code: str) -> Response:
+        """Complete a selection with defaults and first available options ("finish for me")."""
+        version = _version(code)
+        data = _parsed(SelectionInput(data=request.data))
+        return _run(lambda: services.configuration_complete(version, data, _language(request)))
+
+
+class ResolveView(APIView):
+    @extend_schema(request=ResolveInput, responses={200: ResolveAnswer}, parameters=[LANG])
+    def post(self, request: Request, code: str) -> Response:
+        """Propose the fewest changes that make a wanted option possible ("choose anyway")."""
+        version = _version(code)
+        data = _parsed(ResolveInput(data=request.data))
+        wanted = data.pop("wanted")
+        return _run(
+            lambda: services.configuration_resolve(version, data, wanted["group"], wanted["option"], _language(request))
+        )
+
+
+class ExplainView(APIView):
+    @extend_schema(request=ResolveInput, responses={200: ExplainAnswer}, parameters=[LANG])
+    def post(self, request: Request, code: str) -> Response:
+        """Return a minimal set of rules and choices that exclude the `wanted` option."""
+        version = _version(code)
+        data = _parsed(ResolveInput(data=request.data))
+        wanted = data.pop("wanted")
+        return _run(
+            lambda: services.configuration_explain(version, data, wanted["group"], wanted["option"], _language(request))
+        )

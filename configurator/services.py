@@ -1,0 +1,222 @@
+"""The configurator's operations, as the views and the API call them.
+
+Each function takes a published `CatalogVersion` and request-shaped data, runs the
+engine through the cached session of that version, and returns the answer in the
+shape of the configure contract (DESIGN §4), with every text in the asked language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from catalog.models import CatalogVersion
+from configurator.engine.checking import Price
+from configurator.engine.model import Product
+from configurator.engine.selection import Selection, SelectionError, read_selection
+from configurator.engine.session import Propagation, Reason
+from configurator.loading import version_model, version_session
+
+__all__ = [
+    "SelectionError",
+    "configuration_complete",
+    "configuration_explain",
+    "configuration_propagate",
+    "configuration_resolve",
+]
+
+
+def _multi(product: Product) -> frozenset[str]:
+    return frozenset(g.code for g in product.groups if g.kind == "multi")
+
+
+def _money(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def reason_data(product: Product, reason: Reason, selection: Selection, language: str) -> dict[str, Any]:
+    """Return a reason as data with its message in `language`."""
+    if reason.rule is not None:
+        rule = next((r for r in product.rules if r.code == reason.rule), None)
+        return {"rule": reason.rule, "message": rule.text(language) if rule else reason.rule}
+    assert reason.selection is not None
+    kind, code = reason.selection
+    if kind == "group":
+        group = product.group(code)
+        chosen = sorted(selection.choices.get(code, ()))
+        labels = [o.label(language) for o in group.options if o.code in chosen] if group else chosen
+        name = group.label(language) if group else code
+        return {"selection": code, "value": chosen, "message": f"{name}: {', '.join(labels) or '—'}"}
+    if kind == "parameter":
+        parameter = next(p for p in product.parameters if p.code == code)
+        value = selection.parameters.get(code)
+        return {
+            "selection": code,
+            "value": _number(value),
+            "message": f"{parameter.label(language)}: {_number(value)} {parameter.unit}".strip(),
+        }
+    text = next(t for t in product.texts if t.code == code)
+    return {"selection": code, "value": selection.texts.get(code, ""), "message": text.label(language)}
+
+
+def price_data(price: Price) -> dict[str, Any]:
+    return {
+        "currency": price.currency,
+        "total": _money(price.total),
+        "lines": [
+            {
+                "kind": line.kind,
+                "code": line.code,
+                "group": line.group or None,
+                "label": line.label,
+                "amount": _money(line.amount),
+            }
+            for line in price.lines
+        ],
+    }
+
+
+def answer_data(
+    product: Product,
+    selection: Selection,
+    result: Propagation,
+    price: Price,
+    language: str,
+    *,
+    violations: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Return the configure answer (DESIGN §4) for a propagation."""
+    groups = {g.code: g for g in product.groups}
+    parameters = {p.code: p for p in product.parameters}
+    return {
+        "valid": result.valid,
+        "complete": result.complete and result.valid,
+        "groups": [
+            {
+                "code": state.code,
+                "name": groups[state.code].label(language),
+                "kind": groups[state.code].kind,
+                "required": groups[state.code].required,
+                "selected": list(state.selected),
+                "options": [
+                    {
+                        "code": option.code,
+                        "name": groups[state.code].option(option.code).label(language),  # type: ignore[union-attr]
+                        "price": _money(groups[state.code].option(option.code).price),  # type: ignore[union-attr]
+                        "available": option.available,
+                        **(
+                            {"reasons": [reason_data(product, r, selection, language) for r in option.reasons]}
+                            if not option.available
+                            else {}
+                        ),
+                    }
+                    for option in state.options
+                ],
+            }
+            for state in result.groups
+        ],
+        "parameters": [
+            {
+                "code": state.code,
+                "name": parameters[state.code].label(language),
+                "unit": parameters[state.code].unit,
+                "step": _number(parameters[state.code].step),
+                "min": _number(state.min),
+                "max": _number(state.max),
+                "value": _number(selection.parameters.get(state.code)),
+            }
+            for state in result.parameters
+        ],
+        "texts": [
+            {
+                "code": t.code,
+                "name": t.label(language),
+                "max_length": t.max_length,
+                "charset": t.charset,
+                "value": selection.texts.get(t.code),
+            }
+            for t in product.texts
+        ],
+        "violations": violations,
+        "price": price_data(price),
+    }
+
+
+def _answer(version: CatalogVersion, selection: Selection, language: str) -> dict[str, Any]:
+    product = version_model(version)
+    session = version_session(version)
+    result = session.propagate(selection)
+    violations = [reason_data(product, r, selection, language) for r in result.conflict]
+    if result.valid and result.complete:
+        violations = [
+            {"rule": v.code if v.kind == "rule" else None, "field": v.code, "kind": v.kind, "message": v.message}
+            for v in session.validate(selection).violations
+        ]
+    answer = answer_data(
+        product, selection, result, session.price(selection, language), language, violations=violations
+    )
+    answer["version"] = version.number
+    return answer
+
+
+def configuration_propagate(version: CatalogVersion, data: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """Answer a configure request; raise SelectionError for input naming unknown things."""
+    selection = read_selection(version_model(version), data)
+    return _answer(version, selection, language)
+
+
+def configuration_complete(version: CatalogVersion, data: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """Complete the selection (defaults, then first available options) and answer for it."""
+    product = version_model(version)
+    selection = read_selection(product, data)
+    completion = version_session(version).complete(selection)
+    if completion.configuration is None:
+        answer = _answer(version, selection, language)
+        answer["configuration"] = None
+        return answer
+    answer = _answer(version, completion.configuration, language)
+    answer["configuration"] = completion.configuration.as_data(_multi(product))
+    answer["texts_needed"] = list(completion.texts_needed)
+    return answer
+
+
+def configuration_resolve(
+    version: CatalogVersion, data: Mapping[str, Any], group: str, option: str, language: str
+) -> dict[str, Any]:
+    """Propose the fewest changes to the selection that make `group = option` possible."""
+    product = version_model(version)
+    selection = read_selection(product, data)
+    target = product.group(group)
+    if target is None or target.option(option) is None:
+        raise SelectionError({"wanted": [f"unknown option '{option}' in group '{group}'"]})
+    resolution = version_session(version).resolve(selection, group, option)
+    if not resolution.possible or resolution.selection is None:
+        return {"possible": False, "changes": [], "configuration": None}
+    changes = []
+    for change in resolution.changes:
+        kind, code = change.key
+        changes.append({"kind": kind, "code": code, "from": list(change.before), "to": list(change.after)})
+    return {"possible": True, "changes": changes, "configuration": resolution.selection.as_data(_multi(product))}
+
+
+def configuration_explain(
+    version: CatalogVersion, data: Mapping[str, Any], group: str, option: str, language: str
+) -> dict[str, Any]:
+    """Return a minimal set of rules and choices that exclude `group = option`."""
+    product = version_model(version)
+    selection = read_selection(product, data)
+    target = product.group(group)
+    if target is None or target.option(option) is None:
+        raise SelectionError({"option": [f"unknown option '{option}' in group '{group}'"]})
+    reasons = version_session(version).explain(selection, group, option)
+    return {
+        "group": group,
+        "option": option,
+        "available": not reasons,
+        "reasons": [reason_data(product, r, selection, language) for r in reasons],
+    }
