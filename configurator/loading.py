@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-
 from catalog.models import CatalogVersion
 from configurator.engine.compiler import compile_product
 from configurator.engine.model import Product, product_from_dict
