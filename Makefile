@@ -55,5 +55,9 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# Figures of the engine on real models (../shared/benchmarks): prints a table, writes docs/performance.md.
+bench: setup
+	$(PY) bench/run.py
+
 clean:
 	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

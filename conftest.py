@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parent.parent / "shared"
+SHARED = Path(__file__).resolve().parent.parent / "shared"  # the benchmarks, beside the repository
 
 
 @pytest.fixture

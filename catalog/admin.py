@@ -28,9 +28,8 @@ from catalog.models import (
     TextField,
     snapshot_checksum,
 )
-from catalog.services import CatalogError, catalog_publish
+from catalog.services import CatalogError, catalog_lint, catalog_publish
 from catalog.snapshots import product_as_dict
-from configurator.engine.schema import check_product
 
 
 class SectionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -118,6 +117,8 @@ def _publish(request: HttpRequest, product: Product) -> bool:
             format_html(_("Could not publish {}: {} problem(s).<ul>{}</ul>"), product.code, len(error.problems), items),
         )
         return False
+    for finding in result.warnings[:20]:
+        messages.warning(request, f"{product.code}: {finding.subject}: {finding.message}")
     if result.created:
         messages.success(
             request,
@@ -176,17 +177,31 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     def draft_status(self, product: Product) -> SafeString | str:
         if product.pk is None:
             return _("Save the product to check it.")
-        snapshot = product_as_dict(product)
-        problems = check_product(snapshot, product.code)
-        if problems:
-            items = format_html_join("", "<li>{}</li>", ((str(p),) for p in problems[:50]))
-            return format_html('<strong style="color:#ba2121">{}</strong><ul>{}</ul>', _("Cannot be published:"), items)
-        latest = product.versions.order_by("-number").first()
-        if latest is None:
-            return _("Ready to publish; never published.")
-        if latest.checksum == snapshot_checksum(snapshot):
-            return _("Published as version %(number)s; no unpublished changes.") % {"number": latest.number}
-        return _("Has changes not yet published (latest version: %(number)s).") % {"number": latest.number}
+        findings = catalog_lint(product)
+        errors = [f for f in findings if f.level == "error"]
+        warnings = [f for f in findings if f.level == "warning"]
+        parts = []
+        if errors:
+            items = format_html_join("", "<li>{}: {}</li>", ((f.subject, f.message) for f in errors[:50]))
+            parts.append(format_html('<strong style="color:#ba2121">{}</strong><ul>{}</ul>', _("Cannot be published:"), items))
+        if warnings:
+            items = format_html_join("", "<li>{}: {}</li>", ((f.subject, f.message) for f in warnings[:50]))
+            parts.append(format_html('<strong style="color:#9a6700">{}</strong><ul>{}</ul>', _("Warnings:"), items))
+        if not errors:
+            latest = product.versions.order_by("-number").first()
+            if latest is None:
+                parts.append(format_html("<p>{}</p>", _("Ready to publish; never published.")))
+            elif latest.checksum == snapshot_checksum(product_as_dict(product)):
+                parts.append(
+                    format_html("<p>{}</p>", _("Published as version %(number)s; no unpublished changes.") % {"number": latest.number})
+                )
+            else:
+                parts.append(
+                    format_html(
+                        "<p>{}</p>", _("Has changes not yet published (latest version: %(number)s).") % {"number": latest.number}
+                    )
+                )
+        return format_html_join("", "{}", ((part,) for part in parts))
 
     @admin.action(description=_("Publish a new catalog version"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:

@@ -33,6 +33,8 @@ from catalog.models import (
 )
 from catalog.snapshots import product_as_dict
 from catalog.storage import ContentAddressedStorage, content_name
+from configurator.engine.lint import Finding, lint
+from configurator.engine.model import product_from_dict
 from configurator.engine.schema import Problem, check_catalog, check_product
 
 
@@ -48,6 +50,7 @@ class CatalogError(Exception):
 class PublishResult:
     version: CatalogVersion
     created: bool
+    warnings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -380,13 +383,15 @@ def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> Pu
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         snapshot = product_as_dict(product)
-        problems = check_product(snapshot, product.code)
-        if problems:
-            raise CatalogError(problems)
+        findings = _lint_snapshot(snapshot)
+        errors = [Problem(f.subject, f.message) for f in findings if f.level == "error"]
+        if errors:
+            raise CatalogError(errors)
+        warnings = tuple(f for f in findings if f.level == "warning")
         checksum = snapshot_checksum(snapshot)
         latest = product.versions.order_by("-number").first()
         if latest is not None and latest.checksum == checksum:
-            return PublishResult(version=latest, created=False)
+            return PublishResult(version=latest, created=False, warnings=warnings)
         version = CatalogVersion.objects.create(
             product=product,
             number=(latest.number + 1) if latest else 1,
@@ -395,4 +400,27 @@ def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> Pu
             published_by=user if getattr(user, "pk", None) else None,
             note=note,
         )
-    return PublishResult(version=version, created=True)
+    return PublishResult(version=version, created=True, warnings=warnings)
+
+
+_lint_cache: dict[str, list[Finding]] = {}
+
+
+def _lint_snapshot(snapshot: dict[str, Any]) -> list[Finding]:
+    """Return parse problems as errors or, when the rules parse, the solver's findings."""
+    checksum = snapshot_checksum(snapshot)
+    if checksum not in _lint_cache:
+        problems = check_product(snapshot, snapshot["code"])
+        if problems:
+            findings = [Finding("error", p.path, p.message) for p in problems]
+        else:
+            findings = lint(product_from_dict(snapshot))
+        if len(_lint_cache) > 64:
+            _lint_cache.clear()
+        _lint_cache[checksum] = findings
+    return _lint_cache[checksum]
+
+
+def catalog_lint(product: Product) -> list[Finding]:
+    """Return every error and warning of the draft of `product` (what publishing would say)."""
+    return list(_lint_snapshot(product_as_dict(product)))

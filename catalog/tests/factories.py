@@ -67,7 +67,7 @@ SMALL: dict[str, Any] = {
                     "message": "Frames.",
                 },
             ],
-            "prices": [{"code": "P1", "when": "frame = black and basket", "amount": "-10.00", "label": "Bundle"}],
+            "prices": [{"code": "P1", "when": "frame = blue and basket", "amount": "-10.00", "label": "Bundle"}],
         }
     ],
 }

@@ -67,3 +67,35 @@ def test_publish_refuses_a_draft_whose_rules_do_not_parse(bike: Product) -> None
     [problem] = [p for p in caught.value.problems if p.path.endswith("rules[0].expr")]
     assert "unknown option 'blue' in group 'frame'" in problem.message
     assert not CatalogVersion.objects.exists()
+
+
+def test_publish_refuses_a_product_with_no_valid_configuration(bike: Product) -> None:
+    Rule.objects.filter(code="R1").update(expr="frame = blue and frame = black")
+    with pytest.raises(CatalogError) as caught:
+        catalog_publish(bike)
+    assert "no configuration satisfies all rules (conflict: R1)" in str(caught.value.problems[0])
+    assert not CatalogVersion.objects.exists()
+
+
+def test_publish_shows_warnings_but_publishes(bike: Product) -> None:
+    Rule.objects.filter(code="R1").update(expr="frame != black")
+    result = catalog_publish(bike)
+    assert result.created
+    assert [f"{w.subject}: {w.message}" for w in result.warnings] == [
+        "groups.frame.blue: is in every valid configuration (always forced)",
+        "groups.frame.black: can never be selected (because of R1)",
+    ]
+
+
+def test_lint_command_prints_findings_and_fails_on_errors(bike: Product) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("lint_catalog", "bike", stdout=out)
+    assert "bike: no problems" in out.getvalue()
+    Rule.objects.filter(code="R1").update(expr="frame = blue and frame = black")
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("lint_catalog", "bike", stdout=out)
+    assert "error: product: no configuration satisfies all rules" in out.getvalue()

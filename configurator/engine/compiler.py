@@ -73,6 +73,8 @@ class CompiledModel:
     preferences: list[Preference] = field(default_factory=list)
     #: literal -> (group, option), for reading models back
     option_of: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: price rule code -> literal of its condition (for the catalog lint)
+    price_conditions: dict[str, int] = field(default_factory=dict)
 
     def option_literals(self) -> Iterable[int]:
         return self.option_of.keys()
@@ -120,6 +122,9 @@ class _Compiler:
                 continue
             # Definitions made while compiling a rule stay hard; only its own clauses are guarded.
             rule_clauses[rule.code] = self._table(rule) if rule.kind == "table" else self._constraint(rule)
+        conditions = {
+            price.code: self._literal(self._parse(price.when)) if price.when else 1 for price in self.product.prices
+        }
         option_of = {lit: (g, o) for g, opts in self.options.items() for o, lit in opts.items()}
         return CompiledModel(
             product=self.product,
@@ -132,6 +137,7 @@ class _Compiler:
             parameters=self.parameters,
             preferences=preferences,
             option_of=option_of,
+            price_conditions=conditions,
         )
 
     # -- structure -----------------------------------------------------------------------

@@ -1,0 +1,142 @@
+"""Run the benchmark suite: every model in its own process, then print and write the figures.
+
+    .venv/bin/python bench/run.py [--walks 200] [--models renault,automotive01] [--seed 1]
+                                  [--output docs/performance.md]
+
+Targets are printed beside the figures, never asserted. Models whose files are absent
+(../shared/benchmarks) are skipped with a message; a model that exceeds --timeout is
+reported as "timed out".
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if sys.path[0] == str(Path(__file__).resolve().parent):
+    sys.path[0] = str(ROOT)  # import `bench.*` as a package, and never shadow the standard library
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import shlex  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from typing import Any  # noqa: E402
+
+from bench import report  # noqa: E402
+from bench.models import SPECS  # noqa: E402
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Return the command line options."""
+    p = argparse.ArgumentParser(description="Benchmark the configurator engine on real models.")
+    p.add_argument("--walks", type=int, default=200, help="random walks per model (big feature models: fewer)")
+    p.add_argument("--models", default=",".join(SPECS), help=f"comma-separated, of: {', '.join(SPECS)}")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--output", type=Path, default=Path("docs/performance.md"), help="'-' to write nothing")
+    p.add_argument("--budget", type=float, default=120.0, help="seconds of walking per model, at most")
+    p.add_argument("--baseline-budget", type=float, default=45.0, help="seconds of plain-baseline replay per model")
+    p.add_argument("--http-budget", type=float, default=45.0, help="seconds of HTTP replay per model")
+    p.add_argument("--sample", type=int, default=200, help="recorded steps replayed by the baseline and HTTP")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds per model before it is reported timed out")
+    args = p.parse_args(argv)
+    unknown = [m for m in args.models.split(",") if m not in SPECS]
+    if unknown:
+        p.error(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(SPECS)}")
+    return args
+
+
+def run_model(key: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Measure one model in a child process; return its figures (or why there are none)."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        out = Path(folder) / "result.json"
+        command = [sys.executable, "-m", "bench.worker", key, "--out", str(out)]
+        for option in ("walks", "seed", "budget", "baseline_budget", "http_budget", "sample"):
+            command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        start = time.perf_counter()
+        try:
+            completed = subprocess.run(command, cwd=ROOT, env=env, timeout=args.timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return {
+                "model": key,
+                "title": SPECS[key].title,
+                "status": "timed out",
+                "message": f"timed out after {args.timeout:.0f} s",
+            }
+        wall = time.perf_counter() - start
+        if completed.returncode != 0 or not out.exists():
+            message = f"worker failed (exit {completed.returncode}; see its output above)"
+            return {"model": key, "title": SPECS[key].title, "status": "error", "message": message}
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        result["wall_s"] = wall
+        return result
+
+
+def machine() -> dict[str, str]:
+    """Describe where the figures were measured."""
+    import pysat
+
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line]
+        cpu = names[0] if names else cpu
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "CPU": f"{cpu}, {os.cpu_count()} logical CPUs",
+        "load average (1/5/15 min) at start": load,
+        "OS": platform.platform(),
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "solver": f"Glucose 4 (`g4`) via python-sat {pysat.__version__}",
+    }
+
+
+def command_line() -> str:
+    """Return the command that ran this, as typed from the repository root."""
+    executable = Path(sys.executable)
+    shown = os.path.relpath(executable, ROOT) if executable.is_relative_to(ROOT) else str(executable)
+    script = os.path.relpath(Path(sys.argv[0]).resolve(), ROOT)
+    return shlex.join([shown, script, *sys.argv[1:]])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the selected models one after the other; print the table and write the Markdown file."""
+    args = parse_args(argv)
+    info = machine()
+    load = info["load average (1/5/15 min) at start"]
+    print(f"Benchmark: {info['CPU']}; {info['Python']}; {info['solver']}; load {load}")
+    results = []
+    for key in args.models.split(","):
+        spec = SPECS[key]
+        planned = args.walks if spec.max_walks is None else min(args.walks, spec.max_walks)
+        print(
+            f"== {key}: {spec.title} — {planned} walks planned (step cap {spec.step_cap}, budget {args.budget:.0f} s)"
+        )
+        results.append(run_model(key, args))
+        result = results[-1]
+        if result["status"] != "ok":
+            print(f"   {result['message']}")
+    info["load average (1/5/15 min) at end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    header, table = report.rows(results)
+    print()
+    print(report.text_table(header, table))
+    print()
+    print("Targets (not asserted):")
+    for line in report.target_lines(results):
+        print(f"  {line}")
+    if str(args.output) != "-":
+        path = args.output if args.output.is_absolute() else ROOT / args.output
+        analysis = report.previous_analysis(path)
+        path.write_text(report.markdown(results, info, command_line(), analysis), encoding="utf-8")
+        print(f"\nWrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+if __name__ == "__main__":
+    main()

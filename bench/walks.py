@@ -1,0 +1,215 @@
+"""Seeded random shopper walks through the engine, and the plain SAT baseline they are compared with.
+
+A walk starts from the empty selection. Each step is one `Session.propagate(selection)`
+with reasons (what a shopper's click costs), then a uniformly random pick among the
+available options of the open groups; a walk ends when no group is open or at the step
+cap. The baseline asks the same CNF, with the same solver (Glucose 4), one SAT call per
+(open group, option), without reasons.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from pysat.solvers import Solver
+
+from configurator.engine.compiler import CompiledModel
+from configurator.engine.selection import Selection
+from configurator.engine.session import Session
+
+
+class Stats(TypedDict):
+    """Summary of a list of durations, in milliseconds."""
+
+    n: int
+    median_ms: float | None
+    p95_ms: float | None
+    max_ms: float | None
+
+
+def stats(seconds: Sequence[float]) -> Stats:
+    """Return the count, median, p95 (nearest rank) and maximum of `seconds`, in ms."""
+    if not seconds:
+        return Stats(n=0, median_ms=None, p95_ms=None, max_ms=None)
+    ordered = sorted(seconds)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return Stats(n=len(ordered), median_ms=statistics.median(ordered) * 1e3, p95_ms=p95 * 1e3, max_ms=ordered[-1] * 1e3)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One measured propagation: the selection it was asked for and how long it took."""
+
+    walk: int
+    selection: Selection
+    seconds: float
+
+
+@dataclass
+class Walks:
+    """What the walks did: every step, and how many walks ran to their end."""
+
+    steps: list[Step] = field(default_factory=list)
+    started: int = 0
+    finished: int = 0  # no open group left, or the step cap reached
+    invalid: int = 0  # a propagation said the selection was impossible (should never happen)
+    out_of_budget: bool = False
+
+
+def random_walks(
+    session: Session,
+    *,
+    walks: int,
+    step_cap: int,
+    seed: int,
+    budget: float,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Walks:
+    """Run up to `walks` seeded walks; stop starting (or continuing) walks after `budget` seconds."""
+    rng = random.Random(seed)
+    out = Walks()
+    deadline = time.perf_counter() + budget
+    for walk in range(walks):
+        if time.perf_counter() >= deadline:
+            out.out_of_budget = True
+            break
+        out.started += 1
+        if not _walk(session, rng, walk, step_cap, deadline, out):
+            out.out_of_budget = True
+            break
+        out.finished += 1
+        if walks <= 20 or (walk + 1) % 20 == 0:
+            progress(f"walk {walk + 1}/{walks} done, {len(out.steps)} steps so far")
+    progress(f"{out.started} walks started, {out.finished} finished, {len(out.steps)} steps")
+    return out
+
+
+def _walk(session: Session, rng: random.Random, walk: int, step_cap: int, deadline: float, out: Walks) -> bool:
+    """Run one walk, appending its steps to `out`; return False when the budget cut it short."""
+    choices: dict[str, frozenset[str]] = {}
+    for _ in range(step_cap):
+        if time.perf_counter() >= deadline:
+            return False
+        selection = Selection(choices=dict(choices))
+        start = time.perf_counter()
+        result = session.propagate(selection, reasons=True)
+        out.steps.append(Step(walk, selection, time.perf_counter() - start))
+        if not result.valid:
+            out.invalid += 1
+            return True
+        picks = [
+            (group.code, option.code)
+            for group in result.groups
+            if not group.decided
+            for option in group.options
+            if option.available
+        ]
+        if not picks:
+            return True
+        group, option = rng.choice(picks)
+        choices[group] = frozenset({option})
+    return True
+
+
+def sample(steps: Sequence[Step], size: int, seed: int) -> list[Step]:
+    """Return up to `size` steps spread over all walks, in random order (so any prefix is a fair sample)."""
+    rng = random.Random(seed + 1)
+    return [steps[i] for i in rng.sample(range(len(steps)), min(size, len(steps)))]
+
+
+def selection_literals(compiled: CompiledModel, selection: Selection) -> list[int]:
+    """Return the literals that state `selection`'s group choices (the same encoding the engine assumes)."""
+    kinds = {g.code: g.kind for g in compiled.product.groups}
+    literals: list[int] = []
+    for group, chosen in selection.choices.items():
+        options = compiled.options[group]
+        if kinds[group] == "multi":
+            literals.extend(lit if code in chosen else -lit for code, lit in options.items())
+        elif chosen:
+            literals.extend(options[code] for code in chosen)
+        else:
+            literals.append(-compiled.group_set[group])
+    return literals
+
+
+class Baseline:
+    """The plain approach: one SAT call per (open group, option) on a fresh Glucose 4 solver."""
+
+    def __init__(self, compiled: CompiledModel, solver: str = "g4") -> None:
+        clauses = list(compiled.clauses)
+        for rule in compiled.rule_clauses.values():
+            clauses.extend(rule)
+        self.compiled = compiled
+        self.solver = Solver(name=solver, bootstrap_with=clauses)
+
+    def step(self, selection: Selection) -> tuple[dict[str, set[str]], int]:
+        """Return the available options of every open group, and the number of SAT calls made."""
+        context = selection_literals(self.compiled, selection)
+        available: dict[str, set[str]] = {}
+        calls = 0
+        for group, options in self.compiled.options.items():
+            if group in selection.choices:
+                continue
+            available[group] = set()
+            for code, literal in options.items():
+                calls += 1
+                if self.solver.solve(assumptions=[*context, literal]):
+                    available[group].add(code)
+        return available, calls
+
+    def close(self) -> None:
+        self.solver.delete()
+
+
+@dataclass
+class Replay:
+    """Durations of replayed steps, with the engine's walk time of the same steps."""
+
+    seconds: list[float] = field(default_factory=list)
+    engine_seconds: list[float] = field(default_factory=list)
+    calls: list[int] = field(default_factory=list)
+    mismatches: int = 0
+
+
+def replay_baseline(
+    baseline: Baseline, session: Session, steps: Sequence[Step], budget: float, *, check: bool = True
+) -> Replay:
+    """Time the baseline on `steps` until `budget` seconds are spent (at least one step).
+
+    With `check`, also compare its answer with the engine's (a cheap propagation without
+    reasons, not timed): a mismatch means one of them is wrong.
+    """
+    out = Replay()
+    deadline = time.perf_counter() + budget
+    for step in steps:
+        if out.seconds and time.perf_counter() >= deadline:
+            break
+        start = time.perf_counter()
+        available, calls = baseline.step(step.selection)
+        out.seconds.append(time.perf_counter() - start)
+        out.engine_seconds.append(step.seconds)
+        out.calls.append(calls)
+        if check:
+            result = session.propagate(step.selection, reasons=False)
+            engine = {g.code: {o.code for o in g.options if o.available} for g in result.groups if g.code in available}
+            out.mismatches += engine != available
+    return out
+
+
+def replay_engine(session: Session, steps: Sequence[Step], budget: float, *, reasons: bool) -> list[float]:
+    """Time `session.propagate` on `steps` again (warm session) until `budget` seconds are spent."""
+    seconds: list[float] = []
+    deadline = time.perf_counter() + budget
+    for step in steps:
+        if seconds and time.perf_counter() >= deadline:
+            break
+        start = time.perf_counter()
+        session.propagate(step.selection, reasons=reasons)
+        seconds.append(time.perf_counter() - start)
+    return seconds
