@@ -82,7 +82,7 @@ class Session:
 
     POOL = 48
 
-    def __init__(self, model: CompiledModel, solver: str = "g4") -> None:
+    def __init__(self, model: CompiledModel, solver: str = "g4", *, warm: bool = True) -> None:
         self.model = model
         self._solver_name = solver
         self._fast = Solver(name=solver, bootstrap_with=model.clauses)
@@ -95,6 +95,9 @@ class Session:
         )
         self._watched = [var for var in self._watched if var > 1]
         self._watched_set = frozenset(self._watched)
+        self._option_vars = frozenset(model.option_of)
+        #: option variable -> the latest solution found with it (its witness)
+        self._witness: dict[int, frozenset[int]] = {}
         self.checker = Checker(model.product)
         self._guarded: Solver | None = None
         self._activators: dict[int, str] = {}
@@ -102,6 +105,10 @@ class Session:
         self._reasons: dict[int, list[tuple[frozenset[int], tuple[str, ...]]]] = {}
         self._lock = threading.RLock()
         self._kinds = {g.code: g.kind for g in model.product.groups}
+        if warm:
+            # Find a witness for every selectable option and a reason for every dead one now,
+            # so the first shopper's first click costs no more than any other.
+            self.propagate(Selection())
 
     # -- solver plumbing -----------------------------------------------------------------
     def _fresh(self) -> int:
@@ -117,6 +124,8 @@ class Session:
         size = len(values)  # variables in no clause at all are absent from the model: false
         found = frozenset(var for var in self._watched if var <= size and values[var - 1] > 0)
         self._pool.append(found)
+        for var in found & self._option_vars:
+            self._witness[var] = found
         return found
 
     def _guarded_solver(self) -> Solver:
@@ -169,11 +178,15 @@ class Session:
     # -- availability ---------------------------------------------------------------------
     def _available(self, context: list[int], candidates: Iterable[int]) -> set[int]:
         """Return which candidate literals are true in some solution extending `context`."""
-        todo = set(candidates)
-        for known in self._pool:
-            if todo and _agrees(known, context):
-                todo -= known
+        todo = set()
+        for lit in candidates:
+            witness = self._witness.get(lit)
+            if witness is None or not _agrees(witness, context):
+                todo.add(lit)
         available = set(candidates) - todo
+        # A cached core whose choices all still hold proves a candidate impossible without a call.
+        have = set(context)
+        todo = {lit for lit in todo if not any(used <= have for used, _ in self._reasons.get(lit, ()))}
         if not todo:
             return available
         while todo:
