@@ -51,17 +51,14 @@ def lint(product: Product, session: Session | None = None) -> list[Finding]:
     for price in product.prices:
         literal = model.price_conditions.get(price.code, 1)
         if literal != 1 and (literal == -1 or not solver.solve(assumptions=[literal])):
-            findings.append(Finding("warning", f"prices.{price.code}", "its condition can never hold: it never applies"))
-    for parameter, state in zip(product.parameters, result.parameters, strict=True):
-        subject = f"parameters.{parameter.code}"
-        if state.min is None or state.max is None:
-            findings.append(Finding("error", subject, "no value is allowed by the rules"))
-        elif (state.min, state.max) != (parameter.min, parameter.max):
             findings.append(
-                Finding(
-                    "warning",
-                    subject,
-                    f"the rules allow only {state.min}–{state.max} of {parameter.min}–{parameter.max} {parameter.unit}".strip(),
-                )
+                Finding("warning", f"prices.{price.code}", "its condition can never hold: it never applies")
             )
+    for parameter, bounds in zip(product.parameters, result.parameters, strict=True):
+        subject = f"parameters.{parameter.code}"
+        if bounds.min is None or bounds.max is None:
+            findings.append(Finding("error", subject, "no value is allowed by the rules"))
+        elif (bounds.min, bounds.max) != (parameter.min, parameter.max):
+            allowed = f"{bounds.min}–{bounds.max} of {parameter.min}–{parameter.max} {parameter.unit}".strip()
+            findings.append(Finding("warning", subject, f"the rules allow only {allowed}"))
     return findings
