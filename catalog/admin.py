@@ -183,7 +183,9 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         parts = []
         if errors:
             items = format_html_join("", "<li>{}: {}</li>", ((f.subject, f.message) for f in errors[:50]))
-            parts.append(format_html('<strong style="color:#ba2121">{}</strong><ul>{}</ul>', _("Cannot be published:"), items))
+            parts.append(
+                format_html('<strong style="color:#ba2121">{}</strong><ul>{}</ul>', _("Cannot be published:"), items)
+            )
         if warnings:
             items = format_html_join("", "<li>{}: {}</li>", ((f.subject, f.message) for f in warnings[:50]))
             parts.append(format_html('<strong style="color:#9a6700">{}</strong><ul>{}</ul>', _("Warnings:"), items))
@@ -193,12 +195,16 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
                 parts.append(format_html("<p>{}</p>", _("Ready to publish; never published.")))
             elif latest.checksum == snapshot_checksum(product_as_dict(product)):
                 parts.append(
-                    format_html("<p>{}</p>", _("Published as version %(number)s; no unpublished changes.") % {"number": latest.number})
+                    format_html(
+                        "<p>{}</p>",
+                        _("Published as version %(number)s; no unpublished changes.") % {"number": latest.number},
+                    )
                 )
             else:
                 parts.append(
                     format_html(
-                        "<p>{}</p>", _("Has changes not yet published (latest version: %(number)s).") % {"number": latest.number}
+                        "<p>{}</p>",
+                        _("Has changes not yet published (latest version: %(number)s).") % {"number": latest.number},
                     )
                 )
         return format_html_join("", "{}", ((part,) for part in parts))

@@ -34,11 +34,17 @@ XCSP = """<?xml version="1.0"?>
 
 def test_xcsp_instance_imports_with_value_names(tmp_path: Path) -> None:
     (tmp_path / "tiny.xml").write_text(XCSP)
-    (tmp_path / "tiny_value_names.json").write_text(json.dumps({"1": ["petrol", "diesel", "electric"], "2": ["manual", "auto"]}))
+    (tmp_path / "tiny_value_names.json").write_text(
+        json.dumps({"1": ["petrol", "diesel", "electric"], "2": ["manual", "auto"]})
+    )
     call_command("import_catalog", "--format", "xcsp", str(tmp_path / "tiny.xml"), "--publish", stdout=StringIO())
     product = Product.objects.get(code="tiny")
     assert [g.code for g in product.groups.all()] == ["v1", "v2"]
-    assert list(product.groups.get(code="v1").options.values_list("code", flat=True)) == ["petrol", "diesel", "electric"]
+    assert list(product.groups.get(code="v1").options.values_list("code", flat=True)) == [
+        "petrol",
+        "diesel",
+        "electric",
+    ]
     conflicts = Rule.objects.get(code="C1")
     assert ["electric", "auto"] not in conflicts.rows and len(conflicts.rows) == 5
     assert CatalogVersion.objects.filter(product=product).exists()
@@ -56,7 +62,11 @@ def test_dimacs_feature_model_imports(tmp_path: Path) -> None:
     (tmp_path / "fm.dimacs").write_text("c 1 Root\nc 2 Engine Type\nc 3 and\np cnf 3 2\n1 0\n-2 3 0\n")
     call_command("import_catalog", "--format", "dimacs", str(tmp_path / "fm.dimacs"), "--code", "fm", stdout=StringIO())
     product = Product.objects.get(code="fm")
-    assert list(product.groups.values_list("code", "name")) == [("Root", "Root"), ("Engine_Type", "Engine Type"), ("f_and", "and")]
+    assert list(product.groups.values_list("code", "name")) == [
+        ("Root", "Root"),
+        ("Engine_Type", "Engine Type"),
+        ("f_and", "and"),
+    ]
     assert list(product.rules.values_list("expr", flat=True)) == ["Root = yes", "Engine_Type = no or f_and = yes"]
 
 

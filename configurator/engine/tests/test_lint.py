@@ -9,7 +9,9 @@ from configurator.engine.model import Group, Option, Parameter, PriceRule, Produ
 
 
 def _product(*rules: Rule, prices: tuple[PriceRule, ...] = ()) -> Product:
-    colour = Group("colour", "Colour", "choice", True, (Option("red", "Red"), Option("black", "Black"), Option("blue", "Blue")))
+    colour = Group(
+        "colour", "Colour", "choice", True, (Option("red", "Red"), Option("black", "Black"), Option("blue", "Blue"))
+    )
     roof = Group("roof", "Roof", "choice", False, (Option("contrast", "Contrast"),))
     size = Parameter("size", "Size", "cm", Decimal(10), Decimal(20), Decimal(1))
     return Product("p", "P", "EUR", Decimal(1), groups=(colour, roof), parameters=(size,), rules=rules, prices=prices)
