@@ -85,10 +85,14 @@ class Session:
     def __init__(self, model: CompiledModel, solver: str = "g4", *, warm: bool = True) -> None:
         self.model = model
         self._solver_name = solver
-        self._fast = Solver(name=solver, bootstrap_with=model.clauses)
-        for clauses in model.rule_clauses.values():
-            self._fast.append_formula(clauses)
-        self._top = model.nvars
+        self._fast = self._new_fast_solver()
+        # Variables above the model's: one activation literal per rule (for the guarded
+        # solver), then short-lived selectors of the fast solver, renumbered on rebuild.
+        self._activators: dict[int, str] = {
+            model.nvars + index: code for index, code in enumerate(model.rule_clauses, start=1)
+        }
+        self._base = model.nvars + len(model.rule_clauses)
+        self._top = self._base
         self._watched = sorted(
             {abs(lit) for lit in (*model.option_of, *model.group_set.values(), *model.texts.values())}
             | {abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))}
@@ -100,7 +104,6 @@ class Session:
         self._witness: dict[int, frozenset[int]] = {}
         self.checker = Checker(model.product)
         self._guarded: Solver | None = None
-        self._activators: dict[int, str] = {}
         self._pool: deque[frozenset[int]] = deque(maxlen=self.POOL)
         self._reasons: dict[int, list[tuple[frozenset[int], tuple[str, ...]]]] = {}
         self._lock = threading.RLock()
@@ -111,9 +114,28 @@ class Session:
             self.propagate(Selection())
 
     # -- solver plumbing -----------------------------------------------------------------
+    REBUILD_AFTER = 5000
+
+    def _new_fast_solver(self) -> Solver:
+        solver = Solver(name=self._solver_name, bootstrap_with=self.model.clauses)
+        for clauses in self.model.rule_clauses.values():
+            solver.append_formula(clauses)
+        return solver
+
     def _fresh(self) -> int:
+        """Return a new selector variable for the fast solver."""
         self._top += 1
         return self._top
+
+    def _retire_selectors(self) -> None:
+        """Rebuild the fast solver once spent selectors pile up, so a long-lived session stays fast.
+
+        Witnesses and cached cores speak of model variables only, so they stay valid.
+        """
+        if self._top - self._base > self.REBUILD_AFTER:
+            self._fast.delete()
+            self._fast = self._new_fast_solver()
+            self._top = self._base
 
     def _solve(self, assumptions: Sequence[int]) -> frozenset[int] | None:
         """Return a model (true literals) under `assumptions`, or None when impossible."""
@@ -132,14 +154,10 @@ class Session:
         """Return a second solver whose rules are switched on by activation literals."""
         if self._guarded is None:
             solver = Solver(name=self._solver_name, bootstrap_with=self.model.clauses)
-            top = self._top
-            for code, clauses in self.model.rule_clauses.items():
-                top += 1
-                self._activators[top] = code
-                for clause in clauses:
-                    solver.add_clause([*clause, -top])
+            for activator, code in self._activators.items():
+                for clause in self.model.rule_clauses[code]:
+                    solver.add_clause([*clause, -activator])
             self._guarded = solver
-            self._top = top
         return self._guarded
 
     def _core(self, assumptions: Sequence[int]) -> tuple[frozenset[int], tuple[str, ...]] | None:
@@ -200,6 +218,7 @@ class Session:
             covered = todo & found
             available |= covered
             todo -= covered
+        self._retire_selectors()
         return available
 
     def _reasons_for(self, literal: int, context: list[int]) -> tuple[frozenset[int], tuple[str, ...]]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import random
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,11 @@ from configurator.engine.session import Propagation, Session
 BENCHMARKS = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks"
 RENAULT = BENCHMARKS / "renault-megane"
 ORACLE_SOLVER = "m22"
+# Renault walks to a complete configuration take ~1.5 s each (20-35 steps, one `propagate` each);
+# checking a prefix against the independent encoding takes ~1 s.
+WALKS, WALK_SEED = 12, 3000
+PREFIXES, PREFIX_SEED, MAX_PREFIX = 25, 2000, 30  # partial selections cut from those walks
+COMPLETIONS = 6  # prefixes given to `complete`
 
 pytestmark = [
     pytest.mark.benchmarks,
@@ -46,45 +51,51 @@ Option = tuple[str, str]  # (group code, option code)
 
 
 # -- the independent oracle ------------------------------------------------------------------
-@dataclass
 class Oracle:
-    """A MiniSat solver over an independently built CNF, asked with assumptions."""
+    """MiniSat over an independently built CNF whose variables 1..`values` are the value literals."""
 
-    clauses: list[list[int]]
-    solver: Solver = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.solver = Solver(name=ORACLE_SOLVER, bootstrap_with=self.clauses)
-
-    def model(self, assumptions: Iterable[int]) -> set[int] | None:
-        """Return the true literals of a solution extending `assumptions`, or None if none."""
-        if not self.solver.solve(assumptions=list(assumptions)):
-            return None
-        return {lit for lit in self.solver.get_model() or () if lit > 0}
+    def __init__(self, clauses: list[list[int]], values: int) -> None:
+        self.solver = Solver(name=ORACLE_SOLVER, bootstrap_with=clauses)
+        self.values = values
 
     def satisfiable(self, assumptions: Iterable[int]) -> bool:
         return bool(self.solver.solve(assumptions=list(assumptions)))
 
-    def available(self, assumptions: list[int], candidates: Iterable[int]) -> set[int]:
-        """Return the candidates true in some solution extending `assumptions`.
+    def solution(self, assumptions: Iterable[int]) -> set[int] | None:
+        """Return the value literals true in a solution extending `assumptions`, or None if none."""
+        if not self.solver.solve(assumptions=list(assumptions)):
+            return None
+        return {lit for lit in (self.solver.get_model() or [])[: self.values] if lit > 0}
 
-        One call per candidate not yet seen true; every solution found is a witness for
-        all the candidates it makes true, every "impossible" is a proof.
+    def possible(self, context: list[int], candidates: Iterable[int], seen: Iterable[int] = ()) -> set[int]:
+        """Return the `candidates` true in some solution extending `context` (`seen`: value
+        literals already known to be true in one).
+
+        Each call asks for a solution making some candidate not witnessed yet true (a clause
+        switched on by a fresh literal, then off for good); each solution witnesses every
+        candidate it makes true, and "impossible" proves all the others out at once.
         """
         todo = set(candidates)
-        found: set[int] = set()
-        for candidate in sorted(todo):
-            if candidate in found:
-                continue
-            solution = self.model([*assumptions, candidate])
-            if solution is not None:
-                found |= solution & todo
+        found = todo & set(seen)
+        todo -= found
+        while len(todo) > 1:
+            switch = self.solver.nof_vars() + 1
+            self.solver.add_clause([-switch, *sorted(todo)])
+            self.solver.set_phases([lit if lit in todo else -lit for lit in range(1, self.values + 1)])
+            solution = self.solution([*context, switch])
+            self.solver.add_clause([-switch])
+            if solution is None:
+                break
+            found |= todo & solution
+            todo -= solution
+        if len(todo) == 1 and self.satisfiable([*context, *todo]):  # no model needed for the last one
+            found |= todo
         return found
 
 
 @dataclass
 class RenaultCnf:
-    """The independent CNF of megane.xml: `literal[(variable, value index)]`."""
+    """The independent CNF of megane.xml: `literal[(variable, value index)]`, numbered first."""
 
     literal: dict[tuple[str, int], int]
     sizes: dict[str, int]
@@ -106,7 +117,7 @@ def renault_cnf(path: Path) -> RenaultCnf:
     values = {v.get("name") or "": domains[v.get("domain")] for v in root.iterfind("variables/variable")}
     literal: dict[tuple[str, int], int] = {}
     clauses: list[list[int]] = []
-    for var, domain in values.items():
+    for var, domain in values.items():  # exactly one value per variable
         lits = [literal.setdefault((var, i), len(literal) + 1) for i in range(len(domain))]
         clauses.append(lits)
         clauses.extend([-a, -b] for n, a in enumerate(lits) for b in lits[n + 1 :])
@@ -121,10 +132,11 @@ def renault_cnf(path: Path) -> RenaultCnf:
             for chunk in (relation.text or "").split("|")
             if chunk.strip()
         ]
-        if relation.get("semantics") == "conflicts":
+        if relation.get("semantics") == "conflicts":  # each forbidden tuple: not all of its values
             clauses.extend([-lit for lit in row] for row in rows)
             continue
-        selectors_of: dict[int, list[int]] = {lit: [] for var in scope for lit in _lits(literal, var, values)}
+        # supports: selector -> its row's values; some selector; value -> some selector of a row with it
+        selectors_of = {literal[(var, i)]: [] for var in scope for i in range(len(values[var]))}
         selectors = []
         for row in rows:
             top += 1
@@ -137,28 +149,29 @@ def renault_cnf(path: Path) -> RenaultCnf:
     return RenaultCnf(literal, {var: len(domain) for var, domain in values.items()}, clauses)
 
 
-def _lits(literal: dict[tuple[str, int], int], var: str, values: dict[str, list[int]]) -> list[int]:
-    return [literal[(var, i)] for i in range(len(values[var]))]
-
-
 # -- fixtures ----------------------------------------------------------------------------------
 @dataclass
 class Renault:
     session: Session
     product: Product
-    cnf: RenaultCnf
     oracle: Oracle
     names: dict[str, list[str]]
-    #: engine (group, option) -> independent literal, by value index
+    #: engine (group, option) -> independent value literal (the reader keeps value order)
     literal: dict[Option, int]
 
     def assumptions(self, selection: Selection, skip: str | None = None) -> list[int]:
+        """Return the value literals of `selection`'s choices (all but group `skip`)."""
         return [
             self.literal[(group, option)]
             for group, chosen in selection.choices.items()
             if group != skip
             for option in chosen
         ]
+
+    def code(self, var: str, name: str) -> str:
+        """Return the option code the reader gives value `name` of variable `var` (by value index)."""
+        group = next(g for g in self.product.groups if g.code == f"v{var}")
+        return group.options[self.names[var].index(name)].code
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +187,8 @@ def renault() -> Renault:
     for var, size in cnf.sizes.items():
         options = groups[f"v{var}"].options
         assert len(options) == size == len(names[var])
-        for i, option in enumerate(options):  # the reader keeps value order: option i is value i
-            literal[(f"v{var}", option.code)] = cnf.literal[(var, i)]
-    return Renault(session, product, cnf, Oracle(cnf.clauses), names, literal)
+        literal.update({(f"v{var}", option.code): cnf.literal[(var, i)] for i, option in enumerate(options)})
+    return Renault(session, product, Oracle(cnf.clauses, len(cnf.literal)), names, literal)
 
 
 @pytest.fixture(scope="module")
@@ -185,49 +197,67 @@ def renault_expected() -> dict[str, Any]:
     return result
 
 
-# -- helpers -----------------------------------------------------------------------------------
-def _choose(selection: Selection, group: str, option: str) -> Selection:
-    return Selection(choices={**selection.choices, group: frozenset([option])})
+@dataclass
+class Walk:
+    """A seeded walk: each step picks a random available option of a random open group.
 
-
-def _open_available(result: Propagation) -> list[tuple[str, list[str]]]:
-    """Return (group, available options) of each open group, in product order."""
-    return [(g.code, [o.code for o in g.options if o.available]) for g in result.groups if not g.decided]
-
-
-def _walk(session: Session, rng: random.Random, steps: int | None) -> Iterator[tuple[Selection, Propagation]]:
-    """Pick a random available option of a random open group, `steps` times (None: until done).
-
-    Yields each selection with its propagation, the first being the empty selection; stops
-    early at a dead end (an invalid selection or an open group with nothing available).
+    `steps` holds each selection (the picks so far) with its propagation. An open group with
+    a single available option is forced (every solution extending the selection has it), so no
+    step is spent on it; when every open group is forced, `configuration` is the picks plus the
+    forced options and `final` its propagation. A dead end leaves `configuration` None.
     """
+
+    seed: int
+    steps: list[tuple[Selection, Propagation]]
+    configuration: Selection | None = None
+    final: Propagation | None = None
+
+    @property
+    def dead_end(self) -> bool:
+        return self.final is None or not (
+            self.final.valid and self.final.complete and all(g.decided for g in self.final.groups)
+        )
+
+
+def _walk(session: Session, seed: int) -> Walk:
+    rng = random.Random(seed)
+    walk = Walk(seed, [])
     selection = Selection()
-    taken = 0
     while True:
         result = session.propagate(selection, reasons=False)
-        yield selection, result
-        open_groups = _open_available(result)
-        if not result.valid or not open_groups or any(not options for _, options in open_groups):
-            return
-        if steps is not None and taken == steps:
-            return
-        group, options = rng.choice(open_groups)
-        selection = _choose(selection, group, rng.choice(options))
-        taken += 1
+        walk.steps.append((selection, result))
+        open_groups = [(g.code, [o.code for o in g.options if o.available]) for g in result.groups if not g.decided]
+        if not result.valid or any(not options for _, options in open_groups):
+            return walk
+        choices = [(group, options) for group, options in open_groups if len(options) > 1]
+        if not choices:
+            break
+        group, options = rng.choice(choices)
+        selection = Selection(choices={**selection.choices, group: frozenset([rng.choice(options)])})
+    forced = {group: frozenset(options) for group, options in open_groups}
+    walk.configuration = Selection(choices={**selection.choices, **forced})
+    walk.final = session.propagate(walk.configuration, reasons=False)
+    return walk
 
 
-def _random_selections(session: Session, count: int, seed: int, max_steps: int = 30) -> list[Selection]:
-    """Return `count` seeded walk prefixes of 0..`max_steps` steps, each valid at every step."""
-    out = []
-    for n in range(count):
-        rng = random.Random(seed + n)
-        steps = rng.randint(0, max_steps)
-        visited = list(_walk(session, rng, steps))
-        assert all(result.valid for _, result in visited), f"walk {seed + n}: an engine-chosen step is invalid"
-        selection = visited[-1][0]
-        assert len(selection.choices) == steps, f"walk {seed + n}: stopped early at a dead end"
-        out.append(selection)
-    return out
+@pytest.fixture(scope="module")
+def renault_walks(renault: Renault) -> list[Walk]:
+    # A fresh session (same compiled model) per walk: a long-lived session slows down as its
+    # solver accumulates one variable per availability call (about 2x after 40 walks).
+    return [_walk(Session(renault.session.model), WALK_SEED + n) for n in range(WALKS)]
+
+
+@pytest.fixture(scope="module")
+def renault_prefixes(renault_walks: list[Walk]) -> list[tuple[Selection, Propagation]]:
+    """Seeded partial selections: the first 0..30 steps of the walks, valid at every step."""
+    rng = random.Random(PREFIX_SEED)
+    prefixes = []
+    for n in range(PREFIXES):
+        walk = renault_walks[n % len(renault_walks)]
+        depth = rng.randint(0, min(MAX_PREFIX, len(walk.steps) - 1))
+        assert all(result.valid for _, result in walk.steps[: depth + 1]), f"walk {walk.seed}: invalid step"
+        prefixes.append(walk.steps[depth])
+    return prefixes
 
 
 # -- Renault against expected.json -----------------------------------------------------------
@@ -239,17 +269,12 @@ def test_renault_unselectable_values_match_the_measured_scenarios(
     expected `unselectable` ones, the available ones number `selectable_values_of_free_variables`,
     and every unavailable option carries at least one reason."""
     facts = renault_expected["scenarios"][scenario]
-    groups = {g.code: g for g in renault.product.groups}
-
-    def code(var: str, name: str) -> str:  # value names -> option codes by value index, as the reader does
-        return groups[f"v{var}"].options[renault.names[var].index(name)].code
-
-    selection = Selection(choices={f"v{var}": frozenset([code(var, name)]) for var, name in facts["fixed"].items()})
-    result = renault.session.propagate(selection)
+    fixed = {f"v{var}": frozenset([renault.code(var, name)]) for var, name in facts["fixed"].items()}
+    result = renault.session.propagate(Selection(choices=fixed))
     assert result.valid
-    free = [g for g in result.groups if g.code not in selection.choices]
+    free = [g for g in result.groups if g.code not in fixed]
     unavailable = {(g.code, o.code) for g in free for o in g.options if not o.available}
-    expected = {(f"v{var}", code(var, name)) for var, names in facts["unselectable"].items() for name in names}
+    expected = {(f"v{var}", renault.code(var, name)) for var, names in facts["unselectable"].items() for name in names}
     assert unavailable == expected
     assert sum(len(g.options) for g in free) == facts["values_of_free_variables"]
     assert sum(o.available for g in free for o in g.options) == facts["selectable_values_of_free_variables"]
@@ -258,86 +283,78 @@ def test_renault_unselectable_values_match_the_measured_scenarios(
 
 
 # -- Renault against the independent SAT encoding ---------------------------------------------
-def test_renault_independent_encoding_has_the_measured_dead_values(
+def test_renault_independent_encoding_finds_the_measured_dead_values(
     renault: Renault, renault_expected: dict[str, Any]
 ) -> None:
-    """Sanity of the oracle itself: at the empty selection the independent encoding finds exactly
-    the four dead values of expected.json (so agreement with the engine means something)."""
-    everything = list(renault.literal.values())
-    dead = set(everything) - renault.oracle.available([], everything)
-    by_literal = {lit: key for key, lit in renault.literal.items()}
-    groups = {g.code: g for g in renault.product.groups}
-    expected = {
-        (f"v{var}", groups[f"v{var}"].options[renault.names[var].index(name)].code)
-        for var, names in renault_expected["scenarios"]["empty"]["unselectable"].items()
-        for name in names
-    }
-    assert {by_literal[lit] for lit in dead} == expected
+    """Sanity of the oracle itself: at the empty selection the independent encoding makes exactly
+    the four values of expected.json impossible (so agreeing with it means something)."""
+    possible = renault.oracle.possible([], renault.literal.values())
+    dead = {key for key, lit in renault.literal.items() if lit not in possible}
+    facts = renault_expected["scenarios"]["empty"]["unselectable"]
+    assert dead == {(f"v{var}", renault.code(var, name)) for var, names in facts.items() for name in names}
 
 
 def test_renault_availability_agrees_with_an_independent_sat_encoding_on_random_selections(
-    renault: Renault,
+    renault: Renault, renault_prefixes: list[tuple[Selection, Propagation]]
 ) -> None:
-    """On 25 seeded walk prefixes (0..30 engine-chosen steps, each reported valid), every option of
+    """On 25 seeded walk prefixes (0..30 engine-chosen steps, each valid), every option of
     every open group is available in the engine iff the independent encoding is satisfiable with
     the selection plus that option; and for every decided group, each of its other options is
     available iff satisfiable with the selection minus that group plus that option."""
-    session, oracle = renault.session, renault.oracle
+    oracle, literal = renault.oracle, renault.literal
     mismatches: list[str] = []
-    for n, selection in enumerate(_random_selections(session, 25, seed=2000)):
-        result = session.propagate(selection, reasons=False)
+    for n, (selection, result) in enumerate(renault_prefixes):
         assert result.valid
         base = renault.assumptions(selection)
-        open_lits = [renault.literal[(g.code, o.code)] for g in result.groups if not g.decided for o in g.options]
-        truth = oracle.available(base, open_lits)
+        witness = oracle.solution(base)
+        assert witness is not None, f"prefix {n}: the independent encoding finds {selection} impossible"
+        open_lits = [literal[(g.code, o.code)] for g in result.groups if not g.decided for o in g.options]
+        possible = oracle.possible(base, open_lits, witness) | set(base)
         for group in result.groups:
             if group.decided:
                 context = renault.assumptions(selection, skip=group.code)
-                others = [renault.literal[(group.code, o.code)] for o in group.options if not o.selected]
-                group_truth = oracle.available(context, others)
-            else:
-                group_truth = truth
+                others = [literal[(group.code, o.code)] for o in group.options if not o.selected]
+                possible |= oracle.possible(context, others)
+        for group in result.groups:
             for option in group.options:
-                if option.selected:
-                    assert option.available
-                    continue
-                expected = renault.literal[(group.code, option.code)] in group_truth
+                expected = literal[(group.code, option.code)] in possible
                 if option.available != expected:
                     mismatches.append(
-                        f"walk {n}: {dict(selection.choices)} {group.code}={option.code}: "
+                        f"prefix {n} {dict(selection.choices)}: {group.code}={option.code} "
                         f"engine {option.available}, independent SAT {expected}"
                     )
     assert mismatches == []
 
 
 # -- walks to the end ----------------------------------------------------------------------------
-def test_renault_random_walks_of_available_choices_never_reach_a_dead_end(renault: Renault) -> None:
+def test_renault_random_walks_of_available_choices_never_reach_a_dead_end(
+    renault: Renault, renault_walks: list[Walk]
+) -> None:
     """20 seeded walks that always pick an available option of an open group all end in a complete
-    configuration: the engine reports valid at every step, no open group ever has nothing
-    available (0 dead ends), and the end is a solution of the independent encoding."""
-    dead_ends = []
-    for n in range(20):
-        visited = list(_walk(renault.session, random.Random(3000 + n), None))
-        selection, last = visited[-1]
-        if not all(result.valid for _, result in visited) or any(not g.decided for g in last.groups):
-            dead_ends.append((n, dict(selection.choices)))
-            continue
-        assert last.complete
-        assert renault.oracle.satisfiable(renault.assumptions(selection)), f"walk {n} ends in a non-solution"
-    assert len(dead_ends) == 0, dead_ends
+    configuration: valid at every step, no open group ever left with nothing available (0 dead
+    ends); the final configuration propagates valid and complete with every group decided, and
+    it is a solution of the independent encoding."""
+    dead_ends = [walk.seed for walk in renault_walks if walk.dead_end]
+    assert len(renault_walks) == WALKS
+    assert len(dead_ends) == 0, f"dead ends in the walks with seeds {dead_ends}"
+    for walk in renault_walks:
+        assert all(result.valid for _, result in walk.steps)
+        assert walk.configuration is not None
+        assert renault.oracle.satisfiable(renault.assumptions(walk.configuration)), f"walk {walk.seed}"
 
 
-def test_renault_complete_extends_walk_prefixes_to_solutions(renault: Renault) -> None:
+def test_renault_complete_extends_walk_prefixes_to_solutions(
+    renault: Renault, renault_prefixes: list[tuple[Selection, Propagation]]
+) -> None:
     """`complete` on seeded walk prefixes returns a configuration that keeps the prefix and decides
     every group with one option; the engine finds it valid and complete, and it is a solution of
     the independent encoding."""
     session = renault.session
-    for n, selection in enumerate(_random_selections(session, 6, seed=4000)):
+    for n, (selection, _) in enumerate(renault_prefixes[:COMPLETIONS]):
         configuration = session.complete(selection).configuration
         assert configuration is not None, f"prefix {n}"
         assert all(configuration.choices[g] == chosen for g, chosen in selection.choices.items())
-        assert {g.code for g in renault.product.groups} <= set(configuration.choices)
-        assert all(len(configuration.choices[g.code]) == 1 for g in renault.product.groups)
+        assert all(len(configuration.choices.get(g.code, ())) == 1 for g in renault.product.groups)
         result = session.propagate(configuration, reasons=False)
         assert result.valid and result.complete
         assert all(g.decided for g in result.groups)
