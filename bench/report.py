@@ -153,7 +153,8 @@ def _model_table(r: Result) -> str:
             f"{w['finished']} / {w['planned']} ({w['requested']})"
             + (" + 1 cut short" if w["started"] > w["finished"] else "")
             + (f", stopped by the {w['budget_s']:.0f} s budget" if w["out_of_budget"] else "")
-            + f"; step cap {w['step_cap']}",
+            + f"; step cap {w['step_cap']}"
+            + (f"; {w['invalid']} ended on an impossible selection (multi group)" if w["invalid"] else ""),
         ),
     ]
     engine = r["engine"]

@@ -3,7 +3,10 @@
     .venv/bin/python bench/run.py [--walks 200] [--models renault,automotive01] [--seed 1]
                                   [--output docs/performance.md]
 
-Targets are printed beside the figures, never asserted. Models whose files are absent
+Each model walks for at most --budget seconds (90): a model whose steps are slow runs
+fewer walks than asked, and the table says how many (the big feature models also have a
+fixed cap: automotive01 20, linux 5, automotive02 1). Targets are printed beside the
+figures, never asserted. Models whose files are absent
 (../shared/benchmarks) are skipped with a message; a model that exceeds --timeout is
 reported as "timed out".
 """
@@ -39,9 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--models", default=",".join(SPECS), help=f"comma-separated, of: {', '.join(SPECS)}")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--output", type=Path, default=Path("docs/performance.md"), help="'-' to write nothing")
-    p.add_argument("--budget", type=float, default=120.0, help="seconds of walking per model, at most")
-    p.add_argument("--baseline-budget", type=float, default=45.0, help="seconds of plain-baseline replay per model")
-    p.add_argument("--http-budget", type=float, default=45.0, help="seconds of HTTP replay per model")
+    p.add_argument("--budget", type=float, default=90.0, help="seconds of walking per model, at most")
+    p.add_argument("--baseline-budget", type=float, default=30.0, help="seconds of plain-baseline replay per model")
+    p.add_argument("--http-budget", type=float, default=30.0, help="seconds of HTTP replay per model")
     p.add_argument("--sample", type=int, default=200, help="recorded steps replayed by the baseline and HTTP")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per model before it is reported timed out")
     args = p.parse_args(argv)

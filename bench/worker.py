@@ -110,9 +110,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--walks", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--budget", type=float, default=120.0)
-    p.add_argument("--baseline-budget", type=float, default=45.0)
-    p.add_argument("--http-budget", type=float, default=60.0)
+    p.add_argument("--budget", type=float, default=90.0)
+    p.add_argument("--baseline-budget", type=float, default=30.0)
+    p.add_argument("--http-budget", type=float, default=30.0)
     p.add_argument("--sample", type=int, default=200)
     p.add_argument("--no-http", action="store_true")
     return p

@@ -24,8 +24,18 @@ def listed_versions() -> list[CatalogVersion]:
 
 
 def version_latest_for(code: str) -> CatalogVersion | None:
-    """Return the latest published version of the product `code`, or None."""
-    return CatalogVersion.objects.filter(product__code=code).order_by("-number").first()
+    """Return the latest published version of the product `code`, or None.
+
+    The snapshot (megabytes for large table models) is deferred: the engine's cache
+    reads it only the first time a version is used.
+    """
+    return (
+        CatalogVersion.objects.filter(product__code=code)
+        .select_related("product")
+        .defer("snapshot")
+        .order_by("-number")
+        .first()
+    )
 
 
 def draft_products() -> QuerySet[Product]:

@@ -88,6 +88,7 @@ def answer_data(
     price: Price,
     language: str,
     *,
+    complete: bool,
     violations: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """Return the configure answer (DESIGN §4) for a propagation."""
@@ -95,7 +96,7 @@ def answer_data(
     parameters = {p.code: p for p in product.parameters}
     return {
         "valid": result.valid,
-        "complete": result.complete and result.valid,
+        "complete": complete,
         "groups": [
             {
                 "code": state.code,
@@ -152,14 +153,23 @@ def _answer(version: CatalogVersion, selection: Selection, language: str) -> dic
     session = version_session(version)
     result = session.propagate(selection)
     violations = [reason_data(product, r, selection, language) for r in result.conflict]
+    complete = False
     if result.valid and result.complete:
+        # Every decision is made: check the selection exactly as it stands (unticked options out).
+        validation = session.validate(selection)
+        complete = validation.valid
+        rules = {r.code: r for r in product.rules}
         violations = [
-            {"rule": v.code if v.kind == "rule" else None, "field": v.code, "kind": v.kind, "message": v.message}
-            for v in session.validate(selection).violations
+            {
+                "rule": v.code if v.kind == "rule" else None,
+                "field": v.code,
+                "kind": v.kind,
+                "message": rules[v.code].text(language) if v.kind == "rule" and v.code in rules else v.message,
+            }
+            for v in validation.violations
         ]
-    answer = answer_data(
-        product, selection, result, session.price(selection, language), language, violations=violations
-    )
+    price = session.price(selection, language)
+    answer = answer_data(product, selection, result, price, language, complete=complete, violations=violations)
     answer["version"] = version.number
     return answer
 

@@ -74,8 +74,10 @@ def complete(session: Session, selection: Selection) -> Completion:
         if found is None:
             return Completion(None, session.propagate(selection).conflict)
         fixer = _Fixer(session, list(flat), found)
-        open_groups = [g for g in product.groups if g.code not in selection.choices]
+        open_groups = [g for g in product.groups if g.code not in selection.choices or g.kind == "multi"]
         for group in open_groups:
+            if group.code in selection.choices:
+                continue  # the shopper already ticked what they want here: no defaults on top
             for code in group.default:
                 fixer.try_([model.options[group.code][code]])
         for preference in model.preferences:
@@ -84,7 +86,8 @@ def complete(session: Session, selection: Selection) -> Completion:
             if parameter.code not in selection.parameters and parameter.default is not None:
                 fixer.try_(_value_literals(session, parameter.code, parameter.default))
         for group in open_groups:
-            options = [model.options[group.code][o.code] for o in group.options if o.active]
+            ticked = selection.choices.get(group.code, frozenset())
+            options = [model.options[group.code][o.code] for o in group.options if o.active and o.code not in ticked]
             if group.kind == "multi":
                 if not fixer.try_([-lit for lit in options]):
                     fixer.try_([lit if lit in fixer.found else -lit for lit in options])
@@ -120,7 +123,6 @@ def _value_literals(session: Session, code: str, value: object) -> list[int]:
 
 def resolve(session: Session, selection: Selection, group: str, option: str) -> Resolution:
     """Return the selection with `group = option` that undoes the fewest other decisions."""
-    model = session.model
     kind = session._kinds[group]
     chosen = selection.choices.get(group, frozenset())
     wanted_set = chosen | {option} if kind == "multi" else frozenset([option])
@@ -132,8 +134,6 @@ def resolve(session: Session, selection: Selection, group: str, option: str) -> 
     with session._lock:
         assumptions = session.assumptions(base)
         wanted = assumptions.pop(("group", group))
-        if kind == "multi":  # other options of the group stay open: only the chosen ones are kept
-            wanted = [model.options[group][code] for code in wanted_set]
         keys = list(assumptions)
         cores: list[frozenset[Key]] = []
         while True:
@@ -150,8 +150,6 @@ def resolve(session: Session, selection: Selection, group: str, option: str) -> 
             cores.append(new_core)
         proposal = session.selection_of(found, base)
         choices = dict(base.choices)
-        if kind == "multi":  # the wanted option may need companions in its own group
-            choices[group] = proposal.choices[group]
         parameters = dict(base.parameters)
         changes = []
         for key in keys:
@@ -161,6 +159,8 @@ def resolve(session: Session, selection: Selection, group: str, option: str) -> 
             if kind_of == "group":
                 before = tuple(sorted(selection.choices.get(code, ())))
                 after = proposal.choices[code]
+                if session._kinds[code] == "multi":  # keep the ticked options that still fit
+                    after = after & frozenset(before)
                 choices[code] = after
                 changes.append(Change(key, before, tuple(sorted(after))))
             elif kind_of == "parameter":
@@ -199,9 +199,8 @@ def explain(session: Session, selection: Selection, group: str, option: str) -> 
     model = session.model
     with session._lock:
         assumptions = session.assumptions(selection)
-        assumptions.pop(("group", group), None)
-        if session._kinds[group] == "multi" and group in selection.choices:
-            assumptions[("group", group)] = [model.options[group][c] for c in selection.choices[group]]
+        if session._kinds[group] != "multi":
+            assumptions.pop(("group", group), None)
         target = model.options[group][option]
         solver = session._guarded_solver()
         rule_of = dict(session._activators)

@@ -178,7 +178,8 @@ class Session:
         for group, chosen in selection.choices.items():
             options = m.options[group]
             if self._kinds[group] == "multi":
-                out[("group", group)] = [lit if code in chosen else -lit for code, lit in options.items()]
+                # The options a shopper ticked are in; the others stay open (features, not a closed set).
+                out[("group", group)] = [options[c] for c in chosen]
             else:
                 out[("group", group)] = [options[c] for c in chosen] or [-m.group_set[group]]
         for code, value in selection.parameters.items():
@@ -242,19 +243,23 @@ class Session:
             if self._solve(flat) is None:
                 return self._invalid(selection, assumptions)
             owner = {lit: key for key, lits in assumptions.items() for lit in lits}
-            open_groups = [g for g in self.model.product.groups if g.code not in selection.choices]
-            open_lits = [lit for g in open_groups for lit in self.model.options[g.code].values()]
+            open_lits = [
+                lit
+                for g in self.model.product.groups
+                if g.code not in selection.choices or g.kind == "multi"
+                for code, lit in self.model.options[g.code].items()
+                if code not in selection.choices.get(g.code, ())
+            ]
             available = self._available(flat, open_lits)
             states: list[GroupState] = []
             for group in self.model.product.groups:
                 options = self.model.options[group.code]
                 chosen = selection.choices.get(group.code)
-                if chosen is None:
-                    context, group_available = flat, available
+                if chosen is None or group.kind == "multi":
+                    context = flat
+                    group_available = available | {options[c] for c in chosen or ()}
                 else:
                     context = self._flat(assumptions, ("group", group.code))
-                    if group.kind == "multi":
-                        context = context + [options[c] for c in chosen]
                     others = [lit for code, lit in options.items() if code not in chosen]
                     group_available = self._available(context, others) | {options[c] for c in chosen}
                 option_states = []

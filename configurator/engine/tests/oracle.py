@@ -52,13 +52,24 @@ def valid_configurations(product: Product) -> list[Selection]:
     return out
 
 
-def extends(config: Selection, selection: Selection) -> bool:
-    """Tell whether a complete configuration agrees with every decision of `selection`."""
+def extends(config: Selection, selection: Selection, multi: frozenset[str] = frozenset()) -> bool:
+    """Tell whether a complete configuration agrees with every decision of `selection`.
+
+    A choice group's decision is its option (or none); a `multi` group's is the options
+    ticked so far, which the configuration must contain (the others stay open).
+    """
     return (
-        all(config.choices.get(g) == v for g, v in selection.choices.items())
+        all(
+            v <= config.choices.get(g, frozenset()) if g in multi else config.choices.get(g) == v
+            for g, v in selection.choices.items()
+        )
         and all(config.parameters.get(p) == v for p, v in selection.parameters.items())
         and all(bool(config.texts.get(t)) == bool(v) for t, v in selection.texts.items())
     )
+
+
+def multi_groups(product: Product) -> frozenset[str]:
+    return frozenset(g.code for g in product.groups if g.kind == "multi")
 
 
 def iter_keys(selection: Selection) -> Iterator[tuple[str, str]]:

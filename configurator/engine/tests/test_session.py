@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from configurator.engine.compiler import compile_product
 from configurator.engine.selection import Selection
 from configurator.engine.session import Session
-from configurator.engine.tests.oracle import extends, valid_configurations
+from configurator.engine.tests.oracle import extends, multi_groups, valid_configurations
 from configurator.engine.tests.strategies import products, selections
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -22,7 +22,7 @@ def test_propagate_matches_the_oracle(data: st.DataObject) -> None:
     configs = valid_configurations(product)
     session = Session(compile_product(product))
     result = session.propagate(selection)
-    matching = [c for c in configs if extends(c, selection)]
+    matching = [c for c in configs if extends(c, selection, multi_groups(product))]
     assert result.valid == bool(matching)
     if not matching:
         assert result.conflict, "an impossible selection must say why"
@@ -30,22 +30,25 @@ def test_propagate_matches_the_oracle(data: st.DataObject) -> None:
     for state in result.groups:
         group = state.code
         chosen = selection.choices.get(group)
+        multi = product.group(group).kind == "multi"  # type: ignore[union-attr]
+        # A decided choice group's other options are judged as a switch; a multi group's as an addition.
         context = (
-            matching if chosen is None else [c for c in configs if extends(c, selection.without(("group", group)))]
+            matching
+            if chosen is None or multi
+            else [c for c in configs if extends(c, selection.without(("group", group)), multi_groups(product))]
         )
         for option in state.options:
             if chosen is not None and option.code in chosen:
                 assert option.available
                 continue
-            if chosen is not None and product.group(group).kind == "multi":  # type: ignore[union-attr]
-                expected = any(chosen | {option.code} <= c.choices[group] for c in context)
-            else:
-                expected = any(option.code in c.choices[group] for c in context)
+            expected = any(option.code in c.choices[group] for c in context)
             assert option.available == expected, (group, option.code)
             if not option.available:
                 assert option.reasons or expected is False
     for state in result.parameters:
-        context = [c for c in configs if extends(c, selection.without(("parameter", state.code)))]
+        context = [
+            c for c in configs if extends(c, selection.without(("parameter", state.code)), multi_groups(product))
+        ]
         values = [c.parameters[state.code] for c in context]
         assert state.min == (min(values) if values else None)
         assert state.max == (max(values) if values else None)
@@ -59,13 +62,13 @@ def test_complete_and_validate_match_the_oracle(data: st.DataObject) -> None:
     configs = valid_configurations(product)
     session = Session(compile_product(product))
     completion = session.complete(selection)
-    possible = any(extends(c, selection) for c in configs)
+    possible = any(extends(c, selection, multi_groups(product)) for c in configs)
     assert (completion.configuration is not None) == possible
     if completion.configuration is None:
         assert completion.conflict
         return
     config = completion.configuration
-    assert extends(config, selection)
+    assert extends(config, selection, multi_groups(product))
     # the completed configuration is one of the oracle's valid configurations ...
     assert any(c.choices == config.choices and c.parameters == config.parameters for c in configs)
     # ... and validate agrees once the texts only a shopper can type are filled in
@@ -100,7 +103,7 @@ def test_resolve_makes_the_wanted_option_possible_with_fewest_changes(data: st.D
     product = data.draw(products())
     selection = data.draw(selections(product))
     configs = valid_configurations(product)
-    if not any(extends(c, selection) for c in configs):
+    if not any(extends(c, selection, multi_groups(product)) for c in configs):
         return
     group = data.draw(st.sampled_from(product.groups))
     option = data.draw(st.sampled_from(group.options))
@@ -113,7 +116,9 @@ def test_resolve_makes_the_wanted_option_possible_with_fewest_changes(data: st.D
     )
 
     def fits(config, kept):  # type: ignore[no-untyped-def]
-        return wanted <= config.choices[group.code] if group.kind == "multi" else config.choices[group.code] == wanted
+        if group.kind == "multi":
+            return wanted <= config.choices[group.code]
+        return config.choices[group.code] == wanted
 
     keys = [k for k in selection.keys() if k != ("group", group.code)]
     best = None
@@ -125,7 +130,7 @@ def test_resolve_makes_the_wanted_option_possible_with_fewest_changes(data: st.D
             for key in dropped:
                 kept = kept.without(key)
             kept = kept.without(("group", group.code))
-            if any(extends(c, kept) and fits(c, kept) for c in configs):
+            if any(extends(c, kept, multi_groups(product)) and fits(c, kept) for c in configs):
                 best = size
                 break
         if best is not None:
