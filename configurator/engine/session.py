@@ -102,6 +102,8 @@ class Session:
         self._option_vars = frozenset(model.option_of)
         #: option variable -> the latest solution found with it (its witness)
         self._witness: dict[int, frozenset[int]] = {}
+        #: bound literal -> cores proving it impossible (see _try_bound)
+        self._bounds: dict[int, list[frozenset[int]]] = {}
         self.checker = Checker(model.product)
         self._guarded: Solver | None = None
         self._pool: deque[frozenset[int]] = deque(maxlen=self.POOL)
@@ -314,21 +316,29 @@ class Session:
             seen = [var.index_of(found)]
         high, low = max(seen), min(seen)
         ge_lits = [var.ge(j) for j in range(1, len(var.values))]
-        while high + 1 < len(var.values):
-            self._fast.set_phases(ge_lits)
-            found = self._solve([*context, var.ge(high + 1)])
-            if found is None:
-                break
-            high = var.index_of(found)
-        while low > 0:
-            self._fast.set_phases([-lit for lit in ge_lits])
-            found = self._solve([*context, -var.ge(low)])
-            if found is None:
-                break
-            low = var.index_of(found)
+        while high + 1 < len(var.values) and self._try_bound(var.ge(high + 1), context, ge_lits):
+            high = var.index_of(self._pool[-1])
+        while low > 0 and self._try_bound(-var.ge(low), context, [-lit for lit in ge_lits]):
+            low = var.index_of(self._pool[-1])
         return ParameterState(
             code, selection.parameters.get(code), _decimal(var.values[low]), _decimal(var.values[high])
         )
+
+    def _try_bound(self, literal: int, context: list[int], phases: list[int]) -> bool:
+        """Tell whether `literal` (a bound) is possible; remember each proof that it is not.
+
+        A proof is the unsat core: the context literals that forbid the bound. It stays a
+        proof while those literals hold, so the next clicks skip the solver call.
+        """
+        have = set(context)
+        if any(core <= have for core in self._bounds.get(literal, ())):
+            return False
+        self._fast.set_phases(phases)
+        if self._solve([*context, literal]) is not None:
+            return True
+        core = frozenset(self._fast.get_core() or ()) - {literal}
+        self._bounds.setdefault(literal, []).append(core)
+        return False
 
     def _is_complete(self, selection: Selection) -> bool:
         product = self.model.product
