@@ -29,6 +29,11 @@ def _s(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+def _x(ratio: float) -> str:
+    """Format a ratio with two significant digits below 1 (0.05x), one decimal above."""
+    return f"{ratio:.2g}x" if ratio < 1 else f"{ratio:.1f}x"
+
+
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None
@@ -115,7 +120,7 @@ def rows(results: Sequence[Result]) -> tuple[list[str], list[list[str]]]:
                 str(engine["n"]),
                 f"{_ms(engine['median_ms'])}/{_ms(engine['p95_ms'])}/{_ms(engine['max_ms'])}",
                 f"{_ms(base['median_ms'])}/{_ms(base['p95_ms'])} ({base['n']})",
-                "–" if median is None or p95 is None else f"{median:.1f}x/{p95:.1f}x",
+                "–" if median is None or p95 is None else f"{_x(median)}/{_x(p95)}",
                 f"{_ms(r['no_reasons']['median_ms'])} ({_ms(r['no_reasons_engine']['median_ms'])})",
                 "–" if http is None else _http_cell(http["requests"]),
             ]
@@ -154,7 +159,7 @@ def _model_table(r: Result) -> str:
             + (" + 1 cut short" if w["started"] > w["finished"] else "")
             + (f", stopped by the {w['budget_s']:.0f} s budget" if w["out_of_budget"] else "")
             + f"; step cap {w['step_cap']}"
-            + (f"; {w['invalid']} ended on an impossible selection (multi group)" if w["invalid"] else ""),
+            + (f"; {w['invalid']} ended on an impossible selection" if w["invalid"] else ""),
         ),
     ]
     engine = r["engine"]
@@ -178,7 +183,7 @@ def _model_table(r: Result) -> str:
         ),
         (
             "plain ÷ engine (median / p95)",
-            "–" if median is None or p95 is None else f"{median:.1f}x / {p95:.1f}x",
+            "–" if median is None or p95 is None else f"{_x(median)} / {_x(p95)}",
         ),
         ("answers that differ (engine vs plain)", str(base["mismatches"])),
         (
@@ -232,7 +237,7 @@ def observations(results: Sequence[Result]) -> str:
         )
         median, _ = ratios(r)
         if median is not None:
-            text += f" and is {median:.1f}x the engine's median"
+            text += f" and takes {_x(median)} the engine's median time"
         http = r.get("http")
         if http is not None and http["requests"]["n"]:
             extra = http["requests"]["median_ms"] - http["engine_same_steps"]["median_ms"]
@@ -274,7 +279,8 @@ def markdown(results: Sequence[Result], machine: dict[str, str], command: str, a
         "when the model's time budget is spent (then fewer walks than planned are reported).",
         "- *plain*: on a random sample of the recorded steps (spread over all walks), a fresh pysat Glucose 4 "
         "solver on the same CNF (`compiled.clauses` + every rule's clauses) answers one "
-        "`solve(assumptions=selection + [option])` per option of each open group, no reasons. "
+        "`solve(assumptions=selection + [option])` (the selection's literals as `Session.assumptions` states them) "
+        "per option of each open group, no reasons. "
         "The ratio compares it with the engine's walk time of the very same steps. "
         "Both answers are compared (they must never differ).",
         "- *no reasons*: `propagate(selection, reasons=False)` on a fresh `Session`, replaying the first recorded "

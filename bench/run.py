@@ -21,6 +21,7 @@ if sys.path[0] == str(Path(__file__).resolve().parent):
     sys.path[0] = str(ROOT)  # import `bench.*` as a package, and never shadow the standard library
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
@@ -98,7 +99,19 @@ def machine() -> dict[str, str]:
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "solver": f"Glucose 4 (`g4`) via python-sat {pysat.__version__}",
+        "engine source": source_fingerprint(),
     }
+
+
+def source_fingerprint() -> str:
+    """Identify the engine code measured (others may edit it between runs): a hash and the newest edit."""
+    files = sorted((ROOT / "configurator" / "engine").glob("*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    newest = max(files, key=lambda path: path.stat().st_mtime)
+    when = datetime.fromtimestamp(newest.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"sha256 {digest.hexdigest()[:12]} of configurator/engine/*.py (newest: {newest.name}, {when})"
 
 
 def command_line() -> str:

@@ -19,7 +19,6 @@ from typing import TypedDict
 
 from pysat.solvers import Solver
 
-from configurator.engine.compiler import CompiledModel
 from configurator.engine.selection import Selection
 from configurator.engine.session import Session
 
@@ -58,7 +57,7 @@ class Walks:
     steps: list[Step] = field(default_factory=list)
     started: int = 0
     finished: int = 0  # no open group left, or the step cap reached
-    invalid: int = 0  # walks ended by an impossible selection (a multi group decided with one option)
+    invalid: int = 0  # walks ended by an impossible selection (an available pick should never lead there)
     out_of_budget: bool = False
 
 
@@ -123,34 +122,25 @@ def sample(steps: Sequence[Step], size: int, seed: int) -> list[Step]:
     return [steps[i] for i in rng.sample(range(len(steps)), min(size, len(steps)))]
 
 
-def selection_literals(compiled: CompiledModel, selection: Selection) -> list[int]:
-    """Return the literals that state `selection`'s group choices (the same encoding the engine assumes)."""
-    kinds = {g.code: g.kind for g in compiled.product.groups}
-    literals: list[int] = []
-    for group, chosen in selection.choices.items():
-        options = compiled.options[group]
-        if kinds[group] == "multi":
-            literals.extend(lit if code in chosen else -lit for code, lit in options.items())
-        elif chosen:
-            literals.extend(options[code] for code in chosen)
-        else:
-            literals.append(-compiled.group_set[group])
-    return literals
-
-
 class Baseline:
-    """The plain approach: one SAT call per (open group, option) on a fresh Glucose 4 solver."""
+    """The plain approach: one SAT call per (open group, option) on a fresh Glucose 4 solver.
 
-    def __init__(self, compiled: CompiledModel, solver: str = "g4") -> None:
+    A selection becomes assumption literals exactly as the engine states it
+    (`Session.assumptions`), so both answer the same question on the same CNF.
+    """
+
+    def __init__(self, session: Session, solver: str = "g4") -> None:
+        compiled = session.model
         clauses = list(compiled.clauses)
         for rule in compiled.rule_clauses.values():
             clauses.extend(rule)
         self.compiled = compiled
+        self.session = session
         self.solver = Solver(name=solver, bootstrap_with=clauses)
 
     def step(self, selection: Selection) -> tuple[dict[str, set[str]], int]:
         """Return the available options of every open group, and the number of SAT calls made."""
-        context = selection_literals(self.compiled, selection)
+        context = [lit for lits in self.session.assumptions(selection).values() for lit in lits]
         available: dict[str, set[str]] = {}
         calls = 0
         for group, options in self.compiled.options.items():
@@ -184,8 +174,7 @@ def replay_baseline(
 
     With `check`, also compare its answer with the engine's (a cheap propagation without
     reasons, not timed): a mismatch means one of them is wrong. An impossible selection
-    (a walk can reach one by deciding a multi group with a single option) is not compared:
-    the engine then answers for a relaxed selection.
+    is not compared: the engine then answers for a relaxed selection.
     """
     out = Replay()
     deadline = time.perf_counter() + budget

@@ -75,7 +75,7 @@ def measure(spec: ModelSpec, args: argparse.Namespace) -> dict[str, Any]:
     out["engine"] = stats([step.seconds for step in walks.steps])
 
     picked = sample(walks.steps, args.sample, args.seed)
-    baseline = Baseline(compiled, solver=SOLVER)
+    baseline = Baseline(session, solver=SOLVER)
     replay = replay_baseline(baseline, session, picked, args.baseline_budget)
     baseline.close()
     out["baseline"] = {
