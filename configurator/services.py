@@ -195,15 +195,23 @@ def configuration_complete(version: CatalogVersion, data: Mapping[str, Any], lan
     return answer
 
 
-def configuration_resolve(
-    version: CatalogVersion, data: Mapping[str, Any], group: str, option: str, language: str
-) -> dict[str, Any]:
-    """Propose the fewest changes to the selection that make `group = option` possible."""
+def _with_wanted(
+    version: CatalogVersion, data: Mapping[str, Any], group: str, option: str
+) -> tuple[Product, Selection]:
+    """Read the selection and check that the wanted option exists (400 otherwise)."""
     product = version_model(version)
     selection = read_selection(product, data)
     target = product.group(group)
     if target is None or target.option(option) is None:
         raise SelectionError({"wanted": [f"unknown option '{option}' in group '{group}'"]})
+    return product, selection
+
+
+def configuration_resolve(
+    version: CatalogVersion, data: Mapping[str, Any], group: str, option: str, language: str
+) -> dict[str, Any]:
+    """Propose the fewest changes to the selection that make `group = option` possible."""
+    product, selection = _with_wanted(version, data, group, option)
     resolution = version_session(version).resolve(selection, group, option)
     if not resolution.possible or resolution.selection is None:
         return {"possible": False, "changes": [], "configuration": None}
@@ -218,11 +226,7 @@ def configuration_explain(
     version: CatalogVersion, data: Mapping[str, Any], group: str, option: str, language: str
 ) -> dict[str, Any]:
     """Return a minimal set of rules and choices that exclude `group = option`."""
-    product = version_model(version)
-    selection = read_selection(product, data)
-    target = product.group(group)
-    if target is None or target.option(option) is None:
-        raise SelectionError({"option": [f"unknown option '{option}' in group '{group}'"]})
+    product, selection = _with_wanted(version, data, group, option)
     reasons = version_session(version).explain(selection, group, option)
     return {
         "group": group,

@@ -124,3 +124,11 @@ def test_openapi_docs_are_served(api: APIClient) -> None:
     assert api.get("/api/docs/").status_code == 200
     schema = api.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/products/{code}/configure" in schema.content
+
+
+def test_resolve_with_an_unknown_wanted_option_is_400(api: APIClient) -> None:
+    body = {"selections": {}, "wanted": {"group": "roof", "option": "sunroof"}}
+    response = _post(api, "city-car/resolve", body)
+    assert response.status_code == 400
+    assert response.json()["errors"]["wanted"] == ["unknown option 'sunroof' in group 'roof'"]
+    assert _post(api, "city-car/explain", {"wanted": {"group": "roof"}}).status_code == 400
