@@ -177,7 +177,8 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     def draft_status(self, product: Product) -> SafeString | str:
         if product.pk is None:
             return _("Save the product to check it.")
-        findings = catalog_lint(product)
+        snapshot = product_as_dict(product)
+        findings = catalog_lint(product, snapshot)
         errors = [f for f in findings if f.level == "error"]
         warnings = [f for f in findings if f.level == "warning"]
         parts = []
@@ -193,7 +194,7 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
             latest = product.versions.order_by("-number").first()
             if latest is None:
                 parts.append(format_html("<p>{}</p>", _("Ready to publish; never published.")))
-            elif latest.checksum == snapshot_checksum(product_as_dict(product)):
+            elif latest.checksum == snapshot_checksum(snapshot):
                 parts.append(
                     format_html(
                         "<p>{}</p>",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from catalog.models import CatalogVersion, Product
+from catalog.models import CatalogVersion
 
 
 def latest_versions() -> QuerySet[CatalogVersion]:
@@ -36,7 +36,3 @@ def version_latest_for(code: str) -> CatalogVersion | None:
         .order_by("-number")
         .first()
     )
-
-
-def draft_products() -> QuerySet[Product]:
-    return Product.objects.all()

@@ -421,6 +421,9 @@ def _lint_snapshot(snapshot: dict[str, Any]) -> list[Finding]:
     return _lint_cache[checksum]
 
 
-def catalog_lint(product: Product) -> list[Finding]:
-    """Return every error and warning of the draft of `product` (what publishing would say)."""
-    return list(_lint_snapshot(product_as_dict(product)))
+def catalog_lint(product: Product, snapshot: dict[str, Any] | None = None) -> list[Finding]:
+    """Return every error and warning of the draft of `product` (what publishing would say).
+
+    Pass `snapshot` when the caller already read the draft, to read it only once.
+    """
+    return list(_lint_snapshot(snapshot if snapshot is not None else product_as_dict(product)))

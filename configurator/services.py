@@ -42,7 +42,7 @@ def _number(value: Decimal | None) -> str | None:
 def reason_data(product: Product, reason: Reason, selection: Selection, language: str) -> dict[str, Any]:
     """Return a reason as data with its message in `language`."""
     if reason.rule is not None:
-        rule = next((r for r in product.rules if r.code == reason.rule), None)
+        rule = product.rule(reason.rule)
         return {"rule": reason.rule, "message": rule.text(language) if rule else reason.rule}
     assert reason.selection is not None
     kind, code = reason.selection
@@ -53,15 +53,20 @@ def reason_data(product: Product, reason: Reason, selection: Selection, language
         name = group.label(language) if group else code
         return {"selection": code, "value": chosen, "message": f"{name}: {', '.join(labels) or '—'}"}
     if kind == "parameter":
-        parameter = next(p for p in product.parameters if p.code == code)
+        parameter = product.parameter(code)
+        assert parameter is not None
         value = selection.parameters.get(code)
         return {
             "selection": code,
             "value": _number(value),
             "message": f"{parameter.label(language)}: {_number(value)} {parameter.unit}".strip(),
         }
-    text = next(t for t in product.texts if t.code == code)
-    return {"selection": code, "value": selection.texts.get(code, ""), "message": text.label(language)}
+    text = product.text(code)
+    return {
+        "selection": code,
+        "value": selection.texts.get(code, ""),
+        "message": text.label(language) if text else code,
+    }
 
 
 def price_data(price: Price) -> dict[str, Any]:
@@ -92,34 +97,34 @@ def answer_data(
     violations: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """Return the configure answer (DESIGN §4) for a propagation."""
-    groups = {g.code: g for g in product.groups}
     parameters = {p.code: p for p in product.parameters}
     return {
         "valid": result.valid,
         "complete": complete,
+        # The engine lists groups and options in the product's order: pair them up.
         "groups": [
             {
-                "code": state.code,
-                "name": groups[state.code].label(language),
-                "kind": groups[state.code].kind,
-                "required": groups[state.code].required,
+                "code": group.code,
+                "name": group.label(language),
+                "kind": group.kind,
+                "required": group.required,
                 "selected": list(state.selected),
                 "options": [
                     {
                         "code": option.code,
-                        "name": groups[state.code].option(option.code).label(language),  # type: ignore[union-attr]
-                        "price": _money(groups[state.code].option(option.code).price),  # type: ignore[union-attr]
-                        "available": option.available,
+                        "name": option.label(language),
+                        "price": _money(option.price),
+                        "available": option_state.available,
                         **(
-                            {"reasons": [reason_data(product, r, selection, language) for r in option.reasons]}
-                            if not option.available
+                            {"reasons": [reason_data(product, r, selection, language) for r in option_state.reasons]}
+                            if not option_state.available
                             else {}
                         ),
                     }
-                    for option in state.options
+                    for option, option_state in zip(group.options, state.options, strict=True)
                 ],
             }
-            for state in result.groups
+            for group, state in zip(product.groups, result.groups, strict=False)
         ],
         "parameters": [
             {

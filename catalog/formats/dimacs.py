@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from configurator.engine.model import FORMAT
+from catalog.formats import catalog_of
 from configurator.engine.schema import KEYWORDS
 
 _BAD = re.compile(r"[^A-Za-z0-9_.-]")
@@ -96,17 +96,4 @@ def read_dimacs(path: Path, *, code: str, name: str = "") -> dict[str, Any]:
         }
         for n, clause in enumerate(clauses)
     ]
-    return {
-        "format": FORMAT,
-        "products": [
-            {
-                "code": code,
-                "name": name or code,
-                "currency": "EUR",
-                "base_price": "0.00",
-                "layout": "single",
-                "groups": groups,
-                "rules": rules,
-            }
-        ],
-    }
+    return catalog_of(code, name, groups, rules)

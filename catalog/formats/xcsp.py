@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from configurator.engine.model import FORMAT
+from catalog.formats import catalog_of
 
 _CODE = re.compile(r"[^A-Za-z0-9_.-]")
 MAX_COMPLEMENT = 1_000_000
@@ -115,17 +115,4 @@ def read_xcsp(
                 "message": f"Allowed combinations of {', '.join(scope)} ({reference})",
             }
         )
-    return {
-        "format": FORMAT,
-        "products": [
-            {
-                "code": code,
-                "name": name or code,
-                "currency": "EUR",
-                "base_price": "0.00",
-                "layout": "single",
-                "groups": groups,
-                "rules": rules,
-            }
-        ],
-    }
+    return catalog_of(code, name, groups, rules)

@@ -13,7 +13,6 @@ the order encoding over their exact value grid (see encoding.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -75,9 +74,6 @@ class CompiledModel:
     option_of: dict[int, tuple[str, str]] = field(default_factory=dict)
     #: price rule code -> literal of its condition (for the catalog lint)
     price_conditions: dict[str, int] = field(default_factory=dict)
-
-    def option_literals(self) -> Iterable[int]:
-        return self.option_of.keys()
 
 
 def parameter_values(parameter: Parameter) -> list[Fraction]:

@@ -96,6 +96,10 @@ class IntVar:
             return -1
         return self._ge[index]
 
+    def stating(self, index: int) -> list[int]:
+        """Return the order literals (no new gate) that together say "index == `index`"."""
+        return [lit for lit in (self.ge(index), -self.ge(index + 1)) if abs(lit) != 1]
+
     def eq(self, index: int) -> int:
         """Return a literal meaning "index == `index`"."""
         if index < 0 or index >= len(self.values):

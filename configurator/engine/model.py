@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 GroupKind = Literal["choice", "multi"]
@@ -86,8 +87,13 @@ class Group:
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
 
+    @cached_property
+    def _by_code(self) -> dict[str, Option]:
+        return {option.code: option for option in self.options}
+
     def option(self, code: str) -> Option | None:
-        return next((option for option in self.options if option.code == code), None)
+        """Return the option `code` of this group, or None (a dictionary look-up)."""
+        return self._by_code.get(code)
 
 
 @dataclass(frozen=True)
@@ -203,8 +209,27 @@ class Product:
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
 
+    @cached_property
+    def _index(self) -> tuple[dict[str, Group], dict[str, Rule], dict[str, Parameter], dict[str, TextField]]:
+        return (
+            {g.code: g for g in self.groups},
+            {r.code: r for r in self.rules},
+            {p.code: p for p in self.parameters},
+            {t.code: t for t in self.texts},
+        )
+
     def group(self, code: str) -> Group | None:
-        return next((group for group in self.groups if group.code == code), None)
+        """Return the group `code`, or None (a dictionary look-up, as are the three below)."""
+        return self._index[0].get(code)
+
+    def rule(self, code: str) -> Rule | None:
+        return self._index[1].get(code)
+
+    def parameter(self, code: str) -> Parameter | None:
+        return self._index[2].get(code)
+
+    def text(self, code: str) -> TextField | None:
+        return self._index[3].get(code)
 
 
 # -- the exchange format ---------------------------------------------------------------

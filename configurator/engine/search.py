@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from configurator.engine.selection import Selection
 from configurator.engine.session import Key, Reason, Session, _agrees
@@ -84,7 +85,8 @@ def complete(session: Session, selection: Selection) -> Completion:
             fixer.try_([preference.literal])
         for parameter in product.parameters:
             if parameter.code not in selection.parameters and parameter.default is not None:
-                fixer.try_(_value_literals(session, parameter.code, parameter.default))
+                var = model.parameters[parameter.code]
+                fixer.try_(var.stating(var.values.index(Fraction(parameter.default))))
         for group in open_groups:
             ticked = selection.choices.get(group.code, frozenset())
             options = [model.options[group.code][o.code] for o in group.options if o.active and o.code not in ticked]
@@ -104,21 +106,13 @@ def complete(session: Session, selection: Selection) -> Completion:
             index = var.index_of(fixer.found)
             while index > 0 and fixer.try_([-var.ge(index)]):
                 index = var.index_of(fixer.found)
-            fixer.try_([lit for lit in (var.ge(index), -var.ge(index + 1)) if abs(lit) != 1])
+            fixer.try_(var.stating(index))
         needed = tuple(
             code
             for code, lit in model.texts.items()
             if not selection.texts.get(code) and (lit in fixer.found or not fixer.try_([-lit]))
         )
         return Completion(session.selection_of(fixer.found, selection), texts_needed=needed)
-
-
-def _value_literals(session: Session, code: str, value: object) -> list[int]:
-    from fractions import Fraction
-
-    var = session.model.parameters[code]
-    index = var.values.index(Fraction(str(value)))
-    return [lit for lit in (var.ge(index), -var.ge(index + 1)) if abs(lit) != 1]
 
 
 def resolve(session: Session, selection: Selection, group: str, option: str) -> Resolution:

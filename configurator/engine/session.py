@@ -186,8 +186,7 @@ class Session:
                 out[("group", group)] = [options[c] for c in chosen] or [-m.group_set[group]]
         for code, value in selection.parameters.items():
             var = m.parameters[code]
-            index = var.values.index(Fraction(value))
-            out[("parameter", code)] = [lit for lit in (var.ge(index), -var.ge(index + 1)) if abs(lit) != 1]
+            out[("parameter", code)] = var.stating(var.values.index(Fraction(value)))
         for code, text in selection.texts.items():
             out[("text", code)] = [m.texts[code] if text else -m.texts[code]]
         return out

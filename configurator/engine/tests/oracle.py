@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from decimal import Decimal
 
 from configurator.engine.compiler import parameter_values, vocabulary_for
@@ -70,10 +69,6 @@ def extends(config: Selection, selection: Selection, multi: frozenset[str] = fro
 
 def multi_groups(product: Product) -> frozenset[str]:
     return frozenset(g.code for g in product.groups if g.kind == "multi")
-
-
-def iter_keys(selection: Selection) -> Iterator[tuple[str, str]]:
-    yield from selection.keys()
 
 
 def all_configurations(product: Product) -> list[Selection]:
