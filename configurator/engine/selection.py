@@ -9,7 +9,7 @@ field (unknown group, unknown option, a value off the grid) as a `SelectionError
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -159,3 +159,54 @@ def read_selection(product: Product, data: Mapping[str, Any]) -> Selection:
     if errors:
         raise SelectionError(errors)
     return Selection(choices=choices, parameters=parameters, texts=texts)
+
+
+def data_from_pairs(product: Product, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Turn flat form or query pairs into the request shape `read_selection` checks.
+
+    Groups, parameters and text fields share one set of codes in a product, so a URL
+    like `?body=red&packs=city&packs=tech&chest=101.5&monogram=AB` names each decision
+    by its code alone, exactly as a plain HTML form posts it. Keys starting with `_`
+    belong to the page (the step shown, say) and are skipped; any other key the
+    product does not have is kept as a selection so `read_selection` reports it.
+    Repeated keys collect into a list for multi groups; for anything else the last wins.
+    """
+    selections: dict[str, Any] = {}
+    parameters: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for key, value in pairs:
+        if key.startswith("_"):
+            continue
+        group = product.group(key)
+        if group is not None and group.kind == "multi":
+            ticked = selections.setdefault(key, [])
+            if value:
+                ticked.append(value)
+        elif product.parameter(key) is not None:
+            parameters[key] = value
+        elif product.text(key) is not None:
+            texts[key] = value
+        else:
+            selections[key] = value
+    return {"selections": selections, "parameters": parameters, "texts": texts}
+
+
+def selection_pairs(product: Product, selection: Selection) -> list[tuple[str, str]]:
+    """Return the selection as flat pairs in the product's order (the inverse of `data_from_pairs`).
+
+    A multi group decided "none" is written as one empty value so that it stays decided.
+    """
+    pairs: list[tuple[str, str]] = []
+    for group in product.groups:
+        chosen = selection.choices.get(group.code)
+        if chosen is None:
+            continue
+        ordered = [o.code for o in group.options if o.code in chosen]
+        pairs.extend((group.code, code) for code in ordered or [""])
+    for parameter in product.parameters:
+        if parameter.code in selection.parameters:
+            pairs.append((parameter.code, format(selection.parameters[parameter.code], "f")))
+    for text in product.texts:
+        if text.code in selection.texts:
+            pairs.append((text.code, selection.texts[text.code]))
+    return pairs

@@ -1,0 +1,61 @@
+"""Reading selections from flat form and query pairs, and writing them back."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from configurator.engine.model import Product, product_from_dict
+from configurator.engine.selection import SelectionError, data_from_pairs, read_selection, selection_pairs
+
+DEMO = Path(__file__).resolve().parents[3] / "catalog" / "demo"
+
+
+@pytest.fixture(scope="module")
+def car() -> Product:
+    return product_from_dict(json.loads((DEMO / "city-car.json").read_text(), parse_float=Decimal)["products"][0])
+
+
+@pytest.fixture(scope="module")
+def shirt() -> Product:
+    return product_from_dict(json.loads((DEMO / "shirt.json").read_text(), parse_float=Decimal)["products"][0])
+
+
+def test_pairs_name_groups_parameters_and_texts_by_code(shirt: Product) -> None:
+    data = data_from_pairs(shirt, [("fabric", "oxford_blue"), ("chest", "101.5"), ("monogram", "AB"), ("_step", "2")])
+    assert data == {
+        "selections": {"fabric": "oxford_blue"},
+        "parameters": {"chest": "101.5"},
+        "texts": {"monogram": "AB"},
+    }
+    selection = read_selection(shirt, data)
+    assert selection.parameters == {"chest": Decimal("101.5")}
+
+
+def test_repeated_keys_tick_several_options_of_a_multi_group(car: Product) -> None:
+    data = data_from_pairs(car, [("packs", "city"), ("packs", "tech"), ("body_colour", "red")])
+    selection = read_selection(car, data)
+    assert selection.choices == {"packs": frozenset({"city", "tech"}), "body_colour": frozenset({"red"})}
+
+
+def test_unknown_keys_reach_the_checker_and_are_named(car: Product) -> None:
+    with pytest.raises(SelectionError) as error:
+        read_selection(car, data_from_pairs(car, [("colour", "red"), ("wheels", "w99")]))
+    assert set(error.value.errors) == {"selections.colour", "selections.wheels"}
+
+
+def test_pairs_round_trip_in_product_order(car: Product, shirt: Product) -> None:
+    for product, pairs in (
+        (car, [("body_colour", "red"), ("packs", "city"), ("packs", "tech"), ("roof", "")]),
+        (shirt, [("fabric", "twill_grey"), ("neck", "40.5"), ("monogram", "J.D")]),
+    ):
+        selection = read_selection(product, data_from_pairs(product, pairs))
+        written = selection_pairs(product, selection)
+        assert read_selection(product, data_from_pairs(product, written)) == selection
+        order = [g.code for g in product.groups] + [p.code for p in product.parameters]
+        order += [t.code for t in product.texts]
+        keys = [k for k, _ in written]
+        assert keys == sorted(keys, key=order.index)
