@@ -1,16 +1,35 @@
-"""Shopper pages."""
+"""Shopper pages: the product list, the configurator (page or htmx partial), saved configurations.
+
+The configurator page is a plain GET form whose fields are the configuration itself
+(`?body_colour=red&packs=city&chest=101.5`), so the URL always reproduces what the
+shopper sees, and reload, back and forward just work, with or without JavaScript.
+With htmx the same view answers a change with the form alone plus out-of-band swaps
+of the stepper, price, preview and notices, and pushes the canonical URL.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
 
-from catalog.selectors import listed_versions
+from catalog.models import CatalogVersion
+from catalog.selectors import listed_versions, version_latest_for
+from configurator import services
+from configurator.engine.selection import Selection
+from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
+from configurator.models import SavedConfiguration, normalize_code
+from configurator.pages import SUMMARY, configure_url, page_context
 
 
 @dataclass(frozen=True)
@@ -21,11 +40,16 @@ class ProductCard:
     currency: str
     base_price: Decimal
     version: int
+    url: str
+
+
+def _language() -> str:
+    return get_language() or "en"
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
     """List the published products, in the shopper's language."""
-    language = get_language() or "en"
+    language = _language()
     cards = []
     for version in listed_versions():
         model = version_model(version)
@@ -37,6 +61,120 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 currency=model.currency,
                 base_price=model.base_price,
                 version=version.number,
+                url=reverse("configurator:configure", args=[model.code]),
             )
         )
     return render(request, "configurator/product_list.html", {"products": cards})
+
+
+def _published(code: str) -> CatalogVersion:
+    """Return the current version of a product the shop offers, or 404."""
+    version = version_latest_for(code)
+    if version is None or not version.product.active:
+        raise Http404(_("No product with this code is offered."))
+    return version
+
+
+def _render(
+    request: HttpRequest,
+    version: CatalogVersion,
+    page: PageInput,
+    selection: Selection,
+    step: str,
+    notices: list[tuple[str, str]],
+) -> HttpResponse:
+    product = version_model(version)
+    context = page_context(version, product, page, selection, step, notices, _language())
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, "configurator/configure.html#swap", context)
+        return push_url(response, context["canonical_url"])
+    return render(request, "configurator/configure.html", context)
+
+
+def _after_action(
+    request: HttpRequest,
+    version: CatalogVersion,
+    page: PageInput,
+    selection: Selection,
+    step: str,
+    notices: list[tuple[str, str]],
+) -> HttpResponse:
+    """Answer an action (choose anyway, finish for me): redirect without htmx so reload never repeats it."""
+    if request.htmx:
+        return _render(request, version, page, selection, step, notices)
+    for level, text in notices:
+        messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
+    return HttpResponseRedirect(configure_url(version_model(version), selection, step))
+
+
+@require_GET
+def configure(request: HttpRequest, code: str) -> HttpResponse:
+    """Show the configurator for `code` with the configuration the query carries."""
+    version = _published(code)
+    product = version_model(version)
+    language = _language()
+    page = read_page_input(product, query_pairs(request.GET))
+    selection = page.selection
+    if page.want is not None:
+        group_code, option_code = page.want
+        group = product.group(group_code)
+        option = group.option(option_code) if group else None
+        name = option.label(language) if option else option_code
+        new, changes = services.configuration_apply_wanted(version, selection, group_code, option_code, language)
+        if new is None:
+            notice = ("error", _("%(option)s cannot be built with any configuration.") % {"option": name})
+            return _after_action(request, version, page, selection, page.step, [notice])
+        text = _("%(option)s is now chosen.") % {"option": name}
+        if changes:
+            text += " " + _("To make it possible we also changed: %(changes)s.") % {"changes": "; ".join(changes)}
+        return _after_action(request, version, page, new, page.step, [("success", text)])
+    if page.action == "finish":
+        completion = services.configuration_finish(version, selection)
+        if completion.configuration is None:
+            notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
+            return _after_action(request, version, page, selection, page.step, [notice])
+        text = _("We completed your configuration with our recommendations. Check it below.")
+        needed = [t.label(language) for t in product.texts if t.code in completion.texts_needed]
+        if needed:
+            text += " " + _("Still to fill in: %(fields)s.") % {"fields": ", ".join(needed)}
+        return _after_action(request, version, page, completion.configuration, SUMMARY, [("success", text)])
+    return _render(request, version, page, selection, page.step, [])
+
+
+@require_POST
+def save(request: HttpRequest, code: str) -> HttpResponse:
+    """Save the posted configuration under a short code and show its share link."""
+    version = _published(code)
+    product = version_model(version)
+    page = read_page_input(product, query_pairs(request.POST))
+    if page.errors:
+        messages.error(request, _("Some values could not be read; fix them before saving."))
+        return HttpResponseRedirect(configure_url(product, page.selection, page.step))
+    saved = services.configuration_save(version, page.selection)
+    return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode({'saved': '1'})}")
+
+
+@require_GET
+def saved(request: HttpRequest, code: str) -> HttpResponse:
+    """Open a saved configuration on the current catalog version and say what changed."""
+    found = SavedConfiguration.objects.select_related("product").filter(code=normalize_code(code)).first()
+    if found is None:
+        return render(request, "configurator/saved_missing.html", {"code": code}, status=404)
+    state = services.configuration_restore(found)
+    version = state.version
+    product = version_model(version)
+    share = request.build_absolute_uri(found.get_absolute_url())
+    notices: list[tuple[str, str]] = []
+    if request.GET.get("saved"):
+        notices.append(("success", _("Saved as %(code)s.") % {"code": found.display_code}))
+    if state.version_changed:
+        heading = _("This configuration was saved on catalog version %(then)s; the catalog is now at version %(now)s.")
+        heading %= {"then": found.version.number, "now": version.number}
+        if state.changes:
+            notices.append(("warning", heading + " " + " ".join(state.changes)))
+        else:
+            notices.append(("info", heading + " " + _("Everything you chose is still available.")))
+    page = PageInput(selection=state.selection, action=ACTION)
+    context = page_context(version, product, page, state.selection, SUMMARY, notices, _language())
+    context["share"] = {"code": found.display_code, "url": share}
+    return render(request, "configurator/configure.html", context)

@@ -11,20 +11,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from catalog.models import CatalogVersion
 from configurator.engine.checking import Price
 from configurator.engine.model import Product
+from configurator.engine.search import Completion
 from configurator.engine.selection import Selection, SelectionError, read_selection
 from configurator.engine.session import Propagation, Reason
 from configurator.loading import version_model, version_session
-
-__all__ = [
-    "SelectionError",
-    "configuration_complete",
-    "configuration_explain",
-    "configuration_propagate",
-    "configuration_resolve",
-]
 
 
 def _multi(product: Product) -> frozenset[str]:
@@ -153,7 +148,8 @@ def answer_data(
     }
 
 
-def _answer(version: CatalogVersion, selection: Selection, language: str) -> dict[str, Any]:
+def configuration_answer(version: CatalogVersion, selection: Selection, language: str) -> dict[str, Any]:
+    """Answer the configure contract for an already checked `selection`."""
     product = version_model(version)
     session = version_session(version)
     result = session.propagate(selection)
@@ -182,7 +178,7 @@ def _answer(version: CatalogVersion, selection: Selection, language: str) -> dic
 def configuration_propagate(version: CatalogVersion, data: Mapping[str, Any], language: str) -> dict[str, Any]:
     """Answer a configure request; raise SelectionError for input naming unknown things."""
     selection = read_selection(version_model(version), data)
-    return _answer(version, selection, language)
+    return configuration_answer(version, selection, language)
 
 
 def configuration_complete(version: CatalogVersion, data: Mapping[str, Any], language: str) -> dict[str, Any]:
@@ -191,10 +187,10 @@ def configuration_complete(version: CatalogVersion, data: Mapping[str, Any], lan
     selection = read_selection(product, data)
     completion = version_session(version).complete(selection)
     if completion.configuration is None:
-        answer = _answer(version, selection, language)
+        answer = configuration_answer(version, selection, language)
         answer["configuration"] = None
         return answer
-    answer = _answer(version, completion.configuration, language)
+    answer = configuration_answer(version, completion.configuration, language)
     answer["configuration"] = completion.configuration.as_data(_multi(product))
     answer["texts_needed"] = list(completion.texts_needed)
     return answer
@@ -239,3 +235,68 @@ def configuration_explain(
         "available": not reasons,
         "reasons": [reason_data(product, r, selection, language) for r in reasons],
     }
+
+
+def reason_sentence(reasons: list[dict[str, Any]]) -> str:
+    """Say in one sentence why an option is unavailable, from its reasons as `reason_data` gives them.
+
+    "Not with Body colour: Black: contrast roofs need a lighter body (rule R4)."
+    """
+    choices = [r["message"] for r in reasons if "selection" in r]
+    rules = [
+        _("%(message)s (rule %(code)s)") % {"message": r["message"].rstrip("."), "code": r["rule"]}
+        for r in reasons
+        if r.get("rule")
+    ]
+    because = "; ".join(rules)
+    if choices and because:
+        return _("Not with %(choices)s: %(rules)s.") % {"choices": _(" and ").join(choices), "rules": because}
+    if choices:
+        return _("Not with %(choices)s.") % {"choices": _(" and ").join(choices)}
+    return _("Never available: %(rules)s.") % {"rules": because} if because else _("Not available.")
+
+
+def _option_names(product: Product, group_code: str, codes: tuple[str, ...], language: str) -> str:
+    group = product.group(group_code)
+    if group is None:
+        return ", ".join(codes)
+    names = [option.label(language) for code in codes if (option := group.option(code)) is not None]
+    return ", ".join(names) or _("none")
+
+
+def configuration_apply_wanted(
+    version: CatalogVersion, selection: Selection, group: str, option: str, language: str
+) -> tuple[Selection | None, list[str]]:
+    """Choose `group = option` anyway: return the new selection and, in words, what else changed.
+
+    None means no configuration at all has that option (the rules exclude it for everyone).
+    """
+    product = version_model(version)
+    resolution = version_session(version).resolve(selection, group, option)
+    if not resolution.possible or resolution.selection is None:
+        return None, []
+    changes = []
+    for change in resolution.changes:
+        kind, code = change.key
+        if kind == "group":
+            target = product.group(code)
+            name = target.label(language) if target else code
+            before = _option_names(product, code, change.before, language)
+            after = _option_names(product, code, change.after, language)
+        elif kind == "parameter":
+            parameter = product.parameter(code)
+            name = parameter.label(language) if parameter else code
+            unit = f" {parameter.unit}" if parameter and parameter.unit else ""
+            before = f"{change.before[0]}{unit}" if change.before else "—"
+            after = f"{change.after[0]}{unit}" if change.after else "—"
+        else:
+            text = product.text(code)
+            name = text.label(language) if text else code
+            before, after = (change.before[0] if change.before else "—"), _("cleared")
+        changes.append(_("%(name)s: %(before)s → %(after)s") % {"name": name, "before": before, "after": after})
+    return resolution.selection, changes
+
+
+def configuration_finish(version: CatalogVersion, selection: Selection) -> Completion:
+    """Complete `selection` with defaults, then the first available options ("finish for me")."""
+    return version_session(version).complete(selection)

@@ -1,0 +1,57 @@
+"""What the shopper's configurator stores: saved, shareable configurations."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import CatalogVersion, Product
+
+#: Crockford's base32 without the look-alikes I, L, O and U: codes are read aloud and typed.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8
+
+
+def new_code() -> str:
+    """Return a random configuration code (40 bits: guessing one is hopeless)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """Return `raw` as a stored code would be: upper case, no dashes or spaces, look-alikes mapped."""
+    table = str.maketrans({"I": "1", "L": "1", "O": "0", "-": None, " ": None})
+    return raw.upper().translate(table)
+
+
+class SavedConfiguration(models.Model):
+    """A configuration a shopper saved to come back to or share, as it was on one catalog version."""
+
+    code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_code)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(
+        CatalogVersion, verbose_name=_("catalog version"), on_delete=models.PROTECT, related_name="+"
+    )
+    #: The request shape of DESIGN §4: {"selections": …, "parameters": …, "texts": …}.
+    data = models.JSONField(_("configuration"))
+    total = models.DecimalField(_("price when saved"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("saved configuration")
+        verbose_name_plural = _("saved configurations")
+
+    def __str__(self) -> str:
+        return self.display_code
+
+    def get_absolute_url(self) -> str:
+        return reverse("configurator:saved", args=[self.code])
+
+    @property
+    def display_code(self) -> str:
+        """The code as shown to people: two groups of four."""
+        return f"{self.code[:4]}-{self.code[4:]}"

@@ -1,0 +1,123 @@
+"""The shopper's configurator page: steps, reasons, choose anyway, finish, save and share."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from catalog.models import Product
+from catalog.services import catalog_publish
+from configurator.models import SavedConfiguration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> None:
+    call_command("load_demo", stdout=None)
+
+
+def test_the_product_list_links_to_each_configurator(client: Client, demo: None) -> None:
+    page = client.get("/")
+    assert 'href="/p/city-car/"' in page.text and 'href="/p/shirt/"' in page.text
+
+
+def test_the_car_page_shows_steps_options_and_the_price(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/")
+    assert page.status_code == 200
+    assert 'id="stepper"' in page.text and 'aria-current="step"' in page.text
+    assert 'type="radio"' in page.text
+    assert 'id="price-total"' in page.text and "€15,900.00" in page.text
+
+
+def test_an_excluded_option_is_disabled_with_its_reason_and_a_choose_anyway_button(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?body_colour=black&_step=exterior")
+    assert page.status_code == 200
+    radio = re.search(r'<input type="radio" id="o-roof-contrast_black"[^>]*>', page.text)
+    assert radio and "disabled" in radio.group(0)
+    assert 'aria-describedby="why-roof-contrast_black"' in radio.group(0)
+    reason = re.search(r'<p class="reason" id="why-roof-contrast_black">([^<]*)</p>', page.text)
+    assert reason and "Not with" in reason.group(1) and "(rule" in reason.group(1)
+    assert 'name="_want" value="roof:contrast_black"' in page.text
+
+
+def test_choose_anyway_changes_what_it_must_and_says_so(client: Client, demo: None) -> None:
+    response = client.get("/p/city-car/?body_colour=black&_step=exterior&_want=roof:contrast_black")
+    assert response.status_code == 302
+    assert "roof=contrast_black" in response["Location"] and "body_colour=black" not in response["Location"]
+    page = client.get(response["Location"])
+    assert "is now chosen" in page.text and "Body colour: Onyx Black →" in page.text
+
+
+def test_htmx_changes_answer_the_form_with_out_of_band_panels_and_push_the_url(client: Client, demo: None) -> None:
+    response = client.get("/p/city-car/?body_colour=red&_step=exterior", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<form id="configurator"')
+    assert 'id="price" class="price-panel" aria-labelledby="price-heading" hx-swap-oob="true"' in response.text
+    assert 'id="stepper"' in response.text and "<html" not in response.text
+    assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&_step=exterior"
+
+
+def test_bad_input_is_named_never_a_server_error(client: Client, demo: None) -> None:
+    page = client.get("/p/shirt/?fabric=velvet&chest=101.3&neck=abc&monogram=ab1&_step=measurements")
+    assert page.status_code == 200
+    assert "Fabric: This choice is not offered any more." in page.text  # named although on another step
+    assert "Use steps of 0.5 cm." in page.text
+    assert "Enter a number" in page.text
+    page = client.get("/p/shirt/?monogram=ab1&_step=personalisation")
+    assert "These characters cannot be used: 1 a b." in page.text
+    assert client.get("/p/no-such-product/").status_code == 404
+
+
+def test_a_measurement_outside_the_live_range_says_why(client: Client, demo: None) -> None:
+    page = client.get("/p/shirt/?fit=slim&waist=140&chest=80&_step=measurements")
+    assert page.status_code == 200
+    assert "These choices do not go together" in page.text
+
+
+def test_finish_for_me_completes_and_shows_the_summary(client: Client, demo: None) -> None:
+    response = client.get("/p/city-car/?body_colour=red&_action=finish")
+    assert response.status_code == 302 and "_step=summary" in response["Location"]
+    page = client.get(response["Location"])
+    assert "Your configuration is complete and can be built." in page.text
+
+
+def test_save_gives_a_code_that_reproduces_the_configuration(client: Client, demo: None) -> None:
+    response = client.post("/p/city-car/save", {"body_colour": "red", "wheels": "w16"})
+    assert response.status_code == 302
+    saved = SavedConfiguration.objects.get()
+    assert response["Location"].startswith(f"/c/{saved.code}/")
+    page = client.get(response["Location"])
+    assert saved.display_code in page.text and f"/c/{saved.code}/" in page.text
+    assert '<input type="hidden" name="body_colour" value="red">' in page.text
+    assert re.search(r"<dt>Body colour</dt><dd>[^<]+</dd>", page.text)
+    lower = client.get(f"/c/{saved.code[:4].lower()}-{saved.code[4:].lower()}/")
+    assert lower.status_code == 200
+
+
+def test_a_forged_code_is_a_friendly_404(client: Client, demo: None) -> None:
+    page = client.get("/c/NOTACODE/")
+    assert page.status_code == 404 and "No saved configuration has the code" in page.text
+
+
+def test_a_code_saved_on_an_older_version_is_revalidated_and_says_what_changed(client: Client, demo: None) -> None:
+    client.post("/p/city-car/save", {"body_colour": "yellow", "wheels": "w16"})
+    saved = SavedConfiguration.objects.get()
+    product = Product.objects.get(code="city-car")
+    product.groups.get(code="body_colour").options.filter(code="yellow").update(active=False)
+    catalog_publish(product)
+    page = client.get(f"/c/{saved.code}/")
+    assert page.status_code == 200
+    assert "catalog is now at version 2" in page.text
+    assert "Body colour: your choice is no longer offered and was removed." in page.text
+    assert '<input type="hidden" name="wheels" value="w16">' in page.text
+    assert 'name="body_colour" value="yellow"' not in page.text
+
+
+def test_the_page_speaks_italian(client: Client, demo: None) -> None:
+    page = client.get("/it/p/city-car/")
+    assert page.status_code == 200 and 'lang="it"' in page.text
+    assert "€\u00a015.900,00" in page.text
