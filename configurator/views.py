@@ -146,7 +146,8 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
     """Save the posted configuration under a short code and show its share link."""
     version = _published(code)
     product = version_model(version)
-    page = read_page_input(product, query_pairs(request.POST))
+    pairs = [(k, v) for k, v in query_pairs(request.POST) if k != "csrfmiddlewaretoken"]
+    page = read_page_input(product, pairs)
     if page.errors:
         messages.error(request, _("Some values could not be read; fix them before saving."))
         return HttpResponseRedirect(configure_url(product, page.selection, page.step))

@@ -86,7 +86,12 @@ def test_finish_for_me_completes_and_shows_the_summary(client: Client, demo: Non
 
 
 def test_save_gives_a_code_that_reproduces_the_configuration(client: Client, demo: None) -> None:
-    response = client.post("/p/city-car/save", {"body_colour": "red", "wheels": "w16"})
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/p/city-car/?body_colour=red&wheels=w16")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token
+    form = {"csrfmiddlewaretoken": token.group(1), "body_colour": "red", "wheels": "w16"}
+    response = client.post("/p/city-car/save", form)
     assert response.status_code == 302
     saved = SavedConfiguration.objects.get()
     assert response["Location"].startswith(f"/c/{saved.code}/")

@@ -1,0 +1,169 @@
+"""The configurator in a real browser: Playwright driving Debian's chromium (DESIGN §7).
+
+Skipped, with the reason, where /usr/bin/chromium or Playwright is missing (a new
+user's laptop); `.ci/run` installs chromium, so CI always runs these. Screenshots of
+each product's page are written to var/test/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium); CI installs it"),
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+# fixtures are still plain synchronous calls, so Django's async guard must stand aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(settings.VAR_DIR) / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, transactional_db: None) -> Iterator[Any]:
+    call_command("load_demo", stdout=None)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def _total(page: Any) -> str:
+    return str(page.locator("#price-total").inner_text())
+
+
+def _settled(page: Any) -> None:
+    """Wait until htmx has no request in flight."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: Any) -> None:
+    page.goto("/p/city-car/")
+    page.get_by_role("link", name=re.compile("Exterior")).click()
+    _settled(page)
+    before = _total(page)
+    page.locator("label[for='o-body_colour-black']").click()
+    page.wait_for_url(re.compile(r"body_colour=black"))
+    _settled(page)
+    # The contrast black roof is now disabled, with its reason tied to it.
+    roof = page.locator("#o-roof-contrast_black")
+    assert roof.is_disabled()
+    reason = page.locator("#why-roof-contrast_black")
+    assert "Not with" in reason.inner_text()
+    assert roof.get_attribute("aria-describedby") == "why-roof-contrast_black"
+    # Wheels change the price at once.
+    page.locator("label[for='o-wheels-w18']").click()
+    page.wait_for_url(re.compile(r"wheels=w18"))
+    _settled(page)
+    assert _total(page) != before
+    # Choose anyway: the roof is chosen and the shopper is told what else changed.
+    page.get_by_role("button", name=re.compile("Choose Contrast roof, black anyway")).click()
+    page.wait_for_url(re.compile(r"roof=contrast_black"))
+    _settled(page)
+    assert "we also changed" in page.locator("#notices").inner_text()
+    assert page.locator("#o-roof-contrast_black").is_checked()
+    # Back returns to the previous configuration (the URL is the configuration).
+    page.go_back()
+    page.wait_for_url(re.compile(r"wheels=w18(?!.*roof=contrast_black)"))
+    assert page.locator("#o-body_colour-black").is_checked()
+    page.go_forward()
+    page.wait_for_url(re.compile(r"roof=contrast_black"))
+    # Save and reopen the code in a fresh tab.
+    total = _total(page)
+    page.get_by_role("button", name="Save and share").click()
+    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{8}/"))
+    share = page.locator("#share-url").input_value()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "city-car.png"), full_page=True)
+    other = page.context.new_page()
+    other.goto(share)
+    assert other.locator("#price-total").inner_text() == total
+    assert "Contrast roof, black" in other.locator(".summary").inner_text()
+    other.close()
+
+
+def test_car_in_italian(page: Any) -> None:
+    page.goto("/p/city-car/")
+    page.select_option("#language-select", "it")
+    page.get_by_role("button", name="Switch").click()
+    page.wait_for_url(re.compile(r"/it/p/city-car/"))
+    assert page.locator("html").get_attribute("lang") == "it"
+    assert re.search(r"€\s15\.900,00", _total(page))
+
+
+def test_shirt_measurements_range_monogram_and_finish(page: Any) -> None:
+    page.goto("/p/shirt/")
+    page.get_by_role("link", name=re.compile("Measurements")).click()
+    _settled(page)
+    chest = page.locator("#p-chest")
+    chest.fill("101.3")
+    chest.press("Enter")
+    _settled(page)
+    assert "Use steps of 0.5 cm." in page.locator(".parameter.has-error").inner_text()
+    assert page.locator("#p-chest").evaluate("el => el === document.activeElement")
+    page.locator("#p-chest").fill("101.5")
+    page.locator("#p-chest").press("Enter")
+    page.wait_for_url(re.compile(r"chest=101\.5"))
+    _settled(page)
+    assert page.locator(".parameter.has-error").count() == 0
+    # The monogram is checked as it is typed.
+    page.get_by_role("link", name=re.compile("^.?\\s*Monogram")).click()
+    _settled(page)
+    monogram = page.locator("#t-monogram")
+    monogram.press_sequentially("ab")
+    page.wait_for_selector("#err-monogram")
+    assert "cannot be used" in page.locator("#err-monogram").inner_text()
+    monogram.fill("")
+    monogram.press_sequentially("JD")
+    page.wait_for_url(re.compile(r"monogram=JD"))
+    _settled(page)
+    assert page.locator("#err-monogram").count() == 0
+    page.get_by_role("button", name="Finish for me").click()
+    page.wait_for_url(re.compile(r"_step=summary"))
+    _settled(page)
+    assert "101.5 cm" in page.locator(".summary").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "shirt.png"), full_page=True)
+
+
+def test_the_page_works_without_javascript(browser: Any, live_server: Any, transactional_db: None) -> None:
+    call_command("load_demo", stdout=None)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto("/p/city-car/?_step=exterior")
+    tab.locator("label[for='o-body_colour-red']").click()
+    tab.get_by_role("button", name="Update").click()
+    tab.wait_for_url(re.compile(r"body_colour=red"))
+    assert tab.locator("#o-body_colour-red").is_checked()
+    context.close()
