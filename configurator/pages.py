@@ -193,7 +193,7 @@ def page_context(
         return by_code.get(section) or by_code[OTHER]
 
     conflict_keys = {r["selection"] for r in answer["violations"] if "selection" in r} if not answer["valid"] else set()
-    conflict = services.reason_sentence(answer["violations"]) if not answer["valid"] else ""
+    conflict = services.conflict_sentence(answer["violations"]) if not answer["valid"] else ""
     for group, state in zip(product.groups, answer["groups"], strict=True):
         chosen = selection.choices.get(group.code)
         options = []

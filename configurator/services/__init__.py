@@ -9,6 +9,7 @@ from configurator.services.configuring import (
     configuration_finish,
     configuration_propagate,
     configuration_resolve,
+    conflict_sentence,
     reason_sentence,
 )
 from configurator.services.saving import SavedState, configuration_restore, configuration_save
@@ -25,5 +26,6 @@ __all__ = [
     "configuration_resolve",
     "configuration_restore",
     "configuration_save",
+    "conflict_sentence",
     "reason_sentence",
 ]

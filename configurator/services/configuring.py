@@ -256,6 +256,16 @@ def reason_sentence(reasons: list[dict[str, Any]]) -> str:
     return _("Never available: %(rules)s.") % {"rules": because} if because else _("Not available.")
 
 
+def conflict_sentence(reasons: list[dict[str, Any]]) -> str:
+    """Say why the shopper's choices cannot be built together: the rules, then the choices involved."""
+    rules = [f"{r['message'].rstrip('.')} ({_('rule')} {r['rule']})." for r in reasons if r.get("rule")]
+    choices = [r["message"] for r in reasons if "selection" in r]
+    sentence = " ".join(rules)
+    if choices:
+        sentence += " " + _("Involved: %(choices)s.") % {"choices": "; ".join(choices)}
+    return sentence.strip()
+
+
 def _option_names(product: Product, group_code: str, codes: tuple[str, ...], language: str) -> str:
     group = product.group(group_code)
     if group is None:
