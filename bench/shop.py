@@ -23,7 +23,6 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any, TypedDict
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -138,8 +137,9 @@ def measure_load(urls: list[str], seconds: int = 15, connections: int = 8) -> di
     if _postgres_up():
         database = "postgres"
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/configurator_bench"
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "configurator_bench"], check=False)
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "configurator_bench"], check=True)
+        server_args = ["-h", "127.0.0.1", "-U", "postgres"]
+        subprocess.run(["dropdb", *server_args, "--if-exists", "configurator_bench"], check=False)
+        subprocess.run(["createdb", *server_args, "configurator_bench"], check=True)
     else:
         database = "sqlite"
         env["DATABASE_URL"] = f"sqlite:///{scratch / 'db.sqlite3'}"
@@ -148,7 +148,8 @@ def measure_load(urls: list[str], seconds: int = 15, connections: int = 8) -> di
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     port = _free_port()
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [python, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning"],
         cwd=ROOT,
         env=env,
     )
@@ -208,7 +209,7 @@ def run(walks: int = WALKS, load_seconds: int = 15) -> dict[str, Any]:
     setup_django()
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open(os.devnull, "w"))
     results = [measure_clicks(code, walks) for code in PRODUCTS]
     urls = [url for code in PRODUCTS for url, _ in _walk_urls(code, 10, SEED + 1)]
     return {"clicks": results, "load": measure_load(urls, seconds=load_seconds)}
