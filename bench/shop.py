@@ -148,8 +148,7 @@ def measure_load(urls: list[str], seconds: int = 15, connections: int = 8) -> di
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     port = _free_port()
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning"],
+        [python, "-m", "gunicorn", "config.wsgi", "--workers=2", f"--bind=127.0.0.1:{port}", "--log-level=warning"],
         cwd=ROOT,
         env=env,
     )
