@@ -170,7 +170,7 @@ def measure_load(urls: list[str], seconds: int = 15, connections: int = 8) -> di
             "  i = i % #paths + 1\n"
             '  return wrk.format("GET", paths[i])\n'
             "end\n"
-            'done = function(summary, latency, requests)\n'
+            "done = function(summary, latency, requests)\n"
             '  io.write(string.format("JSON {\\"requests\\": %d, \\"seconds\\": %f, \\"non2xx\\": %d, '
             '\\"p50_ms\\": %f, \\"p95_ms\\": %f}\\n", summary.requests, summary.duration / 1e6, '
             "summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000))\n"
