@@ -113,7 +113,7 @@ class Step:
 class SummaryRow:
     label: str
     value: str
-    step: str
+    url: str
     missing: bool = False
 
 
@@ -330,18 +330,18 @@ def _summary(product: Product, steps: list[Step], selection: Selection, language
         for group in step.groups:
             names = [o.name for o in group.options if o.checked]
             if names or group.decided_none:
-                rows.append(SummaryRow(group.name, ", ".join(names) or _("None"), step.code))
+                rows.append(SummaryRow(group.name, ", ".join(names) or _("None"), step.url))
             elif group.required:
-                rows.append(SummaryRow(group.name, _("Not chosen yet"), step.code, missing=True))
+                rows.append(SummaryRow(group.name, _("Not chosen yet"), step.url, missing=True))
         for parameter in step.parameters:
             value = selection.parameters.get(parameter.code)
             if value is not None:
-                rows.append(SummaryRow(parameter.name, f"{number_format(value)} {parameter.unit}".strip(), step.code))
+                rows.append(SummaryRow(parameter.name, f"{number_format(value)} {parameter.unit}".strip(), step.url))
             else:
-                rows.append(SummaryRow(parameter.name, _("Not entered yet"), step.code, missing=True))
+                rows.append(SummaryRow(parameter.name, _("Not entered yet"), step.url, missing=True))
         for text in step.texts:
             if selection.texts.get(text.code):
-                rows.append(SummaryRow(text.name, selection.texts[text.code], step.code))
+                rows.append(SummaryRow(text.name, selection.texts[text.code], step.url))
             elif text.required:
-                rows.append(SummaryRow(text.name, _("Not entered yet"), step.code, missing=True))
+                rows.append(SummaryRow(text.name, _("Not entered yet"), step.url, missing=True))
     return rows

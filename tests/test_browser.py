@@ -167,3 +167,16 @@ def test_the_page_works_without_javascript(browser: Any, live_server: Any, trans
     tab.wait_for_url(re.compile(r"body_colour=red"))
     assert tab.locator("#o-body_colour-red").is_checked()
     context.close()
+
+
+def test_the_page_fits_a_phone(browser: Any, live_server: Any, transactional_db: None) -> None:
+    call_command("load_demo", stdout=None)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto("/p/shirt/?_step=fabric")
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    tab.locator("label[for='o-fabric-oxford_blue']").click()
+    tab.wait_for_url(re.compile(r"fabric=oxford_blue"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "shirt-phone.png"), full_page=True)
+    context.close()

@@ -126,3 +126,18 @@ def test_the_page_speaks_italian(client: Client, demo: None) -> None:
     page = client.get("/it/p/city-car/")
     assert page.status_code == 200 and 'lang="it"' in page.text
     assert "€\u00a015.900,00" in page.text
+
+
+def test_a_drop_down_group_disables_excluded_options_and_lists_why(client: Client, demo: None) -> None:
+    product = Product.objects.get(code="city-car")
+    product.groups.filter(code="roof").update(display="select")
+    catalog_publish(product)
+    page = client.get("/p/city-car/?body_colour=black&_step=exterior")
+    assert '<select id="s-roof" name="roof"' in page.text
+    assert re.search(r'<option value="contrast_black"[^>]*disabled', page.text)
+    assert 'id="why-roof-contrast_black"' in page.text and 'value="roof:contrast_black"' in page.text
+
+
+def test_missing_decisions_in_the_summary_link_to_their_step(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?body_colour=red&_step=summary")
+    assert re.search(r'<a href="/p/city-car/\?body_colour=red&amp;_step=version">Not chosen yet</a>', page.text)
