@@ -40,3 +40,32 @@ def product_list(request: HttpRequest) -> HttpResponse:
             )
         )
     return render(request, "configurator/product_list.html", {"products": cards})
+
+
+_PREVIEW_CACHE = "public, max-age=31536000, immutable"
+
+
+def preview_image(request: HttpRequest, key: str, size: str, fmt: str) -> HttpResponse:
+    """Serve one preview picture (`/preview/<key>-<size>.<fmt>`), rendered on first request.
+
+    The address names the content, so the answer is cacheable forever; a matching
+    `If-None-Match` answers 304. An unknown key, size or format answers 404.
+    """
+    # Imported here so that this view stays a self-contained block of the shop's views.
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from configurator import preview
+
+    etag = f'"{key}-{size}.{fmt}"'
+    known = preview.KEY.match(key) and size in preview.SIZES and fmt in preview.FORMATS
+    if known and etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        path = preview.preview_file(key, size, fmt)
+        if path is None:
+            raise Http404(_("No such preview image."))
+        response = HttpResponse(path.read_bytes(), content_type=preview.FORMATS[fmt])
+    response["Cache-Control"] = _PREVIEW_CACHE
+    response["ETag"] = etag
+    return response

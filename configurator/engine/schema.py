@@ -554,10 +554,13 @@ class _Checker:
         if not isinstance(places, dict):
             self.fail(f"{where}.places", f"must be an object, not {_type(places)}")
             return
-        group = vocabulary.groups.get(preview.get("place_from") or "")
-        if group is None:
+        place_from = preview.get("place_from")
+        if not place_from:
             self.fail(f"{where}.places", "needs 'place_from', the group whose options the places belong to")
             return
+        group = vocabulary.groups.get(place_from) if isinstance(place_from, str) else None
+        if group is None:
+            return  # the unknown group is reported at 'place_from'
         for option, place in places.items():
             at = f"{where}.places.{option}"
             if option not in group.options:
