@@ -89,7 +89,7 @@ def bench_preview(version: Any, looks: int = 60, seed: int = 1) -> dict[str, Sta
         for fmt in preview.FORMATS:
             for recipe in recipes.values():  # decode this size's layers: the steady state
                 for layer in recipe.layers:
-                    preview._layers.get(layer.image, layer.tint, preview.SIZES[size])
+                    preview._layers.get(layer.image, layer.tint, preview.image_size(recipe, size))
             samples[f"render {size} {fmt}"] = [
                 _timed(lambda recipe=recipe, size=size, fmt=fmt: preview.preview_render(recipe, size, fmt))
                 for recipe in recipes.values()

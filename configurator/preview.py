@@ -333,6 +333,10 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
+#: A prepared layer: where its cropped image goes on the canvas, or None if it is empty.
+_Prepared = tuple[tuple[int, int], Image.Image | None]
+
+
 class _LayerCache:
     """Decoded, tinted and scaled layers, cropped to what they cover, by a byte budget.
 
@@ -343,17 +347,18 @@ class _LayerCache:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
-        self.entries: OrderedDict[tuple[str, str, int], tuple[tuple[int, int], Image.Image | None]] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, str, tuple[int, int]], _Prepared] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, image: str, tint: str, divisor: int) -> tuple[tuple[int, int], Image.Image | None]:
-        key = (image, tint, divisor)
+    def get(self, image: str, tint: str, size: tuple[int, int]) -> _Prepared:
+        """Return the layer `image` tinted with `tint` and fitted to a canvas of `size`."""
+        key = (image, tint, size)
         with self.lock:
             entry = self.entries.get(key)
             if entry is not None:
                 self.entries.move_to_end(key)
                 return entry
-        entry = _prepare(image, tint, divisor)
+        entry = _prepare(image, tint, size)
         with self.lock:
             if key not in self.entries:
                 self.entries[key] = entry
@@ -396,27 +401,26 @@ def _tinted(image: Image.Image, tint: str) -> Image.Image:
     return Image.merge("RGBA", (*channels, image.getchannel("A")))
 
 
-def _prepare(name: str, tint: str, divisor: int) -> tuple[tuple[int, int], Image.Image | None]:
+def _prepare(name: str, tint: str, size: tuple[int, int]) -> _Prepared:
     image = _open(name)
-    if tint:
-        image = _tinted(image, tint)
-    if divisor > 1:
-        scaled = (max(1, image.width // divisor), max(1, image.height // divisor))
-        image = image.resize(scaled, Image.Resampling.LANCZOS)
+    if image.size != size:
+        # Layers are drawn for the canvas: the small size, or a layer of another size, is fitted.
+        image = image.resize(size, Image.Resampling.LANCZOS)
     box = image.getchannel("A").getbbox()
     if box is None:
         return (0, 0), None
-    # Cropped to what it covers, a wheel layer costs a wheel's pixels, not a canvas.
-    return (box[0], box[1]), image.crop(box)
+    # Cropped to what it covers, a wheel layer costs a wheel's pixels, not a canvas (and
+    # tinting after the crop works on those pixels only).
+    image = image.crop(box)
+    return (box[0], box[1]), _tinted(image, tint) if tint else image
 
 
 def _compose(recipe: Recipe, size: str) -> Image.Image:
     divisor = SIZES[size]
-    width, height = image_size(recipe, size)
-    canvas = Image.new("RGBA", (width, height), recipe.background)
-    # Layers are drawn for the recipe's canvas; one of another size is fitted to it.
+    pixels = image_size(recipe, size)
+    canvas = Image.new("RGBA", pixels, recipe.background)
     for layer in recipe.layers:
-        offset, image = _layers.get(layer.image, layer.tint, divisor)
+        offset, image = _layers.get(layer.image, layer.tint, pixels)
         if image is not None:
             canvas.alpha_composite(image, dest=offset)
     if recipe.texts:

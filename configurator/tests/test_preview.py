@@ -259,6 +259,14 @@ def test_text_is_drawn_where_the_chosen_place_says() -> None:
     assert all(top.getpixel((x, y)) == (255, 255, 255) for x in range(30, 70) for y in range(32, 48))
 
 
+def test_a_layer_of_another_size_is_fitted_to_the_canvas() -> None:
+    small = Image.new("RGBA", (50, 40), (0, 0, 0, 0))
+    small.paste((0, 0, 255, 255), (25, 0, 50, 40))  # the right half
+    product = _product(base=(Layer(_store(small), 1),))
+    large = _pixels(preview.preview_render(preview.preview_recipe(product, _selection()), "large", "png"))
+    assert large.getpixel((90, 70)) == (0, 0, 255) and large.getpixel((10, 10)) == (255, 255, 255)
+
+
 def test_a_missing_layer_image_is_reported_not_rendered() -> None:
     recipe = preview.Recipe(100, 80, "#ffffff", (preview.RecipeLayer("preview/missing.png"),))
     with pytest.raises(preview.PreviewUnavailable):
