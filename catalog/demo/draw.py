@@ -303,6 +303,19 @@ def car_layers() -> dict[str, Image.Image]:
     line(gloss, [(400, 205), (600, 205)], 3, 200)
     layers["car-gloss"] = paint((255, 255, 255), multiply(blur(gloss, 5), body), 0.35)
 
+    # The sport pack: a roof spoiler over the tailgate and twin stripes along the sills.
+    spoiler = shape([(612, 206), (650, 214), (684, 236), (690, 246), (664, 240), (628, 220)])
+    stripes = canvas()
+    line(stripes, [(168, 414), (636, 414)], 3)
+    line(stripes, [(168, 421), (636, 421)], 3)
+    layers["car-sport"] = stack(
+        paint(
+            (0, 0, 0), blur(spoiler, 2).transform(spoiler.size, Image.Transform.AFFINE, (1, 0, 0, 0, 1, -3 * SS)), 0.3
+        ),
+        paint((22, 23, 26), spoiler),
+        paint((250, 250, 250), multiply(stripes, body), 0.85),
+    )
+
     for code, draw_rim in WHEEL_DESIGNS.items():
         layers[f"car-wheels-{code}"] = wheels(draw_rim)
     return layers
@@ -453,6 +466,8 @@ def car_catalog(names: dict[str, str], product: dict[str, Any]) -> None:
             option["layers"] = []  # the body's own colour: the body layer covers the roof
     for option in groups["wheels"]["options"]:
         option["layers"] = [layer(f"car-wheels-{option['code']}", 40)]
+    for option in groups["packs"]["options"]:
+        option["layers"] = [layer("car-sport", 34)] if option["code"] == "sport" else []
     for option in groups["interior"]["options"]:
         option["layers"] = [layer("car-seats", 18, option["swatch"])]
 
