@@ -362,7 +362,8 @@ def _layers_write(
         content = ContentFile(images[layer["image"]])
         name = storage.save(content_name(content, layer["image"]), content)
         rows.append((option, name, layer.get("z", 0), layer.get("tint", "")))
-    if sorted((o.pk if o else None, n, z, t) for o, n, z, t in rows) == sorted(current):
+    # key=str: base layers have no option (None), which does not compare with an id.
+    if sorted(((o.pk if o else None, n, z, t) for o, n, z, t in rows), key=str) == sorted(current, key=str):
         return
     PreviewLayer.objects.filter(product=product).delete()
     for option, name, z, tint in rows:

@@ -137,6 +137,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Rendered previews and their recipes: derived, content-addressed, safe to delete.
+PREVIEW_ROOT = Path(env_str("PREVIEW_ROOT", str(VAR_DIR / "previews")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

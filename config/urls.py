@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
+from configurator import views as configurator_views
 
 admin.site.site_header = _("Configurator — catalog administration")
 admin.site.site_title = _("Configurator admin")
@@ -16,6 +17,7 @@ admin.site.index_title = _("Catalog, orders and factory")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("configurator.api_urls")),

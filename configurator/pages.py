@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from catalog.models import CatalogVersion
-from configurator import services
+from configurator import preview, services
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, selection_pairs
 from configurator.forms import STEP, PageInput
@@ -321,6 +321,7 @@ def page_context(
         "selection_pairs": selection_pairs(product, selection),
         "canonical_url": configure_url(product, selection, step_code),
         "summary_url": configure_url(product, selection, SUMMARY),
+        "preview": preview.preview_urls(preview.preview_recipe(product, selection)),
     }
 
 

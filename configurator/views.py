@@ -24,7 +24,7 @@ from django_htmx.http import push_url
 
 from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions, version_latest_for
-from configurator import services
+from configurator import preview, services
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
@@ -41,6 +41,7 @@ class ProductCard:
     base_price: Decimal
     version: int
     url: str
+    preview: preview.PreviewUrls
 
 
 def _language() -> str:
@@ -62,6 +63,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 base_price=model.base_price,
                 version=version.number,
                 url=reverse("configurator:configure", args=[model.code]),
+                preview=preview.preview_urls(preview.default_recipe(model)),
             )
         )
     return render(request, "configurator/product_list.html", {"products": cards})
@@ -179,3 +181,26 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
     context = page_context(version, product, page, state.selection, SUMMARY, notices, _language())
     context["share"] = {"code": found.display_code, "url": share}
     return render(request, "configurator/configure.html", context)
+
+
+_PREVIEW_CACHE = "public, max-age=31536000, immutable"
+
+
+def preview_image(request: HttpRequest, key: str, size: str, fmt: str) -> HttpResponse:
+    """Serve one preview picture (`/preview/<key>-<size>.<fmt>`), rendered on first request.
+
+    The address names the content, so the answer is cacheable forever; a matching
+    `If-None-Match` answers 304. An unknown key, size or format answers 404.
+    """
+    etag = f'"{key}-{size}.{fmt}"'
+    known = preview.KEY.match(key) and size in preview.SIZES and fmt in preview.FORMATS
+    if known and etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        path = preview.preview_file(key, size, fmt)
+        if path is None:
+            raise Http404(_("No such preview image."))
+        response = HttpResponse(path.read_bytes(), content_type=preview.FORMATS[fmt])
+    response["Cache-Control"] = _PREVIEW_CACHE
+    response["ETag"] = etag
+    return response

@@ -29,7 +29,7 @@ def _export(*codes: str) -> dict:  # type: ignore[type-arg]
 @pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.name)
 def test_demo_catalog_round_trips_exactly(path: Path) -> None:
     original = json.loads(path.read_text())
-    catalog_import(catalog_parse(path.read_bytes()))
+    catalog_import(catalog_parse(path.read_bytes()), base_dir=path.parent)
     exported = _export(original["products"][0]["code"])
     assert exported == original
     # and importing the export changes nothing

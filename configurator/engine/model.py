@@ -114,8 +114,27 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class TextPlace:
+    """Where a text is drawn while `option` of its preview's `place_from` group is chosen.
+
+    `size` and `anchor` left as None keep the preview's own.
+    """
+
+    option: str
+    x: int
+    y: int
+    size: int | None = None
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
 class TextPreview:
-    """Where and how a text field is drawn on the preview."""
+    """Where and how a text field is drawn on the preview.
+
+    Options may steer it: the swatch of the chosen option of group `color_from` replaces
+    `color`, and the `places` entry of the chosen option of group `place_from` replaces
+    the position (and the size and anchor it gives).
+    """
 
     x: int
     y: int
@@ -123,6 +142,13 @@ class TextPreview:
     color: str = "#000000"
     font: str = "serif"
     anchor: str = "mm"
+    color_from: str = ""
+    place_from: str = ""
+    places: tuple[TextPlace, ...] = ()
+
+    def place(self, option: str) -> TextPlace | None:
+        """Return the place given for `option` of the `place_from` group, or None."""
+        return next((place for place in self.places if place.option == option), None)
 
 
 @dataclass(frozen=True)
@@ -272,6 +298,50 @@ def _layers_dict(layers: tuple[Layer, ...]) -> list[dict[str, Any]]:
     return [{"image": layer.image, "z": layer.z, "tint": layer.tint} for layer in layers]
 
 
+def _text_preview(data: Mapping[str, Any] | None) -> TextPreview | None:
+    if not data:
+        return None
+    return TextPreview(
+        x=int(data["x"]),
+        y=int(data["y"]),
+        size=int(data.get("size", 24)),
+        color=data.get("color", "#000000"),
+        font=data.get("font", "serif"),
+        anchor=data.get("anchor", "mm"),
+        color_from=data.get("color_from", ""),
+        place_from=data.get("place_from", ""),
+        places=tuple(
+            TextPlace(
+                option=option,
+                x=int(place["x"]),
+                y=int(place["y"]),
+                size=None if place.get("size") is None else int(place["size"]),
+                anchor=place.get("anchor"),
+            )
+            for option, place in (data.get("places") or {}).items()
+        ),
+    )
+
+
+def _text_preview_dict(preview: TextPreview | None) -> dict[str, Any] | None:
+    if preview is None:
+        return None
+    return {
+        "x": preview.x,
+        "y": preview.y,
+        "size": preview.size,
+        "color": preview.color,
+        "font": preview.font,
+        "anchor": preview.anchor,
+        "color_from": preview.color_from,
+        "place_from": preview.place_from,
+        "places": {
+            place.option: {"x": place.x, "y": place.y, "size": place.size, "anchor": place.anchor}
+            for place in preview.places
+        },
+    }
+
+
 def _default_codes(value: Any) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
@@ -349,7 +419,7 @@ def product_from_dict(data: Mapping[str, Any]) -> Product:
                 required=t.get("required", False),
                 description=t.get("description", ""),
                 section=t.get("section", ""),
-                preview=TextPreview(**t["preview"]) if t.get("preview") else None,
+                preview=_text_preview(t.get("preview")),
                 translations=_trans(t),
             )
             for t in data.get("texts", ())
@@ -482,16 +552,7 @@ def product_to_dict(product: Product) -> dict[str, Any]:
                 "charset": t.charset,
                 "required": t.required,
                 "section": t.section,
-                "preview": None
-                if t.preview is None
-                else {
-                    "x": t.preview.x,
-                    "y": t.preview.y,
-                    "size": t.preview.size,
-                    "color": t.preview.color,
-                    "font": t.preview.font,
-                    "anchor": t.preview.anchor,
-                },
+                "preview": _text_preview_dict(t.preview),
             }
             for t in product.texts
         ],

@@ -114,7 +114,8 @@ _KEYS: dict[str, frozenset[str]] = {
             "preview",
         }
     ),
-    "text_preview": frozenset({"x", "y", "size", "color", "font", "anchor"}),
+    "text_preview": frozenset({"x", "y", "size", "color", "font", "anchor", "color_from", "place_from", "places"}),
+    "text_place": frozenset({"x", "y", "size", "anchor"}),
     "rule": frozenset(
         {
             "code",
@@ -328,7 +329,7 @@ class _Checker:
         for index, parameter in enumerate(parameters):
             self.parameter(parameter, f"{path}.parameters[{index}]", section_codes)
         for index, text in enumerate(texts):
-            self.text(text, f"{path}.texts[{index}]", section_codes)
+            self.text(text, f"{path}.texts[{index}]", section_codes, vocabulary)
 
         rules = self.array(product.get("rules"), f"{path}.rules")
         for index, rule in enumerate(rules):
@@ -509,7 +510,7 @@ class _Checker:
             elif step is not None and (default - low) % step != 0:
                 self.fail(f"{path}.default", f"default {default} is not on the step grid ({low} + k × {step})")
 
-    def text(self, text: Any, path: str, sections: set[str]) -> None:
+    def text(self, text: Any, path: str, sections: set[str], vocabulary: Vocabulary) -> None:
         if not self.obj(text, path, "text", ("code", "name", "max_length")):
             return
         self.string(text, "name", path)
@@ -532,9 +533,45 @@ class _Checker:
             self.integer(preview, "size", where, minimum=4)
             self.string(preview, "color", where, pattern=COLOR, what="a colour like '#1d3557'")
             self.string(preview, "font", where)
-            anchor = self.string(preview, "anchor", where)
-            if anchor is not None and anchor not in ANCHORS:
-                self.fail(f"{where}.anchor", f"{anchor!r} is not a Pillow text anchor such as 'mm' or 'lt'")
+            self.anchor(preview, where)
+            for key in ("color_from", "place_from"):
+                group = self.string(preview, key, where)
+                if group and group not in vocabulary.groups:
+                    self.fail(f"{where}.{key}", f"unknown group '{group}'{_hint(group, vocabulary.groups)}")
+            self.places(preview, where, vocabulary)
+
+    def anchor(self, data: Mapping[str, Any], where: str, *, nullable: bool = False) -> None:
+        if nullable and data.get("anchor") is None:
+            return
+        anchor = self.string(data, "anchor", where)
+        if anchor is not None and anchor not in ANCHORS:
+            self.fail(f"{where}.anchor", f"{anchor!r} is not a Pillow text anchor such as 'mm' or 'lt'")
+
+    def places(self, preview: Mapping[str, Any], where: str, vocabulary: Vocabulary) -> None:
+        places = preview.get("places")
+        if places is None or places == {}:
+            return
+        if not isinstance(places, dict):
+            self.fail(f"{where}.places", f"must be an object, not {_type(places)}")
+            return
+        place_from = preview.get("place_from")
+        if not place_from:
+            self.fail(f"{where}.places", "needs 'place_from', the group whose options the places belong to")
+            return
+        group = vocabulary.groups.get(place_from) if isinstance(place_from, str) else None
+        if group is None:
+            return  # the unknown group is reported at 'place_from'
+        for option, place in places.items():
+            at = f"{where}.places.{option}"
+            if option not in group.options:
+                self.fail(
+                    at, f"unknown option '{option}' in group '{preview['place_from']}'{_hint(option, group.options)}"
+                )
+            if self.obj(place, at, "text_place", ("x", "y")):
+                self.integer(place, "x", at)
+                self.integer(place, "y", at)
+                self.integer(place, "size", at, minimum=4, nullable=True)
+                self.anchor(place, at, nullable=True)
 
     def rule(self, rule: Any, path: str, vocabulary: Vocabulary, groups: list[Any]) -> None:
         if not self.obj(rule, path, "rule", ("code", "kind")):
