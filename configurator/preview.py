@@ -20,24 +20,22 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from catalog.storage import ContentAddressedStorage
-from configurator.engine.model import Product, TextField
+from configurator.engine.model import Option, Product, TextField
 from configurator.engine.selection import Selection
 
 logger = logging.getLogger(__name__)
 
-Size = Literal["large", "small"]
-Format = Literal["webp", "png"]
 SIZES: dict[str, int] = {"large": 1, "small": 2}  # the divisor of the canvas size
 FORMATS: dict[str, str] = {"webp": "image/webp", "png": "image/png"}
 
@@ -153,7 +151,7 @@ def _colour(value: Any, empty: str | None = None) -> str:
     return value
 
 
-def _chosen(product: Product, selection: Selection, group_code: str) -> Iterable[Any]:
+def _chosen(product: Product, selection: Selection, group_code: str) -> Iterator[Option]:
     """Yield the chosen options of a group, in catalog order (sets have no stable order)."""
     group = product.group(group_code)
     chosen = selection.choices.get(group_code, frozenset())
