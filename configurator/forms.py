@@ -20,6 +20,7 @@ from configurator.engine.selection import Selection, SelectionError, data_from_p
 STEP = "_step"
 WANT = "_want"
 ACTION = "_action"
+LIVE = "_live"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class PageInput:
     step: str = ""
     want: tuple[str, str] | None = None
     action: str = ""
+    #: The text field being typed in, when the request only checks it as it is typed.
+    live: str = ""
 
 
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
@@ -84,4 +87,5 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]]) -> PageI
         step=state.get(STEP, ""),
         want=want,
         action=state.get(ACTION, ""),
+        live=state.get(LIVE, "") if product.text(state.get(LIVE, "")) is not None else "",
     )

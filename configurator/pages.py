@@ -321,6 +321,7 @@ def page_context(
         "selection_pairs": selection_pairs(product, selection),
         "canonical_url": configure_url(product, selection, step_code),
         "summary_url": configure_url(product, selection, SUMMARY),
+        "live_text": next((t for s in steps for t in s.texts if t.code == page.live), None),
         "preview": preview.preview_urls(preview.preview_recipe(product, selection)),
     }
 

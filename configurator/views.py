@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import push_url
+from django_htmx.http import push_url, replace_url
 
 from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions, version_latest_for
@@ -88,6 +88,10 @@ def _render(
     product = version_model(version)
     context = page_context(version, product, page, selection, step, notices, _language())
     if request.htmx and not request.htmx.boosted:
+        if context["live_text"] is not None:
+            # Typing: update the field's message and the panels, and the address without a history entry per key.
+            response = render(request, "configurator/configure.html#live", context)
+            return replace_url(response, context["canonical_url"])
         response = render(request, "configurator/configure.html#swap", context)
         return push_url(response, context["canonical_url"])
     return render(request, "configurator/configure.html", context)

@@ -63,6 +63,15 @@ def _total(page: Any) -> str:
     return str(page.locator("#price-total").inner_text())
 
 
+def _preview(page: Any) -> str:
+    """Return the address of the preview picture the browser shows, once it has loaded."""
+    image = page.locator("#preview img")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#preview img'); return i && i.complete && i.naturalWidth > 0 }"
+    )
+    return str(image.evaluate("i => i.currentSrc"))
+
+
 def _settled(page: Any) -> None:
     """Wait until htmx has no request in flight."""
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
@@ -73,9 +82,11 @@ def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: A
     page.get_by_role("link", name=re.compile("Exterior")).click()
     _settled(page)
     before = _total(page)
+    look = _preview(page)
     page.locator("label[for='o-body_colour-black']").click()
     page.wait_for_url(re.compile(r"body_colour=black"))
     _settled(page)
+    assert _preview(page) != look  # the preview shows the black car
     # The contrast black roof is now disabled, with its reason tied to it.
     roof = page.locator("#o-roof-contrast_black")
     assert roof.is_disabled()
@@ -141,18 +152,19 @@ def test_shirt_measurements_range_monogram_and_finish(page: Any) -> None:
     page.get_by_role("link", name=re.compile("^.?\\s*Monogram")).click()
     _settled(page)
     monogram = page.locator("#t-monogram")
-    monogram.press_sequentially("ab")
-    page.wait_for_selector("#err-monogram")
-    assert "cannot be used" in page.locator("#err-monogram").inner_text()
+    monogram.press_sequentially("ab", delay=120)
+    page.wait_for_function("() => document.querySelector('#err-monogram').textContent.includes('cannot be used')")
     monogram.fill("")
-    monogram.press_sequentially("JD")
-    page.wait_for_url(re.compile(r"monogram=JD"))
+    monogram.press_sequentially("JDX", delay=150)  # keys arrive while earlier checks are in flight
+    page.wait_for_url(re.compile(r"monogram=JDX"))
     _settled(page)
-    assert page.locator("#err-monogram").count() == 0
+    assert monogram.input_value() == "JDX"  # every key kept: no swap replaced the field while typing
+    assert page.locator("#err-monogram").inner_text() == ""
     page.get_by_role("button", name="Finish for me").click()
     page.wait_for_url(re.compile(r"_step=summary"))
     _settled(page)
     assert "101.5 cm" in page.locator(".summary").inner_text()
+    assert _preview(page).endswith(".webp")  # the summary shows the shirt, as WebP where the browser takes it
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "shirt.png"), full_page=True)
 
