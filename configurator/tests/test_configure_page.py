@@ -126,6 +126,9 @@ def test_the_page_speaks_italian(client: Client, demo: None) -> None:
     page = client.get("/it/p/city-car/")
     assert page.status_code == 200 and 'lang="it"' in page.text
     assert "€\u00a015.900,00" in page.text
+    assert ">Avanti</button>" in page.text and "Riepilogo" in page.text
+    page = client.get("/it/p/city-car/?body_colour=black&_step=exterior")
+    assert "Scegli comunque" in page.text and "Non con" in page.text
 
 
 def test_a_drop_down_group_disables_excluded_options_and_lists_why(client: Client, demo: None) -> None:
