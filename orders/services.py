@@ -116,7 +116,9 @@ def _enqueue(task_name: str, *ids: int) -> None:
 
     task = getattr(tasks, task_name)
     for pk in ids:
-        transaction.on_commit(partial(task.delay, pk))
+        # Robust: a broker that is down must not turn a committed order into an error;
+        # the sweep enqueues what was not sent.
+        transaction.on_commit(partial(task.delay, pk), robust=True)
 
 
 def order_check(*, version: CatalogVersion, data: dict[str, Any], language: str) -> Selection:
@@ -261,6 +263,7 @@ def feed_positions_assign(limit: int = 1000) -> int:
     only in increasing order, and a build order whose transaction committed late gets
     a position after every one already visible, so a poller never skips it.
     """
+    FeedCounter.objects.get_or_create(pk=1)  # made by a migration; again after a test flushed the tables
     with transaction.atomic():
         counter = FeedCounter.objects.select_for_update().get(pk=1)
         pending = list(BuildOrder.objects.filter(feed_position__isnull=True).order_by("id").only("id")[:limit])
