@@ -50,8 +50,8 @@ run: setup
 	@[ -s var/factory/secret ] || $(PY) -c 'import base64, secrets; print("whsec_" + base64.b64encode(secrets.token_bytes(24)).decode())' > var/factory/secret
 	DEBUG=$${DEBUG:-1} $(PY) manage.py factory_endpoint add --name simulator --url http://127.0.0.1:9000/ --secret-file var/factory/secret --internal --update
 	DEBUG=$${DEBUG:-1} $(PY) manage.py factory_endpoint token simulator --replace --output var/factory/token
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)  Ctrl-C stops everything."
-	DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho --procfile Procfile --app-root . start --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, simulated factory: http://127.0.0.1:9000/_stats)  Ctrl-C stops everything."
+	WEB_PORT=$(PORT) DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho --procfile Procfile --app-root . start --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

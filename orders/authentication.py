@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -58,3 +60,13 @@ class IsFactory(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return isinstance(request.user, Factory)
+
+
+class FactoryTokenScheme(OpenApiAuthenticationExtension):
+    """Describe factory tokens in the OpenAPI schema (/api/docs/)."""
+
+    target_class = FactoryTokenAuthentication
+    name = "factoryToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "A factory API token, fct_…"}
