@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -76,6 +77,7 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
                 problems = [v["message"] for v in error.violations]
                 return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
             else:
+                messages.success(request, _("Thank you: your order is placed."))
                 return HttpResponseRedirect(placement.order.get_absolute_url())
     else:
         form = CheckoutForm(initial={"idempotency": uuid.uuid4()})

@@ -43,6 +43,7 @@ def test_placing_redirects_to_the_order_page_with_its_history(
     response = client.post(url, data)
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
+    assert "your order is placed" in client.get(response["Location"]).content.decode()
     assert client.post(url, data).status_code == 302 and Order.objects.count() == 1  # a double click
     services.order_status_set(order_id=order.pk, status="in_production", source="factory:test")
     page = client.get(order.get_absolute_url()).content.decode()
