@@ -10,9 +10,12 @@ that the beat sweep drives. See docs/factory-feed.md.
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -147,6 +150,21 @@ class FactoryEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a loopback or private address typed as such unless the endpoint is internal.
+
+        Host names are checked again at every request, after resolution (orders.webhooks).
+        """
+        host = (urlsplit(self.url).hostname or "").lower()
+        try:
+            private = host == "localhost" or not ipaddress.ip_address(host).is_global
+        except ValueError:
+            private = False
+        if private and not self.internal:
+            raise ValidationError(
+                {"url": _("This is a loopback or private address: mark the endpoint internal to allow it.")}
+            )
 
 
 class FactoryToken(models.Model):

@@ -37,6 +37,8 @@ def test_bad_input_names_the_option(db: None) -> None:
         _run("add", "--name", "p", "--url", "https://f.example.com/", "--secret", "not-a-secret")
     with pytest.raises(CommandError, match="--url"):
         _run("add", "--name", "p", "--url", "not a url", "--secret", SECRET)
+    with pytest.raises(CommandError, match=r"--url: .*internal"):
+        _run("add", "--name", "p", "--url", "http://192.168.1.20/hooks", "--secret", SECRET)
 
 
 def test_token_is_written_and_replaces_older_ones(db: None, tmp_path: Path) -> None:
@@ -46,3 +48,17 @@ def test_token_is_written_and_replaces_older_ones(db: None, tmp_path: Path) -> N
     _run("token", "sim", "--replace", "--output", str(tmp_path / "token"))
     assert (tmp_path / "token").read_text().startswith("fct_")
     assert FactoryToken.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "--secret"),
+        (["--secret", "nope"], "--secret"),
+        (["--secret", SECRET, "--fail-rate", "2"], "--fail-rate"),
+        (["--secret-file", "/nonexistent/secret"], "--secret-file"),
+    ],
+)
+def test_simulator_refuses_bad_options(args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("factory_simulator", *args)
