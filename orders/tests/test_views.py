@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from catalog.models import CatalogVersion
-from configurator.engine.selection import selection_pairs
+from configurator.engine.selection import read_selection, selection_pairs
 from configurator.loading import version_model
 from orders import services
 from orders.models import Order
@@ -17,12 +18,11 @@ from orders.models import Order
 CUSTOMER_FORM = {"name": "Ada Lovelace", "email": "ada@example.com", "address": "12 St James's Square, London"}
 
 
-def _checkout_url(version: CatalogVersion, config: dict[str, Any], **extra: str) -> str:
+def _checkout_url(version: CatalogVersion, config: dict[str, Any], language: str = "en", **extra: str) -> str:
     product = version_model(version)
-    from configurator.engine.selection import read_selection
-
     pairs = selection_pairs(product, read_selection(product, config)) + list(extra.items())
-    return reverse("orders:checkout", args=["shirt"]) + "?" + urlencode(pairs)
+    with translation.override(language):
+        return reverse("orders:checkout", args=["shirt"]) + "?" + urlencode(pairs)
 
 
 def test_checkout_shows_summary_price_and_form(client: Client, shirt: CatalogVersion, config: dict[str, Any]) -> None:
@@ -92,3 +92,12 @@ def test_order_page_needs_the_secret_link(client: Client, shirt: CatalogVersion,
     ).order
     assert client.get(order.get_absolute_url()).status_code == 200
     assert client.get(reverse("orders:detail", args=[order.number, "wrong-key"])).status_code == 404
+
+
+def test_checkout_in_italian(client: Client, shirt: CatalogVersion, config: dict[str, Any]) -> None:
+    url = _checkout_url(shirt, config, "it")
+    assert url.startswith("/it/orders/checkout/shirt/?")
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ricamo del monogramma" in page and "Torace" in page and "€\u00a0" in page
