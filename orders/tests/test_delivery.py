@@ -219,3 +219,8 @@ def test_a_slow_factory_times_out_and_is_retried(live: Live) -> None:
     with override_settings(ORDERS_HTTP_READ_TIMEOUT=0.5):
         assert services.delivery_attempt(delivery_id=delivery_id) == "retry"
     assert "Timeout" in Delivery.objects.get(pk=delivery_id).last_error
+
+
+def test_a_broken_secret_is_recorded_as_a_failed_attempt() -> None:
+    outcome = webhooks.send("http://127.0.0.1:9/", secret="whsec_", webhook_id="msg_1", body=b"{}", internal=True)
+    assert not outcome.ok and outcome.error.startswith("refused:") and "secret" in outcome.error
