@@ -18,7 +18,8 @@ BASE_PYTHON := $(shell for c in "$$PYTHON" python3.13 python3.12 python3 \
 .PHONY: help run test lint bench setup messages clean
 
 help:
-	@echo "make run    set up .venv, migrate, load the demo catalogs and serve on 127.0.0.1:$(PORT) with a Celery worker and beat"
+	@echo "make run    set up .venv, migrate, load the demo catalogs and serve on 127.0.0.1:$(PORT) with a Celery worker, beat"
+	@echo "           and a simulated factory on 127.0.0.1:9000 that receives the orders"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff and mypy"
 
@@ -44,8 +45,13 @@ run: setup
 	DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)  Ctrl-C stops everything."
-	DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho --procfile Procfile --app-root . start --port $(PORT)
+	@# The simulated factory (docs/factory-feed.md): an internal endpoint with its own secret and token.
+	@mkdir -p var/factory
+	@[ -s var/factory/secret ] || $(PY) -c 'import base64, secrets; print("whsec_" + base64.b64encode(secrets.token_bytes(24)).decode())' > var/factory/secret
+	DEBUG=$${DEBUG:-1} $(PY) manage.py factory_endpoint add --name simulator --url http://127.0.0.1:9000/ --secret-file var/factory/secret --internal --update
+	DEBUG=$${DEBUG:-1} $(PY) manage.py factory_endpoint token simulator --replace --output var/factory/token
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, simulated factory: http://127.0.0.1:9000/_stats)  Ctrl-C stops everything."
+	WEB_PORT=$(PORT) DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho --procfile Procfile --app-root . start --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -182,21 +182,50 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem://")
-    else {"visibility_timeout": 3600}
+    else {
+        # A task unacked this long is handed to another worker: keep it above the time
+        # limit (a system check enforces it). The restore sweep brings back the tasks of
+        # a worker killed as a whole; lower both to recover faster (tests do).
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    }
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "control"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# A task is acknowledged when it ends, and redelivered when its process dies (SIGKILL,
+# OOM): every task is idempotent, so running one twice is harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_TIMEZONE = TIME_ZONE
+
+# -- orders and the factory feed (docs/factory-feed.md) ---------------------------------
+# Deliveries are retried with exponential backoff and jitter (base, doubling, capped)
+# until ORDERS_RETRY_HOURS after the first attempt, then dead-lettered. The schedule
+# lives on each delivery row; the beat sweep enqueues what is due and what was lost.
+ORDERS_LEAD_DAYS = env_int("ORDERS_LEAD_DAYS", 14)
+ORDERS_SWEEP_SECONDS = env_int("ORDERS_SWEEP_SECONDS", 10)
+ORDERS_RETRY_BASE_SECONDS = env_int("ORDERS_RETRY_BASE_SECONDS", 10)
+ORDERS_RETRY_CAP_SECONDS = env_int("ORDERS_RETRY_CAP_SECONDS", 3600)
+ORDERS_RETRY_HOURS = env_int("ORDERS_RETRY_HOURS", 72)
+# A claimed delivery is re-sent after its lease ends (its worker may have died): keep it
+# above the request timeout, or a slow factory would get a second copy while the first waits.
+ORDERS_DELIVERY_LEASE_SECONDS = env_int("ORDERS_DELIVERY_LEASE_SECONDS", 60)
+ORDERS_REQUEUE_SECONDS = env_int("ORDERS_REQUEUE_SECONDS", 120)
+ORDERS_HTTP_CONNECT_TIMEOUT = env_int("ORDERS_HTTP_CONNECT_TIMEOUT", 5)
+ORDERS_HTTP_READ_TIMEOUT = env_int("ORDERS_HTTP_READ_TIMEOUT", 15)
+ORDERS_FEED_PAGE_SIZE = env_int("ORDERS_FEED_PAGE_SIZE", 100)
+
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "orders-outbox-sweep": {"task": "orders.tasks.outbox_sweep", "schedule": float(ORDERS_SWEEP_SECONDS)},
+}
 
 # -- logging -----------------------------------------------------------------------------
 LOGGING = {

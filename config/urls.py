@@ -21,11 +21,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("configurator.api_urls")),
+    path("api/v1/", include("orders.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("configurator.urls")),
+    path("orders/", include("orders.urls")),
     prefix_default_language=False,
 )
 if settings.DEBUG:

@@ -321,6 +321,12 @@ def page_context(
         "selection_pairs": selection_pairs(product, selection),
         "canonical_url": configure_url(product, selection, step_code),
         "summary_url": configure_url(product, selection, SUMMARY),
+        # Ordering is offered only for what can be built: a complete, valid configuration.
+        "order_url": (
+            f"{reverse('orders:checkout', args=[product.code])}?{urlencode(selection_pairs(product, selection))}"
+            if answer["complete"]
+            else ""
+        ),
         "live_text": next((t for s in steps for t in s.texts if t.code == page.live), None),
         "preview": preview.preview_urls(preview.preview_recipe(product, selection)),
     }

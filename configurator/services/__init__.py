@@ -10,6 +10,7 @@ from configurator.services.configuring import (
     configuration_propagate,
     configuration_resolve,
     conflict_sentence,
+    price_data,
     reason_sentence,
 )
 from configurator.services.saving import SavedState, configuration_restore, configuration_save
@@ -27,5 +28,6 @@ __all__ = [
     "configuration_restore",
     "configuration_save",
     "conflict_sentence",
+    "price_data",
     "reason_sentence",
 ]

@@ -65,6 +65,7 @@ def reason_data(product: Product, reason: Reason, selection: Selection, language
 
 
 def price_data(price: Price) -> dict[str, Any]:
+    """Return itemised price lines and the total as data (amounts as strings with two decimals)."""
     return {
         "currency": price.currency,
         "total": _money(price.total),

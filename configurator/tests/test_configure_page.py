@@ -83,6 +83,15 @@ def test_finish_for_me_completes_and_shows_the_summary(client: Client, demo: Non
     assert response.status_code == 302 and "_step=summary" in response["Location"]
     page = client.get(response["Location"])
     assert "Your configuration is complete and can be built." in page.text
+    order = re.search(r'<a class="button primary" href="(/orders/checkout/city-car/\?[^"]+)">Order</a>', page.text)
+    assert order and "body_colour=red" in order.group(1)
+    checkout = client.get(order.group(1).replace("&amp;", "&"))
+    assert checkout.status_code == 200
+
+
+def test_an_incomplete_configuration_offers_no_order_button(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?body_colour=red&_step=summary")
+    assert "/orders/checkout/" not in page.text
 
 
 def test_save_gives_a_code_that_reproduces_the_configuration(client: Client, demo: None) -> None:

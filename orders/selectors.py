@@ -1,0 +1,47 @@
+"""Reads of the orders domain with their permission checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.crypto import constant_time_compare
+
+from catalog.models import CatalogVersion
+from configurator.engine.selection import Selection
+from configurator.loading import version_model, version_session
+from configurator.services import price_data
+from orders.build_orders import order_summary
+from orders.models import BuildOrder, Order
+
+
+def order_for_shopper(number: str, access_key: str) -> Order | None:
+    """Return the order `number` if `access_key` is its secret link's key, else None."""
+    order = Order.objects.filter(number=number).first()
+    if order is None or not constant_time_compare(order.access_key, access_key):
+        return None
+    return order
+
+
+def order_events(order: Order) -> QuerySet:  # type: ignore[type-arg]
+    """Return the order's status history, oldest first."""
+    return order.events.order_by("created_at", "id")
+
+
+def feed_page(*, after: int, limit: int) -> list[BuildOrder]:
+    """Return up to `limit` build orders with a feed position after `after`, in feed order."""
+    return list(
+        BuildOrder.objects.filter(feed_position__gt=after).select_related("order").order_by("feed_position")[:limit]
+    )
+
+
+def build_order_for_factory(public_id: str) -> BuildOrder | None:
+    """Return the build order with this public id (any factory may see every build order)."""
+    return BuildOrder.objects.select_related("order").filter(public_id=public_id).first()
+
+
+def checkout_quote(version: CatalogVersion, selection: Selection, language: str) -> dict[str, Any]:
+    """Return what the checkout page shows: the summary and the itemised price, in `language`."""
+    product = version_model(version)
+    price = version_session(version).price(selection, language)
+    return {"summary": order_summary(product, selection, language), "price": price_data(price)}

@@ -1,0 +1,46 @@
+"""Writes of the orders domain: placing orders, their status, the outbox and its deliveries.
+
+Every entry point (the checkout page, the orders API, the factory API, the admin, the
+Celery tasks and the management commands) calls these functions; none writes orders
+or deliveries itself. Payment plugs into `order_place` (see `orders.services.ordering`).
+"""
+
+from __future__ import annotations
+
+from configurator.engine.selection import SelectionError
+from orders.services.delivery import delivery_attempt, delivery_replay, outbox_fan_out, outbox_sweep, retry_delay
+from orders.services.factories import endpoint_disable, endpoint_save, feed_positions_assign, token_create, token_hash
+from orders.services.ordering import (
+    ConfigurationRejected,
+    Customer,
+    IdempotencyConflict,
+    Placement,
+    StatusError,
+    order_check,
+    order_place,
+    order_status_set,
+    request_fingerprint,
+)
+
+__all__ = [
+    "ConfigurationRejected",
+    "Customer",
+    "IdempotencyConflict",
+    "Placement",
+    "SelectionError",
+    "StatusError",
+    "delivery_attempt",
+    "delivery_replay",
+    "endpoint_disable",
+    "endpoint_save",
+    "feed_positions_assign",
+    "order_check",
+    "order_place",
+    "order_status_set",
+    "outbox_fan_out",
+    "outbox_sweep",
+    "request_fingerprint",
+    "retry_delay",
+    "token_create",
+    "token_hash",
+]

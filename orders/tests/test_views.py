@@ -1,0 +1,103 @@
+"""The shopper's checkout and order pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from catalog.models import CatalogVersion
+from configurator.engine.selection import read_selection, selection_pairs
+from configurator.loading import version_model
+from orders import services
+from orders.models import Order
+
+CUSTOMER_FORM = {"name": "Ada Lovelace", "email": "ada@example.com", "address": "12 St James's Square, London"}
+
+
+def _checkout_url(version: CatalogVersion, config: dict[str, Any], language: str = "en", **extra: str) -> str:
+    product = version_model(version)
+    pairs = selection_pairs(product, read_selection(product, config)) + list(extra.items())
+    with translation.override(language):
+        return reverse("orders:checkout", args=["shirt"]) + "?" + urlencode(pairs)
+
+
+def test_checkout_shows_summary_price_and_form(client: Client, shirt: CatalogVersion, config: dict[str, Any]) -> None:
+    response = client.get(_checkout_url(shirt, config, _step="summary"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Blue Oxford" in page and "102 cm" in page and "“JS”" in page
+    assert "Monogram embroidery" in page and "€" in page
+    assert 'name="email"' in page and 'name="idempotency"' in page
+
+
+def test_placing_redirects_to_the_order_page_with_its_history(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    url = _checkout_url(shirt, config)
+    form = client.get(url).context["form"]
+    data = {**CUSTOMER_FORM, "idempotency": str(form.initial["idempotency"])}
+    response = client.post(url, data)
+    order = Order.objects.get()
+    assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
+    assert "your order is placed" in client.get(response["Location"]).content.decode()
+    assert client.post(url, data).status_code == 302 and Order.objects.count() == 1  # a double click
+    services.order_status_set(order_id=order.pk, status="in_production", source="factory:test")
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert order.number in page and "In production" in page and "Placed" in page and "Blue Oxford" in page
+
+
+def test_customer_field_errors_are_shown(client: Client, shirt: CatalogVersion, config: dict[str, Any]) -> None:
+    url = _checkout_url(shirt, config)
+    response = client.post(url, {"name": " ", "email": "nope", "address": "x", "idempotency": "bad"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"name", "email", "address"} <= set(errors)
+    assert not Order.objects.exists()
+
+
+def test_incomplete_configuration_links_back_to_the_configurator(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    config["selections"]["collar"] = "wing"
+    config["selections"]["cuffs"] = "single"
+    response = client.get(_checkout_url(shirt, config))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A wing collar is formal wear" in page
+    assert 'href="/p/shirt/?fabric=oxford_blue' in page
+    response = client.post(_checkout_url(shirt, config), {**CUSTOMER_FORM, "idempotency": "x"})
+    assert response.status_code == 400 and not Order.objects.exists()
+
+
+def test_bad_values_in_the_link_are_explained_not_a_500(client: Client, shirt: CatalogVersion) -> None:
+    url = reverse("orders:checkout", args=["shirt"]) + "?chest=huge&collar=bowtie"
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "parameters.chest" in response.content.decode() and "selections.collar" in response.content.decode()
+    assert client.get(reverse("orders:checkout", args=["yacht"])).status_code == 404
+
+
+def test_italian_checkout_links_back_in_italian(client: Client, shirt: CatalogVersion) -> None:
+    response = client.get("/it/orders/checkout/shirt/?fabric=oxford_blue")
+    assert response.status_code == 400 and 'href="/it/p/shirt/?fabric=oxford_blue"' in response.content.decode()
+
+
+def test_order_page_needs_the_secret_link(client: Client, shirt: CatalogVersion, config: dict[str, Any]) -> None:
+    order = services.order_place(
+        version=shirt, data=config, customer=services.Customer(**CUSTOMER_FORM), language="en"
+    ).order
+    assert client.get(order.get_absolute_url()).status_code == 200
+    assert client.get(reverse("orders:detail", args=[order.number, "wrong-key"])).status_code == 404
+
+
+def test_checkout_in_italian(client: Client, shirt: CatalogVersion, config: dict[str, Any]) -> None:
+    url = _checkout_url(shirt, config, "it")
+    assert url.startswith("/it/orders/checkout/shirt/?")
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ricamo del monogramma" in page and "Torace" in page and "€\u00a0" in page

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from orders import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("checkout/<str:code>/", views.checkout, name="checkout"),
+    path("<str:number>/<str:key>/", views.order_detail, name="detail"),
+]

@@ -1,0 +1,96 @@
+"""Shopper pages: the checkout (summary, customer form, place the order) and the order page."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from catalog.selectors import version_latest_for
+from configurator.engine.selection import data_from_pairs
+from configurator.loading import version_model
+from orders import selectors, services
+from orders.forms import CheckoutForm
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _pairs(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in request.GET.lists() for value in values]
+
+
+def _configurator_url(code: str, pairs: list[tuple[str, str]]) -> str:
+    """Return the configurator page of `code` with the same pairs, in the active language."""
+    query = urlencode([(k, v) for k, v in pairs if not k.startswith("_")])
+    return reverse("configurator:product_list") + f"p/{code}/" + (f"?{query}" if query else "")
+
+
+def checkout(request: HttpRequest, code: str) -> HttpResponse:
+    """Show what is ordered and the customer form; on a valid POST place the order and redirect to it."""
+    version = version_latest_for(code)
+    if version is None or not version.product.active:
+        raise Http404(_("There is no such product."))
+    language = _language()
+    pairs = _pairs(request)
+    product = version_model(version)
+    data = data_from_pairs(product, pairs)
+    context: dict[str, Any] = {"product_name": product.label(language), "back_url": _configurator_url(code, pairs)}
+    try:
+        selection = services.order_check(version=version, data=data, language=language)
+    except services.SelectionError as error:
+        problems = [f"{field}: {'; '.join(messages)}" for field, messages in error.errors.items()]
+        return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
+    except services.ConfigurationRejected as error:
+        problems = [v["message"] for v in error.violations]
+        return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
+    quote = selectors.checkout_quote(version, selection, language)
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            customer = services.Customer(
+                name=form.cleaned_data["name"], email=form.cleaned_data["email"], address=form.cleaned_data["address"]
+            )
+            try:
+                placement = services.order_place(
+                    version=version,
+                    data=data,
+                    customer=customer,
+                    language=language,
+                    notes=form.cleaned_data["notes"],
+                    idempotency_key=f"web:{form.cleaned_data['idempotency']}",
+                    fingerprint=services.request_fingerprint({"pairs": pairs, "customer": customer}),
+                )
+            except services.IdempotencyConflict:
+                form.add_error(None, _("This form was already used for another order: please check and send again."))
+                form.data = form.data.copy()
+                form.data["idempotency"] = str(uuid.uuid4())
+            except services.ConfigurationRejected as error:
+                problems = [v["message"] for v in error.violations]
+                return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
+            else:
+                messages.success(request, _("Thank you: your order is placed."))
+                return HttpResponseRedirect(placement.order.get_absolute_url())
+    else:
+        form = CheckoutForm(initial={"idempotency": uuid.uuid4()})
+    return render(request, "orders/checkout.html", {**context, **quote, "form": form})
+
+
+def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """Show an order to whoever holds its secret link: what was ordered, its status and history."""
+    order = selectors.order_for_shopper(number, key)
+    if order is None:
+        raise Http404(_("There is no such order, or the link is incomplete."))
+    return render(
+        request,
+        "orders/order_detail.html",
+        {"order": order, "events": selectors.order_events(order), "summary": order.summary},
+    )
