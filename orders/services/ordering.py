@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import CatalogVersion
+from configurator import preview
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, read_selection
 from configurator.loading import version_model, version_session
@@ -100,6 +103,23 @@ def order_check(*, version: CatalogVersion, data: dict[str, Any], language: str)
     return selection
 
 
+logger = logging.getLogger(__name__)
+
+
+def _frozen_preview(product: Product, selection: Selection) -> ContentFile[bytes] | None:
+    """Render the order's picture now, so later catalog changes never alter what was ordered.
+
+    A missing layer image must not stop an order: it is logged and the order has no picture.
+    """
+    recipe = preview.preview_recipe(product, selection)
+    try:
+        image = preview.preview_render(recipe, "large", "png")
+    except preview.PreviewUnavailable:
+        logger.warning("order preview not rendered: a layer image of %s is missing", product.code, exc_info=True)
+        return None
+    return ContentFile(image, name=f"{recipe.key}.png")
+
+
 def order_place(
     *,
     version: CatalogVersion,
@@ -124,6 +144,7 @@ def order_place(
     product = version_model(version)
     selection = order_check(version=version, data=data, language=language)
     price = version_session(version).price(selection, language)
+    picture = _frozen_preview(product, selection)  # rendered before the transaction: it takes tens of ms
     now = timezone.now()
     due = timezone.localdate(now) + datetime.timedelta(days=settings.ORDERS_LEAD_DAYS)
     try:
@@ -146,6 +167,7 @@ def order_place(
                 customer_address=customer["address"],
                 notes=notes,
                 due_date=due,
+                preview_image=picture,
             )
             OrderEvent.objects.create(order=order, status=OrderStatus.PLACED, source="shop")
             public_id = uuid.uuid4()
