@@ -167,6 +167,16 @@ def test_shirt_measurements_range_monogram_and_finish(page: Any) -> None:
     assert _preview(page).endswith(".webp")  # the summary shows the shirt, as WebP where the browser takes it
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "shirt.png"), full_page=True)
+    # Order it: guest checkout, then the confirmation page with the number and the status.
+    page.get_by_role("link", name="Order").click()
+    page.wait_for_url(re.compile(r"/orders/checkout/shirt/"))
+    page.get_by_label("Full name").fill("Giulia Rossi")
+    page.get_by_label("E-mail").fill("giulia@example.com")
+    page.get_by_label("Delivery address").fill("Via Roma 1\n00100 Roma")
+    page.get_by_role("button", name="Place the order").click()
+    page.wait_for_url(re.compile(r"/orders/[0-9A-Z-]+/"))
+    assert page.locator("#order-status").inner_text() == "Placed"
+    page.screenshot(path=str(ARTIFACTS / "shirt-order.png"), full_page=True)
 
 
 def test_the_page_works_without_javascript(browser: Any, live_server: Any, transactional_db: None) -> None:
