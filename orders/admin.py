@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from orders import services
 from orders.models import (
@@ -117,7 +117,7 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     actions = ["replay"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
 
-    @admin.display(description=_("order"))
+    @admin.display(description=pgettext_lazy("purchase", "order"))
     def order_number(self, delivery: Delivery) -> str:
         return delivery.message.build_order.order.number
 

@@ -20,6 +20,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import CatalogVersion
 
@@ -63,7 +64,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-placed_at"]
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("purchase", "order")
         verbose_name_plural = _("orders")
 
     def __str__(self) -> str:
