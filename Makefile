@@ -61,9 +61,13 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# Figures of the engine on real models (../shared/benchmarks): prints a table, writes docs/performance.md.
+# Figures of the engine on real models (../shared/benchmarks), the shopper's click (wrk on gunicorn),
+# the preview and the orders pipeline: prints tables, writes docs/performance.md.
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/shop.py --write
+	$(PY) bench/preview.py --write
+	$(PY) bench/orders.py --write || echo "bench/orders.py needs PostgreSQL on 127.0.0.1:5432 and redis-server: skipped"
 
 clean:
 	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

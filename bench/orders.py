@@ -206,11 +206,16 @@ def main(argv: list[str] | None = None) -> None:
         help="a PostgreSQL database to (re)create for the run",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
     args = parser.parse_args(argv)
     result = run(args.orders, args.database_url)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     print(markdown(result))
+    if args.write:
+        from bench.sections import write_section
+
+        write_section("orders", markdown(result), "python bench/orders.py --write")
 
 
 if __name__ == "__main__":
