@@ -28,6 +28,7 @@ from pysat.solvers import Solver
 
 from configurator.engine.checking import Checker, Price, Validation
 from configurator.engine.compiler import CompiledModel
+from configurator.engine.repair import Repairer
 from configurator.engine.selection import Selection
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class Session:
         #: bound literal -> cores proving it impossible (see _try_bound)
         self._bounds: dict[int, list[frozenset[int]]] = {}
         self.checker = Checker(model.product)
+        self._repairer = Repairer(model, self.checker)
         self._guarded: Solver | None = None
         self._pool: deque[frozenset[int]] = deque(maxlen=self.POOL)
         self._reasons: dict[int, list[tuple[frozenset[int], tuple[str, ...]]]] = {}
@@ -196,40 +198,87 @@ class Session:
         return [lit for key, lits in assumptions.items() if key != skip for lit in lits]
 
     # -- availability ---------------------------------------------------------------------
-    def _available(self, context: list[int], candidates: Iterable[int]) -> set[int]:
+    def _available(self, context: _Context, candidates: list[int]) -> set[int]:
         """Return which candidate literals are true in some solution extending `context`."""
+        holds = context.holds
+        witness = self._witness
         todo = set()
+        available = set()
         for lit in candidates:
-            witness = self._witness.get(lit)
-            if witness is None or not _agrees(witness, context):
+            found = witness.get(lit)
+            if found is not None and holds(found):
+                available.add(lit)
+            else:
                 todo.add(lit)
-        available = set(candidates) - todo
         # A cached core whose choices all still hold proves a candidate impossible without a call.
-        have = set(context)
+        have = context.have
         todo = {lit for lit in todo if not any(used <= have for used, _ in self._reasons.get(lit, ()))}
-        if not todo:
-            return available
+        budget = [self.MOVE_CHECKS]
+        if todo:
+            self._move_witnesses(context, todo, available, budget)
         while todo:
             selector = self._fresh()
             self._fast.add_clause([-selector, *todo])
             self._fast.set_phases(list(todo))
-            found = self._solve([*context, selector])
+            found = self._solve([*context.literals, selector])
             self._fast.add_clause([-selector])
             if found is None:
                 break
             covered = todo & found
             available |= covered
             todo -= covered
+            if todo:  # the new solution is a base for the rest
+                self._move_witnesses(context, todo, available, budget, [found])
         self._retire_selectors()
         return available
 
-    def _reasons_for(self, literal: int, context: list[int]) -> tuple[frozenset[int], tuple[str, ...]]:
+    #: how many recent solutions `_move_witnesses` tries to move to each candidate
+    BASES = 4
+    #: rule checks one `_available` call may spend on moves: they pay off where a solver call
+    #: finds one new option at a time (tables), not where it finds thousands (feature models)
+    MOVE_CHECKS = 3000
+
+    def _move_witnesses(
+        self,
+        context: _Context,
+        todo: set[int],
+        available: set[int],
+        budget: list[int],
+        bases: list[frozenset[int]] | None = None,
+    ) -> None:
+        """Settle what a one-group change of a recent solution shows available; move it from `todo`.
+
+        Each solution agreeing with `context` is a base: switching one choice group of it
+        to a candidate option keeps it a solution when the rules on that group still hold
+        (see repair.py), which costs a few rule checks instead of a solver call. By default
+        the bases are the most recent solutions that agree with `context`. Stops once
+        `budget[0]` rule checks are spent (and lowers it by what it spent).
+        """
+        if bases is None:
+            bases = [found for found in reversed(self._pool) if context.holds(found)][: self.BASES]
+        repairer = self._repairer
+        for literal in list(todo) if bases else ():
+            cost = repairer.cost(literal)
+            if not cost:
+                continue
+            for base in bases:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= cost
+                moved = repairer.move(base, literal)
+                if moved is not None:
+                    self._witness[literal] = moved
+                    available.add(literal)
+                    todo.discard(literal)
+                    break
+
+    def _reasons_for(self, literal: int, context: _Context) -> tuple[frozenset[int], tuple[str, ...]]:
         """Return (context literals, rules) that exclude `literal`; cached while they hold."""
-        have = set(context)
+        have = context.have
         for used, rules in self._reasons.get(literal, ()):
             if used <= have:
                 return used, rules
-        core = self._core([literal, *context])
+        core = self._core([literal, *context.literals])
         if core is None:  # cannot happen for an unavailable literal; be safe
             return frozenset(), ()
         used = frozenset(core[0] - {literal})
@@ -241,7 +290,10 @@ class Session:
         with self._lock:
             assumptions = self.assumptions(selection)
             flat = self._flat(assumptions)
-            if self._solve(flat) is None:
+            # A solution found earlier (the witness of the latest click) often proves the selection valid.
+            whole = _Context(flat)
+            known = any(whole.holds(found) for found in reversed(self._pool))
+            if not known and self._solve(flat) is None:
                 return self._invalid(selection, assumptions)
             owner = {lit: key for key, lits in assumptions.items() for lit in lits}
             open_lits = [
@@ -251,22 +303,22 @@ class Session:
                 for code, lit in self.model.options[g.code].items()
                 if code not in selection.choices.get(g.code, ())
             ]
-            available = self._available(flat, open_lits)
+            available = self._available(whole, open_lits)
             states: list[GroupState] = []
             for group in self.model.product.groups:
                 options = self.model.options[group.code]
                 chosen = selection.choices.get(group.code)
                 if chosen is None or group.kind == "multi":
-                    context = flat
-                    group_available = available | {options[c] for c in chosen or ()}
+                    context = whole
+                    group_available = available
                 else:
-                    context = self._flat(assumptions, ("group", group.code))
+                    context = _Context(self._flat(assumptions, ("group", group.code)))
                     others = [lit for code, lit in options.items() if code not in chosen]
-                    group_available = self._available(context, others) | {options[c] for c in chosen}
+                    group_available = self._available(context, others)
                 option_states = []
                 for option in group.options:
                     lit = options[option.code]
-                    ok = lit in group_available
+                    ok = lit in group_available or (chosen is not None and option.code in chosen)
                     why: tuple[Reason, ...] = ()
                     if not ok and reasons:
                         used, rules = self._reasons_for(lit, context)
@@ -384,6 +436,22 @@ class Session:
         }
         parameters = {code: _decimal(var.values[var.index_of(found)]) for code, var in m.parameters.items()}
         return Selection(choices=choices, parameters=parameters, texts=dict(base.texts))
+
+
+class _Context:
+    """Assumption literals, with the sets that make "does this solution agree?" a C-speed test."""
+
+    __slots__ = ("false", "have", "literals", "true")
+
+    def __init__(self, literals: list[int]) -> None:
+        self.literals = literals
+        self.have = frozenset(literals)
+        self.true = frozenset(lit for lit in literals if lit > 0)
+        self.false = frozenset(-lit for lit in literals if lit < 0)
+
+    def holds(self, found: frozenset[int]) -> bool:
+        """Tell whether a solution (its true variables) satisfies every literal."""
+        return self.true <= found and found.isdisjoint(self.false)
 
 
 def _agrees(found: frozenset[int], literals: Iterable[int]) -> bool:

@@ -1,0 +1,140 @@
+"""Derive new solutions from known ones by changing one choice, checked against the rules.
+
+A solution (the true variables the session watches) is a complete valid configuration.
+Changing the option of one choice group can only break the rules that mention that
+group, so checking those few rules decides whether the changed configuration is still
+valid: a witness for the new option without a solver call. This settles most
+availability questions on table models, where a SAT call costs milliseconds and each
+option of a large group otherwise needs its own solution. It never decides that
+something is impossible; a failed repair just leaves the question to the solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from configurator.engine.checking import Checker
+from configurator.engine.compiler import CompiledModel
+from configurator.engine.rules import Assignment, Expr, evaluate, references
+
+
+class _Chosen(Mapping[str, frozenset[str]]):
+    """The options of each group in a solution, read on demand (rules touch few groups)."""
+
+    def __init__(self, options: Mapping[str, Mapping[str, int]], found: frozenset[int], group: str, option: str):
+        self._options, self._found, self._group, self._option = options, found, group, option
+
+    def __getitem__(self, group: str) -> frozenset[str]:
+        if group == self._group:
+            return frozenset((self._option,))
+        found = self._found
+        return frozenset(code for code, lit in self._options[group].items() if lit in found)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._options)
+
+    def __len__(self) -> int:
+        return len(self._options)
+
+
+class _Values(Mapping[str, Decimal]):
+    """The parameter values of a solution, read on demand."""
+
+    def __init__(self, model: CompiledModel, found: frozenset[int]) -> None:
+        self._model, self._found = model, found
+
+    def __getitem__(self, code: str) -> Decimal:
+        var = self._model.parameters[code]
+        value: Fraction = var.values[var.index_of(self._found)]
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.parameters)
+
+    def __len__(self) -> int:
+        return len(self._model.parameters)
+
+
+class _Texts(Mapping[str, str]):
+    """Whether each text field is set in a solution (a stand-in text when it is)."""
+
+    def __init__(self, model: CompiledModel, found: frozenset[int]) -> None:
+        self._model, self._found = model, found
+
+    def __getitem__(self, code: str) -> str:
+        return "x" if self._model.texts[code] in self._found else ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.texts)
+
+    def __len__(self) -> int:
+        return len(self._model.texts)
+
+
+class Repairer:
+    """Move a solution of a model to another option of one choice group, when the rules allow."""
+
+    def __init__(self, model: CompiledModel, checker: Checker) -> None:
+        self.model = model
+        product = model.product
+        #: option literal -> (group, option) for the active options of choice groups (the only ones moved)
+        self._movable: dict[int, tuple[str, str]] = {
+            model.options[g.code][o.code]: (g.code, o.code)
+            for g in product.groups
+            if g.kind == "choice"
+            for o in g.options
+            if o.active
+        }
+        self._others = {g: frozenset(lits.values()) for g, lits in model.options.items()}
+        self._tables: dict[str, list[tuple[tuple[str, ...], frozenset[tuple[str, ...]]]]] = {}
+        for _code, _message, columns, rows in checker.tables:
+            for group in dict.fromkeys(columns):
+                self._tables.setdefault(group, []).append((tuple(columns), rows))
+        self._constraints: dict[str, list[Expr]] = {}
+        for _code, _message, expr in checker.constraints:
+            for group in references(expr).groups:
+                self._constraints.setdefault(group, []).append(expr)
+
+    def cost(self, literal: int) -> int:
+        """Return how many rule checks moving a solution to `literal` takes (0: it cannot be moved)."""
+        target = self._movable.get(literal)
+        if target is None:
+            return 0
+        group = target[0]
+        return 1 + len(self._tables.get(group, ())) + len(self._constraints.get(group, ()))
+
+    def move(self, found: frozenset[int], literal: int) -> frozenset[int] | None:
+        """Return `found` with `literal`'s group switched to it, or None if a rule (or its kind) forbids that.
+
+        `found` must be a solution (a complete valid configuration, as the session's
+        watched variables). The result is one too, and contains `literal`.
+        """
+        target = self._movable.get(literal)
+        if target is None:
+            return None
+        if literal in found:
+            return found
+        group, option = target
+        model = self.model
+        chosen = _Chosen(model.options, found, group, option)
+        for columns, rows in self._tables.get(group, ()):
+            # "" is never an option code: an unset column matches no row, as in the checker.
+            if tuple(next(iter(chosen[c]), "") for c in columns) not in rows:
+                return None
+        expressions = self._constraints.get(group)
+        if expressions:
+            assignment = Assignment(selections=chosen, parameters=_Values(model, found), texts=_Texts(model, found))
+            if not all(evaluate(expr, assignment) for expr in expressions):
+                return None
+        others = self._others[group]
+        moved = {lit for lit in found if lit not in others}
+        moved.add(literal)
+        # "The group is set" may be a negated gate; the watched variables are the positive ones.
+        is_set = model.group_set[group]
+        if is_set > 1:
+            moved.add(is_set)
+        elif is_set < -1:
+            moved.discard(-is_set)
+        return frozenset(moved)
