@@ -11,7 +11,7 @@ something is impossible; a failed repair just leaves the question to the solver.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -23,12 +23,12 @@ from configurator.engine.rules import Assignment, Expr, evaluate, references
 class _Chosen(Mapping[str, frozenset[str]]):
     """The options of each group in a solution, read on demand (rules touch few groups)."""
 
-    def __init__(self, options: Mapping[str, Mapping[str, int]], found: frozenset[int], group: str, option: str):
-        self._options, self._found, self._group, self._option = options, found, group, option
+    def __init__(self, options: Mapping[str, Mapping[str, int]], found: frozenset[int], changes: Mapping[str, str]):
+        self._options, self._found, self._changes = options, found, changes
 
     def __getitem__(self, group: str) -> frozenset[str]:
-        if group == self._group:
-            return frozenset((self._option,))
+        if group in self._changes:
+            return frozenset((self._changes[group],))
         found = self._found
         return frozenset(code for code, lit in self._options[group].items() if lit in found)
 
@@ -90,8 +90,9 @@ class Repairer:
         self._others = {g: frozenset(lits.values()) for g, lits in model.options.items()}
         self._tables: dict[str, list[tuple[tuple[str, ...], frozenset[tuple[str, ...]]]]] = {}
         for _code, _message, columns, rows in checker.tables:
+            table = (tuple(columns), rows)
             for group in dict.fromkeys(columns):
-                self._tables.setdefault(group, []).append((tuple(columns), rows))
+                self._tables.setdefault(group, []).append(table)
         self._constraints: dict[str, list[Expr]] = {}
         for _code, _message, expr in checker.constraints:
             for group in references(expr).groups:
@@ -105,6 +106,15 @@ class Repairer:
         group = target[0]
         return 1 + len(self._tables.get(group, ())) + len(self._constraints.get(group, ()))
 
+    def move_all(self, found: frozenset[int], literals: Iterable[int]) -> frozenset[int] | None:
+        """Return `found` moved to each of `literals` in turn (choice options), or None if a move fails."""
+        for literal in literals:
+            moved = self.move(found, literal)
+            if moved is None:
+                return None
+            found = moved
+        return found
+
     def move(self, found: frozenset[int], literal: int) -> frozenset[int] | None:
         """Return `found` with `literal`'s group switched to it, or None if a rule (or its kind) forbids that.
 
@@ -116,25 +126,40 @@ class Repairer:
             return None
         if literal in found:
             return found
-        group, option = target
+        return self._shift(found, {target[0]: target[1]})
+
+    def _shift(self, found: frozenset[int], changes: Mapping[str, str]) -> frozenset[int] | None:
+        """Return `found` with each group of `changes` set to its option, or None if a rule forbids it."""
         model = self.model
-        chosen = _Chosen(model.options, found, group, option)
-        for columns, rows in self._tables.get(group, ()):
-            # "" is never an option code: an unset column matches no row, as in the checker.
-            if tuple(next(iter(chosen[c]), "") for c in columns) not in rows:
-                return None
-        expressions = self._constraints.get(group)
+        chosen = _Chosen(model.options, found, changes)
+        checked: set[int] = set()
+        for group in changes:
+            for table in self._tables.get(group, ()):
+                if id(table) not in checked:
+                    checked.add(id(table))
+                    if _row(chosen, table[0]) not in table[1]:
+                        return None
+        expressions = [e for g in changes for e in self._constraints.get(g, ())]
         if expressions:
             assignment = Assignment(selections=chosen, parameters=_Values(model, found), texts=_Texts(model, found))
             if not all(evaluate(expr, assignment) for expr in expressions):
                 return None
-        others = self._others[group]
-        moved = {lit for lit in found if lit not in others}
-        moved.add(literal)
-        # "The group is set" may be a negated gate; the watched variables are the positive ones.
-        is_set = model.group_set[group]
-        if is_set > 1:
-            moved.add(is_set)
-        elif is_set < -1:
-            moved.discard(-is_set)
+        moved = set(found)
+        for group, option in changes.items():
+            literal = model.options[group][option]
+            if (group, option) != self._movable.get(literal):
+                return None  # an inactive option, or a group that is not a choice
+            moved -= self._others[group]
+            moved.add(literal)
+            # "The group is set" may be a negated gate; the watched variables are the positive ones.
+            is_set = model.group_set[group]
+            if is_set > 1:
+                moved.add(is_set)
+            elif is_set < -1:
+                moved.discard(-is_set)
         return frozenset(moved)
+
+
+def _row(chosen: Mapping[str, frozenset[str]], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the options of `columns` ("" is never an option code: an unset column matches no row)."""
+    return tuple(next(iter(chosen[c]), "") for c in columns)
