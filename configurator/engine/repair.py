@@ -21,22 +21,35 @@ from configurator.engine.rules import Assignment, Expr, evaluate, references
 
 
 class _Chosen(Mapping[str, frozenset[str]]):
-    """The options of each group in a solution, read on demand (rules touch few groups)."""
+    """The options of each group in a solution with some groups changed, read on demand (rules touch few groups)."""
 
-    def __init__(self, options: Mapping[str, Mapping[str, int]], found: frozenset[int], changes: Mapping[str, str]):
-        self._options, self._found, self._changes = options, found, changes
+    def __init__(
+        self,
+        lits: Mapping[str, frozenset[int]],
+        code_of: Mapping[int, str],
+        found: frozenset[int],
+        changes: Mapping[str, str],
+    ) -> None:
+        self._lits, self._code_of, self._found, self._changes = lits, code_of, found, changes
 
     def __getitem__(self, group: str) -> frozenset[str]:
         if group in self._changes:
             return frozenset((self._changes[group],))
-        found = self._found
-        return frozenset(code for code, lit in self._options[group].items() if lit in found)
+        return frozenset(self._code_of[lit] for lit in self._lits[group] & self._found)
+
+    def first(self, group: str) -> str:
+        """Return the option of a choice group ("" when it has none: never an option code)."""
+        if group in self._changes:
+            return self._changes[group]
+        for lit in self._lits[group] & self._found:
+            return self._code_of[lit]
+        return ""
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._options)
+        return iter(self._lits)
 
     def __len__(self) -> int:
-        return len(self._options)
+        return len(self._lits)
 
 
 class _Values(Mapping[str, Decimal]):
@@ -87,9 +100,14 @@ class Repairer:
             for o in g.options
             if o.active
         }
+        self._code_of = {lit: code for lit, (_group, code) in model.option_of.items()}
         self._others = {g: frozenset(lits.values()) for g, lits in model.options.items()}
         self._tables: dict[str, list[tuple[tuple[str, ...], frozenset[tuple[str, ...]]]]] = {}
+        choice = {g.code for g in product.groups if g.kind == "choice"}
         for _code, _message, columns, rows in checker.tables:
+            if not choice.issuperset(columns):  # a row then names one of several ticked options: never move
+                unmovable = set(columns)
+                self._movable = {lit: go for lit, go in self._movable.items() if go[0] not in unmovable}
             table = (tuple(columns), rows)
             for group in dict.fromkeys(columns):
                 self._tables.setdefault(group, []).append(table)
@@ -131,13 +149,14 @@ class Repairer:
     def _shift(self, found: frozenset[int], changes: Mapping[str, str]) -> frozenset[int] | None:
         """Return `found` with each group of `changes` set to its option, or None if a rule forbids it."""
         model = self.model
-        chosen = _Chosen(model.options, found, changes)
+        chosen = _Chosen(self._others, self._code_of, found, changes)
+        first = chosen.first
         checked: set[int] = set()
         for group in changes:
             for table in self._tables.get(group, ()):
                 if id(table) not in checked:
                     checked.add(id(table))
-                    if _row(chosen, table[0]) not in table[1]:
+                    if tuple(first(c) for c in table[0]) not in table[1]:
                         return None
         expressions = [e for g in changes for e in self._constraints.get(g, ())]
         if expressions:
@@ -158,8 +177,3 @@ class Repairer:
             elif is_set < -1:
                 moved.discard(-is_set)
         return frozenset(moved)
-
-
-def _row(chosen: Mapping[str, frozenset[str]], columns: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the options of `columns` ("" is never an option code: an unset column matches no row)."""
-    return tuple(next(iter(chosen[c]), "") for c in columns)

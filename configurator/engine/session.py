@@ -98,6 +98,7 @@ class Session:
             abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))
         }
         self._watched_set = frozenset(var for var in watched if var > 1)
+        self._watch_top = max(self._watched_set, default=0)
         self._option_vars = frozenset(model.option_of)
         #: literal of a decision -> the decision it states (a choice, a parameter bound, a text)
         self._key_of: dict[int, Key] = {lit: ("group", group) for lit, (group, _) in model.option_of.items()}
@@ -159,7 +160,8 @@ class Session:
         # Keep only the variables answers are read from: models of big tables are mostly auxiliaries.
         # A model lists +v for a true variable and -v for a false one (variables in no clause
         # are absent: false), so intersecting with the watched variables keeps the true ones.
-        found = self._watched_set.intersection(self._fast.get_model() or ())
+        # Model positions are variables in order, so the watched ones sit in a prefix (options come first).
+        found = self._watched_set.intersection((self._fast.get_model() or [])[: self._watch_top])
         self._pool.append(found)
         self._witness.update(dict.fromkeys(found & self._option_vars, found))
         return found
