@@ -17,6 +17,7 @@ reused while the shopper's choices that caused it stay in place.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ class Session:
         self._bounds: dict[int, list[frozenset[int]]] = {}
         self.checker = Checker(model.product)
         self._repairer = Repairer(model, self.checker)
+        self._costs = _Costs()
         self._guarded: Solver | None = None
         self._guard_top = self._base  # selectors of the guarded solver (see _explain_together)
         self._pool: deque[frozenset[int]] = deque(maxlen=self.POOL)
@@ -155,8 +157,16 @@ class Session:
 
     def _solve(self, assumptions: Sequence[int]) -> frozenset[int] | None:
         """Return a model (true literals) under `assumptions`, or None when impossible."""
-        if not self._fast.solve(assumptions=list(assumptions)):
-            return None
+        start = time.perf_counter()
+        try:
+            if not self._fast.solve(assumptions=list(assumptions)):
+                return None
+            return self._read_model()
+        finally:
+            self._costs.solved(time.perf_counter() - start)
+
+    def _read_model(self) -> frozenset[int]:
+        """Return the true watched variables of the fast solver's model, and remember it."""
         # Keep only the variables answers are read from: models of big tables are mostly auxiliaries.
         # A model lists +v for a true variable and -v for a false one (variables in no clause
         # are absent: false), so intersecting with the watched variables keeps the true ones.
@@ -225,11 +235,12 @@ class Session:
         # A cached core whose choices all still hold proves a candidate impossible without a call.
         have = context.have
         todo = {lit for lit in todo if not any(used <= have for used, _ in self._reasons.get(lit, ()))}
-        budget = [self.MOVE_CHECKS]
+        budget = [self.MOVE_CHECKS if self._costs.moves_pay() else self.MOVE_CHECKS // 16]
         if todo:
+            start, before = time.perf_counter(), len(todo)
             self._update_witnesses(context, todo, available, budget)
-        if todo:
             self._move_witnesses(context, todo, available, budget)
+            self._costs.moved(time.perf_counter() - start, before, before - len(todo))
         while todo:
             selector = self._fresh()
             self._fast.add_clause([-selector, *todo])
@@ -242,7 +253,9 @@ class Session:
             available |= covered
             todo -= covered
             if todo:  # the new solution is a base for the rest
+                start, before = time.perf_counter(), len(todo)
                 self._move_witnesses(context, todo, available, budget, [found])
+                self._costs.moved(time.perf_counter() - start, before, before - len(todo))
         self._retire_selectors()
         return available
 
@@ -526,6 +539,37 @@ class Session:
         }
         parameters = {code: _decimal(var.values[var.index_of(found)]) for code, var in m.parameters.items()}
         return Selection(choices=choices, parameters=parameters, texts=dict(base.texts))
+
+
+class _Costs:
+    """What solver calls and moves have cost so far, to tell whether moves pay off on this model.
+
+    A move replaces a solver call only when it succeeds, so moves pay when the success
+    rate times the time of a call exceeds the time of a move: on Renault (calls of
+    milliseconds, moves of microseconds) by far; on small clause models, where a call
+    takes a tenth of a millisecond and a flipped feature mostly breaks a clause, not.
+    The answers are exact either way; only the time changes.
+    """
+
+    TRIAL = 1000  # candidates tried before the rates are trusted
+
+    def __init__(self) -> None:
+        self.calls, self.call_seconds = 0, 0.0
+        self.tries, self.wins, self.move_seconds = 0, 0, 0.0
+
+    def solved(self, seconds: float) -> None:
+        self.calls += 1
+        self.call_seconds += seconds
+
+    def moved(self, seconds: float, tries: int, wins: int) -> None:
+        self.tries += tries
+        self.wins += wins
+        self.move_seconds += seconds
+
+    def moves_pay(self) -> bool:
+        if self.tries < self.TRIAL or not self.calls:
+            return True
+        return self.wins * self.call_seconds / self.calls >= self.move_seconds
 
 
 class _Context:
