@@ -17,6 +17,7 @@ reused while the shopper's choices that caused it stay in place.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from pysat.solvers import Solver
 
 from configurator.engine.checking import Checker, Price, Validation
 from configurator.engine.compiler import CompiledModel
+from configurator.engine.repair import Repairer
 from configurator.engine.selection import Selection
 
 if TYPE_CHECKING:
@@ -93,22 +95,36 @@ class Session:
         }
         self._base = model.nvars + len(model.rule_clauses)
         self._top = self._base
-        self._watched = sorted(
-            {abs(lit) for lit in (*model.option_of, *model.group_set.values(), *model.texts.values())}
-            | {abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))}
-        )
-        self._watched = [var for var in self._watched if var > 1]
-        self._watched_set = frozenset(self._watched)
+        watched = {abs(lit) for lit in (*model.option_of, *model.group_set.values(), *model.texts.values())} | {
+            abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))
+        }
+        self._watched_set = frozenset(var for var in watched if var > 1)
+        self._watch_top = max(self._watched_set, default=0)
         self._option_vars = frozenset(model.option_of)
+        #: literal of a decision -> the decision it states (a choice, a parameter bound, a text)
+        self._key_of: dict[int, Key] = {lit: ("group", group) for lit, (group, _) in model.option_of.items()}
+        self._key_of.update({-lit: ("group", group) for group, lit in model.group_set.items()})
+        for code, var in model.parameters.items():
+            for j in range(1, len(var.values)):
+                self._key_of.update({var.ge(j): ("parameter", code), -var.ge(j): ("parameter", code)})
+        for code, lit in model.texts.items():
+            self._key_of.update({lit: ("text", code), -lit: ("text", code)})
         #: option variable -> the latest solution found with it (its witness)
         self._witness: dict[int, frozenset[int]] = {}
         #: bound literal -> cores proving it impossible (see _try_bound)
         self._bounds: dict[int, list[frozenset[int]]] = {}
         self.checker = Checker(model.product)
+        self._repairer = Repairer(model, self.checker)
+        self._costs = _Costs()
         self._guarded: Solver | None = None
+        self._guard_top = self._base  # selectors of the guarded solver (see _explain_together)
         self._pool: deque[frozenset[int]] = deque(maxlen=self.POOL)
-        self._reasons: dict[int, list[tuple[frozenset[int], tuple[str, ...]]]] = {}
+        #: literal -> (context literals, reasons): cores proving it impossible while those literals hold
+        self._reasons: dict[int, list[tuple[frozenset[int], tuple[Reason, ...]]]] = {}
         self._lock = threading.RLock()
+        #: recent answers of `propagate`, oldest first; fewer for big models (an answer lists every option)
+        self._answers: dict[tuple[object, ...], Propagation] = {}
+        self._answers_kept = max(1, min(256, 100_000 // max(1, len(model.option_of))))
         self._kinds = {g.code: g.kind for g in model.product.groups}
         if warm:
             # Find a witness for every selectable option and a reason for every dead one now,
@@ -141,15 +157,23 @@ class Session:
 
     def _solve(self, assumptions: Sequence[int]) -> frozenset[int] | None:
         """Return a model (true literals) under `assumptions`, or None when impossible."""
-        if not self._fast.solve(assumptions=list(assumptions)):
-            return None
-        values = self._fast.get_model() or []
+        start = time.perf_counter()
+        try:
+            if not self._fast.solve(assumptions=list(assumptions)):
+                return None
+            return self._read_model()
+        finally:
+            self._costs.solved(time.perf_counter() - start)
+
+    def _read_model(self) -> frozenset[int]:
+        """Return the true watched variables of the fast solver's model, and remember it."""
         # Keep only the variables answers are read from: models of big tables are mostly auxiliaries.
-        size = len(values)  # variables in no clause at all are absent from the model: false
-        found = frozenset(var for var in self._watched if var <= size and values[var - 1] > 0)
+        # A model lists +v for a true variable and -v for a false one (variables in no clause
+        # are absent: false), so intersecting with the watched variables keeps the true ones.
+        # Model positions are variables in order, so the watched ones sit in a prefix (options come first).
+        found = self._watched_set.intersection((self._fast.get_model() or [])[: self._watch_top])
         self._pool.append(found)
-        for var in found & self._option_vars:
-            self._witness[var] = found
+        self._witness.update(dict.fromkeys(found & self._option_vars, found))
         return found
 
     def _guarded_solver(self) -> Solver:
@@ -196,54 +220,188 @@ class Session:
         return [lit for key, lits in assumptions.items() if key != skip for lit in lits]
 
     # -- availability ---------------------------------------------------------------------
-    def _available(self, context: list[int], candidates: Iterable[int]) -> set[int]:
+    def _available(self, context: _Context, candidates: list[int]) -> set[int]:
         """Return which candidate literals are true in some solution extending `context`."""
+        holds = context.holds
+        witness = self._witness
         todo = set()
+        available = set()
         for lit in candidates:
-            witness = self._witness.get(lit)
-            if witness is None or not _agrees(witness, context):
+            found = witness.get(lit)
+            if found is not None and holds(found):
+                available.add(lit)
+            else:
                 todo.add(lit)
-        available = set(candidates) - todo
         # A cached core whose choices all still hold proves a candidate impossible without a call.
-        have = set(context)
+        have = context.have
         todo = {lit for lit in todo if not any(used <= have for used, _ in self._reasons.get(lit, ()))}
-        if not todo:
-            return available
+        budget = [self.MOVE_CHECKS if self._costs.moves_pay() else self.MOVE_CHECKS // 16]
+        if todo:
+            start, before = time.perf_counter(), len(todo)
+            self._update_witnesses(context, todo, available, budget)
+            self._move_witnesses(context, todo, available, budget)
+            self._costs.moved(time.perf_counter() - start, before, before - len(todo))
         while todo:
             selector = self._fresh()
             self._fast.add_clause([-selector, *todo])
             self._fast.set_phases(list(todo))
-            found = self._solve([*context, selector])
+            found = self._solve([*context.literals, selector])
             self._fast.add_clause([-selector])
             if found is None:
                 break
             covered = todo & found
             available |= covered
             todo -= covered
+            if todo:  # the new solution is a base for the rest
+                start, before = time.perf_counter(), len(todo)
+                self._move_witnesses(context, todo, available, budget, [found])
+                self._costs.moved(time.perf_counter() - start, before, before - len(todo))
         self._retire_selectors()
         return available
 
-    def _reasons_for(self, literal: int, context: list[int]) -> tuple[frozenset[int], tuple[str, ...]]:
-        """Return (context literals, rules) that exclude `literal`; cached while they hold."""
-        have = set(context)
-        for used, rules in self._reasons.get(literal, ()):
-            if used <= have:
-                return used, rules
-        core = self._core([literal, *context])
-        if core is None:  # cannot happen for an unavailable literal; be safe
-            return frozenset(), ()
-        used = frozenset(core[0] - {literal})
-        self._reasons.setdefault(literal, []).append((used, core[1]))
-        return used, core[1]
+    #: how many recent solutions `_move_witnesses` tries to move to each candidate
+    BASES = 4
+    #: rule checks one `_available` call may spend on moves: they pay off where a solver call
+    #: finds one new option at a time (tables), not where it finds thousands (feature models)
+    MOVE_CHECKS = 20000
+
+    #: a stale witness is brought up to date only when it misses at most this many choices
+    STALE = 3
+
+    def _update_witnesses(self, context: _Context, todo: set[int], available: set[int], budget: list[int]) -> None:
+        """Move stale witnesses to the choices of `context` they miss; settle and drop what that proves.
+
+        A witness of a candidate usually misses only the latest click. Moving it there
+        (see repair.py) keeps the candidate and needs no solver call. Spends `budget` as
+        `_move_witnesses` does.
+        """
+        repairer = self._repairer
+        for literal in list(todo):
+            found = self._witness.get(literal)
+            if found is None or not found.isdisjoint(context.false):
+                continue
+            missing = context.true - found
+            if len(missing) > self.STALE:
+                continue
+            costs = [repairer.cost(lit) for lit in missing]
+            if not all(costs):
+                continue
+            if budget[0] <= 0:
+                return
+            budget[0] -= sum(costs)
+            moved = repairer.move_all(found, missing)
+            if moved is not None and literal in moved:
+                self._witness[literal] = moved
+                available.add(literal)
+                todo.discard(literal)
+
+    def _move_witnesses(
+        self,
+        context: _Context,
+        todo: set[int],
+        available: set[int],
+        budget: list[int],
+        bases: list[frozenset[int]] | None = None,
+    ) -> None:
+        """Settle what a one-group change of a recent solution shows available; move it from `todo`.
+
+        Each solution agreeing with `context` is a base: switching one choice group of it
+        to a candidate option keeps it a solution when the rules on that group still hold
+        (see repair.py), which costs a few rule checks instead of a solver call. By default
+        the bases are the most recent solutions that agree with `context`. Stops once
+        `budget[0]` rule checks are spent (and lowers it by what it spent).
+        """
+        if bases is None:
+            bases = [found for found in reversed(self._pool) if context.holds(found)][: self.BASES]
+        repairer = self._repairer
+        for literal in list(todo) if bases else ():
+            cost = repairer.cost(literal)
+            if not cost:
+                continue
+            for base in bases:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= cost
+                moved = repairer.move(base, literal)
+                if moved is not None:
+                    self._witness[literal] = moved
+                    available.add(literal)
+                    todo.discard(literal)
+                    break
+
+    def _why(self, literals: list[int], context: _Context) -> dict[int, tuple[Reason, ...]]:
+        """Return the reasons that exclude each of `literals`, each impossible under `context`.
+
+        A cached core proves a literal impossible while its context literals hold. The
+        literals without one share a single new unsat core, of "the context and any of
+        them": one solver call when a click rules out many options of a group at once, for
+        a reason that may name a rule or a choice more than a single option needs.
+        """
+        have = context.have
+        out: dict[int, tuple[Reason, ...]] = {}
+        missing = []
+        for literal in literals:
+            for used, why in self._reasons.get(literal, ()):
+                if used <= have:
+                    out[literal] = why
+                    break
+            else:
+                missing.append(literal)
+        if not missing:
+            return out
+        if len(missing) == 1:
+            core = self._core([missing[0], *context.literals])
+        else:
+            if self._guard_top - self._base > self.REBUILD_AFTER and self._guarded is not None:
+                self._guarded.delete()  # spent selectors slow it down, as in _retire_selectors
+                self._guarded, self._guard_top = None, self._base
+            solver = self._guarded_solver()
+            self._guard_top += 1
+            selector = self._guard_top
+            solver.add_clause([-selector, *missing])
+            core = self._core([selector, *context.literals])
+            solver.add_clause([-selector])
+        used, rules = core if core is not None else (frozenset(), ())  # None cannot happen: all are impossible
+        used = used & have
+        key_of = self._key_of
+        why = tuple(Reason(rule=r) for r in rules) + tuple(
+            Reason(selection=key) for key in dict.fromkeys(key_of[u] for u in sorted(used, key=abs) if u in key_of)
+        )
+        for literal in missing:
+            self._reasons.setdefault(literal, []).append((used, why))
+            out[literal] = why
+        return out
 
     def propagate(self, selection: Selection, *, reasons: bool = True) -> Propagation:
-        """Return every group's options with availability (and reasons), and parameter ranges."""
+        """Return every group's options with availability (and reasons), and parameter ranges.
+
+        Answers are kept for the latest selections asked (by any shopper: the first
+        clicks of many shoppers are the same, and a page asks again for what it shows).
+        """
+        key = (
+            frozenset((group, frozenset(chosen)) for group, chosen in selection.choices.items()),
+            frozenset((code, str(value)) for code, value in selection.parameters.items()),
+            frozenset((code, bool(text)) for code, text in selection.texts.items()),
+            reasons,
+        )
+        with self._lock:
+            answer = self._answers.pop(key, None)
+            if answer is None:
+                answer = self._propagate(selection, reasons=reasons)
+            self._answers[key] = answer  # the most recent last
+            if len(self._answers) > self._answers_kept:
+                del self._answers[next(iter(self._answers))]
+            return answer
+
+    def _propagate(self, selection: Selection, *, reasons: bool) -> Propagation:
         with self._lock:
             assumptions = self.assumptions(selection)
             flat = self._flat(assumptions)
-            if self._solve(flat) is None:
+            # A solution found earlier (the witness of the latest click) often proves the selection valid.
+            whole = _Context(flat)
+            known = any(whole.holds(found) for found in reversed(self._pool))
+            if not known and self._solve(flat) is None:
                 return self._invalid(selection, assumptions)
-            owner = {lit: key for key, lits in assumptions.items() for lit in lits}
             open_lits = [
                 lit
                 for g in self.model.product.groups
@@ -251,30 +409,27 @@ class Session:
                 for code, lit in self.model.options[g.code].items()
                 if code not in selection.choices.get(g.code, ())
             ]
-            available = self._available(flat, open_lits)
+            available = self._available(whole, open_lits)
             states: list[GroupState] = []
             for group in self.model.product.groups:
                 options = self.model.options[group.code]
                 chosen = selection.choices.get(group.code)
                 if chosen is None or group.kind == "multi":
-                    context = flat
-                    group_available = available | {options[c] for c in chosen or ()}
+                    context = whole
+                    group_available = available
                 else:
-                    context = self._flat(assumptions, ("group", group.code))
+                    context = whole.without(assumptions[("group", group.code)])
                     others = [lit for code, lit in options.items() if code not in chosen]
-                    group_available = self._available(context, others) | {options[c] for c in chosen}
+                    group_available = self._available(context, others)
+                chosen_lits = {options[c] for c in chosen or ()}
+                excluded = [lit for lit in options.values() if lit not in group_available and lit not in chosen_lits]
+                why = self._why(excluded, context) if reasons and excluded else {}
                 option_states = []
                 for option in group.options:
                     lit = options[option.code]
-                    ok = lit in group_available
-                    why: tuple[Reason, ...] = ()
-                    if not ok and reasons:
-                        used, rules = self._reasons_for(lit, context)
-                        why = tuple(Reason(rule=r) for r in rules) + tuple(
-                            Reason(selection=key) for key in dict.fromkeys(owner[u] for u in used if u in owner)
-                        )
+                    ok = lit in group_available or lit in chosen_lits
                     option_states.append(
-                        OptionState(option.code, ok, chosen is not None and option.code in chosen, why)
+                        OptionState(option.code, ok, lit in chosen_lits, () if ok else why.get(lit, ()))
                     )
                 states.append(
                     GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
@@ -299,7 +454,7 @@ class Session:
             relaxed = relaxed.without(key)
         if not keys:  # the product itself has no valid configuration
             return Propagation(valid=False, complete=False, groups=(), parameters=(), conflict=conflict)
-        rest = self.propagate(relaxed)
+        rest = self._propagate(relaxed, reasons=True)
         return Propagation(
             valid=False, complete=False, groups=rest.groups, parameters=rest.parameters, conflict=conflict
         )
@@ -384,6 +539,64 @@ class Session:
         }
         parameters = {code: _decimal(var.values[var.index_of(found)]) for code, var in m.parameters.items()}
         return Selection(choices=choices, parameters=parameters, texts=dict(base.texts))
+
+
+class _Costs:
+    """What solver calls and moves have cost so far, to tell whether moves pay off on this model.
+
+    A move replaces a solver call only when it succeeds, so moves pay when the success
+    rate times the time of a call exceeds the time of a move: on Renault (calls of
+    milliseconds, moves of microseconds) by far; on small clause models, where a call
+    takes a tenth of a millisecond and a flipped feature mostly breaks a clause, not.
+    The answers are exact either way; only the time changes.
+    """
+
+    TRIAL = 1000  # candidates tried before the rates are trusted
+
+    def __init__(self) -> None:
+        self.calls, self.call_seconds = 0, 0.0
+        self.tries, self.wins, self.move_seconds = 0, 0, 0.0
+
+    def solved(self, seconds: float) -> None:
+        self.calls += 1
+        self.call_seconds += seconds
+
+    def moved(self, seconds: float, tries: int, wins: int) -> None:
+        self.tries += tries
+        self.wins += wins
+        self.move_seconds += seconds
+
+    def moves_pay(self) -> bool:
+        if self.tries < self.TRIAL or not self.calls:
+            return True
+        return self.wins * self.call_seconds / self.calls >= self.move_seconds
+
+
+class _Context:
+    """Assumption literals, with the sets that make "does this solution agree?" a C-speed test."""
+
+    __slots__ = ("false", "have", "true")
+
+    def __init__(self, literals: Iterable[int]) -> None:
+        self.have = frozenset(literals)
+        self.true = frozenset(lit for lit in self.have if lit > 0)
+        self.false = frozenset(-lit for lit in self.have if lit < 0)
+
+    @property
+    def literals(self) -> list[int]:
+        return list(self.have)
+
+    def without(self, literals: Iterable[int]) -> _Context:
+        """Return this context with `literals` left out."""
+        out = _Context.__new__(_Context)
+        out.have = self.have.difference(literals)
+        out.true = self.true & out.have
+        out.false = self.false.difference(-lit for lit in self.have - out.have)
+        return out
+
+    def holds(self, found: frozenset[int]) -> bool:
+        """Tell whether a solution (its true variables) satisfies every literal."""
+        return self.true <= found and found.isdisjoint(self.false)
 
 
 def _agrees(found: frozenset[int], literals: Iterable[int]) -> bool:

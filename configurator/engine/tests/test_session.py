@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from configurator.engine.compiler import compile_product
+from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.engine.session import Session
 from configurator.engine.tests.oracle import extends, multi_groups, valid_configurations
@@ -21,6 +22,29 @@ def test_propagate_matches_the_oracle(data: st.DataObject) -> None:
     selection = data.draw(selections(product))
     configs = valid_configurations(product)
     session = Session(compile_product(product))
+    assert_propagation_matches(session, product, configs, selection)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_propagate_stays_exact_over_a_session_of_clicks(data: st.DataObject) -> None:
+    """Witnesses, moved solutions, cached cores and answers carried from click to click keep every answer exact."""
+    product = data.draw(products())
+    configs = valid_configurations(product)
+    session = Session(compile_product(product))
+    for _ in range(4):
+        selection = data.draw(selections(product))
+        for size in range(len(selection.keys()) + 1):
+            prefix = selection
+            for key in selection.keys()[size:]:
+                prefix = prefix.without(key)
+            assert_propagation_matches(session, product, configs, prefix)
+
+
+def assert_propagation_matches(
+    session: Session, product: Product, configs: list[Selection], selection: Selection
+) -> None:
+    """Check `session.propagate(selection)` against the valid configurations `configs` of `product`."""
     result = session.propagate(selection)
     matching = [c for c in configs if extends(c, selection, multi_groups(product))]
     assert result.valid == bool(matching)

@@ -1,0 +1,179 @@
+"""Derive new solutions from known ones by changing one choice, checked against the rules.
+
+A solution (the true variables the session watches) is a complete valid configuration.
+Changing the option of one choice group can only break the rules that mention that
+group, so checking those few rules decides whether the changed configuration is still
+valid: a witness for the new option without a solver call. This settles most
+availability questions on table models, where a SAT call costs milliseconds and each
+option of a large group otherwise needs its own solution. It never decides that
+something is impossible; a failed repair just leaves the question to the solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from configurator.engine.checking import Checker
+from configurator.engine.compiler import CompiledModel
+from configurator.engine.rules import Assignment, Expr, evaluate, references
+
+
+class _Chosen(Mapping[str, frozenset[str]]):
+    """The options of each group in a solution with some groups changed, read on demand (rules touch few groups)."""
+
+    def __init__(
+        self,
+        lits: Mapping[str, frozenset[int]],
+        code_of: Mapping[int, str],
+        found: frozenset[int],
+        changes: Mapping[str, str],
+    ) -> None:
+        self._lits, self._code_of, self._found, self._changes = lits, code_of, found, changes
+
+    def __getitem__(self, group: str) -> frozenset[str]:
+        if group in self._changes:
+            return frozenset((self._changes[group],))
+        return frozenset(self._code_of[lit] for lit in self._lits[group] & self._found)
+
+    def first(self, group: str) -> str:
+        """Return the option of a choice group ("" when it has none: never an option code)."""
+        if group in self._changes:
+            return self._changes[group]
+        for lit in self._lits[group] & self._found:
+            return self._code_of[lit]
+        return ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lits)
+
+    def __len__(self) -> int:
+        return len(self._lits)
+
+
+class _Values(Mapping[str, Decimal]):
+    """The parameter values of a solution, read on demand."""
+
+    def __init__(self, model: CompiledModel, found: frozenset[int]) -> None:
+        self._model, self._found = model, found
+
+    def __getitem__(self, code: str) -> Decimal:
+        var = self._model.parameters[code]
+        value: Fraction = var.values[var.index_of(self._found)]
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.parameters)
+
+    def __len__(self) -> int:
+        return len(self._model.parameters)
+
+
+class _Texts(Mapping[str, str]):
+    """Whether each text field is set in a solution (a stand-in text when it is)."""
+
+    def __init__(self, model: CompiledModel, found: frozenset[int]) -> None:
+        self._model, self._found = model, found
+
+    def __getitem__(self, code: str) -> str:
+        return "x" if self._model.texts[code] in self._found else ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.texts)
+
+    def __len__(self) -> int:
+        return len(self._model.texts)
+
+
+class Repairer:
+    """Move a solution of a model to another option of one choice group, when the rules allow."""
+
+    def __init__(self, model: CompiledModel, checker: Checker) -> None:
+        self.model = model
+        product = model.product
+        #: option literal -> (group, option) for the active options of choice groups (the only ones moved)
+        self._movable: dict[int, tuple[str, str]] = {
+            model.options[g.code][o.code]: (g.code, o.code)
+            for g in product.groups
+            if g.kind == "choice"
+            for o in g.options
+            if o.active
+        }
+        self._code_of = {lit: code for lit, (_group, code) in model.option_of.items()}
+        self._others = {g: frozenset(lits.values()) for g, lits in model.options.items()}
+        self._tables: dict[str, list[tuple[tuple[str, ...], frozenset[tuple[str, ...]]]]] = {}
+        choice = {g.code for g in product.groups if g.kind == "choice"}
+        for _code, _message, columns, rows in checker.tables:
+            if not choice.issuperset(columns):  # a row then names one of several ticked options: never move
+                unmovable = set(columns)
+                self._movable = {lit: go for lit, go in self._movable.items() if go[0] not in unmovable}
+            table = (tuple(columns), rows)
+            for group in dict.fromkeys(columns):
+                self._tables.setdefault(group, []).append(table)
+        self._constraints: dict[str, list[Expr]] = {}
+        for _code, _message, expr in checker.constraints:
+            for group in references(expr).groups:
+                self._constraints.setdefault(group, []).append(expr)
+
+    def cost(self, literal: int) -> int:
+        """Return how many rule checks moving a solution to `literal` takes (0: it cannot be moved)."""
+        target = self._movable.get(literal)
+        if target is None:
+            return 0
+        group = target[0]
+        return 1 + len(self._tables.get(group, ())) + len(self._constraints.get(group, ()))
+
+    def move_all(self, found: frozenset[int], literals: Iterable[int]) -> frozenset[int] | None:
+        """Return `found` moved to each of `literals` in turn (choice options), or None if a move fails."""
+        for literal in literals:
+            moved = self.move(found, literal)
+            if moved is None:
+                return None
+            found = moved
+        return found
+
+    def move(self, found: frozenset[int], literal: int) -> frozenset[int] | None:
+        """Return `found` with `literal`'s group switched to it, or None if a rule (or its kind) forbids that.
+
+        `found` must be a solution (a complete valid configuration, as the session's
+        watched variables). The result is one too, and contains `literal`.
+        """
+        target = self._movable.get(literal)
+        if target is None:
+            return None
+        if literal in found:
+            return found
+        return self._shift(found, {target[0]: target[1]})
+
+    def _shift(self, found: frozenset[int], changes: Mapping[str, str]) -> frozenset[int] | None:
+        """Return `found` with each group of `changes` set to its option, or None if a rule forbids it."""
+        model = self.model
+        chosen = _Chosen(self._others, self._code_of, found, changes)
+        first = chosen.first
+        checked: set[int] = set()
+        for group in changes:
+            for table in self._tables.get(group, ()):
+                if id(table) not in checked:
+                    checked.add(id(table))
+                    if tuple(first(c) for c in table[0]) not in table[1]:
+                        return None
+        expressions = [e for g in changes for e in self._constraints.get(g, ())]
+        if expressions:
+            assignment = Assignment(selections=chosen, parameters=_Values(model, found), texts=_Texts(model, found))
+            if not all(evaluate(expr, assignment) for expr in expressions):
+                return None
+        moved = set(found)
+        for group, option in changes.items():
+            literal = model.options[group][option]
+            if (group, option) != self._movable.get(literal):
+                return None  # an inactive option, or a group that is not a choice
+            moved -= self._others[group]
+            moved.add(literal)
+            # "The group is set" may be a negated gate; the watched variables are the positive ones.
+            is_set = model.group_set[group]
+            if is_set > 1:
+                moved.add(is_set)
+            elif is_set < -1:
+                moved.discard(-is_set)
+        return frozenset(moved)
