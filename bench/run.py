@@ -34,6 +34,7 @@ from typing import Any  # noqa: E402
 
 from bench import report  # noqa: E402
 from bench.models import SPECS  # noqa: E402
+from bench.sections import kept_sections  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -150,7 +151,10 @@ def main(argv: list[str] | None = None) -> None:
     if str(args.output) != "-":
         path = args.output if args.output.is_absolute() else ROOT / args.output
         analysis = report.previous_analysis(path)
-        path.write_text(report.markdown(results, info, command_line(), analysis), encoding="utf-8")
+        # The click, preview and orders benchmarks own blocks of the same file: keep them.
+        others = kept_sections(path.read_text(encoding="utf-8")) if path.exists() else ""
+        document = report.markdown(results, info, command_line(), analysis)
+        path.write_text(document + ("\n" + others if others else ""), encoding="utf-8")
         print(f"\nWrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
