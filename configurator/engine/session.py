@@ -7,11 +7,15 @@ option o?") is a solver call under assumptions, never a recompilation.
 `propagate` is exact (backtrack-free): an option is available if and only if the
 selection plus that option extends to a complete valid configuration. It stays fast
 on large models by (1) reading availability off solutions already found (a pool of
-recent models); (2) asking the solver for a solution that covers at least one value
-not yet seen, with solver phases nudged towards unseen values, until it answers
-"impossible", which proves every remaining value unavailable at once; (3) explaining
-each unavailable option by an unsat core over rule activation literals, cached and
-reused while the shopper's choices that caused it stay in place.
+recent models, and each option's latest witness); (2) moving a known solution by one
+choice group, checked against the few rules on that group (repair.py), which proves an
+option available without a solver call while such moves pay off on the model; (3)
+asking the solver for a solution that covers at least one value not yet seen, with
+solver phases nudged towards unseen values, until it answers "impossible", which
+proves every remaining value unavailable at once; (4) explaining each unavailable
+option by an unsat core over rule activation literals, cached and reused while the
+shopper's choices that caused it stay in place (options of a group share one core).
+Answers of recent selections are kept, for every shopper.
 """
 
 from __future__ import annotations
@@ -88,13 +92,16 @@ class Session:
         self.model = model
         self._solver_name = solver
         self._fast = self._new_fast_solver()
-        # Variables above the model's: one activation literal per rule (for the guarded
-        # solver), then short-lived selectors of the fast solver, renumbered on rebuild.
+        # Variables above the model's: in the guarded solver, one activation literal per rule
+        # and then its selectors; in the fast solver, short-lived selectors right after the
+        # model's variables (a solver's model lists every variable up to the highest, so
+        # reading it costs less the fewer there are). Both renumber theirs on rebuild.
         self._activators: dict[int, str] = {
             model.nvars + index: code for index, code in enumerate(model.rule_clauses, start=1)
         }
         self._base = model.nvars + len(model.rule_clauses)
-        self._top = self._base
+        self._fast_base = model.nvars
+        self._top = self._fast_base
         watched = {abs(lit) for lit in (*model.option_of, *model.group_set.values(), *model.texts.values())} | {
             abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))
         }
@@ -150,10 +157,10 @@ class Session:
 
         Witnesses and cached cores speak of model variables only, so they stay valid.
         """
-        if self._top - self._base > self.REBUILD_AFTER:
+        if self._top - self._fast_base > self.REBUILD_AFTER:
             self._fast.delete()
             self._fast = self._new_fast_solver()
-            self._top = self._base
+            self._top = self._fast_base
 
     def _solve(self, assumptions: Sequence[int]) -> frozenset[int] | None:
         """Return a model (true literals) under `assumptions`, or None when impossible."""
