@@ -159,7 +159,7 @@ def _model_table(r: Result) -> str:
             + (" + 1 cut short" if w["started"] > w["finished"] else "")
             + (f", stopped by the {w['budget_s']:.0f} s budget" if w["out_of_budget"] else "")
             + f"; step cap {w['step_cap']}"
-            + (f"; {w['invalid']} ended on an impossible selection" if w["invalid"] else ""),
+            + f"; dead ends (a walk that reached an impossible selection): {w['invalid']}",
         ),
     ]
     engine = r["engine"]
