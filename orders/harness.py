@@ -3,7 +3,12 @@
 A private Redis (no persistence, so a restart loses queued tasks as in production
 without AOF), a Celery worker with embedded beat, and a factory simulator, each
 started in its own process group so that it can be killed with SIGKILL and started
-again. Nothing here touches the machine's shared Redis or another test's database.
+again. The worker runs supervised, as in production (systemd `Restart=always`, a
+Kubernetes pod): a Celery worker can exit on its own when the broker drops its
+connection (kombu's Redis transport sometimes fails to reconnect with "Unrecoverable
+error: AttributeError"), and the supervisor starts it again; only a deliberate kill
+keeps it down. Nothing here touches the machine's shared Redis or another test's
+database.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,15 +72,53 @@ class Process:
     env: dict[str, str]
     log: Path
     popen: subprocess.Popen[bytes] | None = None
+    #: start the process again whenever it exits without being killed here (a supervisor)
+    supervised: bool = False
+    #: how many times the supervisor started it again
+    restarts: int = 0
+    _down: bool = True  # killed on purpose (or never started): the supervisor leaves it down
+    _closed: bool = False
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _watcher: threading.Thread | None = None
 
     def start(self) -> None:
+        with self._lock:
+            self._down = False
+            self._spawn()
+        if self.supervised and self._watcher is None:
+            self._watcher = threading.Thread(target=self._supervise, name=f"supervise {self.argv[0]}", daemon=True)
+            self._watcher.start()
+
+    def _spawn(self) -> None:
         with self.log.open("ab") as out:
             self.popen = subprocess.Popen(
                 self.argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
 
+    def _supervise(self) -> None:
+        while not self._closed:
+            time.sleep(0.5)
+            with self._lock:
+                if self._down or self._closed or self.popen is None or self.popen.poll() is None:
+                    continue
+                code = self.popen.returncode
+                with self.log.open("ab") as out:
+                    out.write(f"[supervisor] exited with code {code} on its own: starting it again\n".encode())
+                self.restarts += 1
+                self._spawn()
+
+    def close(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the process for good (the supervisor too)."""
+        self._closed = True
+        self.kill(sig)
+
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Send `sig` to this process's whole group (the worker and its pool children) and reap it."""
+        with self._lock:
+            self._down = True
+            self._kill(sig)
+
+    def _kill(self, sig: int) -> None:
         if self.popen is None or self.popen.poll() is not None:
             return
         try:
@@ -177,6 +221,7 @@ class Pipeline:
             ],
             self.env(),
             self.workdir / "worker.log",
+            supervised=True,
         )
         self.worker.start()
 
@@ -218,7 +263,7 @@ class Pipeline:
     def stop(self) -> None:
         for process in (self.worker, self.factory, self.redis):
             if process is not None:
-                process.kill(signal.SIGTERM)
+                process.close(signal.SIGTERM)
 
     def _redis_up(self) -> bool:
         try:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
 from catalog.models import CatalogVersion
 from config.celery import app as celery_app
@@ -109,12 +110,22 @@ def test_every_order_reaches_the_factory_exactly_once_in_effect(
     _place(shirt, config, 60)  # 20 of them may meet a broker still starting: the sweep sends them
     pipeline.factory_control(delay=0, fail_rate=0)
 
-    wait_until(
-        lambda: Delivery.objects.filter(state=DeliveryState.DELIVERED).count() == 300,
-        150,
-        "all 300 deliveries",
-        interval=0.5,
-    )
+    try:
+        wait_until(
+            lambda: Delivery.objects.filter(state=DeliveryState.DELIVERED).count() == 300,
+            150,
+            "all 300 deliveries",
+            interval=0.5,
+        )
+    except TimeoutError as error:
+        states = dict(Delivery.objects.values_list("state").annotate(n=Count("id")).order_by())
+        worker = pipeline.worker
+        alive = worker is not None and worker.popen is not None and worker.popen.poll() is None
+        pytest.fail(
+            f"{error}: deliveries by state {states}, outbox rows {OutboxMessage.objects.count()}, "
+            f"worker alive {alive}, restarted by its supervisor {worker.restarts if worker else 0} times "
+            f"(logs in {pipeline.workdir})"
+        )
     received = pipeline.received()
     stats = pipeline.factory_stats()
     webhook_ids = set(OutboxMessage.objects.values_list("webhook_id", flat=True))
@@ -128,6 +139,7 @@ def test_every_order_reaches_the_factory_exactly_once_in_effect(
         "failed_attempts": DeliveryAttempt.objects.exclude(status_code=200).count(),
         "pending": Delivery.objects.filter(state=DeliveryState.PENDING).count(),
         "dead": Delivery.objects.filter(state=DeliveryState.DEAD).count(),
+        "worker_restarts_by_supervisor": pipeline.worker.restarts,
         "seconds": round(time.monotonic() - started, 1),
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
