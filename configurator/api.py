@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -17,12 +18,19 @@ from catalog.selectors import listed_versions, version_latest_for
 from configurator import services
 from configurator.loading import version_model
 
-LANG = OpenApiParameter("lang", str, description="Language of names and messages: en (default) or it.")
+LANG = OpenApiParameter(
+    "lang", str, description="Language of names and messages: en (default) or it; other values fall back to en."
+)
 
 
-def _language(request: Request) -> str:
-    lang = request.query_params.get("lang") or get_language() or "en"
-    return lang.split("-")[0]
+def api_language(request: Request) -> str:
+    """Return the language `?lang=` asks for when the site has it, else the request's, else the default."""
+    known = {code for code, _name in settings.LANGUAGES}
+    for candidate in (request.query_params.get("lang"), get_language()):
+        code = (candidate or "").split("-")[0].lower()
+        if code in known:
+            return code
+    return str(settings.LANGUAGE_CODE).split("-")[0]
 
 
 def _version(code: str) -> CatalogVersion:
@@ -170,7 +178,7 @@ class ProductListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """List the published products."""
-        language = _language(request)
+        language = api_language(request)
         out = []
         for version in listed_versions():
             model = version_model(version)
@@ -202,7 +210,7 @@ class ConfigureView(APIView):
         """Propagate a selection: availability with reasons, parameter ranges, validity, price."""
         version = _version(code)
         data = _parsed(SelectionInput(data=request.data))
-        return _run(lambda: services.configuration_propagate(version, data, _language(request)))
+        return _run(lambda: services.configuration_propagate(version, data, api_language(request)))
 
 
 class CompleteView(APIView):
@@ -211,7 +219,7 @@ class CompleteView(APIView):
         """Complete a selection with defaults and first available options ("finish for me")."""
         version = _version(code)
         data = _parsed(SelectionInput(data=request.data))
-        return _run(lambda: services.configuration_complete(version, data, _language(request)))
+        return _run(lambda: services.configuration_complete(version, data, api_language(request)))
 
 
 class ResolveView(APIView):
@@ -222,7 +230,9 @@ class ResolveView(APIView):
         data = _parsed(ResolveInput(data=request.data))
         wanted = data.pop("wanted")
         return _run(
-            lambda: services.configuration_resolve(version, data, wanted["group"], wanted["option"], _language(request))
+            lambda: services.configuration_resolve(
+                version, data, wanted["group"], wanted["option"], api_language(request)
+            )
         )
 
 
@@ -234,5 +244,7 @@ class ExplainView(APIView):
         data = _parsed(ResolveInput(data=request.data))
         wanted = data.pop("wanted")
         return _run(
-            lambda: services.configuration_explain(version, data, wanted["group"], wanted["option"], _language(request))
+            lambda: services.configuration_explain(
+                version, data, wanted["group"], wanted["option"], api_language(request)
+            )
         )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -13,10 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.selectors import version_latest_for
-from configurator.api import SelectionInput
+from configurator.api import SelectionInput, api_language
 from orders import selectors, services
 from orders.authentication import FactoryTokenAuthentication, IsFactory
 from orders.models import Order, OrderStatus
+
+#: a feed cursor or page size: ASCII digits only ("²".isdigit() is true), small enough for a bigint
+_CURSOR = re.compile(r"[0-9]{1,18}")
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
@@ -47,10 +50,6 @@ class OrderOutput(serializers.Serializer):  # type: ignore[type-arg]
     url = serializers.CharField(help_text="The shopper's secret link to the order page.")
 
 
-def _language(request: Request) -> str:
-    return (request.query_params.get("lang") or get_language() or "en").split("-")[0]
-
-
 def _order_data(request: Request, order: Order) -> dict[str, Any]:
     return {
         "number": order.number,
@@ -78,6 +77,8 @@ class OrderCreateView(APIView):
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key is not None and len(key) > 200:
             return Response({"errors": {"Idempotency-Key": ["at most 200 characters"]}}, status=400)
+        if key is not None and not (key.isascii() and key.isprintable()):
+            return Response({"errors": {"Idempotency-Key": ["printable ASCII characters only"]}}, status=400)
         serializer = OrderInput(data=request.data)
         if not serializer.is_valid():
             return Response({"errors": serializer.errors}, status=400)
@@ -90,7 +91,7 @@ class OrderCreateView(APIView):
                 version=version,
                 data=data,
                 customer=services.Customer(**data["customer"]),
-                language=_language(request),
+                language=api_language(request),
                 notes=data.get("notes", ""),
                 idempotency_key=key,
                 fingerprint=services.request_fingerprint(request.data),
@@ -129,9 +130,9 @@ class FactoryFeedView(FactoryView):
         """Return build orders after a cursor, in a stable order that never skips or repeats one."""
         after_raw = request.query_params.get("after", "0") or "0"
         limit_raw = request.query_params.get("limit", str(settings.ORDERS_FEED_PAGE_SIZE))
-        if not after_raw.isdigit():
+        if not _CURSOR.fullmatch(after_raw):
             return Response({"errors": {"after": ["a cursor is the next_cursor of a previous page"]}}, status=400)
-        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= settings.ORDERS_FEED_PAGE_SIZE:
+        if not _CURSOR.fullmatch(limit_raw) or not 1 <= int(limit_raw) <= settings.ORDERS_FEED_PAGE_SIZE:
             return Response({"errors": {"limit": [f"a number from 1 to {settings.ORDERS_FEED_PAGE_SIZE}"]}}, status=400)
         # Orders committed since the last poll get their positions now, after every visible one.
         services.feed_positions_assign()

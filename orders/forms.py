@@ -20,6 +20,9 @@ class CheckoutForm(forms.Form):
     )
     # One key per checkout page: a double click or a resubmitted form places one order.
     idempotency = forms.UUIDField(widget=forms.HiddenInput)
+    # What the page showed: an order is placed only at the catalog version and total the shopper saw.
+    quoted_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    quoted_total = forms.DecimalField(widget=forms.HiddenInput, max_digits=14, decimal_places=2)
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()

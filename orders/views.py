@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -53,9 +54,24 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
         problems = [v["message"] for v in error.violations]
         return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
     quote = selectors.checkout_quote(version, selection, language)
+    quoted = {"quoted_version": version.number, "quoted_total": quote["price"]["total"]}
     if request.method == "POST":
         form = CheckoutForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and (
+            form.cleaned_data["quoted_version"] != version.number
+            or form.cleaned_data["quoted_total"] != Decimal(quote["price"]["total"])
+        ):
+            # The catalog was republished since the page was shown: never charge what the shopper did not see.
+            form.add_error(
+                None,
+                _(
+                    "The catalog changed while you were ordering: "
+                    "please check the price below and place the order again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data.update({key: str(value) for key, value in quoted.items()})
+        elif form.is_valid():
             customer = services.Customer(
                 name=form.cleaned_data["name"], email=form.cleaned_data["email"], address=form.cleaned_data["address"]
             )
@@ -80,7 +96,7 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Thank you: your order is placed."))
                 return HttpResponseRedirect(placement.order.get_absolute_url())
     else:
-        form = CheckoutForm(initial={"idempotency": uuid.uuid4()})
+        form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted})
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
 
 

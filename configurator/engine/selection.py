@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from configurator.engine.model import Product
@@ -128,7 +129,7 @@ def read_selection(product: Product, data: Mapping[str, Any]) -> Selection:
             fail(f"parameters.{code}", f"'{value}' is not a number")
         elif not parameter.min <= number <= parameter.max:
             fail(f"parameters.{code}", f"{number} {parameter.unit} is outside {parameter.min}–{parameter.max}".strip())
-        elif (number - parameter.min) % parameter.step:
+        elif (Fraction(number) - Fraction(parameter.min)) % Fraction(parameter.step):  # exact, any number of digits
             fail(f"parameters.{code}", f"{number} is not a multiple of {parameter.step} from {parameter.min}")
         else:
             parameters[code] = number

@@ -96,25 +96,29 @@ def delivery_attempt(*, delivery_id: int) -> str:
     )
     finished = timezone.now()
     with transaction.atomic():
+        # Read the row again, locked: if the send outlasted our lease, another worker may have
+        # claimed the delivery (and even sent it) meanwhile. Its state and schedule are then
+        # left alone; this attempt is still recorded.
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        ours = delivery.lease_until == lease
         delivery.attempts += 1
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            number=delivery.attempts,
-            status_code=outcome.status_code,
-            error=outcome.error,
-            duration_ms=outcome.duration_ms,
-        )
         delivery.first_attempt_at = delivery.first_attempt_at or now
         delivery.last_status_code = outcome.status_code
         delivery.last_error = outcome.error
-        delivery.lease_until = None
-        delivery.enqueued_at = None
-        fields = ["attempts", "first_attempt_at", "last_status_code", "last_error", "lease_until", "enqueued_at"]
-        if outcome.ok:
+        fields = ["attempts", "first_attempt_at", "last_status_code", "last_error"]
+        if ours:
+            delivery.lease_until = None
+            delivery.enqueued_at = None
+            fields += ["lease_until", "enqueued_at"]
+        if delivery.state != DeliveryState.PENDING:
+            result = "late"  # settled by another worker while this one was still sending
+        elif outcome.ok:
             delivery.state = DeliveryState.DELIVERED
             delivery.delivered_at = finished
             fields += ["state", "delivered_at"]
             result = "delivered"
+        elif not ours:
+            result = "late"  # another worker holds it now and will settle it
         elif finished - delivery.first_attempt_at >= datetime.timedelta(hours=settings.ORDERS_RETRY_HOURS):
             delivery.state = DeliveryState.DEAD
             delivery.dead_at = finished
@@ -126,6 +130,13 @@ def delivery_attempt(*, delivery_id: int) -> str:
             fields.append("next_attempt_at")
             result = "retry"
         delivery.save(update_fields=fields)
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempts,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            duration_ms=outcome.duration_ms,
+        )
     return result
 
 

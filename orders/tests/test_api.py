@@ -109,7 +109,9 @@ def test_feed_pages_with_a_stable_cursor(shirt: CatalogVersion, config: dict[str
     assert first["results"][0]["status"] == "placed" and first["results"][0]["bom_lines"]
 
 
-@pytest.mark.parametrize("query", ["after=abc", "after=-1", "limit=0", "limit=1000"])
+@pytest.mark.parametrize(
+    "query", ["after=abc", "after=-1", "limit=0", "limit=1000", "after=%C2%B2", "limit=%C2%B2", "after=" + "9" * 30]
+)
 def test_feed_rejects_bad_cursors(factory_token: str, query: str) -> None:
     response = _factory(factory_token).get(f"/api/v1/factory/orders?{query}")
     assert response.status_code == 400 and set(response.json()["errors"]) <= {"after", "limit"}
@@ -163,3 +165,15 @@ def test_revoked_token_and_disabled_endpoint_are_refused(endpoint: FactoryEndpoi
     assert _factory(fresh).get("/api/v1/factory/orders").status_code == 200
     services.endpoint_disable(name=endpoint.name)
     assert _factory(fresh).get("/api/v1/factory/orders").status_code == 401
+
+
+def test_an_unknown_language_falls_back_and_a_control_character_key_is_refused(
+    shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    api = APIClient()
+    response = api.post("/api/v1/orders?lang=abcdefghijk", _order_body(config), format="json")
+    assert response.status_code == 201
+    assert Order.objects.get().language == "en"
+    response = api.post("/api/v1/orders", _order_body(config), format="json", headers={"Idempotency-Key": "a\x00b"})
+    assert response.status_code == 400 and "Idempotency-Key" in response.json()["errors"]
+    assert Order.objects.count() == 1

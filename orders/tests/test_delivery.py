@@ -224,3 +224,37 @@ def test_a_slow_factory_times_out_and_is_retried(live: Live) -> None:
 def test_a_broken_secret_is_recorded_as_a_failed_attempt() -> None:
     outcome = webhooks.send("http://127.0.0.1:9/", secret="whsec_", webhook_id="msg_1", body=b"{}", internal=True)
     assert not outcome.ok and outcome.error.startswith("refused:") and "secret" in outcome.error
+
+
+def test_a_send_that_outlasts_its_lease_never_undoes_another_workers_delivery(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    delivery_id = live.delivery()
+
+    def slow_failed_send(*args: Any, **kwargs: Any) -> webhooks.Outcome:
+        # Meanwhile the lease ran out, a second worker claimed the delivery and sent it.
+        Delivery.objects.filter(pk=delivery_id).update(
+            state=DeliveryState.DELIVERED, delivered_at=timezone.now(), lease_until=None, attempts=1
+        )
+        return webhooks.Outcome(ok=False, status_code=None, error="read timed out", duration_ms=70_000)
+
+    monkeypatch.setattr(webhooks, "send", slow_failed_send)
+    assert services.delivery_attempt(delivery_id=delivery_id) == "late"
+    delivery = Delivery.objects.get(pk=delivery_id)
+    assert delivery.state == DeliveryState.DELIVERED and delivery.attempts == 2
+    assert list(delivery.attempt_log.values_list("number", "error")) == [(2, "read timed out")]
+    assert services.outbox_sweep()["deliveries"] == 0  # nothing rescheduled
+
+
+def test_a_send_that_outlasts_its_lease_leaves_the_new_claim_alone(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    delivery_id = live.delivery()
+    other_lease = timezone.now() + datetime.timedelta(seconds=60)
+
+    def slow_failed_send(*args: Any, **kwargs: Any) -> webhooks.Outcome:
+        Delivery.objects.filter(pk=delivery_id).update(lease_until=other_lease)  # a second worker's claim
+        return webhooks.Outcome(ok=False, status_code=500, error="HTTP 500", duration_ms=70_000)
+
+    monkeypatch.setattr(webhooks, "send", slow_failed_send)
+    assert services.delivery_attempt(delivery_id=delivery_id) == "late"
+    delivery = Delivery.objects.get(pk=delivery_id)
+    assert delivery.state == DeliveryState.PENDING and delivery.lease_until == other_lease

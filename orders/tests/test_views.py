@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from catalog.models import CatalogVersion
+from catalog.models import CatalogVersion, Product
+from catalog.services import catalog_publish
 from configurator.engine.selection import read_selection, selection_pairs
 from configurator.loading import version_model
 from orders import services
@@ -25,6 +27,14 @@ def _checkout_url(version: CatalogVersion, config: dict[str, Any], language: str
         return reverse("orders:checkout", args=["shirt"]) + "?" + urlencode(pairs)
 
 
+def _form_data(form: Any) -> dict[str, str]:
+    """Return what a shopper sends from the checkout form: the customer fields and the form's hidden fields."""
+    return {
+        **CUSTOMER_FORM,
+        **{key: str(form.initial[key]) for key in ("idempotency", "quoted_version", "quoted_total")},
+    }
+
+
 def test_checkout_shows_summary_price_and_form(client: Client, shirt: CatalogVersion, config: dict[str, Any]) -> None:
     response = client.get(_checkout_url(shirt, config, _step="summary"))
     assert response.status_code == 200
@@ -38,8 +48,7 @@ def test_placing_redirects_to_the_order_page_with_its_history(
     client: Client, shirt: CatalogVersion, config: dict[str, Any]
 ) -> None:
     url = _checkout_url(shirt, config)
-    form = client.get(url).context["form"]
-    data = {**CUSTOMER_FORM, "idempotency": str(form.initial["idempotency"])}
+    data = _form_data(client.get(url).context["form"])
     response = client.post(url, data)
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
@@ -101,3 +110,25 @@ def test_checkout_in_italian(client: Client, shirt: CatalogVersion, config: dict
     assert response.status_code == 200
     page = response.content.decode()
     assert "Ricamo del monogramma" in page and "Torace" in page and "€\u00a0" in page
+
+
+def test_a_price_changed_by_a_new_catalog_version_is_shown_before_the_order_is_placed(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    url = _checkout_url(shirt, config)
+    data = _form_data(client.get(url).context["form"])
+    product = Product.objects.get(code="shirt")
+    product.base_price += 50
+    product.save()
+    catalog_publish(product)  # while the shopper fills in the form
+
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Order.objects.exists()
+    assert "The catalog changed while you were ordering" in response.text
+    shown = response.context["form"].data
+    assert shown["quoted_version"] == "2" and Decimal(shown["quoted_total"]) == Decimal(data["quoted_total"]) + 50
+
+    response = client.post(url, dict(shown.items()))  # the shopper saw the new price and orders again
+    order = Order.objects.get()
+    assert response.status_code == 302 and order.total == Decimal(data["quoted_total"]) + 50
+    assert order.catalog_version.number == 2

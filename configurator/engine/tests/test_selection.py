@@ -59,3 +59,11 @@ def test_pairs_round_trip_in_product_order(car: Product, shirt: Product) -> None
         order += [t.code for t in product.texts]
         keys = [k for k, _ in written]
         assert keys == sorted(keys, key=order.index)
+
+
+def test_a_value_off_the_grid_by_a_tiny_amount_is_named_whatever_its_digits(shirt: Product) -> None:
+    with pytest.raises(SelectionError) as error:  # 31 significant digits: past Decimal's default precision
+        read_selection(shirt, {"parameters": {"chest": "102.0000000000000000000000000001"}})
+    assert set(error.value.errors) == {"parameters.chest"}
+    exact = read_selection(shirt, {"parameters": {"chest": "102.5000000000000000000000000000"}})
+    assert exact.parameters["chest"] == Decimal("102.5")
