@@ -21,8 +21,22 @@ class CheckoutForm(forms.Form):
     # One key per checkout page: a double click or a resubmitted form places one order.
     idempotency = forms.UUIDField(widget=forms.HiddenInput)
     # What the page showed: an order is placed only at the catalog version and total the shopper saw.
-    quoted_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    quoted_total = forms.DecimalField(widget=forms.HiddenInput, max_digits=14, decimal_places=2)
+    # Compared as text, so a missing or altered value is simply "not what is on offer now".
+    quoted_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    quoted_total = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def requote(self, quote: dict[str, str]) -> bool:
+        """Return True (and show the current quote) when the page showed another version or total."""
+        if all(self.cleaned_data.get(key) == value for key, value in quote.items()):
+            return False
+        self.add_error(
+            None,
+            _("The catalog changed while you were ordering: please check the price below and place the order again."),
+        )
+        self.data = self.data.copy()
+        for key, value in quote.items():
+            self.data[key] = value
+        return True
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,24 +53,11 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
         problems = [v["message"] for v in error.violations]
         return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
     quote = selectors.checkout_quote(version, selection, language)
-    quoted = {"quoted_version": version.number, "quoted_total": quote["price"]["total"]}
+    quoted = {"quoted_version": str(version.number), "quoted_total": quote["price"]["total"]}
     if request.method == "POST":
         form = CheckoutForm(request.POST)
-        if form.is_valid() and (
-            form.cleaned_data["quoted_version"] != version.number
-            or form.cleaned_data["quoted_total"] != Decimal(quote["price"]["total"])
-        ):
-            # The catalog was republished since the page was shown: never charge what the shopper did not see.
-            form.add_error(
-                None,
-                _(
-                    "The catalog changed while you were ordering: "
-                    "please check the price below and place the order again."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data.update({key: str(value) for key, value in quoted.items()})
-        elif form.is_valid():
+        # A catalog republished since the page was shown: never charge what the shopper did not see.
+        if form.is_valid() and not form.requote(quoted):
             customer = services.Customer(
                 name=form.cleaned_data["name"], email=form.cleaned_data["email"], address=form.cleaned_data["address"]
             )

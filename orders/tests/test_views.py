@@ -132,3 +132,16 @@ def test_a_price_changed_by_a_new_catalog_version_is_shown_before_the_order_is_p
     order = Order.objects.get()
     assert response.status_code == 302 and order.total == Decimal(data["quoted_total"]) + 50
     assert order.catalog_version.number == 2
+
+
+def test_a_form_without_its_quote_shows_the_price_instead_of_ordering(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    url = _checkout_url(shirt, config)
+    data = _form_data(client.get(url).context["form"])
+    del data["quoted_version"]  # a page from before quotes, or an altered one
+    response = client.post(url, {**data, "quoted_total": "0.01"})
+    assert response.status_code == 200 and not Order.objects.exists()
+    assert "The catalog changed while you were ordering" in response.text
+    assert client.post(url, dict(response.context["form"].data.items())).status_code == 302
+    assert Order.objects.count() == 1
