@@ -6,9 +6,9 @@ guard them with an activation literal and name the rules behind a conflict.
 
 Encodings: a single-choice group is "at most one" (plus "at least one" when
 required); a multi group's min/max use a unary counter; a table becomes a reduced
-decision diagram whose support clauses let unit propagation alone remove every value
-without a supporting row (generalised arc consistency); parameters use
-the order encoding over their exact value grid (see encoding.py).
+decision diagram with one variable per node, whose support clauses let unit propagation
+remove values without a supporting row; parameters use the order encoding over their
+exact value grid (see encoding.py).
 """
 
 from __future__ import annotations

@@ -221,11 +221,17 @@ def table_clauses(
     """Encode "the row of values is one of `rows`" as a reduced decision diagram (MDD).
 
     Rows are merged into a trie layer by layer and equal sub-diagrams shared, so a
-    table of 50,000 rows typically needs a few thousand nodes. Node and edge
-    variables are linked so that unit propagation keeps exactly the values that still
-    have a supporting row (generalised arc consistency). The returned clauses are the
-    table's own (to be guarded by a rule activation literal); node and edge
-    definitions are added to the encoder as hard clauses.
+    table of 50,000 rows typically needs a few thousand nodes. Each node gets one
+    variable, read as "the values from this node's layer down form a row of its
+    sub-diagram"; the root holds, and a node with the value of its layer leads to that
+    edge's child. Edges get no variables of their own: a solver assigns every variable
+    on every call, and without them Renault's model needs 3,962 variables instead of
+    19,996, which makes a satisfiable call about three times cheaper (decision 13).
+    Support clauses ("this value needs a node of its layer with an edge on it") let
+    unit propagation remove many unsupported values; the solver's search does the rest.
+    The returned clauses are the table's own (to be guarded by a rule activation
+    literal); node definitions are added to the encoder as hard clauses. Columns are
+    single-choice groups, so at most one value per layer holds.
     """
     width = len(columns)
     if not rows:
@@ -253,29 +259,19 @@ def table_clauses(
     node_var = {index: encoder.new_var() for index in range(1, len(nodes))}
     node_var[terminal] = 1
     own: list[list[int]] = [[node_var[root]]]
-    incoming: dict[int, list[int]] = {}
     supports: list[dict[str, list[int]]] = [{} for _ in range(width)]
     for index in range(1, len(nodes)):
-        layer, edges = nodes[index]
-        out = []
+        layer, unordered = nodes[index]
+        node = node_var[index]
+        values = columns[layer]
+        edges = sorted(unordered)  # the same clauses on every run
         for value, child in edges:
-            edge = encoder.new_var()
-            value_lit = columns[layer][value]
-            encoder.add([-edge, node_var[index]])
-            encoder.add([-edge, value_lit])
-            encoder.add([-edge, node_var[child]])
-            encoder.add(
-                [edge, -node_var[index], -value_lit, -node_var[child]]
-                if child
-                else [edge, -node_var[index], -value_lit]
-            )
-            out.append(edge)
-            incoming.setdefault(child, []).append(edge)
-            supports[layer].setdefault(value, []).append(edge)
-        encoder.add([-node_var[index], *out])
-    for index in range(1, len(nodes)):
-        if index != root:
-            encoder.add([-node_var[index], *incoming.get(index, [])])
+            if child:
+                encoder.add([-node, -values[value], node_var[child]])
+            supports[layer].setdefault(value, []).append(node)
+        # A row needs one of these values here (a column holds at most one value, so this
+        # also rules out the values without an edge).
+        encoder.add([-node, *(values[value] for value, _ in edges)])
     for layer, options in enumerate(columns):
         for value, lit in options.items():
             own.append([-lit, *supports[layer].get(value, [])])

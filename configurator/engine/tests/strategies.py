@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -104,10 +105,11 @@ def products(draw: st.DrawFn) -> Product:
         rules.append(Rule(code=f"R{i}", kind="constraint", expr=text, message=f"rule {i}"))
     choice = [g for g in group_list if g.kind == "choice"]
     if len(choice) >= 2 and draw(st.booleans()):
-        a, b = choice[0], choice[1]
-        pairs = [(x.code, y.code) for x in a.options for y in b.options]
-        rows = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=len(pairs), unique=True))
-        rules.append(Rule(code="T1", kind="table", groups=(a.code, b.code), rows=tuple(rows), message="table"))
+        columns = choice[: draw(st.integers(2, min(3, len(choice))))]
+        every = list(itertools.product(*([o.code for o in g.options] for g in columns)))
+        rows = draw(st.lists(st.sampled_from(every), min_size=1, max_size=len(every), unique=True))
+        codes = tuple(g.code for g in columns)
+        rules.append(Rule(code="T1", kind="table", groups=codes, rows=tuple(rows), message="table"))
     return Product(
         code="x",
         name="X",
