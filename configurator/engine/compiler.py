@@ -145,7 +145,9 @@ class _Compiler:
             if not option.active:
                 enc.add([-lits[option.code]])
         values = list(lits.values())
-        self.group_set[group.code] = enc.or_(values)
+        # A required choice group is always set (its "at least one" is a clause): no gate
+        # variable, which on a feature model (a group per feature) saves a third of them.
+        self.group_set[group.code] = enc.true if group.kind == "choice" and group.required else enc.or_(values)
         if group.kind == "choice":
             for i, first in enumerate(values):  # pairwise "at most one": groups are small
                 for second in values[i + 1 :]:

@@ -3,7 +3,9 @@
 A solution (the true variables the session watches) is a complete valid configuration.
 Changing the option of one choice group can only break the rules that mention that
 group, so checking those few rules decides whether the changed configuration is still
-valid: a witness for the new option without a solver call. This settles most
+valid: a witness for the new option without a solver call (a rule that compiles to one
+clause of option literals, as every rule of a feature model does, is checked with a few
+set look-ups instead of evaluating it). This settles most
 availability questions on table models, where a SAT call costs milliseconds and each
 option of a large group otherwise needs its own solution. It never decides that
 something is impossible; a failed repair just leaves the question to the solver.
@@ -112,7 +114,18 @@ class Repairer:
             for group in dict.fromkeys(columns):
                 self._tables.setdefault(group, []).append(table)
         self._constraints: dict[str, list[Expr]] = {}
-        for _code, _message, expr in checker.constraints:
+        #: group -> the constraints on it that compile to one clause of option literals, as
+        #: (options of which one must be in, options of which one must be out): checked with
+        #: two set operations instead of evaluating the rule (feature models are all clauses)
+        self._clauses: dict[str, list[tuple[frozenset[int], frozenset[int]]]] = {}
+        for code, _message, expr in checker.constraints:
+            clauses = model.rule_clauses.get(code, ())
+            if len(clauses) == 1 and all(abs(lit) in model.option_of for lit in clauses[0]):
+                (clause,) = clauses
+                check = (frozenset(lit for lit in clause if lit > 0), frozenset(-lit for lit in clause if lit < 0))
+                for group in {model.option_of[abs(lit)][0] for lit in clause}:
+                    self._clauses.setdefault(group, []).append(check)
+                continue
             for group in references(expr).groups:
                 self._constraints.setdefault(group, []).append(expr)
 
@@ -122,7 +135,8 @@ class Repairer:
         if target is None:
             return 0
         group = target[0]
-        return 1 + len(self._tables.get(group, ())) + len(self._constraints.get(group, ()))
+        rules = (self._tables, self._constraints, self._clauses)
+        return 1 + sum(len(by_group.get(group, ())) for by_group in rules)
 
     def move_all(self, found: frozenset[int], literals: Iterable[int]) -> frozenset[int] | None:
         """Return `found` moved to each of `literals` in turn (choice options), or None if a move fails."""
@@ -149,6 +163,28 @@ class Repairer:
     def _shift(self, found: frozenset[int], changes: Mapping[str, str]) -> frozenset[int] | None:
         """Return `found` with each group of `changes` set to its option, or None if a rule forbids it."""
         model = self.model
+        added: set[int] = set()
+        removed: set[int] = set()
+        for group, option in changes.items():
+            literal = model.options[group][option]
+            if (group, option) != self._movable.get(literal):
+                return None  # an inactive option, or a group that is not a choice
+            removed |= self._others[group]
+            added.add(literal)
+            # "The group is set" may be a negated gate; the watched variables are the positive ones.
+            is_set = model.group_set[group]
+            if is_set > 1:
+                added.add(is_set)
+            elif is_set < -1:
+                removed.add(-is_set)
+        removed -= added
+        for group in changes:
+            for must_in, must_out in self._clauses.get(group, ()):
+                # The clause fails when none of must_in and all of must_out are in the moved solution.
+                if not any(lit in added or (lit in found and lit not in removed) for lit in must_in) and all(
+                    lit in added or (lit in found and lit not in removed) for lit in must_out
+                ):
+                    return None
         chosen = _Chosen(self._others, self._code_of, found, changes)
         first = chosen.first
         checked: set[int] = set()
@@ -163,17 +199,4 @@ class Repairer:
             assignment = Assignment(selections=chosen, parameters=_Values(model, found), texts=_Texts(model, found))
             if not all(evaluate(expr, assignment) for expr in expressions):
                 return None
-        moved = set(found)
-        for group, option in changes.items():
-            literal = model.options[group][option]
-            if (group, option) != self._movable.get(literal):
-                return None  # an inactive option, or a group that is not a choice
-            moved -= self._others[group]
-            moved.add(literal)
-            # "The group is set" may be a negated gate; the watched variables are the positive ones.
-            is_set = model.group_set[group]
-            if is_set > 1:
-                moved.add(is_set)
-            elif is_set < -1:
-                moved.discard(-is_set)
-        return frozenset(moved)
+        return (found - removed) | added

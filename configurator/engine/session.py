@@ -110,7 +110,9 @@ class Session:
         self._option_vars = frozenset(model.option_of)
         #: literal of a decision -> the decision it states (a choice, a parameter bound, a text)
         self._key_of: dict[int, Key] = {lit: ("group", group) for lit, (group, _) in model.option_of.items()}
-        self._key_of.update({-lit: ("group", group) for group, lit in model.group_set.items()})
+        self._key_of.update({-lit: ("group", group) for group, lit in model.group_set.items() if lit != 1})
+        # "None" of a group that is always set is stated as every option false (see assumptions).
+        self._key_of.update({-lit: ("group", group) for lit, (group, _) in model.option_of.items()})
         for code, var in model.parameters.items():
             for j in range(1, len(var.values)):
                 self._key_of.update({var.ge(j): ("parameter", code), -var.ge(j): ("parameter", code)})
@@ -173,14 +175,13 @@ class Session:
             self._costs.solved(time.perf_counter() - start)
 
     def _read_model(self) -> frozenset[int]:
-        """Return the true watched variables of the fast solver's model, and remember it."""
+        """Return the true watched variables of the fast solver's model, and keep it in the pool of recent solutions."""
         # Keep only the variables answers are read from: models of big tables are mostly auxiliaries.
         # A model lists +v for a true variable and -v for a false one (variables in no clause
         # are absent: false), so intersecting with the watched variables keeps the true ones.
         # Model positions are variables in order, so the watched ones sit in a prefix (options come first).
         found = self._watched_set.intersection((self._fast.get_model() or [])[: self._watch_top])
         self._pool.append(found)
-        self._witness.update(dict.fromkeys(found & self._option_vars, found))
         return found
 
     def _guarded_solver(self) -> Solver:
@@ -214,7 +215,10 @@ class Session:
                 # The options a shopper ticked are in; the others stay open (features, not a closed set).
                 out[("group", group)] = [options[c] for c in chosen]
             else:
-                out[("group", group)] = [options[c] for c in chosen] or [-m.group_set[group]]
+                is_set = m.group_set[group]
+                out[("group", group)] = [options[c] for c in chosen] or (
+                    [-is_set] if is_set != 1 else [-lit for lit in options.values()]
+                )
         for code, value in selection.parameters.items():
             var = m.parameters[code]
             out[("parameter", code)] = var.stating(var.values.index(Fraction(value)))
@@ -257,6 +261,10 @@ class Session:
             if found is None:
                 break
             covered = todo & found
+            # Only the options asked for get this solution as their witness: the others have one
+            # that agrees with the context already, and on feature models a solution holds
+            # thousands of options, so updating them all was a third of a solver call's cost.
+            self._witness.update(dict.fromkeys(covered, found))
             available |= covered
             todo -= covered
             if todo:  # the new solution is a base for the rest
@@ -283,20 +291,28 @@ class Session:
         `_move_witnesses` does.
         """
         repairer = self._repairer
+        # Many options share a witness (a solution witnesses every option in it): move each once.
+        done: dict[int, frozenset[int] | None] = {}
         for literal in list(todo):
             found = self._witness.get(literal)
-            if found is None or not found.isdisjoint(context.false):
+            if found is None:
                 continue
-            missing = context.true - found
-            if len(missing) > self.STALE:
-                continue
-            costs = [repairer.cost(lit) for lit in missing]
-            if not all(costs):
-                continue
-            if budget[0] <= 0:
-                return
-            budget[0] -= sum(costs)
-            moved = repairer.move_all(found, missing)
+            if id(found) in done:
+                moved = done[id(found)]
+            else:
+                done[id(found)] = None
+                if not found.isdisjoint(context.false):
+                    continue
+                missing = context.true - found
+                if len(missing) > self.STALE:
+                    continue
+                costs = [repairer.cost(lit) for lit in missing]
+                if not all(costs):
+                    continue
+                if budget[0] <= 0:
+                    return
+                budget[0] -= sum(costs)
+                moved = done[id(found)] = repairer.move_all(found, missing)
             if moved is not None and literal in moved:
                 self._witness[literal] = moved
                 available.add(literal)

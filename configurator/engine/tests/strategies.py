@@ -129,7 +129,8 @@ def selections(draw: st.DrawFn, product: Product) -> Selection:
     choices = {}
     for g in product.groups:
         if draw(st.integers(0, 2)) == 0:
-            choices[g.code] = draw(st.sampled_from(_group_values(g) or [frozenset()]))
+            # "None" is also asked of required groups: the engine must call it impossible and say why.
+            choices[g.code] = draw(st.sampled_from([*_group_values(g), frozenset()]))
     parameters = {}
     for p in product.parameters:
         if draw(st.booleans()):
