@@ -33,6 +33,7 @@ from pysat.solvers import Solver
 
 from configurator.engine.checking import Checker, Price, Validation
 from configurator.engine.compiler import CompiledModel
+from configurator.engine.model import Group
 from configurator.engine.repair import Repairer
 from configurator.engine.selection import Selection
 
@@ -135,6 +136,7 @@ class Session:
         self._answers: dict[tuple[object, ...], Propagation] = {}
         self._answers_kept = max(1, min(256, 100_000 // max(1, len(model.option_of))))
         self._kinds = {g.code: g.kind for g in model.product.groups}
+        self._open_states: dict[str, GroupState] = {}  # see _all_available
         if warm:
             # Find a witness for every selectable option and a reason for every dead one now,
             # so the first shopper's first click costs no more than any other.
@@ -237,12 +239,17 @@ class Session:
         witness = self._witness
         todo = set()
         available = set()
+        agrees: dict[int, bool] = {}  # id of a witness -> whether it agrees (many options share one)
         for lit in candidates:
             found = witness.get(lit)
-            if found is not None and holds(found):
-                available.add(lit)
-            else:
-                todo.add(lit)
+            if found is not None:
+                ok = agrees.get(id(found))
+                if ok is None:
+                    ok = agrees[id(found)] = holds(found)
+                if ok:
+                    available.add(lit)
+                    continue
+            todo.add(lit)
         # A cached core whose choices all still hold proves a candidate impossible without a call.
         have = context.have
         todo = {lit for lit in todo if not any(used <= have for used, _ in self._reasons.get(lit, ()))}
@@ -437,6 +444,9 @@ class Session:
             for group in self.model.product.groups:
                 options = self.model.options[group.code]
                 chosen = selection.choices.get(group.code)
+                if chosen is None and available.issuperset(options.values()):
+                    states.append(self._all_available(group))  # most groups of a big model, most of the time
+                    continue
                 if chosen is None or group.kind == "multi":
                     context = whole
                     group_available = available
@@ -464,6 +474,14 @@ class Session:
                 groups=tuple(states),
                 parameters=parameters,
             )
+
+    def _all_available(self, group: Group) -> GroupState:
+        """Return the state of an open group whose options are all available (the same every time)."""
+        state = self._open_states.get(group.code)
+        if state is None:
+            options = tuple(OptionState(option.code, True, False) for option in group.options)
+            state = self._open_states[group.code] = GroupState(group.code, False, (), options)
+        return state
 
     def _invalid(self, selection: Selection, assumptions: dict[Key, list[int]]) -> Propagation:
         """Describe an impossible selection, and propagate the rest of it."""
