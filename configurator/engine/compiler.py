@@ -122,6 +122,9 @@ class _Compiler:
             price.code: self._literal(self._parse(price.when)) if price.when else 1 for price in self.product.prices
         }
         option_of = {lit: (g, o) for g, opts in self.options.items() for o, lit in opts.items()}
+        # A solver knows the variables its clauses name, and a solution lists only those; a
+        # two-option group's variable may be in no clause, so name the highest once.
+        enc.add([enc.top, -enc.top])
         return CompiledModel(
             product=self.product,
             nvars=enc.top,
@@ -139,6 +142,18 @@ class _Compiler:
     # -- structure -----------------------------------------------------------------------
     def _group(self, group: Group) -> None:
         enc = self.encoder
+        if (
+            group.kind == "choice"
+            and group.required
+            and len(group.options) == 2
+            and all(o.active for o in group.options)
+        ):
+            # Exactly one of two (yes/no: every feature of a feature model): one variable, the
+            # second option its negation. Half the variables, and no clauses at all.
+            var = enc.new_var()
+            self.options[group.code] = {group.options[0].code: var, group.options[1].code: -var}
+            self.group_set[group.code] = enc.true
+            return
         lits = {option.code: enc.new_var() for option in group.options}
         self.options[group.code] = lits
         for option in group.options:

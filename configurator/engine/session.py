@@ -106,7 +106,10 @@ class Session:
         watched = {abs(lit) for lit in (*model.option_of, *model.group_set.values(), *model.texts.values())} | {
             abs(var.ge(j)) for var in model.parameters.values() for j in range(1, len(var.values))
         }
-        self._watched_set = frozenset(var for var in watched if var > 1)
+        # The second option of a two-option group is the negation of the first's variable
+        # (compiler.py): a solution then holds that negative literal, so it is watched too.
+        negated = {lit for lit in model.option_of if lit < 0}
+        self._watched_set = frozenset(var for var in watched if var > 1) | negated
         self._watch_top = max(self._watched_set, default=0)
         self._option_vars = frozenset(model.option_of)
         #: literal of a decision -> the decision it states (a choice, a parameter bound, a text)
@@ -177,7 +180,7 @@ class Session:
             self._costs.solved(time.perf_counter() - start)
 
     def _read_model(self) -> frozenset[int]:
-        """Return the true watched variables of the fast solver's model, and keep it in the pool of recent solutions."""
+        """Return the true watched literals of the fast solver's model, and keep it in the pool of recent solutions."""
         # Keep only the variables answers are read from: models of big tables are mostly auxiliaries.
         # A model lists +v for a true variable and -v for a false one (variables in no clause
         # are absent: false), so intersecting with the watched variables keeps the true ones.
@@ -272,6 +275,7 @@ class Session:
             # that agrees with the context already, and on feature models a solution holds
             # thousands of options, so updating them all was a third of a solver call's cost.
             self._witness.update(dict.fromkeys(covered, found))
+            self._costs.found(len(covered))
             available |= covered
             todo -= covered
             if todo:  # the new solution is a base for the rest
@@ -595,12 +599,16 @@ class _Costs:
     TRIAL = 1000  # candidates tried before the rates are trusted
 
     def __init__(self) -> None:
-        self.calls, self.call_seconds = 0, 0.0
+        self.calls, self.call_seconds, self.covered = 0, 0.0, 0
         self.tries, self.wins, self.move_seconds = 0, 0, 0.0
 
     def solved(self, seconds: float) -> None:
         self.calls += 1
         self.call_seconds += seconds
+
+    def found(self, options: int) -> None:
+        """Count options a covering solver call settled (one call may settle thousands)."""
+        self.covered += options
 
     def moved(self, seconds: float, tries: int, wins: int) -> None:
         self.tries += tries
@@ -610,7 +618,8 @@ class _Costs:
     def moves_pay(self) -> bool:
         if self.tries < self.TRIAL or not self.calls:
             return True
-        return self.wins * self.call_seconds / self.calls >= self.move_seconds
+        # A successful move saves what the solver spends per option it settles, not a whole call.
+        return self.wins * self.call_seconds / max(self.calls, self.covered) >= self.move_seconds
 
 
 class _Context:
