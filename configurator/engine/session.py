@@ -146,7 +146,7 @@ class Session:
             self.propagate(Selection())
 
     # -- solver plumbing -----------------------------------------------------------------
-    REBUILD_AFTER = 5000
+    REBUILD_AFTER = 1000  # spent selectors; see decision 14
 
     def _new_fast_solver(self) -> Solver:
         solver = Solver(name=self._solver_name, bootstrap_with=self.model.clauses)
