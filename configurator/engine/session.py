@@ -111,6 +111,10 @@ class Session:
         negated = {lit for lit in model.option_of if lit < 0}
         self._watched_set = frozenset(var for var in watched if var > 1) | negated
         self._watch_top = max(self._watched_set, default=0)
+        #: every variable from 2 to the top is watched both ways (feature models): see _read_model
+        self._watch_all = self._watched_set == frozenset(range(2, self._watch_top + 1)) | frozenset(
+            range(-self._watch_top, -1)
+        )
         self._option_vars = frozenset(model.option_of)
         #: literal of a decision -> the decision it states (a choice, a parameter bound, a text)
         self._key_of: dict[int, Key] = {lit: ("group", group) for lit, (group, _) in model.option_of.items()}
@@ -140,6 +144,10 @@ class Session:
         self._answers_kept = max(1, min(256, 100_000 // max(1, len(model.option_of))))
         self._kinds = {g.code: g.kind for g in model.product.groups}
         self._open_states: dict[str, GroupState] = {}  # see _all_available
+        #: options no configuration has (their reason names no choice), and the states of open
+        #: groups whose unavailable options are all such, by (group, with reasons, those options)
+        self._dead: dict[int, tuple[Reason, ...]] = {}
+        self._dead_states: dict[tuple[str, bool, frozenset[int]], GroupState] = {}
         if warm:
             # Find a witness for every selectable option and a reason for every dead one now,
             # so the first shopper's first click costs no more than any other.
@@ -182,10 +190,14 @@ class Session:
     def _read_model(self) -> frozenset[int]:
         """Return the true watched literals of the fast solver's model, and keep it in the pool of recent solutions."""
         # Keep only the variables answers are read from: models of big tables are mostly auxiliaries.
-        # A model lists +v for a true variable and -v for a false one (variables in no clause
-        # are absent: false), so intersecting with the watched variables keeps the true ones.
+        # A model lists +v for a true variable and -v for a false one, so intersecting with the
+        # watched variables keeps the true ones (and the watched negative literals).
         # Model positions are variables in order, so the watched ones sit in a prefix (options come first).
-        found = self._watched_set.intersection((self._fast.get_model() or [])[: self._watch_top])
+        model = self._fast.get_model() or []
+        if self._watch_all:  # every variable after the constant is an option: keep the whole prefix
+            found = frozenset(model[1 : self._watch_top])
+        else:
+            found = self._watched_set.intersection(model[: self._watch_top])
         self._pool.append(found)
         return found
 
@@ -404,6 +416,8 @@ class Session:
         for literal in missing:
             self._reasons.setdefault(literal, []).append((used, why))
             out[literal] = why
+        if not used:  # impossible whatever the shopper chooses
+            self._dead.update(dict.fromkeys(missing, why))
         return out
 
     def propagate(self, selection: Selection, *, reasons: bool = True) -> Propagation:
@@ -448,9 +462,16 @@ class Session:
             for group in self.model.product.groups:
                 options = self.model.options[group.code]
                 chosen = selection.choices.get(group.code)
-                if chosen is None and available.issuperset(options.values()):
-                    states.append(self._all_available(group))  # most groups of a big model, most of the time
-                    continue
+                if chosen is None:
+                    if available.issuperset(options.values()):
+                        states.append(self._all_available(group))  # most groups of a big model, most of the time
+                        continue
+                    # Options impossible in any configuration (dead features) keep the same reasons.
+                    dead_key = (group.code, reasons, frozenset(lit for lit in options.values() if lit not in available))
+                    state = self._dead_states.get(dead_key)
+                    if state is not None:
+                        states.append(state)
+                        continue
                 if chosen is None or group.kind == "multi":
                     context = whole
                     group_available = available
@@ -468,9 +489,10 @@ class Session:
                     option_states.append(
                         OptionState(option.code, ok, lit in chosen_lits, () if ok else why.get(lit, ()))
                     )
-                states.append(
-                    GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
-                )
+                state = GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
+                if chosen is None and all(why.get(lit, ()) is self._dead.get(lit) for lit in excluded):
+                    self._dead_states[dead_key] = state  # reasons that name no choice hold everywhere
+                states.append(state)
             parameters = tuple(self._range(code, assumptions, selection) for code in self.model.parameters)
             return Propagation(
                 valid=True,
