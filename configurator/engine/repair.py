@@ -103,6 +103,13 @@ class Repairer:
             if o.active
         }
         self._code_of = {lit: code for lit, (_group, code) in model.option_of.items()}
+        #: option literal of a choice group -> (group, option), to read a solution's choices
+        self._choice_of = {
+            lit: (g.code, code)
+            for g in product.groups
+            if g.kind == "choice"
+            for code, lit in model.options[g.code].items()
+        }
         self._others = {g: frozenset(lits.values()) for g, lits in model.options.items()}
         self._tables: dict[str, list[tuple[tuple[str, ...], frozenset[tuple[str, ...]]]]] = {}
         choice = {g.code for g in product.groups if g.kind == "choice"}
@@ -128,15 +135,23 @@ class Repairer:
                 continue
             for group in references(expr).groups:
                 self._constraints.setdefault(group, []).append(expr)
+        #: group -> (columns before it, columns after it, allowed rows) of each table on it
+        self._around: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], frozenset[tuple[str, ...]]]]] = {
+            group: [
+                (columns[: columns.index(group)], columns[columns.index(group) + 1 :], rows) for columns, rows in tables
+            ]
+            for group, tables in self._tables.items()
+        }
+        self._kept: dict[int, tuple[frozenset[int], dict[str, str]]] = {}  # see _choices
+        rules = (self._tables, self._constraints, self._clauses)
+        self._cost = {
+            literal: 1 + sum(len(by_group.get(group, ())) for by_group in rules)
+            for literal, (group, _option) in self._movable.items()
+        }
 
     def cost(self, literal: int) -> int:
         """Return how many rule checks moving a solution to `literal` takes (0: it cannot be moved)."""
-        target = self._movable.get(literal)
-        if target is None:
-            return 0
-        group = target[0]
-        rules = (self._tables, self._constraints, self._clauses)
-        return 1 + sum(len(by_group.get(group, ())) for by_group in rules)
+        return self._cost.get(literal, 0)
 
     def move_all(self, found: frozenset[int], literals: Iterable[int]) -> frozenset[int] | None:
         """Return `found` moved to each of `literals` in turn (choice options), or None if a move fails."""
@@ -160,8 +175,55 @@ class Repairer:
             return found
         return self._shift(found, {target[0]: target[1]})
 
-    def _shift(self, found: frozenset[int], changes: Mapping[str, str]) -> frozenset[int] | None:
-        """Return `found` with each group of `changes` set to its option, or None if a rule forbids it."""
+    def move_options(self, found: frozenset[int], literals: Iterable[int]) -> dict[int, frozenset[int]]:
+        """Return `found` moved to each of `literals` that it can be moved to, by literal.
+
+        The same as `move` for each literal, but the rows a table would have with each
+        candidate option are built from one reading of `found` per group: a click often
+        asks for many options of one large group (Renault's tables), and reading the
+        other columns again for every candidate was most of the cost of a move.
+        """
+        by_group: dict[str, list[tuple[int, str]]] = {}
+        for literal in literals:
+            target = self._movable.get(literal)
+            if target is not None:
+                by_group.setdefault(target[0], []).append((literal, target[1]))
+        out: dict[int, frozenset[int]] = {}
+        codes = self._choices(found) if self._tables else {}
+        for group, candidates in by_group.items():
+            # (columns before the group, columns after it, allowed rows) of each table on the group
+            rows_around = [
+                (tuple(codes.get(c, "") for c in before), tuple(codes.get(c, "") for c in after), rows)
+                for before, after, rows in self._around.get(group, ())
+            ]
+            for literal, code in candidates:
+                if literal in found:
+                    out[literal] = found
+                elif all((*before, code, *after) in rows for before, after, rows in rows_around):
+                    moved = self._shift(found, {group: code}, tables=False)
+                    if moved is not None:
+                        out[literal] = moved
+        return out
+
+    def _choices(self, found: frozenset[int]) -> dict[str, str]:
+        """Return the option of each choice group in `found`; kept for the last few solutions (bases recur)."""
+        kept = self._kept.get(id(found))
+        if kept is not None and kept[0] is found:
+            return kept[1]
+        choice_of = self._choice_of
+        codes = dict(choice_of[lit] for lit in found if lit in choice_of)
+        if len(self._kept) >= 16:
+            self._kept.pop(next(iter(self._kept)))
+        self._kept[id(found)] = (found, codes)
+        return codes
+
+    def _shift(
+        self, found: frozenset[int], changes: Mapping[str, str], *, tables: bool = True
+    ) -> frozenset[int] | None:
+        """Return `found` with each group of `changes` set to its option, or None if a rule forbids it.
+
+        `tables=False` skips the table rules, for a caller that has checked them.
+        """
         model = self.model
         added: set[int] = set()
         removed: set[int] = set()
@@ -188,7 +250,7 @@ class Repairer:
         chosen = _Chosen(self._others, self._code_of, found, changes)
         first = chosen.first
         checked: set[int] = set()
-        for group in changes:
+        for group in changes if tables else ():
             for table in self._tables.get(group, ()):
                 if id(table) not in checked:
                     checked.add(id(table))

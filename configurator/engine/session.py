@@ -360,20 +360,21 @@ class Session:
         if bases is None:
             bases = [found for found in reversed(self._pool) if context.holds(found)][: self.BASES]
         repairer = self._repairer
-        for literal in list(todo) if bases else ():
-            cost = repairer.cost(literal)
-            if not cost:
-                continue
-            for base in bases:
-                if budget[0] <= 0:
-                    return
-                budget[0] -= cost
-                moved = repairer.move(base, literal)
-                if moved is not None:
-                    self._witness[literal] = moved
-                    available.add(literal)
-                    todo.discard(literal)
-                    break
+        costs = {literal: cost for literal in todo if (cost := repairer.cost(literal))} if bases else {}
+        for base in bases:
+            candidates = []
+            for literal, cost in costs.items():
+                if literal in todo:
+                    if budget[0] < cost:
+                        break
+                    budget[0] -= cost
+                    candidates.append(literal)
+            if not candidates:
+                return
+            for literal, moved in repairer.move_options(base, candidates).items():
+                self._witness[literal] = moved
+                available.add(literal)
+                todo.discard(literal)
 
     def _why(self, literals: list[int], context: _Context) -> dict[int, tuple[Reason, ...]]:
         """Return the reasons that exclude each of `literals`, each impossible under `context`.
