@@ -39,14 +39,6 @@ class _Chosen(Mapping[str, frozenset[str]]):
             return frozenset((self._changes[group],))
         return frozenset(self._code_of[lit] for lit in self._lits[group] & self._found)
 
-    def first(self, group: str) -> str:
-        """Return the option of a choice group ("" when it has none: never an option code)."""
-        if group in self._changes:
-            return self._changes[group]
-        for lit in self._lits[group] & self._found:
-            return self._code_of[lit]
-        return ""
-
     def __iter__(self) -> Iterator[str]:
         return iter(self._lits)
 
@@ -247,17 +239,19 @@ class Repairer:
                     lit in added or (lit in found and lit not in removed) for lit in must_out
                 ):
                     return None
-        chosen = _Chosen(self._others, self._code_of, found, changes)
-        first = chosen.first
         checked: set[int] = set()
+        codes: dict[str, str] | None = None
         for group in changes if tables else ():
             for table in self._tables.get(group, ()):
                 if id(table) not in checked:
                     checked.add(id(table))
-                    if tuple(first(c) for c in table[0]) not in table[1]:
+                    if codes is None:
+                        codes = {**self._choices(found), **changes}
+                    if tuple(codes.get(c, "") for c in table[0]) not in table[1]:
                         return None
         expressions = [e for g in changes for e in self._constraints.get(g, ())]
         if expressions:
+            chosen = _Chosen(self._others, self._code_of, found, changes)
             assignment = Assignment(selections=chosen, parameters=_Values(model, found), texts=_Texts(model, found))
             if not all(evaluate(expr, assignment) for expr in expressions):
                 return None
