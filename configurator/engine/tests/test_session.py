@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from configurator.engine.compiler import compile_product
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
-from configurator.engine.session import Session
+from configurator.engine.session import Reason, Session
 from configurator.engine.tests.oracle import extends, multi_groups, valid_configurations
 from configurator.engine.tests.strategies import products, selections
 
@@ -68,7 +68,7 @@ def assert_propagation_matches(
             expected = any(option.code in c.choices[group] for c in context)
             assert option.available == expected, (group, option.code)
             if not option.available:
-                assert option.reasons or expected is False
+                assert_reasons_exclude(product, configs, selection, group, option.code, option.reasons)
     for state in result.parameters:
         context = [
             c for c in configs if extends(c, selection.without(("parameter", state.code)), multi_groups(product))
@@ -166,3 +166,28 @@ def test_resolve_makes_the_wanted_option_possible_with_fewest_changes(data: st.D
     assert resolution.selection is not None
     result = session.propagate(resolution.selection)
     assert result.valid
+
+
+def assert_reasons_exclude(
+    product: Product,
+    configs: list[Selection],
+    selection: Selection,
+    group: str,
+    option: str,
+    reasons: tuple[Reason, ...],
+) -> None:
+    """Check that the shopper's choices a reason names exclude the option on their own.
+
+    Reasons come from unsat cores that may be carried over from earlier clicks, so this
+    checks that none names a choice no longer made or leaves out one the exclusion needs.
+    """
+    named = {reason.selection for reason in reasons if reason.selection is not None}
+    assert named <= set(selection.keys()), (group, option, named)
+    alone = selection
+    for key in selection.keys():
+        if key not in named:
+            alone = alone.without(key)
+    if product.group(group).kind != "multi":  # type: ignore[union-attr]
+        alone = alone.without(("group", group))  # a decided group's options are judged as a switch
+    possible = [c for c in configs if extends(c, alone, multi_groups(product)) and option in c.choices[group]]
+    assert not possible, (group, option, reasons)
