@@ -479,15 +479,15 @@ class Session:
                 if chosen is not None and g.kind != "multi":
                     context = contexts[g.code] = whole.without(assumptions[("group", g.code)])
                 memo = self._memos.get((g.code, chosen, reasons))
-                excluded: Container[int] = ()
+                skip: Container[int] = ()
                 if memo is not None and memo.have <= context.have:
                     memos[g.code] = memo
-                    excluded = memo.excluded
+                    skip = memo.excluded
                 if context is whole:
                     open_lits.extend(
                         lit
                         for code, lit in self.model.options[g.code].items()
-                        if code not in (chosen or ()) and lit not in excluded
+                        if code not in (chosen or ()) and lit not in skip
                     )
             proven: dict[int, tuple[Reason, ...]] = {}
             available = self._available(whole, open_lits, proven)
@@ -506,27 +506,27 @@ class Session:
                     if state is not None:
                         states.append(state)
                         continue
-                known: dict[int, tuple[Reason, ...]] = memo.excluded if memo is not None else {}
+                kept: dict[int, tuple[Reason, ...]] = memo.excluded if memo is not None else {}
                 if chosen is None or group.kind == "multi":
                     context = whole
                     group_available = available
                     group_proven = proven
                 else:
                     context = contexts[group.code]
-                    others = [lit for code, lit in options.items() if code not in chosen and lit not in known]
+                    others = [lit for code, lit in options.items() if code not in chosen and lit not in kept]
                     group_proven = {}
                     group_available = self._available(context, others, group_proven)
                 chosen_lits = {options[c] for c in chosen or ()}
                 excluded = [
                     lit
                     for lit in options.values()
-                    if lit not in group_available and lit not in chosen_lits and lit not in known
+                    if lit not in group_available and lit not in chosen_lits and lit not in kept
                 ]
                 if memo is not None and not excluded:  # nothing newly excluded: the same state as before
-                    self._remember(group.code, chosen, reasons, _Memo(context.have, known, memo.state))
+                    self._remember(group.code, chosen, reasons, _Memo(context.have, kept, memo.state))
                     states.append(memo.state)
                     continue
-                why = {**known, **self._why(excluded, context, group_proven)} if reasons and excluded else known
+                why = {**kept, **self._why(excluded, context, group_proven)} if reasons and excluded else kept
                 option_states = []
                 for option in group.options:
                     lit = options[option.code]
@@ -535,9 +535,9 @@ class Session:
                         OptionState(option.code, ok, lit in chosen_lits, () if ok else why.get(lit, ()))
                     )
                 state = GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
-                if chosen is None and all(why.get(lit, ()) is self._dead.get(lit) for lit in (*known, *excluded)):
+                if chosen is None and all(why.get(lit, ()) is self._dead.get(lit) for lit in (*kept, *excluded)):
                     self._dead_states[dead_key] = state  # reasons that name no choice hold everywhere
-                all_excluded = {**known, **{lit: why.get(lit, ()) for lit in excluded}}
+                all_excluded = {**kept, **{lit: why.get(lit, ()) for lit in excluded}}
                 self._remember(group.code, chosen, reasons, _Memo(context.have, all_excluded, state))
                 states.append(state)
             parameters = tuple(self._range(code, assumptions, selection) for code in self.model.parameters)
