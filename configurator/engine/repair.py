@@ -145,6 +145,11 @@ class Repairer:
         """Return how many rule checks moving a solution to `literal` takes (0: it cannot be moved)."""
         return self._cost.get(literal, 0)
 
+    @property
+    def costs(self) -> Mapping[int, int]:
+        """`cost` of every literal that can be moved to, for callers asking about many at once."""
+        return self._cost
+
     def move_all(self, found: frozenset[int], literals: Iterable[int]) -> frozenset[int] | None:
         """Return `found` moved to each of `literals` in turn (choice options), or None if a move fails."""
         for literal in literals:

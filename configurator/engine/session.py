@@ -373,7 +373,8 @@ class Session:
         if bases is None:
             bases = [found for found in reversed(self._pool) if context.holds(found)][: self.BASES]
         repairer = self._repairer
-        costs = {literal: cost for literal in todo if (cost := repairer.cost(literal))} if bases else {}
+        cost_of = repairer.costs
+        costs = {literal: cost for literal in todo if (cost := cost_of.get(literal))} if bases else {}
         for base in bases:
             candidates = []
             for literal, cost in costs.items():
@@ -483,7 +484,9 @@ class Session:
                 if memo is not None and memo.have <= context.have:
                     memos[g.code] = memo
                     skip = memo.excluded
-                if context is whole:
+                if chosen is None and not skip:  # most groups of a big model: no per-option test
+                    open_lits.extend(self.model.options[g.code].values())
+                elif context is whole:
                     open_lits.extend(
                         lit
                         for code, lit in self.model.options[g.code].items()
