@@ -141,13 +141,9 @@ class Repairer:
             for literal, (group, _option) in self._movable.items()
         }
 
-    def cost(self, literal: int) -> int:
-        """Return how many rule checks moving a solution to `literal` takes (0: it cannot be moved)."""
-        return self._cost.get(literal, 0)
-
     @property
     def costs(self) -> Mapping[int, int]:
-        """`cost` of every literal that can be moved to, for callers asking about many at once."""
+        """How many rule checks moving a solution to each literal takes (absent: it cannot be moved)."""
         return self._cost
 
     def move_all(self, found: frozenset[int], literals: Iterable[int]) -> frozenset[int] | None:

@@ -149,6 +149,8 @@ class Session:
         self._dead: dict[int, tuple[Reason, ...]] = {}
         self._dead_states: dict[tuple[str, bool, frozenset[int]], GroupState] = {}
         self._memos: dict[tuple[str, frozenset[str] | None, bool], _Memo] = {}  # see _remember
+        # Room for a few clicks' answers of every group, so one click of a big model never clears its own.
+        self._memos_kept = max(self.MEMOS, 4 * len(model.product.groups))
         if warm:
             # Find a witness for every selectable option and a reason for every dead one now,
             # so the first shopper's first click costs no more than any other.
@@ -342,7 +344,7 @@ class Session:
                 missing = context.true - found
                 if len(missing) > self.STALE:
                     continue
-                costs = [repairer.cost(lit) for lit in missing]
+                costs = [repairer.costs.get(lit, 0) for lit in missing]
                 if not all(costs):
                     continue
                 if budget[0] <= 0:
@@ -551,7 +553,7 @@ class Session:
                 parameters=parameters,
             )
 
-    MEMOS = 4096  # group answers kept (see _remember)
+    MEMOS = 4096  # group answers kept, at least (see _remember)
 
     def _remember(self, group: str, chosen: frozenset[str] | None, reasons: bool, memo: _Memo) -> None:
         """Keep a group's answer under a context, for the next click that extends that context.
@@ -560,7 +562,7 @@ class Session:
         options this answer excluded stay excluded, for the same reasons, and only the
         ones it had available are asked again.
         """
-        if len(self._memos) >= self.MEMOS:
+        if len(self._memos) >= self._memos_kept:
             self._memos.clear()
         self._memos[(group, chosen, reasons)] = memo
 
