@@ -20,6 +20,7 @@ Answers of recent selections are kept, for every shopper.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import deque
@@ -148,7 +149,9 @@ class Session:
         #: groups whose unavailable options are all such, by (group, with reasons, those options)
         self._dead: dict[int, tuple[Reason, ...]] = {}
         self._dead_states: dict[tuple[str, bool, frozenset[int]], GroupState] = {}
-        self._memos: dict[tuple[str, frozenset[str] | None, bool], _Memo] = {}  # see _remember
+        #: kept group answers, by (the group's choice, with reasons) and then group (see _remember)
+        self._memos: dict[tuple[frozenset[str] | None, bool], dict[str, _Memo]] = {}
+        self._memo_count = 0
         # Room for a few clicks' answers of every group, so one click of a big model never clears its own.
         self._memos_kept = max(self.MEMOS, 4 * len(model.product.groups))
         if warm:
@@ -373,7 +376,7 @@ class Session:
         `budget[0]` rule checks are spent (and lowers it by what it spent).
         """
         if bases is None:
-            bases = [found for found in reversed(self._pool) if context.holds(found)][: self.BASES]
+            bases = list(itertools.islice((found for found in reversed(self._pool) if context.holds(found)), self.BASES))
         repairer = self._repairer
         cost_of = repairer.costs
         costs = {literal: cost for literal in todo if (cost := cost_of.get(literal))} if bases else {}
@@ -470,80 +473,57 @@ class Session:
             known = any(whole.holds(found) for found in reversed(self._pool))
             if not known and self._solve(flat) is None:
                 return self._invalid(selection, assumptions)
-            groups = self.model.product.groups
+            options_of = self.model.options
+            choices = selection.choices
             # An earlier answer for a group, asked under fewer choices, still holds for the options it
             # excluded (more choices only exclude more): only the options it had available are asked.
             memos: dict[str, _Memo] = {}
             contexts: dict[str, _Context] = {}  # a decided group's: the others' choices ("switch" semantics)
-            open_lits: list[int] = []
-            for g in groups:
-                chosen = selection.choices.get(g.code)
-                context = whole
-                if chosen is not None and g.kind != "multi":
-                    context = contexts[g.code] = whole.without(assumptions[("group", g.code)])
-                memo = self._memos.get((g.code, chosen, reasons))
-                skip: Container[int] = ()
-                if memo is not None and memo.have <= context.have:
-                    memos[g.code] = memo
-                    skip = memo.excluded
-                if chosen is None and not skip:  # most groups of a big model: no per-option test
-                    open_lits.extend(self.model.options[g.code].values())
-                elif context is whole:
-                    open_lits.extend(
-                        lit
-                        for code, lit in self.model.options[g.code].items()
-                        if code not in (chosen or ()) and lit not in skip
-                    )
-            proven: dict[int, tuple[Reason, ...]] = {}
-            available = self._available(whole, open_lits, proven)
-            states: list[GroupState] = []
-            for group in groups:
-                options = self.model.options[group.code]
-                chosen = selection.choices.get(group.code)
-                memo = memos.get(group.code)
-                if chosen is None:
-                    if available.issuperset(options.values()):
-                        states.append(self._all_available(group))  # most groups of a big model, most of the time
-                        continue
-                    # Options impossible in any configuration (dead features) keep the same reasons.
-                    dead_key = (group.code, reasons, frozenset(lit for lit in options.values() if lit not in available))
-                    state = self._dead_states.get(dead_key)
-                    if state is not None:
-                        states.append(state)
-                        continue
-                kept: dict[int, tuple[Reason, ...]] = memo.excluded if memo is not None else {}
-                if chosen is None or group.kind == "multi":
+            # Asked under the whole selection: the options of open groups and the unticked ones of multi groups.
+            # A big model has thousands of groups, so they are gathered with set operations, not one by one.
+            asked = set(self._option_vars)
+            for code, chosen in choices.items():
+                options = options_of[code]
+                memo = self._memos.get((chosen, reasons), {}).get(code)
+                if self._kinds[code] == "multi":
+                    asked.difference_update(options[c] for c in chosen)
                     context = whole
-                    group_available = available
-                    group_proven = proven
                 else:
-                    context = contexts[group.code]
-                    others = [lit for code, lit in options.items() if code not in chosen and lit not in kept]
-                    group_proven = {}
-                    group_available = self._available(context, others, group_proven)
-                chosen_lits = {options[c] for c in chosen or ()}
-                excluded = [
-                    lit
-                    for lit in options.values()
-                    if lit not in group_available and lit not in chosen_lits and lit not in kept
-                ]
-                if memo is not None and not excluded:  # nothing newly excluded: the same state as before
-                    self._remember(group.code, chosen, reasons, _Memo(context.have, kept, memo.state))
-                    states.append(memo.state)
+                    asked.difference_update(options.values())
+                    context = contexts[code] = whole.without(assumptions[("group", code)])
+                if memo is not None and memo.have <= context.have:
+                    memos[code] = memo
+                    if context is whole:
+                        asked.difference_update(memo.excluded)
+            contains: dict[int, bool] = {}  # id of a kept context -> whether the selection contains it (few differ)
+            for code, memo in self._memos.get((None, reasons), {}).items():
+                if code in choices:
                     continue
-                why = {**kept, **self._why(excluded, context, group_proven)} if reasons and excluded else kept
-                option_states = []
-                for option in group.options:
-                    lit = options[option.code]
-                    ok = lit in group_available or lit in chosen_lits
-                    option_states.append(
-                        OptionState(option.code, ok, lit in chosen_lits, () if ok else why.get(lit, ()))
-                    )
-                state = GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
-                if chosen is None and all(why.get(lit, ()) is self._dead.get(lit) for lit in (*kept, *excluded)):
-                    self._dead_states[dead_key] = state  # reasons that name no choice hold everywhere
-                all_excluded = {**kept, **{lit: why.get(lit, ()) for lit in excluded}}
-                self._remember(group.code, chosen, reasons, _Memo(context.have, all_excluded, state))
+                ok = contains.get(id(memo.have))
+                if ok is None:
+                    ok = contains[id(memo.have)] = memo.have <= whole.have
+                if ok:
+                    memos[code] = memo
+                    asked.difference_update(memo.excluded)
+            proven: dict[int, tuple[Reason, ...]] = {}
+            available = self._available(whole, list(asked), proven)
+            # Only groups with an option newly out, or a choice, need a look: the others are all
+            # available, or as their kept answer says (a big model has thousands of groups).
+            option_of = self.model.option_of
+            touched = {option_of[lit][0] for lit in asked.difference(available)}
+            touched.update(choices)
+            open_states = self._open_states
+            states: list[GroupState] = []
+            for group in self.model.product.groups:
+                memo = memos.get(group.code)
+                if group.code not in touched:
+                    states.append(memo.state if memo is not None else open_states.get(group.code) or self._all_available(group))
+                    continue
+                chosen = choices.get(group.code)
+                if chosen is None or group.kind == "multi":
+                    state = self._state(group, chosen, memo, whole, available, proven, reasons)
+                else:
+                    state = self._state(group, chosen, memo, contexts[group.code], None, {}, reasons)
                 states.append(state)
             parameters = tuple(self._range(code, assumptions, selection) for code in self.model.parameters)
             return Propagation(
@@ -553,6 +533,52 @@ class Session:
                 parameters=parameters,
             )
 
+    def _state(
+        self,
+        group: Group,
+        chosen: frozenset[str] | None,
+        memo: _Memo | None,
+        context: _Context,
+        available: set[int] | None,
+        proven: dict[int, tuple[Reason, ...]],
+        reasons: bool,
+    ) -> GroupState:
+        """Return one group's state under `context`, and keep it for the next clicks (see `_remember`).
+
+        `available`: what is available among the group's options asked under `context`
+        (with `proven`, reasons kept cores gave); None to ask the group's unticked options here.
+        """
+        options = self.model.options[group.code]
+        kept: dict[int, tuple[Reason, ...]] = memo.excluded if memo is not None else {}
+        chosen_lits = {options[c] for c in chosen or ()}
+        if available is None:
+            others = [lit for lit in options.values() if lit not in chosen_lits and lit not in kept]
+            available = self._available(context, others, proven)
+        excluded = [
+            lit for lit in options.values() if lit not in available and lit not in chosen_lits and lit not in kept
+        ]
+        if memo is not None and not excluded:  # nothing newly excluded: the same state as before
+            return memo.state
+        dead_key = None
+        if chosen is None:
+            # Options impossible in any configuration (dead features) keep the same reasons.
+            dead_key = (group.code, reasons, frozenset((*kept, *excluded)))
+            state = self._dead_states.get(dead_key)
+            if state is not None:
+                return state
+        why = {**kept, **self._why(excluded, context, proven)} if reasons and excluded else kept
+        option_states = []
+        for option in group.options:
+            lit = options[option.code]
+            ok = lit in available or lit in chosen_lits
+            option_states.append(OptionState(option.code, ok, lit in chosen_lits, () if ok else why.get(lit, ())))
+        state = GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
+        if dead_key is not None and all(why.get(lit, ()) is self._dead.get(lit) for lit in (*kept, *excluded)):
+            self._dead_states[dead_key] = state  # reasons that name no choice hold everywhere
+        all_excluded = {**kept, **{lit: why.get(lit, ()) for lit in excluded}}
+        self._remember(group.code, chosen, reasons, _Memo(context.have, all_excluded, state))
+        return state
+
     MEMOS = 4096  # group answers kept, at least (see _remember)
 
     def _remember(self, group: str, chosen: frozenset[str] | None, reasons: bool, memo: _Memo) -> None:
@@ -560,11 +586,15 @@ class Session:
 
         One per (group, its choice): a shopper's next click usually adds a choice, so the
         options this answer excluded stay excluded, for the same reasons, and only the
-        ones it had available are asked again.
+        ones it had available are asked again. An answer that a later click finds unchanged
+        stays under its own (smaller) context, which more selections contain.
         """
-        if len(self._memos) >= self._memos_kept:
+        if self._memo_count >= self._memos_kept:
             self._memos.clear()
-        self._memos[(group, chosen, reasons)] = memo
+            self._memo_count = 0
+        by_group = self._memos.setdefault((chosen, reasons), {})
+        self._memo_count += group not in by_group
+        by_group[group] = memo
 
     def _all_available(self, group: Group) -> GroupState:
         """Return the state of an open group whose options are all available (the same every time)."""
