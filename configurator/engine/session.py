@@ -24,7 +24,7 @@ import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -148,6 +148,12 @@ class Session:
         #: options no configuration has (their reason names no choice), and the states of open
         #: groups whose unavailable options are all such, by (group, with reasons, those options)
         self._dead: dict[int, tuple[Reason, ...]] = {}
+        #: see _derive: the latest context's propagation (position of each forced literal, proofs found)
+        self._trail: tuple[_Context, dict[int, int], dict[int, tuple[frozenset[int], frozenset[str]] | None]] | None = (
+            None
+        )
+        self._forced_by: dict[int, tuple[frozenset[int], frozenset[str]] | None] = {}
+        self._index: dict[int, list[tuple[tuple[int, ...], str | None]]] | None = None
         self._dead_states: dict[tuple[str, bool, frozenset[int]], GroupState] = {}
         #: kept group answers, by (the group's choice, with reasons) and then group (see _remember)
         self._memos: dict[tuple[frozenset[str] | None, bool], dict[str, _Memo]] = {}
@@ -376,7 +382,9 @@ class Session:
         `budget[0]` rule checks are spent (and lowers it by what it spent).
         """
         if bases is None:
-            bases = list(itertools.islice((found for found in reversed(self._pool) if context.holds(found)), self.BASES))
+            bases = list(
+                itertools.islice((found for found in reversed(self._pool) if context.holds(found)), self.BASES)
+            )
         repairer = self._repairer
         cost_of = repairer.costs
         costs = {literal: cost for literal in todo if (cost := cost_of.get(literal))} if bases else {}
@@ -418,6 +426,23 @@ class Session:
                 out[literal] = known
         if not missing:
             return out
+        # Most exclusions of a clause model follow by unit propagation: explained without a core
+        # (where that pays: table models propagate through long chains of auxiliary variables).
+        derived: dict[int, tuple[frozenset[int], frozenset[str]]] = {}
+        if self._costs.derivations_pay():
+            start = time.perf_counter()
+            derived = self._derive(missing, context)
+            self._costs.derived(time.perf_counter() - start, len(missing), len(derived))
+        for literal, (forcing, forced_by) in derived.items():
+            why = self._reasons(forcing, sorted(forced_by))
+            self._cores.add(literal, forcing, why)
+            out[literal] = why
+            if not forcing:
+                self._dead[literal] = why
+        missing = [literal for literal in missing if literal not in derived]
+        if not missing:
+            return out
+        start = time.perf_counter()
         if len(missing) == 1:
             core = self._core([missing[0], *context.literals])
         else:
@@ -430,18 +455,141 @@ class Session:
             solver.add_clause([-selector, *missing])
             core = self._core([selector, *context.literals])
             solver.add_clause([-selector])
+        self._costs.cored(time.perf_counter() - start, len(missing))
         used, rules = core if core is not None else (frozenset(), ())  # None cannot happen: all are impossible
         used = used & have
-        key_of = self._key_of
-        why = tuple(Reason(rule=r) for r in rules) + tuple(
-            Reason(selection=key) for key in dict.fromkeys(key_of[u] for u in sorted(used, key=abs) if u in key_of)
-        )
+        why = self._reasons(used, rules)
         for literal in missing:
             self._cores.add(literal, used, why)
             out[literal] = why
         if not used:  # impossible whatever the shopper chooses
             self._dead.update(dict.fromkeys(missing, why))
         return out
+
+    def _reasons(self, used: frozenset[int], rules: Iterable[str]) -> tuple[Reason, ...]:
+        """Return the reasons of a proof: its rules, then the choices its context literals state."""
+        key_of = self._key_of
+        return tuple(Reason(rule=r) for r in rules) + tuple(
+            Reason(selection=key) for key in dict.fromkeys(key_of[u] for u in sorted(used, key=abs) if u in key_of)
+        )
+
+    #: literals one derivation may visit before the question goes to an unsat core instead
+    DERIVE_STEPS = 2000
+
+    def _derive(self, literals: list[int], context: _Context) -> dict[int, tuple[frozenset[int], frozenset[str]]]:
+        """Explain the excluded `literals` that unit propagation under `context` rules out.
+
+        One propagation (no search) gives the literals `context` forces, in the order they
+        were forced; following each one's clause back to the context names the choices and
+        rules that force it (a proof, like a core: small, not always minimal). A feature
+        model excludes most options this way, after a click often hundreds at once, and a
+        core costs a solver call each. Returns (context literals used, rules) by literal;
+        the others are left to cores.
+        """
+        trail = self._trail
+        if trail is None or trail[0] is not context:
+            ok, implied = self._fast.propagate(assumptions=context.literals)
+            position = {lit: at for at, lit in enumerate(implied)} if ok else {}
+            trail = self._trail = (context, position, {})
+        _context, position, derived = trail
+        out = {}
+        for literal in literals:
+            if -literal in position:
+                proof = self._derivation(-literal, context.have, position, derived)
+                if proof is not None:
+                    out[literal] = proof
+        return out
+
+    def _derivation(
+        self,
+        target: int,
+        have: frozenset[int],
+        position: dict[int, int],
+        derived: dict[int, tuple[frozenset[int], frozenset[str]] | None],
+    ) -> tuple[frozenset[int], frozenset[str]] | None:
+        """Return (context literals, rules) that force `target` by unit propagation, or None.
+
+        `position`: the propagation's literals and their order; each forced literal has a
+        clause whose other literals were all false before it (or false in every
+        configuration). `derived` keeps what earlier calls found, for the same propagation.
+        """
+        index = self._clause_index()
+        chosen: dict[int, tuple[tuple[int, ...], str | None]] = {}
+        stack = [target]
+        steps = 0
+        while stack:
+            lit = stack[-1]
+            if lit in derived:
+                stack.pop()
+                continue
+            steps += 1
+            if steps > self.DERIVE_STEPS:
+                return None
+            if lit in have:
+                derived[lit] = (frozenset((lit,)), frozenset())
+                stack.pop()
+                continue
+            at = position.get(lit)
+            if at is None:  # not forced by the context: maybe by the rules alone
+                derived[lit] = self._forced(lit)
+                stack.pop()
+                continue
+            reason = chosen.get(lit)
+            if reason is None:
+                clauses = index.get(lit, ())
+                reason = next(
+                    (c for c in clauses if all(position.get(-y, at) < at for y in c[0] if y != lit)), None
+                ) or next(
+                    (
+                        c
+                        for c in clauses
+                        if all(position.get(-y, at) < at or self._forced(-y) is not None for y in c[0] if y != lit)
+                    ),
+                    None,
+                )
+                if reason is None:  # forced by a learnt clause: left to a core
+                    derived[lit] = None
+                    stack.pop()
+                    continue
+                chosen[lit] = reason
+            clause, rule = reason
+            pending = [-y for y in clause if y != lit and -y not in derived]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            proofs = [derived[-y] for y in clause if y != lit]
+            if any(proof is None for proof in proofs):
+                derived[lit] = None
+                continue
+            used = frozenset().union(*(proof[0] for proof in proofs if proof))
+            rules = frozenset().union(*(proof[1] for proof in proofs if proof))
+            derived[lit] = (used, rules | {rule} if rule is not None else rules)
+        return derived[target]
+
+    def _forced(self, literal: int) -> tuple[frozenset[int], frozenset[str]] | None:
+        """Return ((), rules) when the rules alone force `literal` by unit propagation, else None (kept)."""
+        if literal not in self._forced_by:
+            proof: tuple[frozenset[int], frozenset[str]] | None = None
+            ok, _implied = self._fast.propagate(assumptions=[-literal])
+            if not ok:
+                core = self._core([-literal])
+                if core is not None:
+                    proof = (frozenset(), frozenset(core[1]))
+            self._forced_by[literal] = proof
+        return self._forced_by[literal]
+
+    def _clause_index(self) -> dict[int, list[tuple[tuple[int, ...], str | None]]]:
+        """Return literal -> the model's clauses containing it, with their rule (None: a hard clause)."""
+        if self._index is None:
+            index: dict[int, list[tuple[tuple[int, ...], str | None]]] = {}
+            for code, clauses in (("", self.model.clauses), *self.model.rule_clauses.items()):
+                for clause in clauses:
+                    entry = (tuple(clause), code or None)
+                    for lit in entry[0]:
+                        index.setdefault(lit, []).append(entry)
+            self._index = index
+        return self._index
 
     def propagate(self, selection: Selection, *, reasons: bool = True) -> Propagation:
         """Return every group's options with availability (and reasons), and parameter ranges.
@@ -482,11 +630,11 @@ class Session:
             # Asked under the whole selection: the options of open groups and the unticked ones of multi groups.
             # A big model has thousands of groups, so they are gathered with set operations, not one by one.
             asked = set(self._option_vars)
-            for code, chosen in choices.items():
+            for code, ticked in choices.items():
                 options = options_of[code]
-                memo = self._memos.get((chosen, reasons), {}).get(code)
+                memo = self._memos.get((ticked, reasons), {}).get(code)
                 if self._kinds[code] == "multi":
-                    asked.difference_update(options[c] for c in chosen)
+                    asked.difference_update(options[c] for c in ticked)
                     context = whole
                 else:
                     asked.difference_update(options.values())
@@ -517,7 +665,9 @@ class Session:
             for group in self.model.product.groups:
                 memo = memos.get(group.code)
                 if group.code not in touched:
-                    states.append(memo.state if memo is not None else open_states.get(group.code) or self._all_available(group))
+                    states.append(
+                        memo.state if memo is not None else open_states.get(group.code) or self._all_available(group)
+                    )
                     continue
                 chosen = choices.get(group.code)
                 if chosen is None or group.kind == "multi":
@@ -710,7 +860,9 @@ class _Costs:
     rate times the time of a call exceeds the time of a move: on Renault (calls of
     milliseconds, moves of microseconds) by far; on small clause models, where a call
     takes a tenth of a millisecond and a flipped feature mostly breaks a clause, not.
-    The answers are exact either way; only the time changes.
+    Explaining by unit propagation (`Session._derive`) is weighed against unsat cores the
+    same way: per literal, with its success rate. The answers are exact either way; only
+    the time changes.
     """
 
     TRIAL = 1000  # candidates tried before the rates are trusted
@@ -718,6 +870,8 @@ class _Costs:
     def __init__(self) -> None:
         self.calls, self.call_seconds, self.covered = 0, 0.0, 0
         self.tries, self.wins, self.move_seconds = 0, 0, 0.0
+        self.derive_seconds, self.derive_asked, self.derive_won = 0.0, 0, 0
+        self.core_seconds, self.core_literals = 0.0, 0
 
     def solved(self, seconds: float) -> None:
         self.calls += 1
@@ -731,6 +885,22 @@ class _Costs:
         self.tries += tries
         self.wins += wins
         self.move_seconds += seconds
+
+    def derived(self, seconds: float, asked: int, explained: int) -> None:
+        self.derive_seconds += seconds
+        self.derive_asked += asked
+        self.derive_won += explained
+
+    def cored(self, seconds: float, literals: int) -> None:
+        self.core_seconds += seconds
+        self.core_literals += literals
+
+    def derivations_pay(self) -> bool:
+        """Tell whether explaining by unit propagation costs less per literal than unsat cores do."""
+        if self.derive_asked < self.TRIAL or not self.core_literals:
+            return True
+        per_core = self.core_seconds / self.core_literals
+        return self.derive_seconds < self.derive_won * per_core
 
     def moves_pay(self) -> bool:
         if self.tries < self.TRIAL or not self.calls:

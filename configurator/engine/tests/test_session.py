@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -176,10 +178,11 @@ def assert_reasons_exclude(
     option: str,
     reasons: tuple[Reason, ...],
 ) -> None:
-    """Check that the shopper's choices a reason names exclude the option on their own.
+    """Check that the rules and the shopper's choices the reasons name exclude the option on their own.
 
-    Reasons come from unsat cores that may be carried over from earlier clicks, so this
-    checks that none names a choice no longer made or leaves out one the exclusion needs.
+    Reasons come from unsat cores or unit propagation, and may be carried over from
+    earlier clicks, so this checks that none names a choice no longer made or leaves out
+    a choice or a rule the exclusion needs.
     """
     named = {reason.selection for reason in reasons if reason.selection is not None}
     assert named <= set(selection.keys()), (group, option, named)
@@ -191,3 +194,21 @@ def assert_reasons_exclude(
         alone = alone.without(("group", group))  # a decided group's options are judged as a switch
     possible = [c for c in configs if extends(c, alone, multi_groups(product)) and option in c.choices[group]]
     assert not possible, (group, option, reasons)
+    named_rules = frozenset(reason.rule for reason in reasons if reason.rule is not None)
+    loose = _with_rules(product, named_rules)  # every configuration of the named rules alone
+    possible = [c for c in loose if extends(c, alone, multi_groups(product)) and option in c.choices[group]]
+    assert not possible, (group, option, reasons, "the named rules alone allow it")
+
+
+_LOOSE: dict[tuple[int, frozenset[str]], tuple[Product, list[Selection]]] = {}
+
+
+def _with_rules(product: Product, rules: frozenset[str]) -> list[Selection]:
+    """Return the valid configurations of `product` with only `rules` among its constraints and tables."""
+    key = (id(product), rules)  # products are not hashable; the entry keeps the product (and its id) alive
+    if key not in _LOOSE:
+        if len(_LOOSE) > 256:
+            _LOOSE.clear()
+        kept = tuple(r for r in product.rules if r.code in rules or r.kind not in ("constraint", "table"))
+        _LOOSE[key] = (product, valid_configurations(dataclasses.replace(product, rules=kept)))
+    return _LOOSE[key][1]
