@@ -348,9 +348,9 @@ class Session:
                 moved = done[id(found)]
             else:
                 done[id(found)] = None
-                if not found.isdisjoint(context.false):
-                    continue
-                missing = context.true - found
+                # The choices it misses: options not in it, and options stated by a negative literal
+                # (the second of a two-option group, "no" of a feature) whose variable it has true.
+                missing = (context.true - found).union([-var for var in context.false.intersection(found)])
                 if len(missing) > self.STALE:
                     continue
                 costs = [repairer.costs.get(lit, 0) for lit in missing]
