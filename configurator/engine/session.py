@@ -13,9 +13,11 @@ option available without a solver call while such moves pay off on the model; (3
 asking the solver for a solution that covers at least one value not yet seen, with
 solver phases nudged towards unseen values, until it answers "impossible", which
 proves every remaining value unavailable at once; (4) explaining each unavailable
-option by an unsat core over rule activation literals, cached and reused while the
-shopper's choices that caused it stay in place (options of a group share one core).
-Answers of recent selections are kept, for every shopper.
+option by the unit propagation that rules it out, followed back to its choices and
+rules, or else by an unsat core over rule activation literals (options of a group
+share one core); both are cached and reused while the shopper's choices behind them
+stay in place. Answers of recent selections, and each group's latest answer, are kept
+for every shopper.
 """
 
 from __future__ import annotations
