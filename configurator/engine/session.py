@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from configurator.engine.search import Completion, Resolution
 
 Key = tuple[str, str]  # ("group" | "parameter" | "text", code)
+#: a proof that a literal holds: the context literals it uses and the rules it names
+Proof = tuple[frozenset[int], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -150,13 +152,11 @@ class Session:
         #: options no configuration has (their reason names no choice), and the states of open
         #: groups whose unavailable options are all such, by (group, with reasons, those options)
         self._dead: dict[int, tuple[Reason, ...]] = {}
-        #: see _derive: the latest context's propagation (position of each forced literal, proofs found)
-        self._trail: tuple[_Context, dict[int, int], dict[int, tuple[frozenset[int], frozenset[str]] | None]] | None = (
-            None
-        )
-        self._forced_by: dict[int, tuple[frozenset[int], frozenset[str]] | None] = {}
-        self._index: dict[int, list[tuple[tuple[int, ...], str | None]]] | None = None
         self._dead_states: dict[tuple[str, bool, frozenset[int]], GroupState] = {}
+        #: see _derive: the latest context's propagation (position of each forced literal, proofs found)
+        self._trail: tuple[_Context, dict[int, int], dict[int, Proof | None]] | None = None
+        self._forced_by: dict[int, Proof | None] = {}  # see _forced
+        self._index: dict[int, list[tuple[tuple[int, ...], str | None]]] | None = None  # see _clause_index
         #: kept group answers, by (the group's choice, with reasons) and then group (see _remember)
         self._memos: dict[tuple[frozenset[str] | None, bool], dict[str, _Memo]] = {}
         self._memo_count = 0
@@ -430,17 +430,13 @@ class Session:
             return out
         # Most exclusions of a clause model follow by unit propagation: explained without a core
         # (where that pays: table models propagate through long chains of auxiliary variables).
-        derived: dict[int, tuple[frozenset[int], frozenset[str]]] = {}
+        derived: dict[int, Proof] = {}
         if self._costs.derivations_pay():
             start = time.perf_counter()
             derived = self._derive(missing, context)
             self._costs.derived(time.perf_counter() - start, len(missing), len(derived))
         for literal, (forcing, forced_by) in derived.items():
-            why = self._reasons(forcing, sorted(forced_by))
-            self._cores.add(literal, forcing, why)
-            out[literal] = why
-            if not forcing:
-                self._dead[literal] = why
+            out[literal] = self._keep([literal], forcing, sorted(forced_by))
         missing = [literal for literal in missing if literal not in derived]
         if not missing:
             return out
@@ -459,26 +455,30 @@ class Session:
             solver.add_clause([-selector])
         self._costs.cored(time.perf_counter() - start, len(missing))
         used, rules = core if core is not None else (frozenset(), ())  # None cannot happen: all are impossible
-        used = used & have
-        why = self._reasons(used, rules)
-        for literal in missing:
-            self._cores.add(literal, used, why)
-            out[literal] = why
-        if not used:  # impossible whatever the shopper chooses
-            self._dead.update(dict.fromkeys(missing, why))
+        why = self._keep(missing, used & have, rules)
+        out.update(dict.fromkeys(missing, why))
         return out
 
-    def _reasons(self, used: frozenset[int], rules: Iterable[str]) -> tuple[Reason, ...]:
-        """Return the reasons of a proof: its rules, then the choices its context literals state."""
+    def _keep(self, literals: list[int], used: frozenset[int], rules: Iterable[str]) -> tuple[Reason, ...]:
+        """Keep a proof that `literals` are impossible while `used` holds; return its reasons.
+
+        The reasons are its rules, then the choices its context literals state; a proof that
+        uses no context literal holds whatever the shopper chooses (dead options).
+        """
         key_of = self._key_of
-        return tuple(Reason(rule=r) for r in rules) + tuple(
+        why = tuple(Reason(rule=r) for r in rules) + tuple(
             Reason(selection=key) for key in dict.fromkeys(key_of[u] for u in sorted(used, key=abs) if u in key_of)
         )
+        for literal in literals:
+            self._cores.add(literal, used, why)
+        if not used:
+            self._dead.update(dict.fromkeys(literals, why))
+        return why
 
     #: literals one derivation may visit before the question goes to an unsat core instead
     DERIVE_STEPS = 2000
 
-    def _derive(self, literals: list[int], context: _Context) -> dict[int, tuple[frozenset[int], frozenset[str]]]:
+    def _derive(self, literals: list[int], context: _Context) -> dict[int, Proof]:
         """Explain the excluded `literals` that unit propagation under `context` rules out.
 
         One propagation (no search) gives the literals `context` forces, in the order they
@@ -507,15 +507,14 @@ class Session:
         target: int,
         have: frozenset[int],
         position: dict[int, int],
-        derived: dict[int, tuple[frozenset[int], frozenset[str]] | None],
-    ) -> tuple[frozenset[int], frozenset[str]] | None:
+        derived: dict[int, Proof | None],
+    ) -> Proof | None:
         """Return (context literals, rules) that force `target` by unit propagation, or None.
 
         `position`: the propagation's literals and their order; each forced literal has a
         clause whose other literals were all false before it (or false in every
         configuration). `derived` keeps what earlier calls found, for the same propagation.
         """
-        index = self._clause_index()
         chosen: dict[int, tuple[tuple[int, ...], str | None]] = {}
         stack = [target]
         steps = 0
@@ -538,17 +537,7 @@ class Session:
                 continue
             reason = chosen.get(lit)
             if reason is None:
-                clauses = index.get(lit, ())
-                reason = next(
-                    (c for c in clauses if all(position.get(-y, at) < at for y in c[0] if y != lit)), None
-                ) or next(
-                    (
-                        c
-                        for c in clauses
-                        if all(position.get(-y, at) < at or self._forced(-y) is not None for y in c[0] if y != lit)
-                    ),
-                    None,
-                )
+                reason = self._antecedent(lit, at, position)
                 if reason is None:  # forced by a learnt clause: left to a core
                     derived[lit] = None
                     stack.pop()
@@ -569,10 +558,25 @@ class Session:
             derived[lit] = (used, rules | {rule} if rule is not None else rules)
         return derived[target]
 
-    def _forced(self, literal: int) -> tuple[frozenset[int], frozenset[str]] | None:
+    def _antecedent(self, lit: int, at: int, position: dict[int, int]) -> tuple[tuple[int, ...], str | None] | None:
+        """Return a clause (with its rule) that forced `lit`, the `at`-th literal of a propagation, or None.
+
+        Its other literals must all be false earlier in the propagation; failing that, false
+        in every configuration (see `_forced`).
+        """
+        clauses = self._clause_index().get(lit, ())
+        for clause in clauses:
+            if all(position.get(-y, at) < at for y in clause[0] if y != lit):
+                return clause
+        for clause in clauses:
+            if all(position.get(-y, at) < at or self._forced(-y) is not None for y in clause[0] if y != lit):
+                return clause
+        return None
+
+    def _forced(self, literal: int) -> Proof | None:
         """Return ((), rules) when the rules alone force `literal` by unit propagation, else None (kept)."""
         if literal not in self._forced_by:
-            proof: tuple[frozenset[int], frozenset[str]] | None = None
+            proof: Proof | None = None
             ok, _implied = self._fast.propagate(assumptions=[-literal])
             if not ok:
                 core = self._core([-literal])
@@ -921,7 +925,7 @@ class _Memo:
 
 
 class _Cores:
-    """Unsat cores kept for reuse: each proves a literal impossible while its context literals hold.
+    """Proofs kept for reuse (cores, propagations): each shows a literal impossible while its context holds.
 
     A long-lived session gathers many cores per option (every shopper's path leaves some),
     and scanning them all on every question made each click slower than the one before:
