@@ -1,6 +1,9 @@
-"""The checkout form: who the order is for (guest checkout)."""
+"""The shopper's forms: who the order is for (guest checkout), and erasing an order's personal data."""
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +41,23 @@ class CheckoutForm(forms.Form):
             self.data[key] = value
         return True
 
+    def clean(self) -> dict[str, Any]:
+        """Turn an error of a hidden field, which the shopper cannot see or correct, into one they can act on.
+
+        The page gets a fresh idempotency key, so sending the form again places the order.
+        """
+        cleaned = super().clean()
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden and name in self._errors]
+        if hidden:
+            for name in hidden:
+                del self._errors[name]
+            self.add_error(
+                None, _("This form was altered or is out of date: please check your details and send it again.")
+            )
+            self.data = self.data.copy()
+            self.data["idempotency"] = str(uuid.uuid4())
+        return cleaned
+
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
         if not name:
@@ -49,3 +69,12 @@ class CheckoutForm(forms.Form):
         if len(address) < 10:
             raise forms.ValidationError(_("Please enter a full delivery address."))
         return address
+
+
+class OrderEraseForm(forms.Form):
+    """The confirmation of "Erase my personal data" on the order page."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my name, e-mail, address, notes, texts and picture are erased for good."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
