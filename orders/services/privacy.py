@@ -116,16 +116,13 @@ def orders_of_shopper(email: str) -> QuerySet[Order]:
 
 def shopper_export(*, email: str) -> dict[str, Any]:
     """Return everything held about the shopper with this e-mail (matched case-insensitively)."""
-    return {
-        **_metadata("email"),
-        "email": email.strip(),
-        "orders": [order_export(order=order) for order in orders_of_shopper(email)],
-    }
+    # The address asked for is not echoed: an export of someone with no orders holds nothing about them.
+    return {**_metadata("email"), "orders": [order_export(order=order) for order in orders_of_shopper(email)]}
 
 
 def order_data_export(*, order: Order) -> dict[str, Any]:
     """Return the export of one order only: what its secret link gives access to."""
-    return {**_metadata("order"), "email": order.customer_email, "orders": [order_export(order=order)]}
+    return {**_metadata("order"), "orders": [order_export(order=order)]}
 
 
 # -- anonymisation (writes) -----------------------------------------------------------------
