@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -36,26 +37,27 @@ class CheckoutForm(forms.Form):
             None,
             _("The catalog changed while you were ordering: please check the price below and place the order again."),
         )
-        self.data = self.data.copy()
-        for key, value in quote.items():
-            self.data[key] = value
+        self.data_replace(quote)
         return True
 
-    def clean(self) -> dict[str, Any]:
+    def data_replace(self, values: Mapping[str, str]) -> None:
+        """Re-render the form with `values` in place of what was sent (its hidden fields)."""
+        self.data = {**self.data, **values}
+
+    def clean(self) -> dict[str, Any] | None:
         """Turn an error of a hidden field, which the shopper cannot see or correct, into one they can act on.
 
         The page gets a fresh idempotency key, so sending the form again places the order.
         """
         cleaned = super().clean()
-        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden and name in self._errors]
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden and name in self.errors]
         if hidden:
             for name in hidden:
-                del self._errors[name]
+                del self.errors[name]
             self.add_error(
                 None, _("This form was altered or is out of date: please check your details and send it again.")
             )
-            self.data = self.data.copy()
-            self.data["idempotency"] = str(uuid.uuid4())
+            self.data_replace({"idempotency": str(uuid.uuid4())})
         return cleaned
 
     def clean_name(self) -> str:

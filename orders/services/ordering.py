@@ -210,7 +210,7 @@ def order_place(
 
 def _picture_discard(order: Order | None) -> None:
     """Delete the file of an order that was not saved after all."""
-    if order is not None and order.preview_image and order.preview_image._committed:
+    if order is not None and order.preview_image and getattr(order.preview_image, "_committed", False):
         order.preview_image.delete(save=False)
 
 
