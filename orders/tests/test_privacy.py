@@ -260,7 +260,7 @@ def test_erasing_from_the_order_page_asks_then_says_what_was_kept(
 
     page = response.text
     assert response.redirect_chain[-1][0] == order.get_absolute_url()
-    assert "Your personal data on this order was erased" in page and "What is kept, and why" in page
+    assert "your personal data on this order was erased." in page and "What is kept, and why" in page
     assert order.number in page and "Shipped" in page and "Blue Oxford" in page  # the order is still there
     assert NAME not in page and "St James" not in page and MONOGRAM not in page and "<img" not in page
     assert "no-store" in response["Cache-Control"]
