@@ -321,7 +321,7 @@ def test_privacy_page_says_what_is_kept_for_how_long_and_who_receives_it(
     settings.SHOP_CONTACT_EMAIL = "privacy@shop.example"
     page = client.get("/privacy/").text
     assert "730 days after the order's last status change" in page
-    assert "We store no IP address" in page
+    assert "We keep no IP address with your order" in page
     assert "your name and delivery address, to ship the product to you" in page
     assert "They do not receive your e-mail address or the price" in page
     assert 'href="mailto:privacy@shop.example"' in page
