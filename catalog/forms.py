@@ -56,6 +56,11 @@ class TranslatedForm(forms.ModelForm):  # type: ignore[type-arg]
             for code, _language in OTHER_LANGUAGES:
                 self.initial.setdefault(f"{key}_{code}", translations.get(code, {}).get(key, ""))
 
+    def clean(self) -> dict[str, Any]:
+        """The cleaned data (Django's `clean` may be declared to return None; ours never does)."""
+        super().clean()
+        return self.cleaned_data
+
     def save(self, commit: bool = True) -> Any:
         translations = {lang: dict(texts) for lang, texts in (self.instance.translations or {}).items()}
         for key in self.translated:

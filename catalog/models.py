@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,11 +33,23 @@ name_code_validator = RegexValidator(
 color_validator = RegexValidator(r"\A#[0-9A-Fa-f]{6}\Z", _("Use a colour like #c0392b."))
 currency_validator = RegexValidator(r"\A[A-Z]{3}\Z", _("Use an ISO 4217 code such as EUR."))
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-MEASURE = {"max_digits": 12, "decimal_places": 4}
+
+class DecimalSize(TypedDict):
+    max_digits: int
+    decimal_places: int
 
 
-class CodeField(models.CharField):
+MONEY: DecimalSize = {"max_digits": 12, "decimal_places": 2}
+MEASURE: DecimalSize = {"max_digits": 12, "decimal_places": 4}
+
+if TYPE_CHECKING:
+    # django-stubs makes fields generic (value set, value read); Django's classes are not subscriptable.
+    _CharFieldBase = models.CharField[str, str]
+else:
+    _CharFieldBase = models.CharField
+
+
+class CodeField(_CharFieldBase):
     """A catalog code: short, ASCII, unique within its parent (rules refer to it)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

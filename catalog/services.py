@@ -367,9 +367,9 @@ def _layers_write(
         return
     PreviewLayer.objects.filter(product=product).delete()
     for option, name, z, tint in rows:
-        layer = PreviewLayer(product=product, option=option, z=z, tint=tint)
-        layer.image.name = name
-        layer.save()
+        preview = PreviewLayer(product=product, option=option, z=z, tint=tint)
+        preview.image.name = name
+        preview.save()
 
 
 # -- publishing ----------------------------------------------------------------------------

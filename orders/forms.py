@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,10 +36,17 @@ class CheckoutForm(forms.Form):
             None,
             _("The catalog changed while you were ordering: please check the price below and place the order again."),
         )
-        self.data = self.data.copy()
-        for key, value in quote.items():
-            self.data[key] = value
+        self.show_values(quote)
         return True
+
+    def show_values(self, values: Mapping[str, str]) -> None:
+        """Redisplay the bound form with `values` in place of what was posted."""
+        data = QueryDict(mutable=True)
+        for key in self.data:
+            data.setlist(key, self.data.getlist(key) if isinstance(self.data, QueryDict) else [self.data[key]])
+        for key, value in values.items():
+            data[key] = value
+        self.data = data
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()

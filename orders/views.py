@@ -73,8 +73,7 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
                 )
             except services.IdempotencyConflict:
                 form.add_error(None, _("This form was already used for another order: please check and send again."))
-                form.data = form.data.copy()
-                form.data["idempotency"] = str(uuid.uuid4())
+                form.show_values({"idempotency": str(uuid.uuid4())})
             except services.ConfigurationRejected as error:
                 problems = [v["message"] for v in error.violations]
                 return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)

@@ -51,10 +51,10 @@ def read_xcsp(
         raise XcspError(f"{path}: not XML: {error}") from None
     domains = {d.get("name"): _domain_values(d.text or "") for d in root.iterfind("domains/domain")}
     variables: dict[str, list[int]] = {}
-    for var in root.iterfind("variables/variable"):
-        if var.get("domain") not in domains:
-            raise XcspError(f"{path}: variable {var.get('name')} has unknown domain {var.get('domain')}")
-        variables[var.get("name") or ""] = domains[var.get("domain")]
+    for element in root.iterfind("variables/variable"):
+        if element.get("domain") not in domains:
+            raise XcspError(f"{path}: variable {element.get('name')} has unknown domain {element.get('domain')}")
+        variables[element.get("name") or ""] = domains[element.get("domain")]
     relations: dict[str, tuple[str, int, list[tuple[int, ...]]]] = {}
     for rel in root.iterfind("relations/relation"):
         arity = int(rel.get("arity") or 0)
@@ -67,7 +67,7 @@ def read_xcsp(
         return f"v{_option_code(var)}" if not var[:1].isalpha() else _option_code(var)
 
     labels: dict[str, list[str]] = {}
-    groups = []
+    groups: list[dict[str, Any]] = []
     for var, values in variables.items():
         names = (value_names or {}).get(var)
         if names is not None and len(names) != len(values):
@@ -85,7 +85,7 @@ def read_xcsp(
                 ],
             }
         )
-    rules = []
+    rules: list[dict[str, Any]] = []
     for constraint in root.iterfind("constraints/constraint"):
         scope = (constraint.get("scope") or "").split()
         reference = constraint.get("reference") or ""
