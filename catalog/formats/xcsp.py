@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import itertools
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as ET
 
 from catalog.formats import catalog_of
 
@@ -49,6 +51,10 @@ def read_xcsp(
         root = ET.parse(path).getroot()
     except ET.ParseError as error:
         raise XcspError(f"{path}: not XML: {error}") from None
+    except DefusedXmlException as error:  # entities (billion laughs, external files) or a fetched DTD
+        raise XcspError(f"{path}: XML entities and external references are not accepted ({error})") from None
+    if root is None:
+        raise XcspError(f"{path}: no root element")
     domains = {d.get("name"): _domain_values(d.text or "") for d in root.iterfind("domains/domain")}
     variables: dict[str, list[int]] = {}
     for element in root.iterfind("variables/variable"):
