@@ -95,6 +95,7 @@ class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class BaseLayerInline(admin.TabularInline):  # type: ignore[type-arg]
     model = PreviewLayer
+    form = forms.PreviewLayerForm
     fields = ["image", "z", "tint", "thumbnail"]
     readonly_fields = ["thumbnail"]
     verbose_name = _("base preview layer")
@@ -249,6 +250,7 @@ class OptionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class OptionLayerInline(admin.TabularInline):  # type: ignore[type-arg]
     model = PreviewLayer
+    form = forms.PreviewLayerForm
     fields = ["image", "z", "tint"]
     extra = 0
 
