@@ -12,8 +12,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from catalog.selectors import version_latest_for
+from config.throttling import throttle
 from configurator.engine.selection import data_from_pairs
 from configurator.loading import version_model
 from orders import selectors, services
@@ -34,6 +36,8 @@ def _configurator_url(code: str, pairs: list[tuple[str, str]]) -> str:
     return reverse("configurator:product_list") + f"p/{code}/" + (f"?{query}" if query else "")
 
 
+@throttle("pages")
+@throttle("orders", methods=("POST",))
 def checkout(request: HttpRequest, code: str) -> HttpResponse:
     """Show what is ordered and the customer form; on a valid POST place the order and redirect to it."""
     version = version_latest_for(code)
@@ -86,6 +90,8 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
 
 
+@never_cache  # personal data at a secret address: no browser or proxy keeps a copy
+@throttle("pages")
 def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """Show an order to whoever holds its secret link: what was ordered, its status and history."""
     order = selectors.order_for_shopper(number, key)
