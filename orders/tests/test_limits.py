@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from catalog.models import CatalogVersion
 from config.settings import RATELIMIT_RATES
+from configurator import preview
 from orders import services
 from orders.models import Order
 from orders.tests.conftest import CUSTOMER
@@ -52,3 +53,16 @@ def test_the_order_page_is_never_stored_by_a_browser_or_proxy(
     page = client.get(placement.order.get_absolute_url())
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+
+
+def test_an_order_keeps_its_picture_when_every_preview_expires(
+    shirt: CatalogVersion, config: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PREVIEW_ROOT = tmp_path / "previews"
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
+    assert order.preview_image
+    preview.previews_expire(max_age_days=0, max_bytes=0)
+    # Orders copy their picture into MEDIA when placed: the preview folder is not theirs.
+    with order.preview_image.open("rb") as picture:
+        assert picture.read(8) == b"\x89PNG\r\n\x1a\n"
