@@ -7,6 +7,7 @@ development secret key generated once into var/ (only while DEBUG is on).
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -207,19 +208,26 @@ SECURE_CSP = {
 }
 
 # -- the shared cache (throttles, login lockouts) --------------------------------------------
-# CACHE_URL names a shared cache: redis://HOST:PORT/DB (or rediss://) for Redis, file:///PATH
-# for files, locmem:// for one process only. The default, a file cache under var/cache,
-# is shared by every process on this machine (web, worker, beat) without a server.
-CACHE_URL = env_str("CACHE_URL", f"file://{VAR_DIR / 'cache'}")
+# CACHE_URL names a shared cache: redis://HOST:PORT/DB (or rediss://) for Redis, db://TABLE
+# for a table in the default database, file:///PATH for files, locmem:// for one process
+# only. The default, a table in the database (created by `migrate`), is shared by every
+# process (web, worker, beat) without a server: 0.17 ms a throttle check on SQLite with
+# 5000 clients counted, where the file cache took 11 ms (decision 19).
+CACHE_URL = env_str("CACHE_URL", "db://django_cache")
 
 
 def _cache(url: str) -> dict[str, object]:
     parts = urlsplit(url)
     if parts.scheme in ("redis", "rediss") and parts.hostname:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "db" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", parts.netloc) and parts.path in ("", "/"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": parts.netloc,
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100000)},
+        }
     if parts.scheme == "file" and parts.path.startswith("/") and not parts.netloc:
-        # Culling lists the folder on every write: keep the bound well above the
-        # number of clients throttled at once (one small file per client and scope).
+        # Culling lists the folder on every write: slow once thousands of clients are counted.
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": parts.path,
@@ -228,7 +236,8 @@ def _cache(url: str) -> dict[str, object]:
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc or "default"}
     raise ImproperlyConfigured(
-        f"CACHE_URL={url!r} is not a cache URL: use redis://HOST:PORT/DB, rediss://…, file:///PATH or locmem://"
+        f"CACHE_URL={url!r} is not a cache URL: use redis://HOST:PORT/DB, rediss://…, db://TABLE, "
+        "file:///PATH or locmem://"
     )
 
 

@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
+
+from config.settings import RATELIMIT_RATES
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -113,7 +116,7 @@ def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: A
     # Save and reopen the code in a fresh tab.
     total = _total(page)
     page.get_by_role("button", name="Save and share").click()
-    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{8}/"))
+    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/"))
     share = page.locator("#share-url").input_value()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "city-car.png"), full_page=True)
@@ -202,3 +205,65 @@ def test_the_page_fits_a_phone(browser: Any, live_server: Any, transactional_db:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / "shirt-phone.png"), full_page=True)
     context.close()
+
+
+# Collects what the Content-Security-Policy blocked (Playwright's own scripts are exempt).
+_CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def _violations(page: Any) -> list[str]:
+    return list(page.evaluate("() => window.__cspViolations"))
+
+
+def test_no_csp_violation_on_the_configurator_the_admin_and_the_api_docs(
+    page: Any, django_user_model: Any, live_server: Any
+) -> None:
+    django_user_model.objects.create_superuser(username="merchandiser", password="pw-merch-123")
+    page.context.add_init_script(_CSP_WATCH)
+    # The configurator: htmx swaps, the preview, save and the share link's copy button (static/js/site.js).
+    page.goto("/p/city-car/")
+    page.get_by_role("link", name=re.compile("Exterior")).click()
+    _settled(page)
+    page.locator("label[for='o-body_colour-black']").click()
+    page.wait_for_url(re.compile(r"body_colour=black"))
+    _settled(page)
+    _preview(page)
+    assert _violations(page) == []
+    page.get_by_role("button", name="Save and share").click()
+    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/"))
+    page.locator("#share-url").focus()
+    assert page.evaluate("() => document.getSelection().toString() || document.activeElement.selectionEnd") != 0
+    page.get_by_role("button", name="Copy link").click()
+    assert page.get_by_role("button", name="Copied").is_visible()
+    assert _violations(page) == []
+    # The admin: sign in, the index, a change form with its widgets.
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", "merchandiser")
+    page.fill("#id_password", "pw-merch-123")
+    page.get_by_role("button", name=re.compile("Log in")).click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/admin/catalog/product/add/")
+    page.wait_for_load_state("networkidle")
+    assert _violations(page) == []
+    # Swagger UI from the pinned package draws the API.
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Configurator API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert _violations(page) == []
+
+
+def test_a_throttled_click_shows_a_notice_and_keeps_the_page(page: Any) -> None:
+    page.goto("/p/city-car/?_step=exterior")
+    with override_settings(RATELIMIT_ENABLE=True, RATELIMIT_RATES={**RATELIMIT_RATES, "pages": "1/min"}):
+        page.locator("label[for='o-body_colour-black']").click()  # the one request allowed
+        page.wait_for_url(re.compile(r"body_colour=black"))
+        _settled(page)
+        page.locator("label[for='o-body_colour-red']").click()
+        page.wait_for_selector("#notices .notice-warning")
+    assert "Please wait" in page.locator("#notices").inner_text()
+    assert page.locator("#configurator").is_visible() and page.locator("#price-total").is_visible()

@@ -53,8 +53,10 @@ def test_cache_url_names_redis_files_or_memory_and_a_bad_one_names_the_variable(
     files = _cache("file:///srv/shop/cache")
     assert files["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert files["LOCATION"] == "/srv/shop/cache"
+    table = _cache("db://django_cache")
+    assert table["BACKEND"] == "django.core.cache.backends.db.DatabaseCache" and table["LOCATION"] == "django_cache"
     assert _cache("locmem://")["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    for bad in ("redis:/nohost", "memcached://127.0.0.1", "file://relative/path", "nonsense"):
+    for bad in ("redis:/nohost", "memcached://127.0.0.1", "file://relative/path", "db://bad-name", "nonsense"):
         with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
             _cache(bad)
 
