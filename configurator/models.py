@@ -12,11 +12,10 @@ from catalog.models import CatalogVersion, Product
 
 #: Crockford's base32 without the look-alikes I, L, O and U: codes are read aloud and typed.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-#: 16 symbols of 32 = 80 bits: at the share throttle's rate, even a million saved codes
-#: leave an expected guessing time of billions of years. Codes saved before were 8
-#: symbols (40 bits) and keep opening; both lengths fit the column.
+#: 16 symbols of 32 = 80 bits: at the share throttle's rate (60 an hour), even a million
+#: saved codes leave an expected guessing time of over 10^12 years per address. Codes
+#: saved before were 8 symbols (40 bits) and keep opening; both lengths fit the column.
 CODE_LENGTH = 16
-LEGACY_CODE_LENGTH = 8
 
 
 def new_code() -> str:
