@@ -99,7 +99,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.csp",
             ],
         },
     },
@@ -263,6 +262,7 @@ RATELIMIT_RATES: dict[str, str | None] = {
         "save": "60/hour",  # save and share
         "share": "60/hour",  # opening /c/<code>/, found or not
         "orders": "30/hour",  # placing an order, API or checkout
+        "login": "30/min",  # admin sign-in attempts from one address, whatever the user (axes locks per user)
     }.items()
 }
 

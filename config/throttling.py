@@ -25,14 +25,24 @@ View = Callable[..., HttpResponse]
 
 
 def _address(value: str) -> str | None:
+    """Return `value` as the client it names: an IPv4 address, or the /64 network of an IPv6 one.
+
+    One IPv6 subscriber routinely holds a whole /64 (2^64 addresses), so counting single
+    addresses would give one client endless budgets.
+    """
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def client_ip(request: HttpRequest) -> str:
-    """Return the address a request came from, as far as it can be trusted.
+    """Return the address a request came from, as far as it can be trusted (an IPv6 client is its /64).
 
     Without `CLIENT_IP_HEADER` it is REMOTE_ADDR. Behind proxies, each appends the
     address it saw to the header (X-Forwarded-For), so the entry `CLIENT_IP_PROXY_COUNT`

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import health
+from config.throttling import throttle
 from configurator import views as configurator_views
 
 admin.site.site_header = _("Configurator — catalog administration")
@@ -19,6 +20,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Sign-in attempts per address, whatever the user (django-axes locks a user+address pair):
+    # each attempt costs a password hash, so a flood of them is a CPU flood.
+    path("admin/login/", throttle("login", methods=("POST",))(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("configurator.api_urls")),
     path("api/v1/", include("orders.api_urls")),

@@ -42,6 +42,10 @@ def test_the_client_is_remote_addr_unless_a_proxy_header_is_trusted() -> None:
         assert client_ip(request) == "203.0.113.7"  # what our proxy appended, not what the client claimed
     with override_settings(CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR", CLIENT_IP_PROXY_COUNT=2):
         assert client_ip(request) == "6.6.6.6"
+    six = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    neighbour = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9")
+    assert client_ip(six) == client_ip(neighbour) == "2001:db8:1:2::/64"  # one subscriber, one budget
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="::ffff:203.0.113.8")) == "203.0.113.8"
     garbage = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="not-an-address")
     with override_settings(CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR"):
         assert client_ip(garbage) == "10.0.0.9"
@@ -202,3 +206,14 @@ def test_admin_sign_in_locks_out_a_user_and_address_after_failures(merchandiser:
     assert right_password.status_code == 429  # the right password does not get through a lockout
     assert elsewhere.status_code == 302  # the lock holds for this user from that address only
     assert after_reset.status_code == 302 and after_reset["Location"] == "/admin/"
+
+
+def test_admin_sign_in_attempts_from_one_address_are_throttled_whatever_the_user(db: None) -> None:
+    client = Client()
+    with override_settings(RATELIMIT_ENABLE=True, RATELIMIT_RATES=_rates(login="3/min")):
+        shown = [client.get("/admin/login/").status_code for _ in range(5)]
+        tries = [
+            client.post("/admin/login/", {"username": f"user{i}", "password": "guess"}).status_code for i in range(4)
+        ]
+    assert shown == [200] * 5  # showing the form is free
+    assert tries == [200, 200, 200, 429]
