@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from config.settings import RATELIMIT_RATES
+from configurator import preview
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -267,3 +268,20 @@ def test_a_throttled_click_shows_a_notice_and_keeps_the_page(page: Any) -> None:
         page.wait_for_selector("#notices .notice-warning")
     assert "Please wait" in page.locator("#notices").inner_text()
     assert page.locator("#configurator").is_visible() and page.locator("#price-total").is_visible()
+
+
+def test_a_preview_expired_while_the_page_was_open_comes_back(page: Any, settings: Any, tmp_path: Path) -> None:
+    settings.PREVIEW_ROOT = tmp_path / "previews"
+    page.goto("/p/shirt/?monogram=OPEN&monogram_position=chest&monogram_colour=navy")
+    _preview(page)
+    preview.previews_expire(max_age_days=0, max_bytes=0)  # the sweep removes every recipe and picture
+    # The browser asks for the picture again (as after a restored tab): the server no longer has it.
+    page.evaluate(
+        "() => { for (const s of document.querySelectorAll('#preview source'))"
+        " s.srcset = s.srcset.replace(/\\.webp/g, '.webp?r=0') }"
+    )
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#preview img');"
+        " return /\\?r=[1-9]/.test(i.currentSrc) && i.complete && i.naturalWidth > 0 }"
+    )
+    assert list(Path(settings.PREVIEW_ROOT).rglob("*.json"))  # the page stored its recipe again

@@ -26,6 +26,7 @@ PRODUCTION_ENV = {"DEBUG": "0", "ALLOWED_HOSTS": "shop.example.com"}
 def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "RATELIMIT_", "CACHE_", "AXES_"))}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     clean.update({"SECRET_KEY": secrets.token_urlsafe(50), "VAR_DIR": str(tmp_path), **PRODUCTION_ENV, **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
