@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import secrets
@@ -16,7 +17,11 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from catalog.selectors import version_latest_for
 from configurator.models import SavedConfiguration
+from orders import services
+from orders.tests.conftest import CUSTOMER, SHIRT
+from orders.tests.test_views import _checkout_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # What a real deployment sets at least (README "Security", docs/_readme_limits.md).
@@ -59,7 +64,12 @@ def _inline_scripts(html: str) -> list[str]:
 def test_pages_send_a_content_security_policy_without_inline_script(client: Client, demo: None) -> None:
     client.post("/p/shirt/save", {"fabric": "oxford_blue"})
     code = SavedConfiguration.objects.get().code
-    for url in ("/", "/p/shirt/", f"/c/{code}/?saved=1", "/admin/login/", "/api/docs/"):
+    version = version_latest_for("shirt")
+    assert version is not None
+    order = services.order_place(version=version, data=copy.deepcopy(SHIRT), customer=CUSTOMER, language="en").order
+    pages = ["/", "/p/shirt/", f"/c/{code}/?saved=1", _checkout_url(version, SHIRT), "/privacy/"]
+    pages += [order.get_absolute_url(), "/admin/login/", "/api/docs/"]
+    for url in pages:
         page = client.get(url)
         assert page.status_code == 200, url
         policy = dict(part.strip().split(" ", 1) for part in page["Content-Security-Policy"].split(";"))
