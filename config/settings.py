@@ -260,6 +260,7 @@ RATELIMIT_RATES: dict[str, str | None] = {
         "pages": "600/min",  # configurator pages and their htmx requests, checkout form
         "preview": "1200/min",  # a preview picture already rendered
         "preview_render": "120/min",  # a picture rendered now (a new look)
+        "preview_recipe": "120/min",  # a page showing a look never shown before (stores its recipe)
         "save": "60/hour",  # save and share
         "share": "60/hour",  # opening /c/<code>/, found or not
         "orders": "30/hour",  # placing an order, API or checkout

@@ -292,6 +292,11 @@ def recipe_save(recipe: Recipe) -> bool:
     return True
 
 
+def recipe_stored(recipe: Recipe) -> bool:
+    """Return True if `recipe` is already stored (its look was shown before and has not expired)."""
+    return _path(recipe.key, ".json").exists()
+
+
 def recipe_load(key: str) -> Recipe | None:
     """Return the stored recipe of `key`, or None when unknown, unreadable or not matching."""
     if not KEY.match(key):

@@ -88,6 +88,11 @@ def _render(
     notices: list[tuple[str, str]],
 ) -> HttpResponse:
     product = version_model(version)
+    # A look never shown before stores a new recipe: counted against its own, tighter rate.
+    if not preview.recipe_stored(preview.preview_recipe(product, selection)):
+        wait = throttle_wait(request, "preview_recipe")
+        if wait is not None:
+            return throttled_response(request, wait)
     context = page_context(version, product, page, selection, step, notices, _language())
     if request.htmx and not request.htmx.boosted:
         if context["live_text"] is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -174,6 +175,20 @@ def test_rendering_a_new_preview_is_limited_more_tightly_than_serving_a_rendered
     assert first.status_code == 200
     assert second.status_code == 429 and int(second["Retry-After"]) >= 1
     assert again == [200] * 5  # already rendered: only the generous rate applies
+
+
+def test_pages_showing_new_looks_are_limited_more_tightly_than_pages_showing_known_ones(
+    demo: None, limited: None, settings: Any, tmp_path: Any
+) -> None:
+    settings.PREVIEW_ROOT = tmp_path / "previews"
+    client = Client()
+    look = "/p/shirt/?monogram={}&monogram_position=chest&monogram_colour=navy"
+    with override_settings(RATELIMIT_RATES=_rates(preview_recipe="2/min", pages="100/min")):
+        new = [client.get(look.format(monogram)).status_code for monogram in ("AAA", "AAB", "AAC")]
+        known = [client.get(look.format("AAA")).status_code for _ in range(3)]
+    assert new == [200, 200, 429]  # each new look stores a recipe: ~1 KB on disk
+    assert known == [200, 200, 200]
+    assert len(list(Path(settings.PREVIEW_ROOT).rglob("*.json"))) == 2
 
 
 # -- admin sign-in ------------------------------------------------------------------------------
