@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# A fixed key for tests only (never used outside them).
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTA=")
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 
 from config.settings import *  # noqa: F403

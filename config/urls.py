@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
 from configurator import views as configurator_views
+from orders.admin import view_on_site
 
 admin.site.site_header = _("Configurator — catalog administration")
 admin.site.site_title = _("Configurator admin")
@@ -19,6 +20,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own: "View on site" only for those who may see the object (an order's link is secret).
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("configurator.api_urls")),
     path("api/v1/", include("orders.api_urls")),

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -137,7 +138,7 @@ class FactoryFeedView(FactoryView):
         # Orders committed since the last poll get their positions now, after every visible one.
         services.feed_positions_assign()
         after, limit = int(after_raw), int(limit_raw)
-        page = selectors.feed_page(after=after, limit=limit + 1)
+        page = selectors.feed_page(endpoint=request.user.endpoint, after=after, limit=limit + 1)
         results = [{**b.payload, "cursor": str(b.feed_position), "status": b.order.status} for b in page[:limit]]
         next_cursor = results[-1]["cursor"] if results else str(after)
         return Response({"results": results, "next_cursor": next_cursor, "has_more": len(page) > limit})
@@ -165,9 +166,9 @@ class FactoryStatusView(FactoryView):
     )
     def post(self, request: Request, build_order_id: str) -> Response:
         """Report a build order's status (accepted, in_production, shipped, rejected with a reason)."""
-        build_order = selectors.build_order_for_factory(str(build_order_id))
-        if build_order is None:
-            return Response({"errors": {"id": [f"no build order '{build_order_id}'"]}}, status=404)
+        build_order = selectors.build_order_for_factory(str(build_order_id), endpoint=request.user.endpoint)
+        if build_order is None:  # unknown, or another factory's: the same answer
+            raise NotFound({"id": [f"no build order '{build_order_id}'"]})
         serializer = StatusInput(data=request.data)
         if not serializer.is_valid():
             return Response({"errors": serializer.errors}, status=400)

@@ -8,8 +8,19 @@ or deliveries itself. Payment plugs into `order_place` (see `orders.services.ord
 from __future__ import annotations
 
 from configurator.engine.selection import SelectionError
+from orders.services.audit import audit_record, cli_actor
 from orders.services.delivery import delivery_attempt, delivery_replay, outbox_fan_out, outbox_sweep, retry_delay
-from orders.services.factories import endpoint_disable, endpoint_save, feed_positions_assign, token_create, token_hash
+from orders.services.factories import (
+    endpoint_disable,
+    endpoint_save,
+    feed_positions_assign,
+    routes_assign,
+    secret_generate,
+    secrets_reencrypt,
+    token_create,
+    token_hash,
+    token_revoke,
+)
 from orders.services.ordering import (
     ConfigurationRejected,
     Customer,
@@ -29,6 +40,8 @@ __all__ = [
     "Placement",
     "SelectionError",
     "StatusError",
+    "audit_record",
+    "cli_actor",
     "delivery_attempt",
     "delivery_replay",
     "endpoint_disable",
@@ -41,6 +54,10 @@ __all__ = [
     "outbox_sweep",
     "request_fingerprint",
     "retry_delay",
+    "routes_assign",
+    "secret_generate",
+    "secrets_reencrypt",
     "token_create",
     "token_hash",
+    "token_revoke",
 ]
