@@ -214,8 +214,10 @@ class FactoryEndpointForm(forms.ModelForm):  # type: ignore[type-arg]
         if secret:
             try:
                 webhooks.secret_bytes(secret)
-            except ValueError as error:
-                raise forms.ValidationError(str(error)) from None
+            except ValueError:
+                raise forms.ValidationError(
+                    _("A signing secret is whsec_ followed by at least 16 bytes in base64."), code="invalid"
+                ) from None
         return secret
 
     def clean(self) -> dict[str, Any]:
