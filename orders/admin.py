@@ -80,8 +80,7 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["created_at", "status", "reason", "source"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "status", "reason", "source")
 
 
 @admin.register(Order)
@@ -94,21 +93,21 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     # Everything is read-only, the frozen preview picture too: an order is what was placed.
     readonly_fields = [f.name for f in Order._meta.fields]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = [f.name for f in Order._meta.fields if f.name != "id"]
         if request.user.has_perm(PERSONAL_DATA):
             return fields
         return [f for f in fields if f not in PERSONAL_FIELDS] + ["personal_data"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)
 
-    def get_list_display(self, request: HttpRequest) -> list[str]:
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
         if request.user.has_perm(PERSONAL_DATA):
             return list(self.list_display)
         return [f for f in self.list_display if f not in PERSONAL_FIELDS]
 
-    def get_search_fields(self, request: HttpRequest) -> list[str]:
+    def get_search_fields(self, request: HttpRequest) -> list[Any]:
         if request.user.has_perm(PERSONAL_DATA):
             return list(self.search_fields)
         return ["number"]
@@ -144,12 +143,12 @@ class BuildOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["public_id", "order__number"]
     fields = ["public_id", "order", "build_order", "factories", "feed_position", "created_at"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         if request.user.has_perm(PERSONAL_DATA):
             return list(self.fields)
         return [("build_order_masked" if f == "build_order" else f) for f in self.fields]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)
 
     @admin.display(description=_("build order"))
@@ -176,8 +175,7 @@ class FactoryTokenInline(admin.TabularInline):  # type: ignore[type-arg]
     model = FactoryToken
     extra = 0
     can_delete = False
-    fields = ["prefix", "created_at", "revoked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("prefix", "created_at", "revoked_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # created by the "Create a token" action, which shows it once
@@ -236,7 +234,7 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     actions = ["create_token", "revoke_tokens"]
     readonly_fields = ["created_at"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = ["name", "url", "active", "internal", "new_secret"]
         return [*fields, "generate_secret", "created_at"] if obj is not None else fields
 
@@ -323,8 +321,7 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class DeliveryAttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
-    fields = ["number", "at", "status_code", "duration_ms", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "at", "status_code", "duration_ms", "error")
 
 
 @admin.register(Delivery)
@@ -378,12 +375,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["webhook_id", "event_type", "created_at", "fanned_out_at"]
     search_fields = ["webhook_id"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = [f.name for f in OutboxMessage._meta.fields if f.name != "id"]
         # The body is the build order as sent, with the shopper's name and address.
         return fields if request.user.has_perm(PERSONAL_DATA) else [f for f in fields if f != "body"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -399,8 +396,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["action", "target_type"]
     search_fields = ["actor", "target_repr", "target_id"]
     date_hierarchy = "at"
-    fields = ["at", "actor", "action", "target_type", "target_id", "target_repr", "details"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor", "action", "target_type", "target_id", "target_repr", "details")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

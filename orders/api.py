@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from catalog.selectors import version_latest_for
 from configurator.api import SelectionInput, api_language
 from orders import selectors, services
-from orders.authentication import FactoryTokenAuthentication, IsFactory
+from orders.authentication import FactoryTokenAuthentication, IsFactory, request_factory
 from orders.models import Order, OrderStatus
 
 #: a feed cursor or page size: ASCII digits only ("²".isdigit() is true), small enough for a bigint
@@ -138,7 +138,7 @@ class FactoryFeedView(FactoryView):
         # Orders committed since the last poll get their positions now, after every visible one.
         services.feed_positions_assign()
         after, limit = int(after_raw), int(limit_raw)
-        page = selectors.feed_page(endpoint=request.user.endpoint, after=after, limit=limit + 1)
+        page = selectors.feed_page(endpoint=request_factory(request).endpoint, after=after, limit=limit + 1)
         results = [{**b.payload, "cursor": str(b.feed_position), "status": b.order.status} for b in page[:limit]]
         next_cursor = results[-1]["cursor"] if results else str(after)
         return Response({"results": results, "next_cursor": next_cursor, "has_more": len(page) > limit})
@@ -166,7 +166,7 @@ class FactoryStatusView(FactoryView):
     )
     def post(self, request: Request, build_order_id: str) -> Response:
         """Report a build order's status (accepted, in_production, shipped, rejected with a reason)."""
-        build_order = selectors.build_order_for_factory(str(build_order_id), endpoint=request.user.endpoint)
+        build_order = selectors.build_order_for_factory(str(build_order_id), endpoint=request_factory(request).endpoint)
         if build_order is None:  # unknown, or another factory's: the same answer
             raise NotFound({"id": [f"no build order '{build_order_id}'"]})
         serializer = StatusInput(data=request.data)
