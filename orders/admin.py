@@ -232,11 +232,21 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["active", "internal"]
     inlines = [FactoryTokenInline]
     actions = ["create_token", "revoke_tokens"]
-    readonly_fields = ["created_at"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        fields = ["name", "url", "active", "internal", "new_secret"]
-        return [*fields, "generate_secret", "created_at"] if obj is not None else fields
+        fields = ["name", "url", "active", "internal"]
+        if obj is None:
+            return [*fields, "new_secret"]
+        if not self.has_change_permission(request, obj):
+            return [*fields, "secret_state", "created_at"]  # view only: nothing to type
+        return [*fields, "new_secret", "generate_secret", "created_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return ["secret_state", "created_at"]
+
+    @admin.display(description=_("signing secret"))
+    def secret_state(self, endpoint: FactoryEndpoint) -> str:
+        return gettext("set, stored encrypted (write-only: never shown)") if endpoint.secret else "-"
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MANAGE_FACTORIES)
