@@ -92,6 +92,7 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     inlines = [OrderEventInline]
     # Everything is read-only, the frozen preview picture too: an order is what was placed.
     readonly_fields = [f.name for f in Order._meta.fields]
+    actions = ["anonymise"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = [f.name for f in Order._meta.fields if f.name != "id"]
@@ -123,6 +124,23 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # orders are placed by shoppers (order_place), never typed in
+
+    @admin.action(description=_("Anonymise personal data"), permissions=["change"])
+    def anonymise(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        done = 0
+        for order in queryset:
+            if services.order_anonymise(order=order, actor=_actor(request)):
+                self.log_change(request, order, gettext("Anonymised: personal data erased"))
+                done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d order was erased; build records and totals are kept.",
+                "The personal data of %(count)d orders was erased; build records and totals are kept.",
+                done,
+            )
+            % {"count": done},
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a placed order is kept for the books; personal data is anonymised instead

@@ -145,13 +145,15 @@ def delivery_attempt(*, delivery_id: int) -> str:
 def delivery_replay(*, delivery_id: int, actor: str = "system") -> bool:
     """Send a delivery again now (a dead-lettered one gets a new retry window); False if it is being sent.
 
-    A replay is recorded in the audit trail with the state it left.
+    Also False for an order whose personal data was erased: its message now has another
+    body, and a webhook id is never sent with two bodies (decision 20). A replay is
+    recorded in the audit trail with the state it left.
     """
     now = timezone.now()
     with transaction.atomic():
         previous = Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
         changed = (
-            Delivery.objects.filter(pk=delivery_id)
+            Delivery.objects.filter(pk=delivery_id, message__build_order__order__anonymised_at__isnull=True)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .update(
                 state=DeliveryState.PENDING,

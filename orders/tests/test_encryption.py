@@ -67,7 +67,7 @@ def test_a_bad_or_missing_key_names_the_variable(tmp_path: Path) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_existing_secrets() -> None:
     executor = MigrationExecutor(connection)
-    executor.migrate([("orders", "0003_trust_routes_audit_permissions")])
+    executor.migrate([("orders", "0004_trust_routes_audit_permissions")])
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO orders_factoryendpoint (name, url, secret, active, internal, created_at) "

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0002_feed_counter_row'),
+        ('orders', '0003_order_anonymised_at'),
     ]
 
     operations = [
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='factoryendpoint',
             name='secret',
-            # A plain text column first: 0004 encrypts the rows, then makes it an encrypted field.
+            # A plain text column first: 0005 encrypts the rows, then makes it an encrypted field.
             field=models.TextField(validators=[django.core.validators.RegexValidator('^whsec_[A-Za-z0-9+/=]{16,}$', 'A secret looks like whsec_ followed by base64.')], verbose_name='signing secret'),
         ),
         migrations.CreateModel(

@@ -40,7 +40,7 @@ def route_build_orders(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0003_trust_routes_audit_permissions")]
+    dependencies = [("orders", "0004_trust_routes_audit_permissions")]
 
     operations = [
         migrations.RunPython(encrypt_secrets, decrypt_secrets),

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("catalog", "0002_product_publish_permission"),
-        ("orders", "0004_encrypt_secrets_route_build_orders"),
+        ("orders", "0005_encrypt_secrets_route_build_orders"),
     ]
 
     operations = [migrations.RunPython(roles_create, migrations.RunPython.noop)]
