@@ -7,6 +7,7 @@ the shop's roles (orders.services.roles):
 - `viewer`: staff with the "Viewers" role, view permissions only;
 - `merchandiser`: staff with the "Merchandisers" role (edit and publish the catalog);
 - `operator`: staff with the "Factory operators" role (endpoints, tokens, replays);
+- `customer_service`: staff with the "Customer service" role (orders with personal data, anonymise);
 - `outsider`: an anonymous client;
 - `factory_a`, `factory_b`: two factory endpoints, each with its API token.
 """
@@ -48,6 +49,12 @@ def viewer(db, django_user_model):  # type: ignore[no-untyped-def]
 def operator(db, django_user_model):  # type: ignore[no-untyped-def]
     """A staff user who runs the factory side (the "Factory operators" role)."""
     return _staff_with_role(django_user_model, "operator", "Factory operators")
+
+
+@pytest.fixture
+def customer_service(db, django_user_model):  # type: ignore[no-untyped-def]
+    """A staff user who answers shoppers: orders with their personal data (the "Customer service" role)."""
+    return _staff_with_role(django_user_model, "customer_service", "Customer service")
 
 
 @pytest.fixture

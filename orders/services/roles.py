@@ -46,9 +46,10 @@ ROLES: dict[str, list[str]] = {
         "orders.manage_factories",
         "orders.replay_delivery",
     ],
-    # Answer shoppers: orders with their personal data.
+    # Answer shoppers: orders with their personal data, and erase it when a shopper asks.
     "Customer service": [
         "orders.view_order",
+        "orders.change_order",
         "orders.view_buildorder",
         "orders.view_personal_data",
     ],

@@ -27,7 +27,7 @@ from orders.tests.conftest import CUSTOMER
 
 pytestmark = pytest.mark.django_db
 
-STAFF = ["viewer", "merchandiser", "operator"]
+STAFF = ["viewer", "merchandiser", "operator", "customer_service"]
 EVERYONE = ["outsider", "shopper", *STAFF]
 
 
@@ -143,6 +143,23 @@ def test_replay_action(
 
 
 @pytest.mark.parametrize("persona", EVERYONE)
+def test_anonymise_action(login: Callable[[str], Client], persona: str, routed: dict[str, Order]) -> None:
+    order = routed["only_a"]
+    login(persona).post("/admin/orders/order/", {"action": "anonymise", "_selected_action": [order.pk]})
+    assert (Order.objects.get(pk=order.pk).anonymised_at is not None) is (persona == "customer_service")
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_personal_data_in_the_order_list(
+    login: Callable[[str], Client], persona: str, routed: dict[str, Order]
+) -> None:
+    response = login(persona).get("/admin/orders/order/")
+    allowed = {"viewer": 200, "operator": 200, "customer_service": 200}
+    assert response.status_code == allowed.get(persona, 302 if persona in {"outsider", "shopper"} else 403)
+    assert (CUSTOMER["name"] in response.content.decode()) is (persona == "customer_service")
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
 def test_signing_secret_is_never_in_an_endpoint_page(
     login: Callable[[str], Client], persona: str, factory_a: Any
 ) -> None:
@@ -150,7 +167,8 @@ def test_signing_secret_is_never_in_an_endpoint_page(
     for url in ("/admin/orders/factoryendpoint/", f"/admin/orders/factoryendpoint/{factory_a.endpoint.pk}/change/"):
         response = client.get(url)
         assert factory_a.endpoint.secret not in response.content.decode()
-        assert response.status_code == {"outsider": 302, "shopper": 302, "merchandiser": 403}.get(persona, 200)
+        refused = {"outsider": 302, "shopper": 302, "merchandiser": 403, "customer_service": 403}
+        assert response.status_code == refused.get(persona, 200)
 
 
 def test_view_only_staff_can_neither_see_a_secret_nor_create_a_token_nor_replay(
