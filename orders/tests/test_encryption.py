@@ -71,7 +71,7 @@ def test_the_migration_encrypts_existing_secrets() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO orders_factoryendpoint (name, url, secret, active, internal, created_at) "
-            "VALUES ('old', 'https://f.example.com/', %s, 1, 0, '2026-01-01 00:00:00')",
+            "VALUES ('old', 'https://f.example.com/', %s, TRUE, FALSE, '2026-01-01 00:00:00')",
             [SECRET],
         )
     executor = MigrationExecutor(connection)
