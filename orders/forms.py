@@ -1,8 +1,10 @@
-"""The checkout form: who the order is for (guest checkout)."""
+"""The shopper's forms: who the order is for (guest checkout), and erasing an order's personal data."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -36,17 +38,33 @@ class CheckoutForm(forms.Form):
             None,
             _("The catalog changed while you were ordering: please check the price below and place the order again."),
         )
-        self.show_values(quote)
+        self.data_replace(quote)
         return True
 
-    def show_values(self, values: Mapping[str, str]) -> None:
-        """Redisplay the bound form with `values` in place of what was posted."""
+    def data_replace(self, values: Mapping[str, str]) -> None:
+        """Re-render the form with `values` in place of what was sent (its hidden fields)."""
         data = QueryDict(mutable=True)
         for key in self.data:
             data.setlist(key, self.data.getlist(key) if isinstance(self.data, QueryDict) else [self.data[key]])
         for key, value in values.items():
             data[key] = value
         self.data = data
+
+    def clean(self) -> dict[str, Any] | None:
+        """Turn an error of a hidden field, which the shopper cannot see or correct, into one they can act on.
+
+        The page gets a fresh idempotency key, so sending the form again places the order.
+        """
+        cleaned = super().clean()
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden and name in self.errors]
+        if hidden:
+            for name in hidden:
+                del self.errors[name]
+            self.add_error(
+                None, _("This form was altered or is out of date: please check your details and send it again.")
+            )
+            self.data_replace({"idempotency": str(uuid.uuid4())})
+        return cleaned
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -59,3 +77,12 @@ class CheckoutForm(forms.Form):
         if len(address) < 10:
             raise forms.ValidationError(_("Please enter a full delivery address."))
         return address
+
+
+class OrderEraseForm(forms.Form):
+    """The confirmation of "Erase my personal data" on the order page."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my name, e-mail, address, notes, texts and picture are erased for good."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
