@@ -433,11 +433,14 @@ def _compose(recipe: Recipe, size: str) -> Image.Image:
 def preview_render(recipe: Recipe, size: str, fmt: str) -> bytes:
     """Render `recipe` at `size` ('large', 'small') as `fmt` ('webp', 'png') and return the bytes.
 
-    Raise `PreviewUnavailable` when a layer image cannot be read, `KeyError` for an
+    Raise `PreviewUnavailable` when a layer image cannot be read or the canvas is larger
+    than the shop draws (a version published before that bound), `KeyError` for an
     unknown size or format.
     """
     if fmt not in FORMATS:
         raise KeyError(fmt)
+    if max(recipe.width, recipe.height) > PREVIEW_MAX_SIDE:
+        raise PreviewUnavailable(f"canvas {recipe.width}×{recipe.height} is over {PREVIEW_MAX_SIDE} pixels a side")
     image = _compose(recipe, size).convert("RGB")
     out = io.BytesIO()
     if fmt == "webp":
