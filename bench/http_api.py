@@ -18,7 +18,8 @@ from typing import Any, TypedDict
 
 from bench.walks import Stats, Step, stats
 
-_var_dir: tempfile.TemporaryDirectory[str] | None = None
+# The temporary folders of setup_django, kept for the life of the process (deleted at exit).
+_var_dirs: list[tempfile.TemporaryDirectory[str]] = []
 
 
 class HttpResult(TypedDict):
@@ -34,12 +35,12 @@ class HttpResult(TypedDict):
 
 def setup_django() -> float:
     """Configure Django on a temporary database and migrate it; return the seconds it took."""
-    global _var_dir
     start = time.perf_counter()
-    _var_dir = tempfile.TemporaryDirectory(prefix="configurator-bench-")
+    var_dir = tempfile.TemporaryDirectory(prefix="configurator-bench-")
+    _var_dirs.append(var_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
-    os.environ["VAR_DIR"] = _var_dir.name
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(_var_dir.name) / 'db.sqlite3'}"
+    os.environ["VAR_DIR"] = var_dir.name
+    os.environ["DATABASE_URL"] = f"sqlite:///{Path(var_dir.name) / 'db.sqlite3'}"
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ.pop("DEBUG", None)
 

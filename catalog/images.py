@@ -10,7 +10,9 @@ set in `CatalogConfig.ready`, stays behind them as a backstop for any decoding.
 
 from __future__ import annotations
 
+import io
 import struct
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -19,6 +21,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from catalog.storage import ContentAddressedStorage
+from configurator.engine.lint import Finding
 
 # A layer is drawn at the canvas size: pixels beyond twice the canvas are only ever
 # thrown away by the resize, while they cost memory and time on every first render.
@@ -122,6 +127,68 @@ def layer_image_help() -> str:
         "size": filesizeformat(settings.CATALOG_LAYER_MAX_BYTES),
         "mpx": _megapixels(settings.CATALOG_LAYER_MAX_PIXELS),
     }
+
+
+def product_layers(product: Mapping[str, Any]) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
+    """Yield (JSON path below the product, path by codes, layer) of every preview layer of a product."""
+    for l_index, layer in enumerate((product.get("preview") or {}).get("layers") or []):
+        yield f"preview.layers[{l_index}]", f"preview.layers[{l_index}]", layer
+    for g_index, group in enumerate(product.get("groups", [])):
+        for o_index, option in enumerate(group.get("options", [])):
+            for l_index, layer in enumerate(option.get("layers") or []):
+                path = f"groups[{g_index}].options[{o_index}].layers[{l_index}]"
+                yield path, f"groups.{group['code']}.{option['code']}.layers[{l_index}]", layer
+
+
+def canvas_of(product: Mapping[str, Any]) -> tuple[int, int]:
+    """Return the preview canvas (width, height) of a product in the exchange format."""
+    preview = product.get("preview") or {}
+    return preview.get("width", 800), preview.get("height", 600)
+
+
+def image_check(content: bytes) -> tuple[ImageHeader | None, list[str]]:
+    """Return an image's header and what is wrong with it; it is decoded only if within the limits."""
+    try:
+        header = image_header(io.BytesIO(content))
+    except UnidentifiedImageError:
+        return None, ["not an image Pillow can read"]
+    problems = layer_image_problems(size=len(content), header=header, canvas=None)
+    if problems:
+        return header, problems
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return None, ["not an image Pillow can read"]
+    return header, []
+
+
+def layer_findings(snapshot: Mapping[str, Any]) -> list[Finding]:
+    """Warn of stored layer images that break today's limits or cannot be read.
+
+    Uploads are checked as they come in; this catches layers stored before the limits
+    (or before the canvas was made smaller), which still render, slowly. Not cached
+    with the rest of the lint: the files and the limits are not part of the snapshot.
+    """
+    storage = ContentAddressedStorage()
+    findings: list[Finding] = []
+    for _path, subject, layer in product_layers(snapshot):
+        name = layer["image"]
+        try:
+            size = storage.size(name)
+            with storage.open(name) as handle:
+                header = image_header(handle)
+        except (OSError, UnidentifiedImageError) as error:
+            findings.append(
+                Finding("warning", subject, f"layer image {name} cannot be read ({error}): the preview will not show")
+            )
+            continue
+        problems = layer_image_problems(size=size, header=header, canvas=canvas_of(snapshot))
+        if problems:
+            findings.append(
+                Finding("warning", subject, f"layer image {name}: {' '.join(problems)} Upload a smaller one.")
+            )
+    return findings
 
 
 class LayerImageFormField(forms.ImageField):

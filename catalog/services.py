@@ -6,7 +6,6 @@ each does its whole work in one transaction, or nothing at all.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,10 +15,9 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from PIL import Image, UnidentifiedImageError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from catalog.images import ImageHeader, image_header, layer_image_problems
+from catalog.images import ImageHeader, canvas_of, image_check, layer_findings, layer_image_problems, product_layers
 from catalog.models import (
     CatalogVersion,
     Option,
@@ -77,22 +75,6 @@ def catalog_parse(text: str | bytes) -> Any:
         raise CatalogError([Problem("$", "the file is not UTF-8 text")]) from None
 
 
-def _product_layers(product: Mapping[str, Any]) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
-    """Yield (JSON path below the product, path by codes, layer) of every preview layer of a product."""
-    for l_index, layer in enumerate((product.get("preview") or {}).get("layers") or []):
-        yield f"preview.layers[{l_index}]", f"preview.layers[{l_index}]", layer
-    for g_index, group in enumerate(product.get("groups", [])):
-        for o_index, option in enumerate(group.get("options", [])):
-            for l_index, layer in enumerate(option.get("layers") or []):
-                path = f"groups[{g_index}].options[{o_index}].layers[{l_index}]"
-                yield path, f"groups.{group['code']}.{option['code']}.layers[{l_index}]", layer
-
-
-def _canvas(product: Mapping[str, Any]) -> tuple[int, int]:
-    preview = product.get("preview") or {}
-    return preview.get("width", 800), preview.get("height", 600)
-
-
 def _read_image(reference: str, base_dir: Path | None, storage: ContentAddressedStorage) -> bytes | None:
     """Return the bytes of a layer image: a path next to the file, or a stored name; None if absent."""
     candidate = (base_dir / reference) if base_dir is not None else None
@@ -105,23 +87,6 @@ def _read_image(reference: str, base_dir: Path | None, storage: ContentAddressed
     return None
 
 
-def _image_check(content: bytes) -> tuple[ImageHeader | None, list[str]]:
-    """Return an image's header and what is wrong with it; it is decoded only if within the limits."""
-    try:
-        header = image_header(io.BytesIO(content))
-    except UnidentifiedImageError:
-        return None, ["not an image Pillow can read"]
-    problems = layer_image_problems(size=len(content), header=header, canvas=None)
-    if problems:
-        return header, problems
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        return None, ["not an image Pillow can read"]
-    return header, []
-
-
 def _load_images(data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[str, bytes], list[Problem]]:
     """Read and check every layer image a file refers to: readable, within the size limits."""
     storage = ContentAddressedStorage()
@@ -129,7 +94,7 @@ def _load_images(data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[s
     headers: dict[str, ImageHeader] = {}
     problems: list[Problem] = []
     for p_index, product in enumerate(data.get("products", [])):
-        for relative, _by_code, layer in _product_layers(product):
+        for relative, _by_code, layer in product_layers(product):
             path, reference = f"$.products[{p_index}].{relative}.image", layer["image"]
             if reference not in images:
                 content = _read_image(reference, base_dir, storage)
@@ -137,12 +102,12 @@ def _load_images(data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[s
                     where = f" (looked in {base_dir})" if base_dir is not None else ""
                     problems.append(Problem(path, f"image file '{reference}' not found{where}"))
                     continue
-                header, found = _image_check(content)
+                header, found = image_check(content)
                 problems.extend(Problem(path, f"'{reference}': {message}") for message in found)
                 if found or header is None:
                     continue
                 images[reference], headers[reference] = content, header
-            for message in layer_image_problems(size=None, header=headers[reference], canvas=_canvas(product)):
+            for message in layer_image_problems(size=None, header=headers[reference], canvas=canvas_of(product)):
                 problems.append(Problem(path, f"'{reference}': {message}"))
     return images, problems
 
@@ -415,7 +380,7 @@ def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> Pu
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         snapshot = product_as_dict(product)
-        findings = [*_lint_snapshot(snapshot), *_layer_findings(snapshot)]
+        findings = [*_lint_snapshot(snapshot), *layer_findings(snapshot)]
         errors = [Problem(f.subject, f.message) for f in findings if f.level == "error"]
         if errors:
             raise CatalogError(errors)
@@ -459,32 +424,4 @@ def catalog_lint(product: Product, snapshot: dict[str, Any] | None = None) -> li
     Pass `snapshot` when the caller already read the draft, to read it only once.
     """
     snapshot = snapshot if snapshot is not None else product_as_dict(product)
-    return [*_lint_snapshot(snapshot), *_layer_findings(snapshot)]
-
-
-def _layer_findings(snapshot: Mapping[str, Any]) -> list[Finding]:
-    """Warn of stored layer images that break today's limits or cannot be read.
-
-    Uploads are checked as they come in; this catches layers stored before the limits
-    (or before the canvas was made smaller), which still render, slowly. Not cached
-    with the rest of the lint: the files and the limits are not part of the snapshot.
-    """
-    storage = ContentAddressedStorage()
-    findings: list[Finding] = []
-    for _path, subject, layer in _product_layers(snapshot):
-        name = layer["image"]
-        try:
-            size = storage.size(name)
-            with storage.open(name) as handle:
-                header = image_header(handle)
-        except (OSError, UnidentifiedImageError) as error:
-            findings.append(
-                Finding("warning", subject, f"layer image {name} cannot be read ({error}): the preview will not show")
-            )
-            continue
-        problems = layer_image_problems(size=size, header=header, canvas=_canvas(snapshot))
-        if problems:
-            findings.append(
-                Finding("warning", subject, f"layer image {name}: {' '.join(problems)} Upload a smaller one.")
-            )
-    return findings
+    return [*_lint_snapshot(snapshot), *layer_findings(snapshot)]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CatalogVersion
 from configurator import preview, services
-from configurator.engine.model import Product
+from configurator.engine.model import Group, Parameter, Product, TextField
 from configurator.engine.selection import Selection, selection_pairs
 from configurator.forms import STEP, PageInput
 
@@ -180,6 +180,105 @@ def _steps(product: Product, language: str) -> list[Step]:
     return steps
 
 
+def _group_view(group: Group, state: dict[str, Any], selection: Selection, language: str) -> GroupView:
+    chosen = selection.choices.get(group.code)
+    options = []
+    for option, option_state in zip(group.options, state["options"], strict=True):
+        if not option.active:
+            continue
+        checked = chosen is not None and option.code in chosen
+        reasons = option_state.get("reasons", [])
+        options.append(
+            OptionView(
+                code=option.code,
+                name=option_state["name"],
+                description=_description(option, language),
+                price=option.price,
+                swatch=option.swatch,
+                checked=checked,
+                # What the shopper has chosen stays choosable, even when it conflicts.
+                available=option_state["available"] or checked,
+                reason="" if option_state["available"] or checked else services.reason_sentence(reasons),
+                can_force=any("selection" in r for r in reasons),
+            )
+        )
+    return GroupView(
+        code=group.code,
+        name=state["name"],
+        description=_description(group, language),
+        kind=group.kind,
+        required=group.required,
+        display=group.display,
+        options=options,
+        decided_none=chosen is not None and not chosen,
+    )
+
+
+def _parameter_view(parameter: Parameter, state: dict[str, Any], raw: str | None, language: str) -> ParameterView:
+    value = state["value"] if raw is None else raw
+    return ParameterView(
+        code=parameter.code,
+        name=parameter.label(language),
+        description=_description(parameter, language),
+        unit=parameter.unit,
+        min=parameter.min,
+        max=parameter.max,
+        step=parameter.step,
+        live_min=_decimal(state["min"]),
+        live_max=_decimal(state["max"]),
+        value=value or "",
+    )
+
+
+def _text_view(text: TextField, selection: Selection, raw: str | None, language: str) -> TextView:
+    return TextView(
+        code=text.code,
+        name=text.label(language),
+        description=_description(text, language),
+        max_length=text.max_length,
+        charset=text.charset,
+        required=text.required,
+        value=raw if raw is not None else selection.texts.get(text.code, ""),
+    )
+
+
+def _place_fields(
+    product: Product, page: PageInput, selection: Selection, answer: dict[str, Any], steps: list[Step], language: str
+) -> str:
+    """Put a view of every group, parameter and text field on its step, with its messages.
+
+    Return the sentence naming the conflict, if the selection has one ('' otherwise).
+    """
+    by_code = {s.code: s for s in steps}
+
+    def step_of(section: str) -> Step:
+        return by_code.get(section) or by_code[OTHER]
+
+    conflict_keys = {r["selection"] for r in answer["violations"] if "selection" in r} if not answer["valid"] else set()
+    conflict = services.conflict_sentence(answer["violations"]) if not answer["valid"] else ""
+
+    def messages(code: str, raw: str | None) -> list[str]:
+        """The field's messages: why `raw` (if not None) was set aside, then the conflict it is part of."""
+        found = _field_messages(product, code, raw) if raw is not None else []
+        return [*found, conflict] if code in conflict_keys else found
+
+    for group, state in zip(product.groups, answer["groups"], strict=True):
+        view = _group_view(group, state, selection, language)
+        view.errors = messages(group.code, "" if group.code in page.errors else None)
+        step_of(group.section).groups.append(view)
+    for parameter, state in zip(product.parameters, answer["parameters"], strict=True):
+        raw = page.rejected.get(parameter.code)
+        view_p = _parameter_view(parameter, state, raw, language)
+        view_p.errors = messages(parameter.code, raw)
+        step_of(parameter.section).parameters.append(view_p)
+    for text in product.texts:
+        raw = page.rejected.get(text.code)
+        view_t = _text_view(text, selection, raw, language)
+        view_t.errors = messages(text.code, raw)
+        step_of(text.section).texts.append(view_t)
+    return conflict
+
+
 def page_context(
     version: CatalogVersion,
     product: Product,
@@ -192,85 +291,7 @@ def page_context(
     """Return the template context of the configurator page for `selection`."""
     answer = services.configuration_answer(version, selection, language)
     steps = _steps(product, language)
-    by_code = {s.code: s for s in steps}
-
-    def step_of(section: str) -> Step:
-        return by_code.get(section) or by_code[OTHER]
-
-    conflict_keys = {r["selection"] for r in answer["violations"] if "selection" in r} if not answer["valid"] else set()
-    conflict = services.conflict_sentence(answer["violations"]) if not answer["valid"] else ""
-    for group, state in zip(product.groups, answer["groups"], strict=True):
-        chosen = selection.choices.get(group.code)
-        options = []
-        for option, option_state in zip(group.options, state["options"], strict=True):
-            if not option.active:
-                continue
-            checked = chosen is not None and option.code in chosen
-            reasons = option_state.get("reasons", [])
-            options.append(
-                OptionView(
-                    code=option.code,
-                    name=option_state["name"],
-                    description=_description(option, language),
-                    price=option.price,
-                    swatch=option.swatch,
-                    checked=checked,
-                    # What the shopper has chosen stays choosable, even when it conflicts.
-                    available=option_state["available"] or checked,
-                    reason="" if option_state["available"] or checked else services.reason_sentence(reasons),
-                    can_force=any("selection" in r for r in reasons),
-                )
-            )
-        view = GroupView(
-            code=group.code,
-            name=state["name"],
-            description=_description(group, language),
-            kind=group.kind,
-            required=group.required,
-            display=group.display,
-            options=options,
-            decided_none=chosen is not None and not chosen,
-        )
-        view.errors = _field_messages(product, group.code, "") if group.code in page.errors else []
-        if group.code in conflict_keys:
-            view.errors.append(conflict)
-        step_of(group.section).groups.append(view)
-    for parameter, state in zip(product.parameters, answer["parameters"], strict=True):
-        raw = page.rejected.get(parameter.code)
-        value = state["value"] if raw is None else raw
-        view_p = ParameterView(
-            code=parameter.code,
-            name=parameter.label(language),
-            description=_description(parameter, language),
-            unit=parameter.unit,
-            min=parameter.min,
-            max=parameter.max,
-            step=parameter.step,
-            live_min=_decimal(state["min"]),
-            live_max=_decimal(state["max"]),
-            value=value or "",
-        )
-        if raw is not None:
-            view_p.errors = _field_messages(product, parameter.code, raw)
-        if parameter.code in conflict_keys:
-            view_p.errors.append(conflict)
-        step_of(parameter.section).parameters.append(view_p)
-    for text in product.texts:
-        raw = page.rejected.get(text.code)
-        view_t = TextView(
-            code=text.code,
-            name=text.label(language),
-            description=_description(text, language),
-            max_length=text.max_length,
-            charset=text.charset,
-            required=text.required,
-            value=raw if raw is not None else selection.texts.get(text.code, ""),
-        )
-        if raw is not None:
-            view_t.errors = _field_messages(product, text.code, raw)
-        if text.code in conflict_keys:
-            view_t.errors.append(conflict)
-        step_of(text.section).texts.append(view_t)
+    conflict = _place_fields(product, page, selection, answer, steps, language)
     steps = [s for s in steps if s.groups or s.parameters or s.texts]
     for s in steps:
         s.url = configure_url(product, selection, s.code)

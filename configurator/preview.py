@@ -464,11 +464,14 @@ def _compose(recipe: Recipe, size: str) -> Image.Image:
 def preview_render(recipe: Recipe, size: str, fmt: str) -> bytes:
     """Render `recipe` at `size` ('large', 'small') as `fmt` ('webp', 'png') and return the bytes.
 
-    Raise `PreviewUnavailable` when a layer image cannot be read, `KeyError` for an
+    Raise `PreviewUnavailable` when a layer image cannot be read or the canvas is larger
+    than the shop draws (a version published before that bound), `KeyError` for an
     unknown size or format.
     """
     if fmt not in FORMATS:
         raise KeyError(fmt)
+    if max(recipe.width, recipe.height) > PREVIEW_MAX_SIDE:
+        raise PreviewUnavailable(f"canvas {recipe.width}×{recipe.height} is over {PREVIEW_MAX_SIDE} pixels a side")
     image = _compose(recipe, size).convert("RGB")
     out = io.BytesIO()
     if fmt == "webp":
@@ -525,6 +528,21 @@ class ExpiryReport:
     kept_bytes: int
 
 
+def _stored_files(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Yield each file of the two-letter fan-out under `root` with its stat (skipping any removed meanwhile)."""
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            yield path, stat
+
+
 def previews_expire(*, max_age_days: int | None = None, max_bytes: int | None = None) -> ExpiryReport:
     """Remove previews and recipes unused for `max_age_days`, then the least recently used over `max_bytes`.
 
@@ -548,23 +566,14 @@ def previews_expire(*, max_age_days: int | None = None, max_bytes: int | None = 
         removed_files += 1
         removed_bytes += size
 
-    root = _root()
-    if root.is_dir():
-        for folder in root.iterdir():
-            if not folder.is_dir():
-                continue
-            for path in folder.iterdir():
-                try:
-                    stat = path.stat()
-                except FileNotFoundError:
-                    continue
-                if path.name.startswith(".tmp-"):
-                    if stat.st_mtime < now - 3600:
-                        remove(path, stat.st_size)
-                elif stat.st_mtime < oldest:
-                    remove(path, stat.st_size)
-                else:
-                    files.append((stat.st_mtime, stat.st_size, path))
+    for path, stat in _stored_files(_root()):
+        if path.name.startswith(".tmp-"):
+            if stat.st_mtime < now - 3600:
+                remove(path, stat.st_size)
+        elif stat.st_mtime < oldest:
+            remove(path, stat.st_size)
+        else:
+            files.append((stat.st_mtime, stat.st_size, path))
     files.sort(key=lambda item: item[0])
     total = sum(size for _, size, _ in files)
     kept = len(files)

@@ -531,35 +531,32 @@ def shirt_shading() -> Image.Image:
     return subtract(grey, blur(seam, 3))
 
 
+# The grey of each weave at pixel (x, y), 255 meaning no change; linen is random, below.
+_WEAVES: dict[str, Callable[[int, int], int]] = {
+    "stripe": lambda x, y: 176 if x % 12 < 5 else 255,
+    "oxford": lambda x, y: 238 if (x // 2 + y // 2) % 2 else 255,
+    "endonend": lambda x, y: 240 if (x + y) % 2 else 255,
+    "twill": lambda x, y: 236 if (x + y) % 4 == 0 else 255,
+}
+
+
 def texture(kind: str) -> Image.Image:
     """Return an 800×600 L weave (255 = no change) to multiply into the fabric's grey."""
     tile = Image.new("L", (W, H), 255)
     px = tile.load()
     if px is None:
         raise RuntimeError("Pillow gave no pixel access to a new image")
-    rnd = random.Random(kind)  # deterministic per fabric
-    if kind == "stripe":
-        for x in range(W):
-            if x % 12 in (0, 1, 2, 3, 4):
-                for y in range(H):
-                    px[x, y] = 176
-    elif kind == "oxford":
-        for y in range(H):
-            for x in range(W):
-                px[x, y] = 238 if (x // 2 + y // 2) % 2 else 255
-    elif kind == "endonend":
-        for y in range(H):
-            for x in range(W):
-                px[x, y] = 240 if (x + y) % 2 else 255
-    elif kind == "twill":
-        for y in range(H):
-            for x in range(W):
-                px[x, y] = 236 if (x + y) % 4 == 0 else 255
-    elif kind == "linen":
+    weave = _WEAVES.get(kind)
+    if kind == "linen":
+        rnd = random.Random(kind)  # deterministic per fabric
         for y in range(H):
             row = rnd.choice((255, 255, 248, 240, 232))
             for x in range(W):
                 px[x, y] = row if rnd.random() > 0.08 else 226
+    elif weave is not None:
+        for y in range(H):
+            for x in range(W):
+                px[x, y] = weave(x, y)
     return tile
 
 

@@ -8,6 +8,7 @@ impossible); each clause becomes a constraint rule such as `a = yes or b = no`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,41 +38,63 @@ def _codes(names: dict[int, str], count: int) -> dict[int, str]:
     return codes
 
 
-def read_dimacs(path: Path, *, code: str, name: str = "") -> dict[str, Any]:
-    """Return a catalog file (one product `code`) built from a DIMACS CNF file."""
-    names: dict[int, str] = {}
-    clauses: list[list[int]] = []
+@dataclass
+class _Cnf:
+    """What a DIMACS file says: variable names (from comments), clauses and the 'p cnf' header."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    clauses: list[list[int]] = field(default_factory=list)
     declared: tuple[int, int] | None = None
+
+
+def _header_line(cnf: _Cnf, line: str, where: str) -> None:
+    """Read a comment ('c 12 name' names variable 12) or the problem line ('p cnf V C')."""
+    if line.startswith("c"):
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3 and parts[1].isdigit():
+            cnf.names[int(parts[1])] = parts[2].strip()
+        return
+    parts = line.split()
+    if len(parts) != 4 or parts[1] != "cnf":
+        raise DimacsError(f"{where}: expected 'p cnf VARIABLES CLAUSES'")
+    cnf.declared = (int(parts[2]), int(parts[3]))
+
+
+def _clause_line(cnf: _Cnf, current: list[int], line: str, where: str) -> list[int]:
+    """Add the literals of `line` to the clause under way; a 0 ends it. Return the clause under way."""
+    try:
+        for token in line.split():
+            literal = int(token)
+            if literal == 0:
+                cnf.clauses.append(current)
+                current = []
+            else:
+                current.append(literal)
+    except ValueError:
+        raise DimacsError(f"{where}: '{line[:40]}' is not a clause") from None
+    return current
+
+
+def _parse(path: Path) -> _Cnf:
+    cnf = _Cnf()
     current: list[int] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("c"):
-            parts = line.split(maxsplit=2)
-            if len(parts) == 3 and parts[1].isdigit():
-                names[int(parts[1])] = parts[2].strip()
-            continue
-        if line.startswith("p"):
-            parts = line.split()
-            if len(parts) != 4 or parts[1] != "cnf":
-                raise DimacsError(f"{path}:{number}: expected 'p cnf VARIABLES CLAUSES'")
-            declared = (int(parts[2]), int(parts[3]))
-            continue
+    for number, raw in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        line = raw.strip()
         if line.startswith("%"):
             break
-        try:
-            for token in line.split():
-                literal = int(token)
-                if literal == 0:
-                    clauses.append(current)
-                    current = []
-                else:
-                    current.append(literal)
-        except ValueError:
-            raise DimacsError(f"{path}:{number}: '{line[:40]}' is not a clause") from None
+        if line.startswith(("c", "p")):
+            _header_line(cnf, line, f"{path}:{number}")
+        elif line:
+            current = _clause_line(cnf, current, line, f"{path}:{number}")
     if current:
-        clauses.append(current)
+        cnf.clauses.append(current)
+    return cnf
+
+
+def read_dimacs(path: Path, *, code: str, name: str = "") -> dict[str, Any]:
+    """Return a catalog file (one product `code`) built from a DIMACS CNF file."""
+    cnf = _parse(path)
+    names, clauses, declared = cnf.names, cnf.clauses, cnf.declared
     if declared is None:
         raise DimacsError(f"{path}: no 'p cnf' line")
     count = max([declared[0], *names, *(abs(lit) for clause in clauses for lit in clause)])

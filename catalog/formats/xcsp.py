@@ -12,12 +12,15 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as ET
 
 from catalog.formats import catalog_of
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml
 
 _CODE = re.compile(r"[^A-Za-z0-9_.-]")
 MAX_COMPLEMENT = 1_000_000
@@ -43,10 +46,10 @@ def _option_code(name: str) -> str:
     return code if code and code[0] not in ".-" else f"v{code}"
 
 
-def read_xcsp(
-    path: Path, *, code: str, name: str = "", value_names: dict[str, list[str]] | None = None
-) -> dict[str, Any]:
-    """Return a catalog file (one product `code`) built from an XCSP 2.1 instance."""
+Relation = tuple[str, int, list[tuple[int, ...]]]  # semantics, arity, rows
+
+
+def _root(path: Path) -> Element:
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as error:
@@ -55,23 +58,39 @@ def read_xcsp(
         raise XcspError(f"{path}: XML entities and external references are not accepted ({error})") from None
     if root is None:
         raise XcspError(f"{path}: no root element")
+    return root
+
+
+def _variables(root: Element, path: Path) -> dict[str, list[int]]:
+    """Return each variable's values, from its domain."""
     domains = {d.get("name"): _domain_values(d.text or "") for d in root.iterfind("domains/domain")}
     variables: dict[str, list[int]] = {}
     for element in root.iterfind("variables/variable"):
         if element.get("domain") not in domains:
             raise XcspError(f"{path}: variable {element.get('name')} has unknown domain {element.get('domain')}")
         variables[element.get("name") or ""] = domains[element.get("domain")]
-    relations: dict[str, tuple[str, int, list[tuple[int, ...]]]] = {}
+    if not variables:
+        raise XcspError(f"{path}: no variables")
+    return variables
+
+
+def _relations(root: Element) -> dict[str, Relation]:
+    relations: dict[str, Relation] = {}
     for rel in root.iterfind("relations/relation"):
         arity = int(rel.get("arity") or 0)
         rows = [tuple(int(v) for v in chunk.split()) for chunk in (rel.text or "").split("|") if chunk.strip()]
         relations[rel.get("name") or ""] = (rel.get("semantics") or "supports", arity, rows)
-    if not variables:
-        raise XcspError(f"{path}: no variables")
+    return relations
 
-    def group_code(var: str) -> str:
-        return f"v{_option_code(var)}" if not var[:1].isalpha() else _option_code(var)
 
+def _group_code(var: str) -> str:
+    return f"v{_option_code(var)}" if not var[:1].isalpha() else _option_code(var)
+
+
+def _groups(
+    variables: dict[str, list[int]], value_names: dict[str, list[str]] | None
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """Return a single-choice group per variable and each variable's option codes by value index."""
     labels: dict[str, list[str]] = {}
     groups: list[dict[str, Any]] = []
     for var, values in variables.items():
@@ -81,7 +100,7 @@ def read_xcsp(
         labels[var] = [_option_code(n) for n in names] if names else [str(v) for v in values]
         groups.append(
             {
-                "code": group_code(var),
+                "code": _group_code(var),
                 "name": f"Variable {var}",
                 "kind": "choice",
                 "required": True,
@@ -91,29 +110,46 @@ def read_xcsp(
                 ],
             }
         )
+    return groups, labels
+
+
+def _allowed_rows(
+    constraint: str, scope: list[str], relation: Relation, variables: dict[str, list[int]]
+) -> list[tuple[int, ...]]:
+    """Return the rows a constraint allows: its relation's, or their complement for "conflicts"."""
+    semantics, _arity, rows = relation
+    if semantics != "conflicts":
+        return rows
+    size = 1
+    for var in scope:
+        size *= len(variables[var])
+    if size > MAX_COMPLEMENT:
+        raise XcspError(f"constraint {constraint}: {size} tuples are too many to complement")
+    forbidden = set(rows)
+    return [row for row in itertools.product(*(variables[v] for v in scope)) if row not in forbidden]
+
+
+def _rules(
+    root: Element, path: Path, variables: dict[str, list[int]], labels: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """Return a table rule per constraint, its rows named by option codes."""
+    relations = _relations(root)
     rules: list[dict[str, Any]] = []
     for constraint in root.iterfind("constraints/constraint"):
         scope = (constraint.get("scope") or "").split()
         reference = constraint.get("reference") or ""
         if reference not in relations:
             raise XcspError(f"{path}: constraint {constraint.get('name')} refers to unknown relation {reference}")
-        semantics, arity, rows = relations[reference]
+        arity = relations[reference][1]
         if arity != len(scope):
             raise XcspError(f"{path}: constraint {constraint.get('name')} has arity {len(scope)}, relation {arity}")
+        rows = _allowed_rows(str(constraint.get("name")), scope, relations[reference], variables)
         index = [{value: i for i, value in enumerate(variables[var])} for var in scope]
-        if semantics == "conflicts":
-            size = 1
-            for var in scope:
-                size *= len(variables[var])
-            if size > MAX_COMPLEMENT:
-                raise XcspError(f"constraint {constraint.get('name')}: {size} tuples are too many to complement")
-            forbidden = set(rows)
-            rows = [row for row in itertools.product(*(variables[v] for v in scope)) if row not in forbidden]
         rules.append(
             {
                 "code": constraint.get("name") or f"C{len(rules)}",
                 "kind": "table",
-                "groups": [group_code(var) for var in scope],
+                "groups": [_group_code(var) for var in scope],
                 "rows": [
                     [labels[var][index[i][v]] for i, (var, v) in enumerate(zip(scope, row, strict=True))]
                     for row in rows
@@ -121,4 +157,14 @@ def read_xcsp(
                 "message": f"Allowed combinations of {', '.join(scope)} ({reference})",
             }
         )
-    return catalog_of(code, name, groups, rules)
+    return rules
+
+
+def read_xcsp(
+    path: Path, *, code: str, name: str = "", value_names: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """Return a catalog file (one product `code`) built from an XCSP 2.1 instance."""
+    root = _root(path)
+    variables = _variables(root, path)
+    groups, labels = _groups(variables, value_names)
+    return catalog_of(code, name, groups, _rules(root, path, variables, labels))

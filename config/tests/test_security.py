@@ -34,7 +34,13 @@ def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     clean.update({"SECRET_KEY": secrets.token_urlsafe(50), "VAR_DIR": str(tmp_path), **PRODUCTION_ENV, **env})
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,  # the callers read the exit status
     )
 
 

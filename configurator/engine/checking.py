@@ -8,6 +8,7 @@ rule. Messages are English; callers translate with the codes they carry.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -73,45 +74,51 @@ class Checker:
 
     def validate(self, selection: Selection) -> Validation:
         """Return whether `selection` is a complete valid configuration, and every violation."""
-        product = self.product
-        violations: list[Violation] = []
-        missing = False
-        for group in product.groups:
+        violations = [
+            *self._group_violations(selection),
+            *self._field_violations(selection),
+            *self._rule_violations(selection),
+        ]
+        missing = any(v.kind == "missing" for v in violations)
+        return Validation(valid=not violations, complete=not missing, violations=tuple(violations))
+
+    def _group_violations(self, selection: Selection) -> Iterator[Violation]:
+        for group in self.product.groups:
             chosen = selection.choices.get(group.code)
             if chosen is None:
                 if group.required:
-                    missing = True
-                    violations.append(Violation("missing", group.code, f"choose an option for '{group.name}'"))
+                    yield Violation("missing", group.code, f"choose an option for '{group.name}'")
                 continue
             known = {o.code: o for o in group.options}
             for code in sorted(chosen):
                 if code not in known or not known[code].active:
-                    violations.append(Violation("value", group.code, f"'{code}' is not offered in '{group.name}'"))
+                    yield Violation("value", group.code, f"'{code}' is not offered in '{group.name}'")
             low = max(group.min_count or 0, 1 if group.required else 0)
             high = 1 if group.kind == "choice" else group.max_count
             if len(chosen) < low or (high is not None and len(chosen) > high):
                 bound = f"at least {low}" if len(chosen) < low else f"at most {high}"
-                violations.append(Violation("count", group.code, f"'{group.name}' takes {bound} option(s)"))
-        for parameter in product.parameters:
+                yield Violation("count", group.code, f"'{group.name}' takes {bound} option(s)")
+
+    def _field_violations(self, selection: Selection) -> Iterator[Violation]:
+        """Parameters and text fields: missing, out of range, or not fitting."""
+        for parameter in self.product.parameters:
             value = selection.parameters.get(parameter.code)
             if value is None:
-                missing = True
-                violations.append(Violation("missing", parameter.code, f"enter '{parameter.name}'"))
+                yield Violation("missing", parameter.code, f"enter '{parameter.name}'")
             elif not parameter.min <= value <= parameter.max or (value - parameter.min) % parameter.step:
-                violations.append(
-                    Violation(
-                        "value",
-                        parameter.code,
-                        f"{value} is not between {parameter.min} and {parameter.max} in steps of {parameter.step}",
-                    )
+                yield Violation(
+                    "value",
+                    parameter.code,
+                    f"{value} is not between {parameter.min} and {parameter.max} in steps of {parameter.step}",
                 )
-        for text in product.texts:
+        for text in self.product.texts:
             typed = selection.texts.get(text.code, "")
             if text.required and not typed:
-                missing = True
-                violations.append(Violation("missing", text.code, f"enter '{text.name}'"))
+                yield Violation("missing", text.code, f"enter '{text.name}'")
             elif len(typed) > text.max_length or (text.charset and not re.fullmatch(f"[{text.charset}]*", typed)):
-                violations.append(Violation("text", text.code, f"'{typed}' does not fit '{text.name}'"))
+                yield Violation("text", text.code, f"'{typed}' does not fit '{text.name}'")
+
+    def _rule_violations(self, selection: Selection) -> Iterator[Violation]:
         assignment = selection.assignment()
         for code, message, expr in self.constraints:
             refs = references(expr)
@@ -120,15 +127,14 @@ class Checker:
             ):
                 continue  # undecidable until those choices are made (reported as missing)
             if not evaluate(expr, assignment):
-                violations.append(Violation("rule", code, message))
+                yield Violation("rule", code, message)
         for code, message, columns, rows in self.tables:
             picked = [selection.choices.get(g) for g in columns]
             if any(p is None for p in picked):
                 continue
             row = tuple(next(iter(p), None) for p in picked if p is not None)
             if row not in rows:
-                violations.append(Violation("rule", code, message))
-        return Validation(valid=not violations, complete=not missing, violations=tuple(violations))
+                yield Violation("rule", code, message)
 
     def price(self, selection: Selection, language: str = "en") -> Price:
         """Return the itemised price of `selection` (complete or not) and its total."""

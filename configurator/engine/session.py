@@ -618,7 +618,8 @@ class Session:
                 del self._answers[next(iter(self._answers))]
             return answer
 
-    def _propagate(self, selection: Selection, *, reasons: bool) -> Propagation:
+    # Solver hot path, tuned against measured figures (decision 16); complexity 13.
+    def _propagate(self, selection: Selection, *, reasons: bool) -> Propagation:  # noqa: C901
         with self._lock:
             assumptions = self.assumptions(selection)
             flat = self._flat(assumptions)

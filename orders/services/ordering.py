@@ -116,7 +116,7 @@ def _frozen_preview(product: Product, selection: Selection) -> ContentFile[bytes
     try:
         image = preview.preview_render(recipe, "large", "png")
     except preview.PreviewUnavailable:
-        logger.warning("order preview not rendered: a layer image of %s is missing", product.code, exc_info=True)
+        logger.warning("order preview of %s not rendered", product.code, exc_info=True)
         return None
     return ContentFile(image, name=f"{recipe.key}.png")
 
