@@ -175,6 +175,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Configure products exactly: availability with reasons, prices, completion and resolution.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Error statuses on every operation, closed input objects, the bounds the views check.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.error_responses"],
 }
 
 # -- Celery ------------------------------------------------------------------------------

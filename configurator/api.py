@@ -42,6 +42,8 @@ def _version(code: str) -> CatalogVersion:
 
 
 class SelectionInput(InputSerializer):
+    """A configuration: decisions by group, parameter and text field code; what is absent is open."""
+
     selections = serializers.DictField(
         child=serializers.JSONField(allow_null=True),
         required=False,
@@ -56,11 +58,15 @@ class SelectionInput(InputSerializer):
 
 
 class WantedInput(InputSerializer):
+    """The option the shopper wants."""
+
     group = serializers.CharField(min_length=1, max_length=200)
     option = serializers.CharField(min_length=1, max_length=200)
 
 
 class ResolveInput(SelectionInput):
+    """A configuration and the option the shopper wants."""
+
     wanted = WantedInput()
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -32,12 +32,16 @@ IDEMPOTENCY = OpenApiParameter(
 
 
 class CustomerInput(InputSerializer):
+    """Who the order is for and where it goes."""
+
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
     address = serializers.CharField(max_length=2000)
 
 
 class OrderInput(SelectionInput):
+    """A complete configuration of a product and its customer."""
+
     product = serializers.CharField(max_length=64)
     customer = CustomerInput()
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -67,12 +71,7 @@ class OrderCreateView(APIView):
     @extend_schema(
         request=OrderInput,
         parameters=[IDEMPOTENCY],
-        responses={
-            201: OrderOutput,
-            400: inline_serializer(
-                "OrderRejected", {"violations": serializers.ListField(), "errors": serializers.DictField()}
-            ),
-        },
+        responses={201: OrderOutput, 422: OpenApiResponse(description="The Idempotency-Key was used before.")},
     )
     def post(self, request: Request) -> Response:
         """Place an order for a complete valid configuration (guest checkout, no payment)."""
@@ -138,6 +137,8 @@ class FactoryFeedView(FactoryView):
 
 
 class StatusInput(InputSerializer):
+    """A build order's new status; a rejection needs a reason."""
+
     status = serializers.ChoiceField(
         choices=[OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED, OrderStatus.REJECTED]
     )
@@ -147,15 +148,18 @@ class StatusInput(InputSerializer):
 class FactoryStatusView(FactoryView):
     @extend_schema(
         request=StatusInput,
-        responses=inline_serializer(
-            "FactoryStatusAnswer",
-            {
-                "build_order_id": serializers.UUIDField(),
-                "order_number": serializers.CharField(),
-                "status": serializers.CharField(),
-                "changed": serializers.BooleanField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "FactoryStatusAnswer",
+                {
+                    "build_order_id": serializers.UUIDField(),
+                    "order_number": serializers.CharField(),
+                    "status": serializers.CharField(),
+                    "changed": serializers.BooleanField(),
+                },
+            ),
+            409: OpenApiResponse(description="The order's status does not allow this change."),
+        },
     )
     def post(self, request: Request, build_order_id: str) -> Response:
         """Report a build order's status (accepted, in_production, shipped, rejected with a reason)."""
