@@ -115,7 +115,7 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                 if parameter["name"] == "limit" and parameter["in"] == "query":
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": settings.ORDERS_FEED_PAGE_SIZE}
                 if parameter["name"] == "after" and parameter["in"] == "query":
-                    parameter["schema"] = {"type": "string", "pattern": "^[0-9]{1,18}$"}
+                    parameter["schema"] = {"type": "string", "pattern": "^([0-9]{1,18})?$"}  # empty: from the start
                 if parameter["name"] == "Idempotency-Key" and parameter["in"] == "header":
                     parameter["schema"] = {"type": "string", "maxLength": 200, "pattern": "^[ -~]*$"}
     return result
