@@ -168,3 +168,8 @@ def test_a_body_over_djangos_limit_answers_413_json_under_api_and_400_html_elsew
     assert json.loads(api.content) == {"errors": {"detail": ["the request body is too large"]}}
     page = errors.bad_request(RequestFactory().post("/p/shirt/save"), RequestDataTooBig("too big"))
     assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+def test_the_page_names_bad_digits_in_italian(api: APIClient) -> None:
+    page = Client().get("/it/p/shirt/", {"neck": "40.000000000000000000001", "chest": "١٠٢", "_step": "measurements"})
+    assert "Al massimo 20 cifre significative." in page.text and "Usa le cifre 0-9, ad esempio 80." in page.text
