@@ -6,10 +6,10 @@ checks is the answers, not the limits, so every throttle rate is raised far abov
 
 from __future__ import annotations
 
+from typing import Any
+
 from config.settings import *  # noqa: F403
 from config.settings import REST_FRAMEWORK
 
-REST_FRAMEWORK = {
-    **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {scope: "100000/minute" for scope in REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})},
-}
+_rates: dict[str, Any] = dict(REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES") or {})  # type: ignore[call-overload]
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {scope: "100000/minute" for scope in _rates}}
