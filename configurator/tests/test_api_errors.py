@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import RequestDataTooBig
 from django.core.management import call_command
 from django.test import Client, RequestFactory
+from rest_framework.exceptions import Throttled
 from rest_framework.test import APIClient
 
 from config import errors
@@ -82,11 +83,15 @@ def test_checkout_names_a_million_digit_measurement(api: APIClient) -> None:
     assert response.status_code == 400 and "parameters.neck: at most 40 characters" in response.text
 
 
-def test_json_nested_ten_thousand_deep_answers_400_json(api: APIClient) -> None:
+def test_json_nested_ten_thousand_deep_answers_400_json_without_a_traceback(
+    api: APIClient, caplog: pytest.LogCaptureFixture
+) -> None:
     body = '{"parameters": ' + "[" * 10_000 + "]" * 10_000 + "}"
-    response = api.post("/api/v1/products/shirt/configure", body, content_type="application/json")
+    with caplog.at_level(logging.WARNING):
+        response = api.post("/api/v1/products/shirt/configure", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"errors": {"detail": ["JSON nested deeper than 20 levels"]}}
+    assert [r.exc_info for r in caplog.records] == [None]  # one "Bad Request" warning, no traceback
 
 
 def test_json_just_past_the_depth_limit_answers_400(api: APIClient) -> None:
@@ -173,3 +178,9 @@ def test_a_body_over_djangos_limit_answers_413_json_under_api_and_400_html_elsew
 def test_the_page_names_bad_digits_in_italian(api: APIClient) -> None:
     page = Client().get("/it/p/shirt/", {"neck": "40.000000000000000000001", "chest": "١٠٢", "_step": "measurements"})
     assert "Al massimo 20 cifre significative." in page.text and "Usa le cifre 0-9, ad esempio 80." in page.text
+
+
+def test_a_throttled_request_keeps_its_retry_after_header() -> None:
+    response = errors.api_exception_handler(Throttled(wait=7), {})
+    assert response is not None and response.status_code == 429 and response["Retry-After"] == "7"
+    assert list(response.data["errors"]) == ["detail"]
