@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -231,8 +232,17 @@ ORDERS_HTTP_CONNECT_TIMEOUT = env_int("ORDERS_HTTP_CONNECT_TIMEOUT", 5)
 ORDERS_HTTP_READ_TIMEOUT = env_int("ORDERS_HTTP_READ_TIMEOUT", 15)
 ORDERS_FEED_PAGE_SIZE = env_int("ORDERS_FEED_PAGE_SIZE", 100)
 
+# Personal data on an order (name, e-mail, address, notes, texts, picture) is anonymised
+# this many days after the order's last status change (decision 20); hourly, in batches.
+ORDERS_PERSONAL_DATA_RETENTION_DAYS = env_int("ORDERS_PERSONAL_DATA_RETENTION_DAYS", 730)
+if ORDERS_PERSONAL_DATA_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("ORDERS_PERSONAL_DATA_RETENTION_DAYS must be a number of days, 1 or more")
+# Where shoppers write about their data (the privacy page shows it); empty: the page offers the order page only.
+SHOP_CONTACT_EMAIL = env_str("SHOP_CONTACT_EMAIL", "")
+
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "orders-outbox-sweep": {"task": "orders.tasks.outbox_sweep", "schedule": float(ORDERS_SWEEP_SECONDS)},
+    "orders-personal-data-expire": {"task": "orders.tasks.personal_data_expire", "schedule": crontab(minute=17)},
 }
 
 # -- logging -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
 from configurator import views as configurator_views
+from orders import views as orders_views
 
 admin.site.site_header = _("Configurator — catalog administration")
 admin.site.site_title = _("Configurator admin")
@@ -34,6 +35,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("configurator.urls")),
     path("orders/", include("orders.urls")),
+    path("privacy/", orders_views.privacy, name="privacy"),
     prefix_default_language=False,
 )
 if settings.DEBUG:

@@ -48,9 +48,24 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "placed_at"
     inlines = [OrderEventInline]
     readonly_fields = [f.name for f in Order._meta.fields if f.name != "preview_image"]
+    actions = ["anonymise"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # orders are placed by shoppers (order_place), never typed in
+
+    @admin.action(description=_("Anonymise personal data"), permissions=["change"])
+    def anonymise(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        actor = f"staff:{request.user.get_username()}"
+        done = sum(services.order_anonymise(order=order, actor=actor) for order in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d order was erased; build records and totals are kept.",
+                "The personal data of %(count)d orders was erased; build records and totals are kept.",
+                done,
+            )
+            % {"count": done},
+        )
 
 
 @admin.register(BuildOrder)

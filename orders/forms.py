@@ -1,6 +1,10 @@
-"""The checkout form: who the order is for (guest checkout)."""
+"""The shopper's forms: who the order is for (guest checkout), and erasing an order's personal data."""
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,10 +37,28 @@ class CheckoutForm(forms.Form):
             None,
             _("The catalog changed while you were ordering: please check the price below and place the order again."),
         )
-        self.data = self.data.copy()
-        for key, value in quote.items():
-            self.data[key] = value
+        self.data_replace(quote)
         return True
+
+    def data_replace(self, values: Mapping[str, str]) -> None:
+        """Re-render the form with `values` in place of what was sent (its hidden fields)."""
+        self.data = {**self.data, **values}
+
+    def clean(self) -> dict[str, Any] | None:
+        """Turn an error of a hidden field, which the shopper cannot see or correct, into one they can act on.
+
+        The page gets a fresh idempotency key, so sending the form again places the order.
+        """
+        cleaned = super().clean()
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden and name in self.errors]
+        if hidden:
+            for name in hidden:
+                del self.errors[name]
+            self.add_error(
+                None, _("This form was altered or is out of date: please check your details and send it again.")
+            )
+            self.data_replace({"idempotency": str(uuid.uuid4())})
+        return cleaned
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -49,3 +71,12 @@ class CheckoutForm(forms.Form):
         if len(address) < 10:
             raise forms.ValidationError(_("Please enter a full delivery address."))
         return address
+
+
+class OrderEraseForm(forms.Form):
+    """The confirmation of "Erase my personal data" on the order page."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my name, e-mail, address, notes, texts and picture are erased for good."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )

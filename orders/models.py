@@ -61,6 +61,8 @@ class Order(models.Model):
     preview_image = models.ImageField(_("preview image"), upload_to="orders/previews/", null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED)
     placed_at = models.DateTimeField(_("placed"), auto_now_add=True)
+    # Set once the shopper's personal data was replaced by placeholders (orders.services.privacy).
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-placed_at"]

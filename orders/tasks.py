@@ -1,4 +1,4 @@
-"""Celery tasks of the outbox: thin, idempotent, given ids, enqueued on commit.
+"""Celery tasks of the orders: the outbox and personal-data retention; thin, idempotent, given ids.
 
 Retries are not Celery's: a failed delivery's next attempt is a time on its row,
 and the `outbox_sweep` beat task enqueues it when due (docs/factory-feed.md).
@@ -27,3 +27,9 @@ def delivery_send(delivery_id: int) -> str:
 def outbox_sweep() -> dict[str, int]:
     """Enqueue due retries and lost tasks, and give feed positions (beat, every ORDERS_SWEEP_SECONDS)."""
     return services.outbox_sweep()
+
+
+@shared_task(name="orders.tasks.personal_data_expire")
+def personal_data_expire() -> int:
+    """Anonymise orders past ORDERS_PERSONAL_DATA_RETENTION_DAYS (beat, hourly; a batch per run)."""
+    return services.personal_data_expire()

@@ -1,23 +1,28 @@
-"""Shopper pages: the checkout (summary, customer form, place the order) and the order page."""
+"""Shopper pages: the checkout, the order page with its data download and erasure, and the privacy notice."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.selectors import version_latest_for
 from configurator.engine.selection import data_from_pairs
 from configurator.loading import version_model
 from orders import selectors, services
-from orders.forms import CheckoutForm
+from orders.forms import CheckoutForm, OrderEraseForm
+from orders.models import Order
 
 
 def _language() -> str:
@@ -73,8 +78,7 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
                 )
             except services.IdempotencyConflict:
                 form.add_error(None, _("This form was already used for another order: please check and send again."))
-                form.data = form.data.copy()
-                form.data["idempotency"] = str(uuid.uuid4())
+                form.data_replace({"idempotency": str(uuid.uuid4())})
             except services.ConfigurationRejected as error:
                 problems = [v["message"] for v in error.violations]
                 return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
@@ -86,13 +90,68 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
 
 
-def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
-    """Show an order to whoever holds its secret link: what was ordered, its status and history."""
+def _order_or_404(number: str, key: str) -> Order:
     order = selectors.order_for_shopper(number, key)
     if order is None:
         raise Http404(_("There is no such order, or the link is incomplete."))
+    return order
+
+
+@never_cache
+@require_safe
+def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """Show an order to whoever holds its secret link: what was ordered, its status and history."""
+    order = _order_or_404(number, key)
     return render(
         request,
         "orders/order_detail.html",
-        {"order": order, "events": selectors.order_events(order), "summary": order.summary},
+        {
+            "order": order,
+            "events": selectors.order_events(order),
+            "summary": order.summary,
+            "can_erase": services.shopper_can_erase(order),
+        },
+    )
+
+
+@never_cache
+@require_safe
+def order_data(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """Download what the shop holds about this order, as JSON.
+
+    The secret link proves access to this one order, not to every order of its e-mail
+    address: the download holds this order only.
+    """
+    order = _order_or_404(number, key)
+    body = json.dumps(services.order_data_export(order=order), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="order-{order.number}.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def order_erase(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """Ask for confirmation, then erase this order's personal data; the order page then says what was kept."""
+    order = _order_or_404(number, key)
+    if not services.shopper_can_erase(order):
+        # Already erased, or still being made (the shop needs the address to deliver it): the page explains.
+        return HttpResponseRedirect(order.get_absolute_url())
+    form = OrderEraseForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        services.order_anonymise(order=order, actor="shopper")
+        messages.success(request, _("Your personal data on this order was erased."))
+        return HttpResponseRedirect(order.get_absolute_url())
+    return render(request, "orders/order_erase.html", {"order": order, "summary": order.summary, "form": form})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: what is kept, why, for how long, who receives it, and how to get it or erase it."""
+    return render(
+        request,
+        "privacy.html",
+        {
+            "retention_days": settings.ORDERS_PERSONAL_DATA_RETENTION_DAYS,
+            "contact_email": settings.SHOP_CONTACT_EMAIL,
+        },
     )

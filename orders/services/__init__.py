@@ -1,4 +1,4 @@
-"""Writes of the orders domain: placing orders, their status, the outbox and its deliveries.
+"""Writes of the orders domain: placing orders, their status, the outbox and its deliveries, privacy.
 
 Every entry point (the checkout page, the orders API, the factory API, the admin, the
 Celery tasks and the management commands) calls these functions; none writes orders
@@ -21,6 +21,14 @@ from orders.services.ordering import (
     order_status_set,
     request_fingerprint,
 )
+from orders.services.privacy import (
+    order_anonymise,
+    order_data_export,
+    personal_data_expire,
+    shopper_can_erase,
+    shopper_erase,
+    shopper_export,
+)
 
 __all__ = [
     "ConfigurationRejected",
@@ -34,13 +42,19 @@ __all__ = [
     "endpoint_disable",
     "endpoint_save",
     "feed_positions_assign",
+    "order_anonymise",
     "order_check",
+    "order_data_export",
     "order_place",
     "order_status_set",
     "outbox_fan_out",
     "outbox_sweep",
+    "personal_data_expire",
     "request_fingerprint",
     "retry_delay",
+    "shopper_can_erase",
+    "shopper_erase",
+    "shopper_export",
     "token_create",
     "token_hash",
 ]

@@ -141,11 +141,15 @@ def delivery_attempt(*, delivery_id: int) -> str:
 
 
 def delivery_replay(*, delivery_id: int) -> bool:
-    """Send a delivery again now (a dead-lettered one gets a new retry window); False if it is being sent."""
+    """Send a delivery again now (a dead-lettered one gets a new retry window); False if it is being sent.
+
+    Also False for an order whose personal data was erased: its message now has another
+    body, and a webhook id is never sent with two bodies (decision 20).
+    """
     now = timezone.now()
     with transaction.atomic():
         changed = (
-            Delivery.objects.filter(pk=delivery_id)
+            Delivery.objects.filter(pk=delivery_id, message__build_order__order__anonymised_at__isnull=True)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .update(
                 state=DeliveryState.PENDING,

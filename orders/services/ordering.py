@@ -154,9 +154,10 @@ def order_place(
     picture = _frozen_preview(product, selection)  # rendered before the transaction: it takes tens of ms
     now = timezone.now()
     due = timezone.localdate(now) + datetime.timedelta(days=settings.ORDERS_LEAD_DAYS)
+    order: Order | None = None
     try:
         with transaction.atomic():
-            order = Order.objects.create(
+            order = Order(
                 number=_order_number(),
                 access_key=secrets.token_urlsafe(24),
                 idempotency_key=idempotency_key or None,
@@ -176,6 +177,7 @@ def order_place(
                 due_date=due,
                 preview_image=picture,
             )
+            order.save(force_insert=True)  # writes the picture file, which a rollback does not undo
             OrderEvent.objects.create(order=order, status=OrderStatus.PLACED, source="shop")
             public_id = uuid.uuid4()
             payload = build_order_data(
@@ -197,18 +199,26 @@ def order_place(
                 enqueued_at=now,
             )
             enqueue("outbox_fan_out", message.pk)
-    except BuildOrderError as error:
-        raise ConfigurationRejected(
-            [{"rule": None, "field": "bom", "kind": "bom", "message": f"bill of materials: {error}"}]
-        ) from None
-    except IntegrityError:
-        # Two requests with one idempotency key raced: the other one won.
-        if idempotency_key:
+    except Exception as error:
+        # The order was rolled back, but its picture file was already written: remove it (F14).
+        _picture_discard(order)
+        if isinstance(error, BuildOrderError):
+            raise ConfigurationRejected(
+                [{"rule": None, "field": "bom", "kind": "bom", "message": f"bill of materials: {error}"}]
+            ) from None
+        if isinstance(error, IntegrityError) and idempotency_key:
+            # Two requests with one idempotency key raced: the other one won.
             existing = _order_for_key(idempotency_key, fingerprint)
             if existing is not None:
                 return Placement(existing, created=False)
         raise
     return Placement(order, created=True)
+
+
+def _picture_discard(order: Order | None) -> None:
+    """Delete the file of an order that was not saved after all."""
+    if order is not None and order.preview_image and getattr(order.preview_image, "_committed", False):
+        order.preview_image.delete(save=False)
 
 
 def _order_for_key(key: str, fingerprint: str) -> Order | None:

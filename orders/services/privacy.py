@@ -1,0 +1,256 @@
+"""Shoppers' control over their data: export, anonymisation, erasure and retention (decision 20).
+
+An order is never deleted: its personal data is replaced by fixed placeholders, in
+every copy the shop holds (the order, its summary and configuration, the build order,
+the outbox message, the delivery logs), its picture is deleted, and it is marked
+`anonymised_at`. What the books and the factory need stays: number, dates, options,
+measurements, bill of materials, price lines and totals, statuses.
+
+Deliveries still pending when an order is anonymised are cancelled (dead-lettered
+with the reason), and `delivery_replay` refuses them: a webhook is never sent again
+under the same id with a different body.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.models import Delivery, DeliveryAttempt, DeliveryState, Order, OrderEvent, OrderStatus, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = "shopper-data/1"
+#: What replaces a name, an address, a note, a personalisation text or a free-text reason.
+ERASED = "[erased]"
+#: What replaces the e-mail: a valid address in a reserved domain (RFC 2606) that can never receive mail.
+ERASED_EMAIL = "erased@anonymised.invalid"
+#: Statuses after which the shop no longer needs the name and address to fulfil the order.
+FINISHED = frozenset({OrderStatus.SHIPPED, OrderStatus.REJECTED})
+
+
+# -- export (reads) -------------------------------------------------------------------------
+def _metadata(scope: str) -> dict[str, Any]:
+    return {
+        "format": EXPORT_FORMAT,
+        "generated_at": _iso(timezone.now()),
+        "scope": scope,
+        "not_held": {
+            "saved_configurations": _(
+                "Saved configurations (share codes) are not linked to a person or an e-mail address, "
+                "so none can be listed here."
+            ),
+            "network": _("No IP address, cookie identifier or tracking data is stored with an order."),
+        },
+        "retention_days": settings.ORDERS_PERSONAL_DATA_RETENTION_DAYS,
+    }
+
+
+def _iso(moment: datetime.datetime | None) -> str | None:
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def order_export(*, order: Order) -> dict[str, Any]:
+    """Return everything held about one order, as JSON-ready data."""
+    events = OrderEvent.objects.filter(order=order).order_by("created_at", "id")
+    build_order = getattr(order, "build_order", None)
+    deliveries: list[dict[str, Any]] = []
+    if build_order is not None:
+        deliveries = [
+            {
+                "factory": delivery.endpoint.name,
+                "state": delivery.state,
+                "attempts": delivery.attempts,
+                "delivered_at": _iso(delivery.delivered_at),
+            }
+            for delivery in Delivery.objects.filter(message__build_order=build_order)
+            .select_related("endpoint")
+            .order_by("id")
+        ]
+    return {
+        "number": order.number,
+        "placed_at": _iso(order.placed_at),
+        "language": order.language,
+        "status": order.status,
+        "personal_data_erased_at": _iso(order.anonymised_at),
+        "customer": {"name": order.customer_name, "email": order.customer_email, "address": order.customer_address},
+        "notes": order.notes,
+        "product_code": order.product_code,
+        "catalog_version": order.catalog_version.number,
+        "configuration": order.configuration,
+        "summary": order.summary,
+        "price_lines": order.price_lines,
+        "currency": order.currency,
+        "total": format(order.total, "f"),
+        "due_date": order.due_date.isoformat(),
+        "status_history": [
+            {"status": e.status, "reason": e.reason, "source": e.source, "at": _iso(e.created_at)} for e in events
+        ],
+        "preview_picture": {
+            "present": bool(order.preview_image),
+            "url": order.preview_image.url if order.preview_image else None,
+        },
+        "build_order": None
+        if build_order is None
+        else {"id": str(build_order.public_id), "sent_to_factories": build_order.payload, "deliveries": deliveries},
+    }
+
+
+def orders_of_shopper(email: str) -> QuerySet[Order]:
+    """Return the not yet anonymised orders placed with `email`, whatever its letter case, oldest first."""
+    return (
+        Order.objects.filter(customer_email__iexact=email.strip(), anonymised_at__isnull=True)
+        .select_related("catalog_version", "build_order")
+        .order_by("placed_at", "id")
+    )
+
+
+def shopper_export(*, email: str) -> dict[str, Any]:
+    """Return everything held about the shopper with this e-mail (matched case-insensitively)."""
+    # The address asked for is not echoed: an export of someone with no orders holds nothing about them.
+    return {**_metadata("email"), "orders": [order_export(order=order) for order in orders_of_shopper(email)]}
+
+
+def order_data_export(*, order: Order) -> dict[str, Any]:
+    """Return the export of one order only: what its secret link gives access to."""
+    return {**_metadata("order"), "orders": [order_export(order=order)]}
+
+
+# -- anonymisation (writes) -----------------------------------------------------------------
+def _erase_texts(items: Any) -> Any:
+    """Replace the `value` of each personalisation text ([{"code", "name", "value"}]); keep its code and name."""
+    if not isinstance(items, list):
+        return items
+    return [{**item, "value": ERASED} if isinstance(item, dict) and "value" in item else item for item in items]
+
+
+def _erase_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    return {**summary, "texts": _erase_texts(summary.get("texts", []))}
+
+
+def _erase_configuration(configuration: dict[str, Any]) -> dict[str, Any]:
+    texts = configuration.get("texts")
+    if not isinstance(texts, dict):
+        return configuration
+    return {**configuration, "texts": {code: ERASED for code in texts}}
+
+
+def build_order_anonymised(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return a build order document without personal data; what the factory builds from stays as it was."""
+    out = dict(payload)
+    if isinstance(out.get("ship_to"), dict):
+        out["ship_to"] = {key: ERASED if value else value for key, value in out["ship_to"].items()}
+    if out.get("notes"):
+        out["notes"] = ERASED
+    if "texts" in out:
+        out["texts"] = _erase_texts(out["texts"])
+    return out
+
+
+def _cancel_pending_deliveries(order: Order, now: datetime.datetime) -> int:
+    reason = "cancelled: the shopper's personal data was erased before delivery"
+    return Delivery.objects.filter(message__build_order__order=order, state=DeliveryState.PENDING).update(
+        state=DeliveryState.DEAD, dead_at=now, enqueued_at=None, last_error=reason
+    )
+
+
+def order_anonymise(*, order: Order, actor: str) -> bool:
+    """Replace the order's personal data with placeholders everywhere the shop holds it; False if done before.
+
+    `actor` says who asked (for the log): "shopper", "staff:<username>", "command", "retention".
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.anonymised_at is not None:
+            return False
+        picture = locked.preview_image.name if locked.preview_image else ""
+        storage = locked.preview_image.storage
+        locked.customer_name = ERASED
+        locked.customer_email = ERASED_EMAIL
+        locked.customer_address = ERASED
+        locked.notes = ERASED if locked.notes else ""
+        locked.summary = _erase_summary(locked.summary)
+        locked.configuration = _erase_configuration(locked.configuration)
+        # A hash of the request, which held the name, e-mail and address: it could confirm a guess.
+        locked.request_fingerprint = ""
+        locked.preview_image = None  # type: ignore[assignment]
+        locked.anonymised_at = now
+        locked.save(
+            update_fields=[
+                "customer_name",
+                "customer_email",
+                "customer_address",
+                "notes",
+                "summary",
+                "configuration",
+                "request_fingerprint",
+                "preview_image",
+                "anonymised_at",
+            ]
+        )
+        # A factory's free-text reason may quote the shopper; the status and its time stay.
+        OrderEvent.objects.filter(order=locked).exclude(reason="").update(reason=ERASED)
+        build_order = getattr(locked, "build_order", None)
+        cancelled = 0
+        if build_order is not None:
+            # The factory's responses may echo what it was sent.
+            deliveries = Delivery.objects.filter(message__build_order=build_order)
+            deliveries.exclude(last_error="").update(last_error=ERASED)
+            DeliveryAttempt.objects.filter(delivery__in=deliveries).exclude(error="").update(error=ERASED)
+            # Nothing is sent again under the same webhook id with another body: pending deliveries
+            # are cancelled, and a message not yet fanned out gets no deliveries.
+            cancelled = _cancel_pending_deliveries(locked, now)
+            OutboxMessage.objects.filter(build_order=build_order, fanned_out_at__isnull=True).update(fanned_out_at=now)
+            build_order.payload = build_order_anonymised(build_order.payload)
+            build_order.save(update_fields=["payload"])
+            for message in OutboxMessage.objects.filter(build_order=build_order):
+                message.body = json.dumps(
+                    build_order_anonymised(json.loads(message.body)), ensure_ascii=False, separators=(",", ":")
+                )
+                message.save(update_fields=["body"])
+        if picture:
+            # The picture shows the monogram; delete the file only once the erasure is committed.
+            transaction.on_commit(lambda: storage.delete(picture))
+    log.info("order %s anonymised by %s (%d pending deliveries cancelled)", locked.number, actor, cancelled)
+    return True
+
+
+def shopper_erase(*, email: str, actor: str) -> int:
+    """Anonymise every order placed with `email` (case-insensitively); return how many were anonymised."""
+    return sum(order_anonymise(order=order, actor=actor) for order in orders_of_shopper(email))
+
+
+def shopper_can_erase(order: Order) -> bool:
+    """Return whether the order page offers erasure: once the order is finished and not yet anonymised.
+
+    While an order is being made the shop needs the name and address to deliver it;
+    staff (admin, `shopper_data erase`) can anonymise any order.
+    """
+    return order.anonymised_at is None and order.status in FINISHED
+
+
+def personal_data_expire(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+    """Anonymise up to `limit` orders whose last status change is older than the retention period; return how many.
+
+    The period is ORDERS_PERSONAL_DATA_RETENTION_DAYS after the order's last status
+    change (its placing when it has no later one). Each order is its own transaction.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.ORDERS_PERSONAL_DATA_RETENTION_DAYS)
+    expired = (
+        Order.objects.filter(anonymised_at__isnull=True)
+        .annotate(last_change=Coalesce(Max("events__created_at"), "placed_at"))
+        .filter(last_change__lt=cutoff)
+        .order_by("last_change", "id")[:limit]
+    )
+    return sum(order_anonymise(order=order, actor="retention") for order in expired)
