@@ -10,12 +10,12 @@ SHARED = Path(__file__).resolve().parent.parent / "shared"  # the benchmarks, be
 
 
 @pytest.fixture
-def merchandiser(db, django_user_model):  # type: ignore[no-untyped-def]
+def merchandiser(db, django_user_model):
     """A staff user who may edit and publish the catalog."""
     return django_user_model.objects.create_superuser(username="merchandiser", password="pw-merch-123")
 
 
 @pytest.fixture
-def shopper(db, django_user_model):  # type: ignore[no-untyped-def]
+def shopper(db, django_user_model):
     """A signed-in customer with no staff rights."""
     return django_user_model.objects.create_user(username="shopper", password="pw-shop-123")

@@ -29,6 +29,7 @@ import argparse  # noqa: E402
 import random  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from functools import partial  # noqa: E402
 from typing import Any  # noqa: E402
 
 from bench.walks import Stats, stats  # noqa: E402
@@ -70,33 +71,34 @@ def bench_preview(version: Any, looks: int = 60, seed: int = 1) -> dict[str, Sta
 
     product = version_model(version)
     rnd = random.Random(f"{seed}:{product.code}")
-    recipes = {}
+    recipes: dict[str, preview.Recipe] = {}
     while len(recipes) < looks:
         recipe = preview.preview_recipe(product, _random_selection(product, rnd))
         recipes.setdefault(recipe.key, recipe)
     samples: dict[str, list[float]] = {"urls": [], "cold render large webp": []}
     client = Client()
 
-    urls = {}
+    urls: dict[str, preview.PreviewUrls] = {}
+
+    def store_urls(recipe: preview.Recipe) -> None:
+        urls[recipe.key] = preview.preview_urls(recipe)
+
     for recipe in recipes.values():
-        samples["urls"].append(_timed(lambda recipe=recipe: urls.__setitem__(recipe.key, preview.preview_urls(recipe))))
+        samples["urls"].append(_timed(partial(store_urls, recipe)))
     for recipe in list(recipes.values())[: max(1, looks // 6)]:
         preview._layers.clear()
-        samples["cold render large webp"].append(
-            _timed(lambda recipe=recipe: preview.preview_render(recipe, "large", "webp"))
-        )
+        samples["cold render large webp"].append(_timed(partial(preview.preview_render, recipe, "large", "webp")))
     for size in preview.SIZES:
         for fmt in preview.FORMATS:
             for recipe in recipes.values():  # decode this size's layers: the steady state
                 for layer in recipe.layers:
                     preview._layers.get(layer.image, layer.tint, preview.image_size(recipe, size))
             samples[f"render {size} {fmt}"] = [
-                _timed(lambda recipe=recipe, size=size, fmt=fmt: preview.preview_render(recipe, size, fmt))
-                for recipe in recipes.values()
+                _timed(partial(preview.preview_render, recipe, size, fmt)) for recipe in recipes.values()
             ]
     cached: list[float] = []
     revalidated: list[float] = []
-    etags = {}
+    etags: dict[str, str] = {}
     for key in recipes:
         first = client.get(urls[key].large.webp)
         assert first.status_code == 200, (key, first.status_code)
@@ -104,8 +106,8 @@ def bench_preview(version: Any, looks: int = 60, seed: int = 1) -> dict[str, Sta
     for _ in range(3):
         for key in recipes:
             url, headers = urls[key].large.webp, {"If-None-Match": etags[key]}
-            cached.append(_timed(lambda url=url: client.get(url)))
-            revalidated.append(_timed(lambda url=url, headers=headers: client.get(url, headers=headers)))
+            cached.append(_timed(partial(client.get, url)))
+            revalidated.append(_timed(partial(client.get, url, headers=headers)))
     samples["cached request"] = cached
     samples["304 request"] = revalidated
     return {name: stats(values) for name, values in samples.items()}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -47,8 +48,9 @@ class OptionGroupInline(admin.TabularInline):  # type: ignore[type-arg]
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        if obj is not None:
-            formset.form.base_fields["section"].queryset = Section.objects.filter(product=obj)
+        section = formset.form.base_fields["section"]
+        if obj is not None and isinstance(section, ModelChoiceField):
+            section.queryset = Section.objects.filter(product=obj)
         return formset
 
 
@@ -66,14 +68,14 @@ class TextFieldInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-RULE_FIELDS: list[str | tuple[str, ...]] = [
+RULE_FIELDS: tuple[str | tuple[str, ...], ...] = (
     ("code", "kind", "active", "position"),
     "expr",
     ("when", "prefer"),
     "table_groups",
     "table_rows",
     ("message", "message_it"),
-]
+)
 
 
 class RuleInline(admin.StackedInline):  # type: ignore[type-arg]
@@ -93,6 +95,7 @@ class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class BaseLayerInline(admin.TabularInline):  # type: ignore[type-arg]
     model = PreviewLayer
+    form = forms.PreviewLayerForm
     fields = ["image", "z", "tint", "thumbnail"]
     readonly_fields = ["thumbnail"]
     verbose_name = _("base preview layer")
@@ -114,7 +117,9 @@ def _publish(request: HttpRequest, product: Product) -> bool:
         items = format_html_join("", "<li>{}</li>", ((str(p),) for p in error.problems[:20]))
         messages.error(
             request,
-            format_html(_("Could not publish {}: {} problem(s).<ul>{}</ul>"), product.code, len(error.problems), items),
+            format_html(
+                str(_("Could not publish {}: {} problem(s).<ul>{}</ul>")), product.code, len(error.problems), items
+            ),
         )
         return False
     for finding in result.warnings[:20]:
@@ -218,8 +223,10 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     def response_change(self, request: HttpRequest, obj: Product) -> HttpResponse:
         if "_publish" in request.POST:
             _publish(request, obj)
-            return self.response_post_save_change(request, obj)
-        return super().response_change(request, obj)
+            response: HttpResponse = self.response_post_save_change(request, obj)
+        else:
+            response = super().response_change(request, obj)
+        return response
 
 
 class OptionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -243,6 +250,7 @@ class OptionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class OptionLayerInline(admin.TabularInline):  # type: ignore[type-arg]
     model = PreviewLayer
+    form = forms.PreviewLayerForm
     fields = ["image", "z", "tint"]
     extra = 0
 
@@ -322,8 +330,15 @@ class CatalogVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["product", "number", "published_at", "published_by", "note"]
     list_filter = ["product"]
     date_hierarchy = "published_at"
-    fields = ["product", "number", "published_at", "published_by", "note", "checksum", "pretty_snapshot"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "product",
+        "number",
+        "published_at",
+        "published_by",
+        "note",
+        "checksum",
+        "pretty_snapshot",
+    )
 
     @admin.display(description=_("snapshot"))
     def pretty_snapshot(self, version: CatalogVersion) -> SafeString:

@@ -15,7 +15,18 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Option, OptionGroup, Parameter, PriceRule, Product, Rule, Section, TextField
+from catalog.images import image_header, layer_image_help, layer_image_problems
+from catalog.models import (
+    Option,
+    OptionGroup,
+    Parameter,
+    PreviewLayer,
+    PriceRule,
+    Product,
+    Rule,
+    Section,
+    TextField,
+)
 from configurator.engine.rules import GroupInfo, Vocabulary
 from configurator.engine.schema import Problem, check_price, check_quantity, check_rule
 
@@ -55,6 +66,11 @@ class TranslatedForm(forms.ModelForm):  # type: ignore[type-arg]
         for key in self.translated:
             for code, _language in OTHER_LANGUAGES:
                 self.initial.setdefault(f"{key}_{code}", translations.get(code, {}).get(key, ""))
+
+    def clean(self) -> dict[str, Any]:
+        """The cleaned data (Django's `clean` may be declared to return None; ours never does)."""
+        super().clean()
+        return self.cleaned_data
 
     def save(self, commit: bool = True) -> Any:
         translations = {lang: dict(texts) for lang, texts in (self.instance.translations or {}).items()}
@@ -215,3 +231,43 @@ class PriceRuleForm(TranslatedForm):
             }
             _add_problems(self, check_price(price, draft_vocabulary(product)), {"when": "when", "per": "per"})
         return data
+
+
+class PreviewLayerForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A preview layer; its image may be at most twice the product's preview canvas.
+
+    Too large a file or too many pixels are refused by the image field itself, before
+    Pillow decodes the upload (`LayerImageFormField`).
+    """
+
+    class Meta:
+        model = PreviewLayer
+        fields = ["image", "z", "tint"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = layer_image_help()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        image = self.cleaned_data.get("image")
+        product = self._product()
+        # Only a new upload: a stored layer that no longer fits is a publishing warning.
+        if image is not None and "image" in self.changed_data and product is not None:
+            problems = layer_image_problems(
+                size=None,
+                header=image_header(image),
+                canvas=(product.preview_width, product.preview_height),
+            )
+            for problem in problems:
+                self.add_error("image", problem)
+        return self.cleaned_data
+
+    def _product(self) -> Product | None:
+        """The product the layer is drawn for: its own, or (on an option's page) its option's."""
+        layer: PreviewLayer = self.instance
+        if layer.product_id is not None:
+            return layer.product
+        if layer.option_id is not None:
+            return layer.option.group.product
+        return None

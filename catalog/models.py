@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from catalog.images import LayerImageFormField
 from catalog.storage import ContentAddressedStorage, content_name
+from configurator.engine.model import PREVIEW_MAX_SIDE
 
 code_validator = RegexValidator(
     r"\A[A-Za-z0-9_][A-Za-z0-9_.-]*\Z",
@@ -33,11 +36,23 @@ name_code_validator = RegexValidator(
 color_validator = RegexValidator(r"\A#[0-9A-Fa-f]{6}\Z", _("Use a colour like #c0392b."))
 currency_validator = RegexValidator(r"\A[A-Z]{3}\Z", _("Use an ISO 4217 code such as EUR."))
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-MEASURE = {"max_digits": 12, "decimal_places": 4}
+
+class DecimalSize(TypedDict):
+    max_digits: int
+    decimal_places: int
 
 
-class CodeField(models.CharField):
+MONEY: DecimalSize = {"max_digits": 12, "decimal_places": 2}
+MEASURE: DecimalSize = {"max_digits": 12, "decimal_places": 4}
+
+if TYPE_CHECKING:
+    # django-stubs makes fields generic (value set, value read); Django's classes are not subscriptable.
+    _CharFieldBase = models.CharField[str, str]
+else:
+    _CharFieldBase = models.CharField
+
+
+class CodeField(_CharFieldBase):
     """A catalog code: short, ASCII, unique within its parent (rules refer to it)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -70,6 +85,11 @@ class Translated(models.Model):
         return self.name
 
 
+_PREVIEW_SIDE_HELP = format_lazy(
+    _("In pixels, from 16 to {most}, the largest preview the shop draws."), most=PREVIEW_MAX_SIDE
+)
+
+
 class Product(Translated):
     class Layout(models.TextChoices):
         STEPS = "steps", _("Steps (one section per step)")
@@ -82,8 +102,18 @@ class Product(Translated):
     layout = models.CharField(_("layout"), max_length=10, choices=Layout.choices, default=Layout.STEPS)
     active = models.BooleanField(_("listed in the shop"), default=True)
     position = models.PositiveIntegerField(_("order"), default=0)
-    preview_width = models.PositiveIntegerField(_("preview width"), default=800, validators=[MinValueValidator(16)])
-    preview_height = models.PositiveIntegerField(_("preview height"), default=600, validators=[MinValueValidator(16)])
+    preview_width = models.PositiveIntegerField(
+        _("preview width"),
+        default=800,
+        validators=[MinValueValidator(16), MaxValueValidator(PREVIEW_MAX_SIDE)],
+        help_text=_PREVIEW_SIDE_HELP,
+    )
+    preview_height = models.PositiveIntegerField(
+        _("preview height"),
+        default=600,
+        validators=[MinValueValidator(16), MaxValueValidator(PREVIEW_MAX_SIDE)],
+        help_text=_PREVIEW_SIDE_HELP,
+    )
     preview_background = models.CharField(
         _("preview background"), max_length=7, default="#ffffff", validators=[color_validator]
     )
@@ -337,6 +367,13 @@ class PriceRule(ProductPart):
         return f"{self.code}: {self.label}"
 
 
+class LayerImageField(models.ImageField):
+    """An ImageField whose form field refuses too large a file or image before decoding it."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": LayerImageFormField, **kwargs})
+
+
 def layer_upload_to(instance: PreviewLayer, filename: str) -> str:
     """Name a layer image after its content, so a published snapshot's image never changes."""
     return content_name(instance.image, filename)
@@ -349,7 +386,7 @@ class PreviewLayer(models.Model):
     option = models.ForeignKey(
         Option, verbose_name=_("option"), on_delete=models.CASCADE, null=True, blank=True, related_name="layers"
     )
-    image = models.ImageField(_("image"), upload_to=layer_upload_to, storage=ContentAddressedStorage)
+    image = LayerImageField(_("image"), upload_to=layer_upload_to, storage=ContentAddressedStorage)
     z = models.IntegerField(_("z-order"), default=0, help_text=_("Higher layers are drawn on top."))
     tint = models.CharField(
         _("tint"),

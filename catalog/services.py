@@ -6,6 +6,7 @@ each does its whole work in one transaction, or nothing at all.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db import models, transaction
 from PIL import Image, UnidentifiedImageError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from catalog.images import ImageHeader, image_header, layer_image_problems
 from catalog.models import (
     CatalogVersion,
     Option,
@@ -75,44 +77,73 @@ def catalog_parse(text: str | bytes) -> Any:
         raise CatalogError([Problem("$", "the file is not UTF-8 text")]) from None
 
 
-def _layer_paths(data: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    """Yield (JSON path, image reference) of every preview layer in a checked file."""
-    for p_index, product in enumerate(data.get("products", [])):
-        base = f"$.products[{p_index}]"
-        for l_index, layer in enumerate((product.get("preview") or {}).get("layers") or []):
-            yield f"{base}.preview.layers[{l_index}].image", layer["image"]
-        for g_index, group in enumerate(product.get("groups", [])):
-            for o_index, option in enumerate(group.get("options", [])):
-                for l_index, layer in enumerate(option.get("layers") or []):
-                    path = f"{base}.groups[{g_index}].options[{o_index}].layers[{l_index}].image"
-                    yield path, layer["image"]
+def _product_layers(product: Mapping[str, Any]) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
+    """Yield (JSON path below the product, path by codes, layer) of every preview layer of a product."""
+    for l_index, layer in enumerate((product.get("preview") or {}).get("layers") or []):
+        yield f"preview.layers[{l_index}]", f"preview.layers[{l_index}]", layer
+    for g_index, group in enumerate(product.get("groups", [])):
+        for o_index, option in enumerate(group.get("options", [])):
+            for l_index, layer in enumerate(option.get("layers") or []):
+                path = f"groups[{g_index}].options[{o_index}].layers[{l_index}]"
+                yield path, f"groups.{group['code']}.{option['code']}.layers[{l_index}]", layer
+
+
+def _canvas(product: Mapping[str, Any]) -> tuple[int, int]:
+    preview = product.get("preview") or {}
+    return preview.get("width", 800), preview.get("height", 600)
+
+
+def _read_image(reference: str, base_dir: Path | None, storage: ContentAddressedStorage) -> bytes | None:
+    """Return the bytes of a layer image: a path next to the file, or a stored name; None if absent."""
+    candidate = (base_dir / reference) if base_dir is not None else None
+    if candidate is not None and candidate.is_file():
+        return candidate.read_bytes()
+    if storage.exists(reference):
+        with storage.open(reference) as handle:
+            content: bytes = handle.read()
+        return content
+    return None
+
+
+def _image_check(content: bytes) -> tuple[ImageHeader | None, list[str]]:
+    """Return an image's header and what is wrong with it; it is decoded only if within the limits."""
+    try:
+        header = image_header(io.BytesIO(content))
+    except UnidentifiedImageError:
+        return None, ["not an image Pillow can read"]
+    problems = layer_image_problems(size=len(content), header=header, canvas=None)
+    if problems:
+        return header, problems
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return None, ["not an image Pillow can read"]
+    return header, []
 
 
 def _load_images(data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[str, bytes], list[Problem]]:
-    """Read every layer image a file refers to: a path next to the file, or a stored name."""
+    """Read and check every layer image a file refers to: readable, within the size limits."""
     storage = ContentAddressedStorage()
     images: dict[str, bytes] = {}
+    headers: dict[str, ImageHeader] = {}
     problems: list[Problem] = []
-    for path, reference in _layer_paths(data):
-        if reference in images:
-            continue
-        candidate = (base_dir / reference) if base_dir is not None else None
-        if candidate is not None and candidate.is_file():
-            content = candidate.read_bytes()
-        elif storage.exists(reference):
-            with storage.open(reference) as handle:
-                content = handle.read()
-        else:
-            where = f" (looked in {base_dir})" if base_dir is not None else ""
-            problems.append(Problem(path, f"image file '{reference}' not found{where}"))
-            continue
-        try:
-            with Image.open(ContentFile(content)) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            problems.append(Problem(path, f"'{reference}' is not an image Pillow can read"))
-            continue
-        images[reference] = content
+    for p_index, product in enumerate(data.get("products", [])):
+        for relative, _by_code, layer in _product_layers(product):
+            path, reference = f"$.products[{p_index}].{relative}.image", layer["image"]
+            if reference not in images:
+                content = _read_image(reference, base_dir, storage)
+                if content is None:
+                    where = f" (looked in {base_dir})" if base_dir is not None else ""
+                    problems.append(Problem(path, f"image file '{reference}' not found{where}"))
+                    continue
+                header, found = _image_check(content)
+                problems.extend(Problem(path, f"'{reference}': {message}") for message in found)
+                if found or header is None:
+                    continue
+                images[reference], headers[reference] = content, header
+            for message in layer_image_problems(size=None, header=headers[reference], canvas=_canvas(product)):
+                problems.append(Problem(path, f"'{reference}': {message}"))
     return images, problems
 
 
@@ -367,9 +398,9 @@ def _layers_write(
         return
     PreviewLayer.objects.filter(product=product).delete()
     for option, name, z, tint in rows:
-        layer = PreviewLayer(product=product, option=option, z=z, tint=tint)
-        layer.image.name = name
-        layer.save()
+        preview = PreviewLayer(product=product, option=option, z=z, tint=tint)
+        preview.image.name = name
+        preview.save()
 
 
 # -- publishing ----------------------------------------------------------------------------
@@ -384,7 +415,7 @@ def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> Pu
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         snapshot = product_as_dict(product)
-        findings = _lint_snapshot(snapshot)
+        findings = [*_lint_snapshot(snapshot), *_layer_findings(snapshot)]
         errors = [Problem(f.subject, f.message) for f in findings if f.level == "error"]
         if errors:
             raise CatalogError(errors)
@@ -427,4 +458,33 @@ def catalog_lint(product: Product, snapshot: dict[str, Any] | None = None) -> li
 
     Pass `snapshot` when the caller already read the draft, to read it only once.
     """
-    return list(_lint_snapshot(snapshot if snapshot is not None else product_as_dict(product)))
+    snapshot = snapshot if snapshot is not None else product_as_dict(product)
+    return [*_lint_snapshot(snapshot), *_layer_findings(snapshot)]
+
+
+def _layer_findings(snapshot: Mapping[str, Any]) -> list[Finding]:
+    """Warn of stored layer images that break today's limits or cannot be read.
+
+    Uploads are checked as they come in; this catches layers stored before the limits
+    (or before the canvas was made smaller), which still render, slowly. Not cached
+    with the rest of the lint: the files and the limits are not part of the snapshot.
+    """
+    storage = ContentAddressedStorage()
+    findings: list[Finding] = []
+    for _path, subject, layer in _product_layers(snapshot):
+        name = layer["image"]
+        try:
+            size = storage.size(name)
+            with storage.open(name) as handle:
+                header = image_header(handle)
+        except (OSError, UnidentifiedImageError) as error:
+            findings.append(
+                Finding("warning", subject, f"layer image {name} cannot be read ({error}): the preview will not show")
+            )
+            continue
+        problems = layer_image_problems(size=size, header=header, canvas=_canvas(snapshot))
+        if problems:
+            findings.append(
+                Finding("warning", subject, f"layer image {name}: {' '.join(problems)} Upload a smaller one.")
+            )
+    return findings

@@ -36,4 +36,6 @@ class ContentAddressedStorage(FileSystemStorage):
     def _save(self, name: str, content: Any) -> str:
         if self.exists(name):
             return name
-        return super()._save(name, content)
+        # django-stubs leave out Storage._save, which Django documents for subclasses to override.
+        saved: str = super()._save(name, content)  # type: ignore[misc]
+        return saved

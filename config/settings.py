@@ -149,6 +149,12 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Preview layer images (catalog/images.py): a layer is decoded whole on a look's first
+# render, so these bound its time and memory (a 144 Mpx layer took 20 s and 1.5 GB).
+CATALOG_LAYER_MAX_BYTES = env_int("CATALOG_LAYER_MAX_BYTES", 8 * 1024 * 1024)
+CATALOG_LAYER_MAX_PIXELS = env_int("CATALOG_LAYER_MAX_PIXELS", 16_000_000)
+if CATALOG_LAYER_MAX_BYTES < 1 or CATALOG_LAYER_MAX_PIXELS < 1:
+    raise ImproperlyConfigured("CATALOG_LAYER_MAX_BYTES and CATALOG_LAYER_MAX_PIXELS must be positive")
 
 # -- security (production) ---------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

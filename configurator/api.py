@@ -88,7 +88,7 @@ class GroupOutput(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=["choice", "multi"])
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a field named like a Field attribute (stubs)
     selected = serializers.ListField(child=serializers.CharField())
     options = OptionOutput(many=True)
 
@@ -107,7 +107,7 @@ class PriceLineOutput(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.ChoiceField(choices=["base", "option", "rule"])
     code = serializers.CharField()
     group = serializers.CharField(allow_null=True)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute (stubs)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 

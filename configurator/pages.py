@@ -182,7 +182,12 @@ def _field_messages(product: Product, code: str, raw: str) -> list[str]:
 def _steps(product: Product, language: str) -> list[Step]:
     steps = [Step(code=s.code, name=s.label(language), number=i + 1) for i, s in enumerate(product.sections)]
     known = {s.code for s in steps}
-    if not steps or any(item.section not in known for item in (*product.groups, *product.parameters, *product.texts)):
+    placed = {
+        *(g.section for g in product.groups),
+        *(p.section for p in product.parameters),
+        *(t.section for t in product.texts),
+    }
+    if not steps or not placed <= known:
         steps.append(Step(code=OTHER, name=_("Options") if not steps else _("More"), number=len(steps) + 1))
     return steps
 
@@ -291,7 +296,7 @@ def page_context(
         *(p.code for p in (current.parameters if current else [])),
         *(t.code for t in (current.texts if current else [])),
     }
-    if product.layout == "page" and current is not None:
+    if product.layout == "single" and current is not None:
         shown = {code for s in steps for code in (*(g.code for g in s.groups), *(p.code for p in s.parameters))}
         shown |= {t.code for s in steps for t in s.texts}
     # Decisions made on other steps travel with the form as hidden fields.
@@ -317,7 +322,7 @@ def page_context(
         "step": current or Step(code=SUMMARY, name=_("Summary"), number=len(steps) + 1),
         "previous_step": codes[index - 1] if index > 0 else "",
         "next_step": codes[index + 1] if index + 1 < len(codes) else SUMMARY,
-        "one_page": product.layout == "page",
+        "one_page": product.layout == "single",
         "hidden": hidden,
         "notices": notices,
         "conflict": conflict,

@@ -31,7 +31,7 @@ from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from catalog.storage import ContentAddressedStorage
-from configurator.engine.model import Option, Product, TextField
+from configurator.engine.model import PREVIEW_MAX_SIDE, Option, Product, TextField
 from configurator.engine.selection import Selection
 
 logger = logging.getLogger(__name__)
@@ -109,8 +109,8 @@ class Recipe:
             if data["renderer"] != RENDERER:
                 return None
             recipe = cls(
-                width=_int(data["width"], 1, 4096),
-                height=_int(data["height"], 1, 4096),
+                width=_int(data["width"], 1, PREVIEW_MAX_SIDE),
+                height=_int(data["height"], 1, PREVIEW_MAX_SIDE),
                 background=_colour(data["background"]),
                 layers=tuple(RecipeLayer(image=_str(image), tint=_colour(tint, "")) for image, tint in data["layers"]),
                 texts=tuple(
@@ -385,7 +385,7 @@ def _open(name: str) -> Image.Image:
         with storage.open(name) as handle:
             image = Image.open(handle)
             image.load()
-    except (OSError, UnidentifiedImageError, ValueError) as error:
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as error:
         raise PreviewUnavailable(f"layer image {name!r} cannot be read: {error}") from None
     return image.convert("RGBA")
 

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
+from django_htmx.middleware import HtmxDetails
 
 from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions, version_latest_for
@@ -42,6 +43,12 @@ class ProductCard:
     version: int
     url: str
     preview: preview.PreviewUrls
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (the type only; see django-htmx's docs)."""
+
+    htmx: HtmxDetails
 
 
 def _language() -> str:
@@ -78,7 +85,7 @@ def _published(code: str) -> CatalogVersion:
 
 
 def _render(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     version: CatalogVersion,
     page: PageInput,
     selection: Selection,
@@ -98,7 +105,7 @@ def _render(
 
 
 def _after_action(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     version: CatalogVersion,
     page: PageInput,
     selection: Selection,
@@ -114,7 +121,7 @@ def _after_action(
 
 
 @require_GET
-def configure(request: HttpRequest, code: str) -> HttpResponse:
+def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     version = _published(code)
     product = version_model(version)

@@ -36,8 +36,7 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["created_at", "status", "reason", "source"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "status", "reason", "source")
 
 
 @admin.register(Order)
@@ -109,8 +108,7 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class DeliveryAttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
-    fields = ["number", "at", "status_code", "duration_ms", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "at", "status_code", "duration_ms", "error")
 
 
 @admin.register(Delivery)

@@ -62,7 +62,7 @@ class IsFactory(permissions.BasePermission):
         return isinstance(request.user, Factory)
 
 
-class FactoryTokenScheme(OpenApiAuthenticationExtension):
+class FactoryTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular's __init_subclass__ is unannotated
     """Describe factory tokens in the OpenAPI schema (/api/docs/)."""
 
     target_class = FactoryTokenAuthentication

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,7 +43,12 @@ class CheckoutForm(forms.Form):
 
     def data_replace(self, values: Mapping[str, str]) -> None:
         """Re-render the form with `values` in place of what was sent (its hidden fields)."""
-        self.data = {**self.data, **values}
+        data = QueryDict(mutable=True)
+        for key in self.data:
+            data.setlist(key, self.data.getlist(key) if isinstance(self.data, QueryDict) else [self.data[key]])
+        for key, value in values.items():
+            data[key] = value
+        self.data = data
 
     def clean(self) -> dict[str, Any] | None:
         """Turn an error of a hidden field, which the shopper cannot see or correct, into one they can act on.

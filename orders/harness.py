@@ -251,12 +251,14 @@ class Pipeline:
 
     def restart_redis(self) -> None:
         """Kill Redis (queued and unacked tasks are lost with it) and start it again, empty."""
-        assert self.redis is not None
+        if self.redis is None:
+            raise RuntimeError("Redis was not started")
         self.redis.kill()
         self.start_redis()
 
     def restart_worker(self) -> None:
-        assert self.worker is not None
+        if self.worker is None:
+            raise RuntimeError("the worker was not started")
         self.worker.kill()
         self.worker.start()
 

@@ -535,7 +535,8 @@ def texture(kind: str) -> Image.Image:
     """Return an 800×600 L weave (255 = no change) to multiply into the fabric's grey."""
     tile = Image.new("L", (W, H), 255)
     px = tile.load()
-    assert px is not None
+    if px is None:
+        raise RuntimeError("Pillow gave no pixel access to a new image")
     rnd = random.Random(kind)  # deterministic per fabric
     if kind == "stripe":
         for x in range(W):

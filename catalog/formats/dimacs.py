@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.formats import catalog_of
-from configurator.engine.schema import KEYWORDS
+from configurator.engine.rules import KEYWORDS
 
 _BAD = re.compile(r"[^A-Za-z0-9_.-]")
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import itertools
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as ET
 
 from catalog.formats import catalog_of
 
@@ -49,12 +51,16 @@ def read_xcsp(
         root = ET.parse(path).getroot()
     except ET.ParseError as error:
         raise XcspError(f"{path}: not XML: {error}") from None
+    except DefusedXmlException as error:  # entities (billion laughs, external files) or a fetched DTD
+        raise XcspError(f"{path}: XML entities and external references are not accepted ({error})") from None
+    if root is None:
+        raise XcspError(f"{path}: no root element")
     domains = {d.get("name"): _domain_values(d.text or "") for d in root.iterfind("domains/domain")}
     variables: dict[str, list[int]] = {}
-    for var in root.iterfind("variables/variable"):
-        if var.get("domain") not in domains:
-            raise XcspError(f"{path}: variable {var.get('name')} has unknown domain {var.get('domain')}")
-        variables[var.get("name") or ""] = domains[var.get("domain")]
+    for element in root.iterfind("variables/variable"):
+        if element.get("domain") not in domains:
+            raise XcspError(f"{path}: variable {element.get('name')} has unknown domain {element.get('domain')}")
+        variables[element.get("name") or ""] = domains[element.get("domain")]
     relations: dict[str, tuple[str, int, list[tuple[int, ...]]]] = {}
     for rel in root.iterfind("relations/relation"):
         arity = int(rel.get("arity") or 0)
@@ -67,7 +73,7 @@ def read_xcsp(
         return f"v{_option_code(var)}" if not var[:1].isalpha() else _option_code(var)
 
     labels: dict[str, list[str]] = {}
-    groups = []
+    groups: list[dict[str, Any]] = []
     for var, values in variables.items():
         names = (value_names or {}).get(var)
         if names is not None and len(names) != len(values):
@@ -85,7 +91,7 @@ def read_xcsp(
                 ],
             }
         )
-    rules = []
+    rules: list[dict[str, Any]] = []
     for constraint in root.iterfind("constraints/constraint"):
         scope = (constraint.get("scope") or "").split()
         reference = constraint.get("reference") or ""

@@ -20,7 +20,7 @@ def bike() -> Product:
 
 
 @pytest.fixture
-def staff(client: Client, merchandiser) -> Client:  # type: ignore[no-untyped-def]
+def staff(client: Client, merchandiser) -> Client:
     client.force_login(merchandiser)
     return client
 
@@ -109,7 +109,7 @@ def test_versions_are_read_only_in_the_admin(staff: Client, bike: Product) -> No
     )
 
 
-def test_shoppers_cannot_open_the_admin(client: Client, shopper) -> None:  # type: ignore[no-untyped-def]
+def test_shoppers_cannot_open_the_admin(client: Client, shopper) -> None:
     client.force_login(shopper)
     response = client.get(reverse("admin:catalog_product_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -55,7 +55,8 @@ def test_layer_images_travel_with_the_file(tmp_path: Path) -> None:
     (source / "bike.json").write_text(json.dumps(data))
     call_command("import_catalog", str(source / "bike.json"))
     layer = PreviewLayer.objects.get()
-    assert layer.image.name.startswith("preview/") and layer.option.code == "blue"
+    assert layer.option is not None
+    assert str(layer.image.name).startswith("preview/") and layer.option.code == "blue"
 
     out = tmp_path / "out" / "bike.json"
     out.parent.mkdir()

@@ -77,3 +77,14 @@ def test_berkeleydb_imports_and_publishes() -> None:
         pytest.skip("../shared/benchmarks is absent: the real models are not available here")
     call_command("import_catalog", "--format", "dimacs", str(path), "--publish", stdout=StringIO())
     assert Product.objects.get(code="berkeleydb").groups.count() == 117
+
+
+def test_xcsp_with_xml_entities_is_refused(tmp_path: Path) -> None:
+    # bandit B314: entities are how "billion laughs" and external-file reads get in; no XCSP file needs them.
+    laughs = '<!DOCTYPE instance [<!ENTITY d "D0"><!ENTITY dd "&d;&d;&d;&d;&d;&d;&d;&d;">]>\n'
+    (tmp_path / "laughs.xml").write_text(
+        XCSP.replace("<instance>", laughs + "<instance>", 1).replace('"D0"/>', '"&d;"/>')
+    )
+    with pytest.raises(CommandError, match="XML entities and external references are not accepted"):
+        call_command("import_catalog", "--format", "xcsp", str(tmp_path / "laughs.xml"))
+    assert not Product.objects.exists()

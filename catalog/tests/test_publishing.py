@@ -18,7 +18,7 @@ def bike() -> Product:
     return Product.objects.get(code="bike")
 
 
-def test_publish_freezes_the_draft_as_version_one(bike: Product, merchandiser) -> None:  # type: ignore[no-untyped-def]
+def test_publish_freezes_the_draft_as_version_one(bike: Product, merchandiser) -> None:
     result = catalog_publish(bike, user=merchandiser)
     assert result.created
     version = result.version

@@ -33,7 +33,7 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env_list("ALLOWED_HOSTS", ["localhost"]) == ["localhost"]
 
 
-def test_secret_key_is_required_without_debug(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_secret_key_is_required_without_debug(tmp_path) -> None:
     import os
     import subprocess
     import sys

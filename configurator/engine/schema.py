@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from configurator.engine.model import FORMAT
+from configurator.engine.model import FORMAT, PREVIEW_MAX_SIDE
 from configurator.engine.rules import (
     KEYWORDS,
     GroupInfo,
@@ -206,7 +206,14 @@ class _Checker:
             self.fail(f"{path}.{key}", f"must be true or false, not {_type(data[key])}")
 
     def integer(
-        self, data: Mapping[str, Any], key: str, path: str, *, minimum: int | None = None, nullable: bool = False
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        nullable: bool = False,
     ) -> int | None:
         if key not in data or (nullable and data[key] is None):
             return None
@@ -216,6 +223,9 @@ class _Checker:
             return None
         if minimum is not None and value < minimum:
             self.fail(f"{path}.{key}", f"must be at least {minimum}, not {value}")
+            return None
+        if maximum is not None and value > maximum:
+            self.fail(f"{path}.{key}", f"must be at most {maximum}, not {value}")
             return None
         return value
 
@@ -343,8 +353,8 @@ class _Checker:
 
         preview = product.get("preview")
         if preview is not None and self.obj(preview, f"{path}.preview", "preview"):
-            self.integer(preview, "width", f"{path}.preview", minimum=16)
-            self.integer(preview, "height", f"{path}.preview", minimum=16)
+            self.integer(preview, "width", f"{path}.preview", minimum=16, maximum=PREVIEW_MAX_SIDE)
+            self.integer(preview, "height", f"{path}.preview", minimum=16, maximum=PREVIEW_MAX_SIDE)
             self.string(preview, "background", f"{path}.preview", pattern=COLOR, what="a colour like '#f4f4f2'")
             self.layers(preview.get("layers"), f"{path}.preview.layers")
 

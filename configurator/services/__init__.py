@@ -1,7 +1,7 @@
 """The configurator's operations, as the views, the API and other apps call them."""
 
+from configurator.engine.selection import SelectionError
 from configurator.services.configuring import (
-    SelectionError,
     configuration_answer,
     configuration_apply_wanted,
     configuration_complete,

@@ -39,7 +39,8 @@ def reason_data(product: Product, reason: Reason, selection: Selection, language
     if reason.rule is not None:
         rule = product.rule(reason.rule)
         return {"rule": reason.rule, "message": rule.text(language) if rule else reason.rule}
-    assert reason.selection is not None
+    if reason.selection is None:
+        raise ValueError(f"a reason names a rule or a selection, this one neither: {reason!r}")
     kind, code = reason.selection
     if kind == "group":
         group = product.group(code)
@@ -49,13 +50,9 @@ def reason_data(product: Product, reason: Reason, selection: Selection, language
         return {"selection": code, "value": chosen, "message": f"{name}: {', '.join(labels) or '—'}"}
     if kind == "parameter":
         parameter = product.parameter(code)
-        assert parameter is not None
         value = selection.parameters.get(code)
-        return {
-            "selection": code,
-            "value": _number(value),
-            "message": f"{parameter.label(language)}: {_number(value)} {parameter.unit}".strip(),
-        }
+        name, unit = (parameter.label(language), parameter.unit) if parameter else (code, "")
+        return {"selection": code, "value": _number(value), "message": f"{name}: {_number(value)} {unit}".strip()}
     text = product.text(code)
     return {
         "selection": code,

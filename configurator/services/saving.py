@@ -71,8 +71,8 @@ def _name(product: Product, code: str, language: str) -> str:
 def configuration_restore(saved: SavedConfiguration) -> SavedState:
     """Open `saved` on the product's current version, dropping what no longer fits and saying so."""
     language = get_language() or "en"
-    current = version_latest_for(saved.product.code)
-    assert current is not None  # a saved configuration protects its version, so one exists
+    # The saved version is protected from deletion, so the latest is at worst that one.
+    current = version_latest_for(saved.product.code) or saved.version
     product = version_model(current)
     before = version_model(saved.version)
     page = read_page_input(product, _data_pairs(saved.data))

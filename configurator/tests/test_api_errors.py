@@ -164,7 +164,7 @@ def test_a_server_error_in_the_api_is_json_and_logged_once(
     assert response.status_code == 500
     assert response.json() == {"errors": {"detail": ["a server error occurred; it has been logged"]}}
     tracebacks = [r for r in caplog.records if r.exc_info]
-    assert len(tracebacks) == 1 and "boom" in str(tracebacks[0].exc_info[1])
+    assert len(tracebacks) == 1 and tracebacks[0].exc_info and "boom" in str(tracebacks[0].exc_info[1])
 
 
 def test_a_body_over_djangos_limit_answers_413_json_under_api_and_400_html_elsewhere() -> None:

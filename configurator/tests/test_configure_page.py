@@ -157,3 +157,15 @@ def test_a_drop_down_group_disables_excluded_options_and_lists_why(client: Clien
 def test_missing_decisions_in_the_summary_link_to_their_step(client: Client, demo: None) -> None:
     page = client.get("/p/city-car/?body_colour=red&_step=summary")
     assert re.search(r'<a href="/p/city-car/\?body_colour=red&amp;_step=version">Not chosen yet</a>', page.text)
+
+
+def test_a_single_page_product_shows_every_section_on_one_page(client: Client, demo: None) -> None:
+    # Regression: the page compared the layout with "page", a value the catalog never has (found by mypy).
+    product = Product.objects.get(code="city-car")
+    product.layout = Product.Layout.SINGLE
+    product.save()
+    catalog_publish(product)
+    page = client.get("/p/city-car/")
+    assert page.status_code == 200
+    assert page.text.count('class="step-block"') == product.sections.count() >= 2
+    assert 'name="_step" value="summary"' in page.text

@@ -59,7 +59,9 @@ def outbox_fan_out(*, message_id: int) -> list[int]:
 
 def retry_delay(attempts: int) -> float:
     """Return the seconds to wait after `attempts` failed attempts: doubling, capped, half jittered."""
-    delay = min(settings.ORDERS_RETRY_CAP_SECONDS, settings.ORDERS_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 30))
+    delay: float = min(
+        settings.ORDERS_RETRY_CAP_SECONDS, settings.ORDERS_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 30)
+    )
     return delay / 2 + random.uniform(0, delay / 2)
 
 

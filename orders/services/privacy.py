@@ -183,7 +183,7 @@ def order_anonymise(*, order: Order, actor: str) -> bool:
         locked.configuration = _erase_configuration(locked.configuration)
         # A hash of the request, which held the name, e-mail and address: it could confirm a guess.
         locked.request_fingerprint = ""
-        locked.preview_image = None  # type: ignore[assignment]
+        locked.preview_image = None
         locked.anonymised_at = now
         locked.save(
             update_fields=[

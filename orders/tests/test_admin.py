@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ def dead_delivery(shirt: CatalogVersion, config: dict[str, Any], endpoint: Facto
 @pytest.mark.parametrize(
     "model", ["order", "buildorder", "factoryendpoint", "delivery", "outboxmessage"], ids=lambda m: m
 )
-def test_pages_open(client: Client, merchandiser: AbstractUser, dead_delivery: Delivery, model: str) -> None:
+def test_pages_open(client: Client, merchandiser: User, dead_delivery: Delivery, model: str) -> None:
     client.force_login(merchandiser)
     assert client.get(f"/admin/orders/{model}/").status_code == 200
     from django.apps import apps
@@ -37,7 +37,7 @@ def test_pages_open(client: Client, merchandiser: AbstractUser, dead_delivery: D
 
 
 def test_replay_action_sends_a_dead_delivery_again(
-    client: Client, merchandiser: AbstractUser, dead_delivery: Delivery, monkeypatch: pytest.MonkeyPatch
+    client: Client, merchandiser: User, dead_delivery: Delivery, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from orders import tasks
 
@@ -52,9 +52,7 @@ def test_replay_action_sends_a_dead_delivery_again(
     assert delivery.state == DeliveryState.PENDING and delivery.dead_at is None and delivery.attempts == 9
 
 
-def test_token_action_shows_the_token_once(
-    client: Client, merchandiser: AbstractUser, endpoint: FactoryEndpoint
-) -> None:
+def test_token_action_shows_the_token_once(client: Client, merchandiser: User, endpoint: FactoryEndpoint) -> None:
     client.force_login(merchandiser)
     response = client.post(
         "/admin/orders/factoryendpoint/", {"action": "create_token", "_selected_action": [endpoint.pk]}, follow=True
@@ -63,6 +61,6 @@ def test_token_action_shows_the_token_once(
     assert token.prefix in response.content.decode() and "fct_" in response.content.decode()
 
 
-def test_shopper_cannot_open_the_orders_admin(client: Client, shopper: AbstractUser) -> None:
+def test_shopper_cannot_open_the_orders_admin(client: Client, shopper: User) -> None:
     client.force_login(shopper)
     assert client.get("/admin/orders/order/").status_code == 302

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -143,7 +143,7 @@ def test_outsider_without_a_token_is_refused(db: None) -> None:
 
 
 def test_shopper_and_merchandiser_sessions_are_not_factories(
-    shopper: AbstractUser, merchandiser: AbstractUser, factory_token: str
+    shopper: User, merchandiser: User, factory_token: str
 ) -> None:
     for user in (shopper, merchandiser):
         api = APIClient()

@@ -49,8 +49,8 @@ def _database_url() -> str:
 
 def _forget_broker_pools() -> None:
     """Make this process's Celery app open new connections to the (changed) broker URL."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app._pool = None  # type: ignore[attr-defined]  # private: celery-types leave it out
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, as above
 
 
 @pytest.fixture

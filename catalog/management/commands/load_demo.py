@@ -24,7 +24,8 @@ class Command(BaseCommand):
                     self.stderr.write(f"{path.name}: {problem}")
                 raise CommandError(f"demo catalog {path.name} is invalid") from None
             for result in results:
-                assert result.publish is not None
+                if result.publish is None:
+                    raise CommandError(f"demo catalog {path.name}: {result.product.code} was not published")
                 version = result.publish.version.number
                 state = f"published version {version}" if result.publish.created else f"up to date (version {version})"
                 self.stdout.write(self.style.SUCCESS(f"{result.product.code}: {state}"))

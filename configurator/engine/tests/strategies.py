@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Literal
 
 from hypothesis import strategies as st
 
@@ -16,7 +17,8 @@ from configurator.engine.tests.oracle import _group_values
 
 @st.composite
 def groups(draw: st.DrawFn, index: int) -> Group:
-    kind = draw(st.sampled_from(["choice", "choice", "multi"]))
+    kinds: list[Literal["choice", "multi"]] = ["choice", "choice", "multi"]
+    kind = draw(st.sampled_from(kinds))
     count = draw(st.integers(2, 3))
     options = tuple(
         Option(code=f"o{j}", name=f"O{j}", price=Decimal(draw(st.integers(0, 3))), active=draw(st.booleans()) or j != 2)

@@ -30,7 +30,7 @@ def shirt() -> Session:
     return Session(compile_product(_load("shirt.json")))
 
 
-def _option(result, group: str, option: str):  # type: ignore[no-untyped-def]
+def _option(result, group: str, option: str):
     state = next(g for g in result.groups if g.code == group)
     return next(o for o in state.options if o.code == option)
 

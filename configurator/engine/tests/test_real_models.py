@@ -136,7 +136,7 @@ def renault_cnf(path: Path) -> RenaultCnf:
             clauses.extend([-lit for lit in row] for row in rows)
             continue
         # supports: selector -> its row's values; some selector; value -> some selector of a row with it
-        selectors_of = {literal[(var, i)]: [] for var in scope for i in range(len(values[var]))}
+        selectors_of: dict[int, list[int]] = {literal[(var, i)]: [] for var in scope for i in range(len(values[var]))}
         selectors = []
         for row in rows:
             top += 1

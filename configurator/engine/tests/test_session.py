@@ -71,13 +71,13 @@ def assert_propagation_matches(
             assert option.available == expected, (group, option.code)
             if not option.available:
                 assert_reasons_exclude(product, configs, selection, group, option.code, option.reasons)
-    for state in result.parameters:
+    for parameter in result.parameters:
         context = [
-            c for c in configs if extends(c, selection.without(("parameter", state.code)), multi_groups(product))
+            c for c in configs if extends(c, selection.without(("parameter", parameter.code)), multi_groups(product))
         ]
-        values = [c.parameters[state.code] for c in context]
-        assert state.min == (min(values) if values else None)
-        assert state.max == (max(values) if values else None)
+        values = [c.parameters[parameter.code] for c in context]
+        assert parameter.min == (min(values) if values else None)
+        assert parameter.max == (max(values) if values else None)
 
 
 @SETTINGS
@@ -119,7 +119,7 @@ def test_validate_rejects_exactly_the_invalid_complete_configurations(data: st.D
     assert session_valid(product, config) == (repr(config) in valid)
 
 
-def session_valid(product, config) -> bool:  # type: ignore[no-untyped-def]
+def session_valid(product, config) -> bool:
     return Session(compile_product(product)).validate(config).valid
 
 
@@ -141,7 +141,7 @@ def test_resolve_makes_the_wanted_option_possible_with_fewest_changes(data: st.D
         else frozenset([option.code])
     )
 
-    def fits(config, kept):  # type: ignore[no-untyped-def]
+    def fits(config: Selection, kept: Selection) -> bool:
         if group.kind == "multi":
             return wanted <= config.choices[group.code]
         return config.choices[group.code] == wanted

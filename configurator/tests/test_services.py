@@ -1,0 +1,33 @@
+"""The configurator's services as other code calls them: reasons as data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from configurator.engine.model import Parameter, Product
+from configurator.engine.selection import Selection
+from configurator.engine.session import Reason
+from configurator.services.configuring import reason_data
+
+WIDTH = Parameter("width", "Width", "cm", Decimal(30), Decimal(60), Decimal(1))
+BAG = Product(code="bag", name="Bag", currency="EUR", base_price=Decimal(10), parameters=(WIDTH,))
+
+
+def test_a_reason_on_a_parameter_reads_name_value_and_unit() -> None:
+    selection = Selection(parameters={"width": Decimal(45)})
+    data = reason_data(BAG, Reason(selection=("parameter", "width")), selection, "en")
+    assert data == {"selection": "width", "value": "45", "message": "Width: 45 cm"}
+
+
+def test_a_reason_on_a_parameter_the_product_no_longer_has_names_its_code() -> None:
+    # Was an assert: an AssertionError (a 500) or, under python -O, an AttributeError on None.
+    selection = Selection(parameters={"depth": Decimal(12)})
+    data = reason_data(BAG, Reason(selection=("parameter", "depth")), selection, "en")
+    assert data == {"selection": "depth", "value": "12", "message": "depth: 12"}
+
+
+def test_a_reason_naming_nothing_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="names a rule or a selection"):
+        reason_data(BAG, Reason(), Selection(), "en")
