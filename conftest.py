@@ -5,6 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start every test with an empty cache: no throttle count or lockout carries over."""
+    cache.clear()
+
 
 SHARED = Path(__file__).resolve().parent.parent / "shared"  # the benchmarks, beside the repository
 

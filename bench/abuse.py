@@ -92,6 +92,10 @@ def _serve(scratch: Path) -> tuple[subprocess.Popen[bytes], str]:
             "VAR_DIR": str(scratch),
             "DATABASE_URL": f"sqlite:///{scratch / 'db.sqlite3'}",
             "LOG_LEVEL": "ERROR",
+            # Plain HTTP on the loopback; no rate limits, so what is measured is the cost of each request.
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "RATELIMIT_ENABLE": "0",
         }
     )
     python = sys.executable

@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# Tests speak plain HTTP to the test client and the live server.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 
 from config.settings import *  # noqa: F403
@@ -12,3 +15,10 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# One process, emptied before each test (conftest.py), so no throttle count leaks between
+# tests. Limits and the sign-in lockout are off for tests of other features; the tests of
+# the limits turn them on (config/tests/test_limits.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+RATELIMIT_ENABLE = False
+AXES_ENABLED = False

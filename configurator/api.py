@@ -162,6 +162,8 @@ def _parsed(serializer: serializers.Serializer) -> dict[str, Any]:  # type: igno
 
 
 class ProductListView(APIView):
+    throttle_scope = "api_read"
+
     @extend_schema(
         parameters=[LANG],
         responses=inline_serializer(
@@ -195,6 +197,8 @@ class ProductListView(APIView):
 
 
 class ProductDetailView(APIView):
+    throttle_scope = "api_read"
+
     @extend_schema(
         parameters=[LANG], responses=inline_serializer("ProductModel", {"version": serializers.IntegerField()})
     )
@@ -205,6 +209,8 @@ class ProductDetailView(APIView):
 
 
 class ConfigureView(APIView):
+    throttle_scope = "api_configure"
+
     @extend_schema(request=SelectionInput, responses={200: Answer}, parameters=[LANG])
     def post(self, request: Request, code: str) -> Response:
         """Propagate a selection: availability with reasons, parameter ranges, validity, price."""
@@ -214,6 +220,8 @@ class ConfigureView(APIView):
 
 
 class CompleteView(APIView):
+    throttle_scope = "api_configure"
+
     @extend_schema(request=SelectionInput, responses={200: CompleteAnswer}, parameters=[LANG])
     def post(self, request: Request, code: str) -> Response:
         """Complete a selection with defaults and first available options ("finish for me")."""
@@ -223,6 +231,8 @@ class CompleteView(APIView):
 
 
 class ResolveView(APIView):
+    throttle_scope = "api_configure"
+
     @extend_schema(request=ResolveInput, responses={200: ResolveAnswer}, parameters=[LANG])
     def post(self, request: Request, code: str) -> Response:
         """Propose the fewest changes that make a wanted option possible ("choose anyway")."""
@@ -235,6 +245,8 @@ class ResolveView(APIView):
 
 
 class ExplainView(APIView):
+    throttle_scope = "api_configure"
+
     @extend_schema(request=ResolveInput, responses={200: ExplainAnswer}, parameters=[LANG])
     def post(self, request: Request, code: str) -> Response:
         """Return a minimal set of rules and choices that exclude the `wanted` option."""

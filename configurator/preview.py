@@ -7,6 +7,13 @@ another process, another catalog version with the same art) has the same key, so
 rendered once. `preview_urls` only stores the recipe and names the pictures; the image
 view renders a picture on its first request (`preview_file`) and keeps it on disk
 under `settings.PREVIEW_ROOT`, content-addressed, for every later request.
+
+Files there are derived and may go at any time: each use renews a file's modification
+time (at most hourly), and `previews_expire` (a beat task) removes the files unused for
+`PREVIEW_MAX_AGE_DAYS`, then the least recently used while the folder holds more than
+`PREVIEW_MAX_BYTES`. A picture whose recipe is gone stays servable; a recipe whose
+pictures are gone renders them again; a page that lost both asks for itself again, which
+stores its recipes anew (static/js/site.js). Orders keep their own picture in MEDIA.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -261,21 +269,44 @@ def _write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
-def recipe_save(recipe: Recipe) -> None:
-    """Store `recipe` under its key (once), so any process can render it later."""
+#: A file's use is recorded by renewing its modification time, at most once per this many seconds.
+TOUCH_SECONDS = 3600
+
+
+def _used(path: Path) -> bool:
+    """Record a use of `path` for expiry; return False when the file is not there."""
+    try:
+        if path.stat().st_mtime < time.time() - TOUCH_SECONDS:
+            os.utime(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def recipe_save(recipe: Recipe) -> bool:
+    """Store `recipe` under its key (once), so any process can render it later; return True if new."""
     path = _path(recipe.key, ".json")
-    if not path.exists():
-        _write_atomic(path, json.dumps(recipe.as_data(), sort_keys=True).encode())
+    if _used(path):
+        return False
+    _write_atomic(path, json.dumps(recipe.as_data(), sort_keys=True).encode())
+    return True
+
+
+def recipe_stored(recipe: Recipe) -> bool:
+    """Return True if `recipe` is already stored (its look was shown before and has not expired)."""
+    return _path(recipe.key, ".json").exists()
 
 
 def recipe_load(key: str) -> Recipe | None:
     """Return the stored recipe of `key`, or None when unknown, unreadable or not matching."""
     if not KEY.match(key):
         return None
+    path = _path(key, ".json")
     try:
-        data = json.loads(_path(key, ".json").read_bytes())
+        data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
+    _used(path)
     recipe = Recipe.from_data(data)
     # A file whose content does not hash to its name is not trusted (edited, corrupt).
     return recipe if recipe is not None and recipe.key == key else None
@@ -455,11 +486,12 @@ def preview_file(key: str, size: str, fmt: str) -> Path | None:
     Return None when the key, size or format is unknown or the recipe's layer images
     cannot be read; nothing is then stored.
     """
+    path = preview_stored(key, size, fmt)
+    if path is not None:
+        return path
     if size not in SIZES or fmt not in FORMATS or not KEY.match(key):
         return None
     path = _path(key, f"-{size}.{fmt}")
-    if path.exists():
-        return path
     recipe = recipe_load(key)
     if recipe is None:
         return None
@@ -470,3 +502,76 @@ def preview_file(key: str, size: str, fmt: str) -> Path | None:
         return None
     _write_atomic(path, content)
     return path
+
+
+def preview_stored(key: str, size: str, fmt: str) -> Path | None:
+    """Return the file of picture `key`/`size`/`fmt` if it is already rendered (a use), else None."""
+    if size not in SIZES or fmt not in FORMATS or not KEY.match(key):
+        return None
+    path = _path(key, f"-{size}.{fmt}")
+    return path if _used(path) else None
+
+
+# -- expiry --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiryReport:
+    """What one expiry sweep removed and what it kept."""
+
+    removed_files: int
+    removed_bytes: int
+    kept_files: int
+    kept_bytes: int
+
+
+def previews_expire(*, max_age_days: int | None = None, max_bytes: int | None = None) -> ExpiryReport:
+    """Remove previews and recipes unused for `max_age_days`, then the least recently used over `max_bytes`.
+
+    Defaults are settings.PREVIEW_MAX_AGE_DAYS and PREVIEW_MAX_BYTES. Safe while the shop
+    runs: a removed file is rendered or stored again on its next use. Leftover temporary
+    files of an interrupted write are removed after an hour.
+    """
+    age_days = settings.PREVIEW_MAX_AGE_DAYS if max_age_days is None else max_age_days
+    budget = settings.PREVIEW_MAX_BYTES if max_bytes is None else max_bytes
+    now = time.time()
+    oldest = now - age_days * 86400
+    files: list[tuple[float, int, Path]] = []
+    removed_files = removed_bytes = 0
+
+    def remove(path: Path, size: int) -> None:
+        nonlocal removed_files, removed_bytes
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        removed_files += 1
+        removed_bytes += size
+
+    root = _root()
+    if root.is_dir():
+        for folder in root.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue
+                if path.name.startswith(".tmp-"):
+                    if stat.st_mtime < now - 3600:
+                        remove(path, stat.st_size)
+                elif stat.st_mtime < oldest:
+                    remove(path, stat.st_size)
+                else:
+                    files.append((stat.st_mtime, stat.st_size, path))
+    files.sort(key=lambda item: item[0])
+    total = sum(size for _, size, _ in files)
+    kept = len(files)
+    for _mtime, size, path in files:
+        if total <= budget:
+            break
+        remove(path, size)
+        total -= size
+        kept -= 1
+    return ExpiryReport(removed_files=removed_files, removed_bytes=removed_bytes, kept_files=kept, kept_bytes=total)

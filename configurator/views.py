@@ -25,6 +25,7 @@ from django_htmx.middleware import HtmxDetails
 
 from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions, version_latest_for
+from config.throttling import throttle, throttle_wait, throttled_response
 from configurator import preview, services
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
@@ -55,6 +56,7 @@ def _language() -> str:
     return get_language() or "en"
 
 
+@throttle("pages")
 def product_list(request: HttpRequest) -> HttpResponse:
     """List the published products, in the shopper's language."""
     language = _language()
@@ -93,6 +95,11 @@ def _render(
     notices: list[tuple[str, str]],
 ) -> HttpResponse:
     product = version_model(version)
+    # A look never shown before stores a new recipe: counted against its own, tighter rate.
+    if not preview.recipe_stored(preview.preview_recipe(product, selection)):
+        wait = throttle_wait(request, "preview_recipe")
+        if wait is not None:
+            return throttled_response(request, wait)
     context = page_context(version, product, page, selection, step, notices, _language())
     if request.htmx and not request.htmx.boosted:
         if context["live_text"] is not None:
@@ -121,6 +128,7 @@ def _after_action(
 
 
 @require_GET
+@throttle("pages")
 def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     version = _published(code)
@@ -155,6 +163,7 @@ def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@throttle("save")
 def save(request: HttpRequest, code: str) -> HttpResponse:
     """Save the posted configuration under a short code and show its share link."""
     version = _published(code)
@@ -169,6 +178,7 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@throttle("share")
 def saved(request: HttpRequest, code: str) -> HttpResponse:
     """Open a saved configuration on the current catalog version and say what changed."""
     found = SavedConfiguration.objects.select_related("product").filter(code=normalize_code(code)).first()
@@ -197,21 +207,40 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
 _PREVIEW_CACHE = "public, max-age=31536000, immutable"
 
 
+def _preview_bytes(request: HttpRequest, key: str, size: str, fmt: str) -> bytes | HttpResponse:
+    """Return a picture's bytes, rendering it if needed (throttled), or a 429 answer; raise 404 if unknown."""
+    path = preview.preview_stored(key, size, fmt)
+    if path is not None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass  # expired between the check and the read: render it again
+    wait = throttle_wait(request, "preview_render")
+    if wait is not None:
+        return throttled_response(request, wait)
+    path = preview.preview_file(key, size, fmt)
+    if path is None:
+        raise Http404(_("No such preview image."))
+    return path.read_bytes()
+
+
+@throttle("preview")
 def preview_image(request: HttpRequest, key: str, size: str, fmt: str) -> HttpResponse:
     """Serve one preview picture (`/preview/<key>-<size>.<fmt>`), rendered on first request.
 
     The address names the content, so the answer is cacheable forever; a matching
-    `If-None-Match` answers 304. An unknown key, size or format answers 404.
+    `If-None-Match` answers 304. An unknown key, size or format answers 404. Rendering
+    is the costly part: it counts against the tighter "preview_render" rate as well.
     """
     etag = f'"{key}-{size}.{fmt}"'
     known = preview.KEY.match(key) and size in preview.SIZES and fmt in preview.FORMATS
     if known and etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        path = preview.preview_file(key, size, fmt)
-        if path is None:
-            raise Http404(_("No such preview image."))
-        response = HttpResponse(path.read_bytes(), content_type=preview.FORMATS[fmt])
+        content = _preview_bytes(request, key, size, fmt)
+        if isinstance(content, HttpResponse):
+            return content
+        response = HttpResponse(content, content_type=preview.FORMATS[fmt])
     response["Cache-Control"] = _PREVIEW_CACHE
     response["ETag"] = etag
     return response

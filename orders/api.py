@@ -68,6 +68,8 @@ def _order_data(request: Request, order: Order) -> dict[str, Any]:
 
 
 class OrderCreateView(APIView):
+    throttle_scope = "orders"
+
     @extend_schema(
         request=OrderInput,
         parameters=[IDEMPOTENCY],

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.selectors import version_latest_for
+from config.throttling import throttle
 from configurator.engine.selection import data_from_pairs
 from configurator.loading import version_model
 from orders import selectors, services
@@ -39,6 +40,8 @@ def _configurator_url(code: str, pairs: list[tuple[str, str]]) -> str:
     return reverse("configurator:product_list") + f"p/{code}/" + (f"?{query}" if query else "")
 
 
+@throttle("pages")
+@throttle("orders", methods=("POST",))
 def checkout(request: HttpRequest, code: str) -> HttpResponse:
     """Show what is ordered and the customer form; on a valid POST place the order and redirect to it."""
     version = version_latest_for(code)
@@ -97,8 +100,9 @@ def _order_or_404(number: str, key: str) -> Order:
     return order
 
 
-@never_cache
+@never_cache  # personal data at a secret address: no browser or proxy keeps a copy
 @require_safe
+@throttle("pages")
 def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """Show an order to whoever holds its secret link: what was ordered, its status and history."""
     order = _order_or_404(number, key)
@@ -116,6 +120,7 @@ def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
 
 @never_cache
 @require_safe
+@throttle("pages")
 def order_data(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """Download what the shop holds about this order, as JSON.
 
@@ -131,6 +136,7 @@ def order_data(request: HttpRequest, number: str, key: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle("pages")
 def order_erase(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """Ask for confirmation, then erase this order's personal data; the order page then says what was kept."""
     order = _order_or_404(number, key)

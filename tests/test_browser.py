@@ -16,6 +16,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
+
+from config.settings import RATELIMIT_RATES
+from configurator import preview
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -113,7 +117,7 @@ def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: A
     # Save and reopen the code in a fresh tab.
     total = _total(page)
     page.get_by_role("button", name="Save and share").click()
-    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{8}/"))
+    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/"))
     share = page.locator("#share-url").input_value()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "city-car.png"), full_page=True)
@@ -202,3 +206,82 @@ def test_the_page_fits_a_phone(browser: Any, live_server: Any, transactional_db:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / "shirt-phone.png"), full_page=True)
     context.close()
+
+
+# Collects what the Content-Security-Policy blocked (Playwright's own scripts are exempt).
+_CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def _violations(page: Any) -> list[str]:
+    return list(page.evaluate("() => window.__cspViolations"))
+
+
+def test_no_csp_violation_on_the_configurator_the_admin_and_the_api_docs(
+    page: Any, django_user_model: Any, live_server: Any
+) -> None:
+    django_user_model.objects.create_superuser(username="merchandiser", password="pw-merch-123")
+    page.context.add_init_script(_CSP_WATCH)
+    # The configurator: htmx swaps, the preview, save and the share link's copy button (static/js/site.js).
+    page.goto("/p/city-car/")
+    page.get_by_role("link", name=re.compile("Exterior")).click()
+    _settled(page)
+    page.locator("label[for='o-body_colour-black']").click()
+    page.wait_for_url(re.compile(r"body_colour=black"))
+    _settled(page)
+    _preview(page)
+    assert _violations(page) == []
+    page.get_by_role("button", name="Save and share").click()
+    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/"))
+    page.locator("#share-url").focus()
+    assert page.evaluate("() => document.getSelection().toString() || document.activeElement.selectionEnd") != 0
+    page.get_by_role("button", name="Copy link").click()
+    assert page.get_by_role("button", name="Copied").is_visible()
+    assert _violations(page) == []
+    # The admin: sign in, the index, a change form with its widgets.
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", "merchandiser")
+    page.fill("#id_password", "pw-merch-123")
+    page.get_by_role("button", name=re.compile("Log in")).click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/admin/catalog/product/add/")
+    page.wait_for_load_state("networkidle")
+    assert _violations(page) == []
+    # Swagger UI from the pinned package draws the API.
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Configurator API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert _violations(page) == []
+
+
+def test_a_throttled_click_shows_a_notice_and_keeps_the_page(page: Any) -> None:
+    page.goto("/p/city-car/?_step=exterior")
+    with override_settings(RATELIMIT_ENABLE=True, RATELIMIT_RATES={**RATELIMIT_RATES, "pages": "1/min"}):
+        page.locator("label[for='o-body_colour-black']").click()  # the one request allowed
+        page.wait_for_url(re.compile(r"body_colour=black"))
+        _settled(page)
+        page.locator("label[for='o-body_colour-red']").click()
+        page.wait_for_selector("#notices .notice-warning")
+    assert "Please wait" in page.locator("#notices").inner_text()
+    assert page.locator("#configurator").is_visible() and page.locator("#price-total").is_visible()
+
+
+def test_a_preview_expired_while_the_page_was_open_comes_back(page: Any, settings: Any, tmp_path: Path) -> None:
+    settings.PREVIEW_ROOT = tmp_path / "previews"
+    page.goto("/p/shirt/?monogram=OPEN&monogram_position=chest&monogram_colour=navy")
+    _preview(page)
+    preview.previews_expire(max_age_days=0, max_bytes=0)  # the sweep removes every recipe and picture
+    # The browser asks for the picture again (as after a restored tab): the server no longer has it.
+    page.evaluate(
+        "() => { for (const s of document.querySelectorAll('#preview source'))"
+        " s.srcset = s.srcset.replace(/\\.webp/g, '.webp?r=0') }"
+    )
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#preview img');"
+        " return /\\?r=[1-9]/.test(i.currentSrc) && i.complete && i.naturalWidth > 0 }"
+    )
+    assert list(Path(settings.PREVIEW_ROOT).rglob("*.json"))  # the page stored its recipe again

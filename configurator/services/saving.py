@@ -42,7 +42,7 @@ def configuration_save(version: CatalogVersion, selection: Selection) -> SavedCo
     product = version_model(version)
     price = version_session(version).price(selection, "en")
     data = selection.as_data(frozenset(g.code for g in product.groups if g.kind == "multi"))
-    for _attempt in range(5):  # 40-bit codes: a clash is rare, but never an error for the shopper
+    for _attempt in range(5):  # 80-bit codes: a clash is all but impossible, and never an error
         try:
             with transaction.atomic():
                 return SavedConfiguration.objects.create(

@@ -1,0 +1,120 @@
+"""Headers, cookies and deployment checks (issue 13 item 6, audit F15): CSP, HSTS, TLS behind a proxy, Swagger UI."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from catalog.selectors import version_latest_for
+from configurator.models import SavedConfiguration
+from orders import services
+from orders.tests.conftest import CUSTOMER, SHIRT
+from orders.tests.test_views import _checkout_url
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# What a real deployment sets at least (README "Security", docs/_readme_limits.md).
+PRODUCTION_ENV = {"DEBUG": "0", "ALLOWED_HOSTS": "shop.example.com"}
+
+
+def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "RATELIMIT_", "CACHE_", "AXES_"))}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
+    clean.update({"SECRET_KEY": secrets.token_urlsafe(50), "VAR_DIR": str(tmp_path), **PRODUCTION_ENV, **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    call_command("load_demo", stdout=None)
+
+
+def test_check_deploy_with_production_settings_gives_no_warning(tmp_path: Path) -> None:
+    result = _manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_a_malformed_proxy_ssl_header_or_cache_url_stops_the_start_naming_the_variable(tmp_path: Path) -> None:
+    header = _manage(tmp_path, "check", SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
+    assert header.returncode != 0 and "SECURE_PROXY_SSL_HEADER" in header.stderr
+    cache = _manage(tmp_path, "check", CACHE_URL="memcached://127.0.0.1:11211")
+    assert cache.returncode != 0 and "CACHE_URL" in cache.stderr
+
+
+def _inline_scripts(html: str) -> list[str]:
+    tags = re.findall(r"<script\b[^>]*>", html)
+    return [t for t in tags if "src=" not in t and "application/json" not in t]
+
+
+def test_pages_send_a_content_security_policy_without_inline_script(client: Client, demo: None) -> None:
+    client.post("/p/shirt/save", {"fabric": "oxford_blue"})
+    code = SavedConfiguration.objects.get().code
+    version = version_latest_for("shirt")
+    assert version is not None
+    order = services.order_place(version=version, data=copy.deepcopy(SHIRT), customer=CUSTOMER, language="en").order
+    pages = ["/", "/p/shirt/", f"/c/{code}/?saved=1", _checkout_url(version, SHIRT), "/privacy/"]
+    pages += [order.get_absolute_url(), "/admin/login/", "/api/docs/"]
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        policy = dict(part.strip().split(" ", 1) for part in page["Content-Security-Policy"].split(";"))
+        assert policy["script-src"] == "'self'" and policy["default-src"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+        assert _inline_scripts(page.text) == [], url
+        assert not re.search(r"\son[a-z]+=", page.text), url  # no inline event handler either
+
+
+def test_hsts_on_secure_requests_and_a_redirect_to_https(client: Client, demo: None) -> None:
+    secure = client.get("/p/shirt/", secure=True)
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        fresh = Client()  # the middleware reads the setting when it is built
+        plain = fresh.get("/p/shirt/?fabric=oxford_blue")
+        probe = fresh.get("/healthz")
+    assert plain.status_code == 301 and plain["Location"] == "https://testserver/p/shirt/?fabric=oxford_blue"
+    assert probe.status_code != 301  # the platform's health probe is answered over plain HTTP
+
+
+def test_behind_a_tls_proxy_secret_links_are_https(client: Client, demo: None) -> None:
+    client.post("/p/shirt/save", {"fabric": "oxford_blue"})
+    code = SavedConfiguration.objects.get().code
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+        page = client.get(f"/c/{code}/", headers={"X-Forwarded-Proto": "https", "Host": "testserver"})
+    assert f'value="https://testserver/c/{code}/"' in page.text
+
+
+def test_staff_sessions_end_when_idle_or_when_the_browser_closes(client: Client, merchandiser: Any) -> None:
+    client.force_login(merchandiser)
+    response = client.get("/admin/")
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["expires"] == "" and cookie["max-age"] == ""  # a browser-session cookie
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert client.session.get_expiry_age() <= 3600
+
+
+def test_swagger_ui_is_served_from_the_pinned_package_not_a_cdn(client: Client, db: None) -> None:
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    assert "cdn.jsdelivr.net" not in page.text and "//unpkg" not in page.text
+    bundle = re.search(r'src="(/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle\.js)"', page.text)
+    assert bundle and finders.find(bundle.group(1).removeprefix("/static/"))
+    script = re.search(r'<script src="(/api/docs/\?[^"]*script[^"]*)"', page.text)
+    assert script
+    init = client.get(script.group(1).replace("&amp;", "&"))
+    assert init.status_code == 200 and init["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in init.text

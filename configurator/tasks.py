@@ -1,0 +1,15 @@
+"""Celery tasks of the configurator: the preview expiry sweep (beat, every PREVIEW_SWEEP_SECONDS)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from celery import shared_task
+
+from configurator import preview
+
+
+@shared_task(name="configurator.tasks.previews_expire")
+def previews_expire() -> dict[str, int]:
+    """Remove unused previews and recipes, and the oldest over PREVIEW_MAX_BYTES; return the counts."""
+    return asdict(preview.previews_expire())
