@@ -1,11 +1,26 @@
-"""Project-wide test fixtures: personas and the demo catalogs."""
+"""Project-wide test fixtures: personas and the demo catalogs.
+
+Personas (STYLE.md: permission tests use personas), each staff persona holding one of
+the shop's roles (orders.services.roles):
+
+- `shopper`: a signed-in customer, no staff rights;
+- `viewer`: staff with the "Viewers" role, view permissions only;
+- `merchandiser`: staff with the "Merchandisers" role (edit and publish the catalog);
+- `operator`: staff with the "Factory operators" role (endpoints, tokens, replays);
+- `customer_service`: staff with the "Customer service" role (orders with personal data, anonymise);
+- `outsider`: an anonymous client;
+- `factory_a`, `factory_b`: two factory endpoints, each with its API token.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -17,13 +32,72 @@ def _empty_cache() -> None:
 SHARED = Path(__file__).resolve().parent.parent / "shared"  # the benchmarks, beside the repository
 
 
+def _staff_with_role(django_user_model, username: str, role: str) -> User:
+    from orders.services.roles import roles_sync
+
+    roles_sync()  # again: a transactional test flushes the groups the migration made
+    user = django_user_model.objects.create_user(username=username, password=f"pw-{username}-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
 def merchandiser(db, django_user_model):
-    """A staff user who may edit and publish the catalog."""
-    return django_user_model.objects.create_superuser(username="merchandiser", password="pw-merch-123")
+    """A staff user who may edit and publish the catalog (the "Merchandisers" role)."""
+    return _staff_with_role(django_user_model, "merchandiser", "Merchandisers")
+
+
+@pytest.fixture
+def viewer(db, django_user_model):
+    """A staff user who may only look: every view permission, nothing else (the "Viewers" role)."""
+    return _staff_with_role(django_user_model, "viewer", "Viewers")
+
+
+@pytest.fixture
+def operator(db, django_user_model):
+    """A staff user who runs the factory side (the "Factory operators" role)."""
+    return _staff_with_role(django_user_model, "operator", "Factory operators")
+
+
+@pytest.fixture
+def customer_service(db, django_user_model):
+    """A staff user who answers shoppers: orders with their personal data (the "Customer service" role)."""
+    return _staff_with_role(django_user_model, "customer_service", "Customer service")
 
 
 @pytest.fixture
 def shopper(db, django_user_model):
     """A signed-in customer with no staff rights."""
     return django_user_model.objects.create_user(username="shopper", password="pw-shop-123")
+
+
+@pytest.fixture
+def outsider() -> Client:
+    """An anonymous visitor."""
+    return Client()
+
+
+@dataclass(frozen=True)
+class FactoryPersona:
+    endpoint: object  # orders.models.FactoryEndpoint
+    token: str
+
+
+def _factory(name: str, port: int) -> FactoryPersona:
+    from orders import services
+
+    secret = services.secret_generate()
+    endpoint = services.endpoint_save(name=name, url=f"http://127.0.0.1:{port}/", secret=secret, internal=True)
+    return FactoryPersona(endpoint=endpoint, token=services.token_create(endpoint=endpoint))
+
+
+@pytest.fixture
+def factory_a(db) -> FactoryPersona:
+    """Factory A: an active endpoint and its API token."""
+    return _factory("factory-a", 9)
+
+
+@pytest.fixture
+def factory_b(db) -> FactoryPersona:
+    """Factory B: another active endpoint and its API token."""
+    return _factory("factory-b", 19)

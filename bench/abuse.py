@@ -96,6 +96,7 @@ def _serve(scratch: Path) -> tuple[subprocess.Popen[bytes], str]:
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "RATELIMIT_ENABLE": "0",
+            "FIELD_ENCRYPTION_KEY": "YmVuY2gtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleTA=",
         }
     )
     python = sys.executable

@@ -137,6 +137,7 @@ def measure_load(urls: list[str], seconds: int = 15, connections: int = 8) -> di
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update({"DEBUG": "0", "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789"})
+    env["FIELD_ENCRYPTION_KEY"] = "YmVuY2gtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleTA="
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     # Plain HTTP from one client: no TLS redirect, and no rate limit on the load itself.
     env.update({"SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "RATELIMIT_ENABLE": "0"})

@@ -215,14 +215,29 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
                 )
         return format_html_join("", "{}", ((part,) for part in parts))
 
-    @admin.action(description=_("Publish a new catalog version"), permissions=["change"])
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        """Publishing puts the draft in front of shoppers: a permission of its own, beyond editing."""
+        return request.user.has_perm("catalog.publish_product")
+
+    @admin.action(description=_("Publish a new catalog version"), permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
         for product in queryset:
             _publish(request, product)
 
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        context["has_publish_permission"] = self.has_publish_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def response_change(self, request: HttpRequest, obj: Product) -> HttpResponse:
         if "_publish" in request.POST:
-            _publish(request, obj)
+            if self.has_publish_permission(request):
+                _publish(request, obj)
+            else:
+                self.message_user(
+                    request,
+                    _("Saved, but not published: you may not publish catalog versions."),
+                    messages.ERROR,
+                )
             response: HttpResponse = self.response_post_save_change(request, obj)
         else:
             response = super().response_change(request, obj)

@@ -124,6 +124,7 @@ class Product(Translated):
         ordering = ["position", "code"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        permissions = [("publish_product", _("Can publish a new catalog version of a product"))]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

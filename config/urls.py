@@ -12,6 +12,7 @@ from config import health
 from config.throttling import throttle
 from configurator import views as configurator_views
 from orders import views as orders_views
+from orders.admin import view_on_site
 
 admin.site.site_header = _("Configurator — catalog administration")
 admin.site.site_title = _("Configurator admin")
@@ -27,6 +28,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own: "View on site" only for those who may see the object (an order's link is secret).
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     # Sign-in attempts per address, whatever the user (django-axes locks a user+address pair):
     # each attempt costs a password hash, so a flood of them is a CPU flood.
     path("admin/login/", throttle("login", methods=("POST",))(admin.site.login)),

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +17,7 @@ from catalog.selectors import version_latest_for
 from config.serializers import InputSerializer
 from configurator.api import SelectionInput, api_language
 from orders import selectors, services
-from orders.authentication import Factory, FactoryTokenAuthentication, IsFactory
+from orders.authentication import FactoryTokenAuthentication, IsFactory, request_factory
 from orders.models import Order, OrderStatus
 
 #: a feed cursor or page size: ASCII digits only ("²".isdigit() is true), small enough for a bigint
@@ -105,13 +105,6 @@ class OrderCreateView(APIView):
         return Response(_order_data(request, placement.order), status=201, headers=headers)
 
 
-def _factory(request: Request) -> Factory:
-    """The factory whose token authenticated `request` (factory views admit no one else)."""
-    if not isinstance(request.user, Factory):
-        raise PermissionDenied(IsFactory.message)
-    return request.user
-
-
 class FactoryView(APIView):
     authentication_classes = [FactoryTokenAuthentication]
     permission_classes = [IsFactory]
@@ -143,7 +136,7 @@ class FactoryFeedView(FactoryView):
         # Orders committed since the last poll get their positions now, after every visible one.
         services.feed_positions_assign()
         after, limit = int(after_raw), int(limit_raw)
-        page = selectors.feed_page(after=after, limit=limit + 1)
+        page = selectors.feed_page(endpoint=request_factory(request).endpoint, after=after, limit=limit + 1)
         results = [{**b.payload, "cursor": str(b.feed_position), "status": b.order.status} for b in page[:limit]]
         next_cursor = results[-1]["cursor"] if results else str(after)
         return Response({"results": results, "next_cursor": next_cursor, "has_more": len(page) > limit})
@@ -176,8 +169,8 @@ class FactoryStatusView(FactoryView):
     )
     def post(self, request: Request, build_order_id: str) -> Response:
         """Report a build order's status (accepted, in_production, shipped, rejected with a reason)."""
-        build_order = selectors.build_order_for_factory(str(build_order_id))
-        if build_order is None:
+        build_order = selectors.build_order_for_factory(str(build_order_id), endpoint=request_factory(request).endpoint)
+        if build_order is None:  # unknown, or another factory's: the same answer
             raise NotFound({"build_order_id": [f"no build order '{build_order_id}'"]})
         serializer = StatusInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -188,7 +181,7 @@ class FactoryStatusView(FactoryView):
             order_id=build_order.order_id,
             status=data["status"],
             reason=data["reason"],
-            source=f"factory:{_factory(request).name}",
+            source=f"factory:{request_factory(request).name}",
         )
         build_order.order.refresh_from_db(fields=["status"])
         return Response(

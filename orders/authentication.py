@@ -28,6 +28,13 @@ class Factory:
         return self.endpoint.name
 
 
+def request_factory(request: Request) -> Factory:
+    """Return the factory a request is authenticated as (views guarded by IsFactory)."""
+    if not isinstance(request.user, Factory):
+        raise exceptions.NotAuthenticated("a factory token is required")
+    return request.user
+
+
 class FactoryTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer fct_…` of an active endpoint, not revoked."""
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import CatalogVersion
+from orders.encryption import EncryptedTextField
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -68,6 +69,7 @@ class Order(models.Model):
         ordering = ["-placed_at"]
         verbose_name = pgettext_lazy("purchase", "order")
         verbose_name_plural = _("orders")
+        permissions = [("view_personal_data", _("Can see shoppers' personal data (name, e-mail, address, notes)"))]
 
     def __str__(self) -> str:
         return self.number
@@ -117,6 +119,27 @@ class BuildOrder(models.Model):
         return str(self.public_id)
 
 
+class FactoryRoute(models.Model):
+    """A build order is routed to a factory: that factory's token sees it, and it is pushed there.
+
+    Written in the order's transaction for the endpoints active at that moment (see
+    `services.routes_assign`), so a factory added later sees nothing placed before it.
+    """
+
+    build_order = models.ForeignKey(BuildOrder, on_delete=models.CASCADE, related_name="routes")
+    endpoint = models.ForeignKey("FactoryEndpoint", on_delete=models.PROTECT, related_name="routes")
+    created_at = models.DateTimeField(_("routed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("factory route")
+        verbose_name_plural = _("factory routes")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "build_order"], name="route_once_per_endpoint")]
+
+    def __str__(self) -> str:
+        return f"{self.build_order_id} → {self.endpoint_id}"
+
+
 class FeedCounter(models.Model):
     """The last feed position handed out; its one row is the lock that serializes assignment."""
 
@@ -137,7 +160,8 @@ class FactoryEndpoint(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True, validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$")])
     url = models.URLField(_("webhook URL"), max_length=500)
-    secret = models.CharField(_("signing secret"), max_length=200, validators=[secret_validator])
+    # Encrypted at rest (FIELD_ENCRYPTION_KEY) and never shown back in the admin.
+    secret = EncryptedTextField(_("signing secret"), validators=[secret_validator])
     active = models.BooleanField(_("active"), default=True)
     internal = models.BooleanField(
         _("internal"),
@@ -150,6 +174,12 @@ class FactoryEndpoint(models.Model):
         ordering = ["name"]
         verbose_name = _("factory endpoint")
         verbose_name_plural = _("factory endpoints")
+        permissions = [
+            (
+                "manage_factories",
+                _("Can manage factories: endpoints, signing secrets, the internal flag and API tokens"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -246,6 +276,7 @@ class Delivery(models.Model):
         ordering = ["-id"]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
+        permissions = [("replay_delivery", _("Can replay deliveries (send build orders to factories again)"))]
         constraints = [models.UniqueConstraint(fields=["message", "endpoint"], name="delivery_once_per_endpoint")]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due_idx")]
 
@@ -270,3 +301,48 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}"
+
+
+class AuditAction(models.TextChoices):
+    TOKEN_CREATED = "token_created", _("Factory token created")
+    TOKEN_REVOKED = "token_revoked", _("Factory token revoked")
+    ENDPOINT_CREATED = "endpoint_created", _("Factory endpoint created")
+    ENDPOINT_CHANGED = "endpoint_changed", _("Factory endpoint changed")
+    ENDPOINT_DISABLED = "endpoint_disabled", _("Factory endpoint disabled")
+    DELIVERY_REPLAYED = "delivery_replayed", _("Delivery replayed")
+    ORDER_CHANGED = "order_changed", _("Order changed")
+    ORDER_ANONYMISED = "order_anonymised", _("Order anonymised")
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when: append-only, and free of personal data.
+
+    `target_repr` is the object's `__str__` at the time (an order's number, an
+    endpoint's name, a token's prefix); `details` names what changed, never a secret's
+    value or a shopper's data. Written by `services.audit_record`.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.CharField(_("actor"), max_length=200, help_text=_("admin:<user>, cli:<os user>, factory:<name>"))
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("audit entries are append-only")

@@ -12,7 +12,7 @@ from configurator.engine.selection import Selection
 from configurator.loading import version_model, version_session
 from configurator.services import price_data
 from orders.build_orders import order_summary
-from orders.models import BuildOrder, Order
+from orders.models import BuildOrder, FactoryEndpoint, Order
 
 
 def order_for_shopper(number: str, access_key: str) -> Order | None:
@@ -28,16 +28,27 @@ def order_events(order: Order) -> QuerySet:  # type: ignore[type-arg]
     return order.events.order_by("created_at", "id")
 
 
-def feed_page(*, after: int, limit: int) -> list[BuildOrder]:
-    """Return up to `limit` build orders with a feed position after `after`, in feed order."""
+def feed_page(*, endpoint: FactoryEndpoint, after: int, limit: int) -> list[BuildOrder]:
+    """Return up to `limit` build orders routed to `endpoint` with a feed position after `after`, in feed order.
+
+    Positions are global and given after commit; a build order's routes are written in
+    its own transaction, before it has a position. So filtering by route never makes a
+    build order appear behind a cursor already handed out: per factory, the feed still
+    never skips or repeats one.
+    """
     return list(
-        BuildOrder.objects.filter(feed_position__gt=after).select_related("order").order_by("feed_position")[:limit]
+        BuildOrder.objects.filter(feed_position__gt=after, routes__endpoint=endpoint)
+        .select_related("order")
+        .order_by("feed_position")[:limit]
     )
 
 
-def build_order_for_factory(public_id: str) -> BuildOrder | None:
-    """Return the build order with this public id (any factory may see every build order)."""
-    return BuildOrder.objects.select_related("order").filter(public_id=public_id).first()
+def build_order_for_factory(public_id: str, *, endpoint: FactoryEndpoint) -> BuildOrder | None:
+    """Return the build order with this public id if it was routed to `endpoint`, else None.
+
+    Another factory's build order and an unknown id are alike None: no existence oracle.
+    """
+    return BuildOrder.objects.select_related("order").filter(public_id=public_id, routes__endpoint=endpoint).first()
 
 
 def checkout_quote(version: CatalogVersion, selection: Selection, language: str) -> dict[str, Any]:

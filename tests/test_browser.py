@@ -224,7 +224,7 @@ def _violations(page: Any) -> list[str]:
 def test_no_csp_violation_on_the_configurator_the_admin_and_the_api_docs(
     page: Any, django_user_model: Any, live_server: Any
 ) -> None:
-    django_user_model.objects.create_superuser(username="merchandiser", password="pw-merch-123")
+    django_user_model.objects.create_superuser(username="merchandiser", password="pw-merchandiser-123")
     page.context.add_init_script(_CSP_WATCH)
     # The configurator: htmx swaps, the preview, save and the share link's copy button (static/js/site.js).
     page.goto("/p/city-car/")
@@ -245,7 +245,7 @@ def test_no_csp_violation_on_the_configurator_the_admin_and_the_api_docs(
     # The admin: sign in, the index, a change form with its widgets.
     page.goto("/admin/login/?next=/admin/")
     page.fill("#id_username", "merchandiser")
-    page.fill("#id_password", "pw-merch-123")
+    page.fill("#id_password", "pw-merchandiser-123")
     page.get_by_role("button", name=re.compile("Log in")).click()
     page.wait_for_url(re.compile(r"/admin/$"))
     page.goto("/admin/catalog/product/add/")

@@ -207,14 +207,14 @@ def test_admin_sign_in_locks_out_a_user_and_address_after_failures(merchandiser:
     with override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3):
         wrong = [sign_in("wrong").status_code for _ in range(2)]
         locked = sign_in("wrong")
-        right_password = sign_in("pw-merch-123")
+        right_password = sign_in("pw-merchandiser-123")
         elsewhere = Client().post(
             "/admin/login/?next=/admin/",
-            {"username": "merchandiser", "password": "pw-merch-123"},
+            {"username": "merchandiser", "password": "pw-merchandiser-123"},
             REMOTE_ADDR="198.51.100.99",
         )
         call_command("axes_reset", stdout=None)
-        after_reset = sign_in("pw-merch-123")
+        after_reset = sign_in("pw-merchandiser-123")
     assert wrong == [200, 200]  # the form again, with its error
     assert locked.status_code == 429 and int(locked["Retry-After"]) == 15 * 60
     assert "Too many wrong passwords" in locked.text and "15 minutes" in locked.text

@@ -8,8 +8,19 @@ or deliveries itself. Payment plugs into `order_place` (see `orders.services.ord
 from __future__ import annotations
 
 from configurator.engine.selection import SelectionError
+from orders.services.audit import audit_record, cli_actor
 from orders.services.delivery import delivery_attempt, delivery_replay, outbox_fan_out, outbox_sweep, retry_delay
-from orders.services.factories import endpoint_disable, endpoint_save, feed_positions_assign, token_create, token_hash
+from orders.services.factories import (
+    endpoint_disable,
+    endpoint_save,
+    feed_positions_assign,
+    routes_assign,
+    secret_generate,
+    secrets_reencrypt,
+    token_create,
+    token_hash,
+    token_revoke,
+)
 from orders.services.ordering import (
     ConfigurationRejected,
     Customer,
@@ -37,6 +48,8 @@ __all__ = [
     "Placement",
     "SelectionError",
     "StatusError",
+    "audit_record",
+    "cli_actor",
     "delivery_attempt",
     "delivery_replay",
     "endpoint_disable",
@@ -52,9 +65,13 @@ __all__ = [
     "personal_data_expire",
     "request_fingerprint",
     "retry_delay",
+    "routes_assign",
+    "secret_generate",
+    "secrets_reencrypt",
     "shopper_can_erase",
     "shopper_erase",
     "shopper_export",
     "token_create",
     "token_hash",
+    "token_revoke",
 ]

@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from orders import webhooks
-from orders.models import Delivery, DeliveryAttempt, DeliveryState, FactoryEndpoint, OutboxMessage
+from orders.models import AuditAction, Delivery, DeliveryAttempt, DeliveryState, FactoryEndpoint, OutboxMessage
+from orders.services.audit import audit_record
 from orders.services.factories import feed_positions_assign
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ def outbox_fan_out(*, message_id: int) -> list[int]:
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.fanned_out_at is not None:
             return []
-        endpoints = list(FactoryEndpoint.objects.filter(active=True))
+        # Only the factories the build order was routed to when it was placed (and still active).
+        endpoints = list(FactoryEndpoint.objects.filter(active=True, routes__build_order_id=message.build_order_id))
         Delivery.objects.bulk_create(
             [Delivery(message=message, endpoint=e, next_attempt_at=now, enqueued_at=now) for e in endpoints],
             ignore_conflicts=True,
@@ -142,14 +144,16 @@ def delivery_attempt(*, delivery_id: int) -> str:
     return result
 
 
-def delivery_replay(*, delivery_id: int) -> bool:
+def delivery_replay(*, delivery_id: int, actor: str = "system") -> bool:
     """Send a delivery again now (a dead-lettered one gets a new retry window); False if it is being sent.
 
     Also False for an order whose personal data was erased: its message now has another
-    body, and a webhook id is never sent with two bodies (decision 20).
+    body, and a webhook id is never sent with two bodies (decision 20). A replay is
+    recorded in the audit trail with the state it left.
     """
     now = timezone.now()
     with transaction.atomic():
+        previous = Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
         changed = (
             Delivery.objects.filter(pk=delivery_id, message__build_order__order__anonymised_at__isnull=True)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
@@ -164,6 +168,17 @@ def delivery_replay(*, delivery_id: int) -> bool:
             )
         )
         if changed:
+            delivery = Delivery.objects.select_related("endpoint", "message__build_order__order").get(pk=delivery_id)
+            audit_record(
+                actor=actor,
+                action=AuditAction.DELIVERY_REPLAYED,
+                target=delivery,
+                details={
+                    "endpoint": delivery.endpoint.name,
+                    "order": delivery.message.build_order.order.number,
+                    "previous_state": previous,
+                },
+            )
             enqueue("delivery_send", delivery_id)
     return bool(changed)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from orders import webhooks
-from orders.models import BuildOrder, FactoryEndpoint, FactoryToken, FeedCounter
+from orders.models import AuditAction, BuildOrder, FactoryEndpoint, FactoryRoute, FactoryToken, FeedCounter
+from orders.services.audit import audit_record
 
 
 # -- the pull feed ---------------------------------------------------------------------------
@@ -34,37 +37,131 @@ def feed_positions_assign(limit: int = 1000) -> int:
     return len(pending)
 
 
+# -- routing -------------------------------------------------------------------------------------
+def routes_assign(*, build_order: BuildOrder) -> list[FactoryRoute]:
+    """Route a new build order to every endpoint active now; call it in the order's transaction.
+
+    The routes are the durable answer to "which factory may see this build order": the
+    factory API shows a token only its endpoint's build orders, and the outbox pushes
+    only to them. An endpoint added later sees nothing placed before it.
+    """
+    return FactoryRoute.objects.bulk_create(
+        [FactoryRoute(build_order=build_order, endpoint=e) for e in FactoryEndpoint.objects.filter(active=True)]
+    )
+
+
 # -- endpoints and tokens ----------------------------------------------------------------------
-def endpoint_save(*, name: str, url: str, secret: str, internal: bool, active: bool = True) -> FactoryEndpoint:
-    """Create or update the endpoint `name` (validated as the admin does)."""
-    webhooks.secret_bytes(secret)
-    endpoint = FactoryEndpoint.objects.filter(name=name).first() or FactoryEndpoint(name=name)
-    endpoint.url, endpoint.secret, endpoint.internal, endpoint.active = url, secret, internal, active
+def secret_generate() -> str:
+    """Return a new signing secret: `whsec_` and 32 random bytes in base64 (Standard Webhooks)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def endpoint_save(
+    *,
+    name: str,
+    url: str,
+    secret: str | None,
+    internal: bool,
+    active: bool = True,
+    endpoint: FactoryEndpoint | None = None,
+    actor: str = "system",
+) -> FactoryEndpoint:
+    """Create or update an endpoint (validated as the admin does) and record it in the audit trail.
+
+    `endpoint` is the one to change (the admin may rename it); without it the endpoint
+    named `name`, or a new one. A `secret` of None keeps the current secret (a new
+    endpoint needs one). The trail names what changed and that the secret was rotated,
+    never the secret itself.
+    """
+    if secret is not None:
+        webhooks.secret_bytes(secret)
+    if endpoint is None:
+        endpoint = FactoryEndpoint.objects.filter(name=name).first() or FactoryEndpoint(name=name)
+    before = FactoryEndpoint.objects.filter(pk=endpoint.pk).first() if endpoint.pk else None
+    if before is None and secret is None:
+        raise ValueError("a new endpoint needs a signing secret")
+    endpoint.name, endpoint.url, endpoint.internal, endpoint.active = name, url, internal, active
+    if secret is not None:
+        endpoint.secret = secret
     endpoint.full_clean()
-    endpoint.save()
+    changes: dict[str, Any] = {}
+    if before is not None:
+        for field in ("name", "url", "internal", "active"):
+            if getattr(before, field) != getattr(endpoint, field):
+                changes[field] = {"from": getattr(before, field), "to": getattr(endpoint, field)}
+        if secret is not None and secret != before.secret:
+            changes["secret"] = "rotated"
+    with transaction.atomic():
+        endpoint.save()
+        if before is None:
+            details = {"url": endpoint.url, "internal": endpoint.internal, "active": endpoint.active}
+            audit_record(actor=actor, action=AuditAction.ENDPOINT_CREATED, target=endpoint, details=details)
+        elif changes:
+            audit_record(actor=actor, action=AuditAction.ENDPOINT_CHANGED, target=endpoint, details=changes)
     return endpoint
 
 
-def endpoint_disable(*, name: str) -> bool:
+def endpoint_disable(*, name: str, actor: str = "system") -> bool:
     """Stop pushing to `name` and revoke its tokens; return False when there is no such endpoint."""
     with transaction.atomic():
-        changed = FactoryEndpoint.objects.filter(name=name).update(active=False)
-        FactoryToken.objects.filter(endpoint__name=name, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    return bool(changed)
+        endpoint = FactoryEndpoint.objects.select_for_update().filter(name=name).first()
+        if endpoint is None:
+            return False
+        FactoryEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+        revoked = FactoryToken.objects.filter(endpoint=endpoint, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        audit_record(
+            actor=actor, action=AuditAction.ENDPOINT_DISABLED, target=endpoint, details={"tokens_revoked": revoked}
+        )
+    return True
 
 
 def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_create(*, endpoint: FactoryEndpoint, replace: bool = False) -> str:
+def token_create(*, endpoint: FactoryEndpoint, replace: bool = False, actor: str = "system") -> str:
     """Create a factory API token for `endpoint` and return it (shown once: only its hash is kept).
 
     With `replace`, revoke the endpoint's other tokens in the same transaction.
     """
     raw = "fct_" + secrets.token_urlsafe(32)
     with transaction.atomic():
+        revoked = 0
         if replace:
-            FactoryToken.objects.filter(endpoint=endpoint, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        FactoryToken.objects.create(endpoint=endpoint, prefix=raw[:10], key_hash=token_hash(raw))
+            revoked = FactoryToken.objects.filter(endpoint=endpoint, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        token = FactoryToken.objects.create(endpoint=endpoint, prefix=raw[:10], key_hash=token_hash(raw))
+        audit_record(
+            actor=actor,
+            action=AuditAction.TOKEN_CREATED,
+            target=token,
+            details={"endpoint": endpoint.name, "tokens_revoked": revoked},
+        )
     return raw
+
+
+def token_revoke(*, token_id: int, actor: str = "system") -> bool:
+    """Revoke a factory token now; return False when it was already revoked."""
+    with transaction.atomic():
+        token = FactoryToken.objects.select_for_update().select_related("endpoint").filter(pk=token_id).first()
+        if token is None or token.revoked_at is not None:
+            return False
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action=AuditAction.TOKEN_REVOKED, target=token, details={"endpoint": token.endpoint.name}
+        )
+    return True
+
+
+def secrets_reencrypt() -> int:
+    """Encrypt every stored signing secret again with the first key (FIELD_ENCRYPTION_KEY rotation)."""
+    with transaction.atomic():
+        rows = list(FactoryEndpoint.objects.select_for_update().values_list("pk", "secret"))
+        for pk, secret in rows:
+            # The field decrypts on read and encrypts with the first key on write.
+            FactoryEndpoint.objects.filter(pk=pk).update(secret=secret)
+    return len(rows)

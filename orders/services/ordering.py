@@ -32,6 +32,7 @@ from configurator.services import price_data
 from orders.build_orders import BuildOrderError, build_order_data, order_summary
 from orders.models import BuildOrder, Order, OrderEvent, OrderStatus, OutboxMessage
 from orders.services.delivery import enqueue
+from orders.services.factories import routes_assign
 
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
 
@@ -192,6 +193,7 @@ def order_place(
                 ship_to={"name": customer["name"], "address": customer["address"]},
             )
             build_order = BuildOrder.objects.create(public_id=public_id, order=order, payload=payload)
+            routes_assign(build_order=build_order)
             message = OutboxMessage.objects.create(
                 build_order=build_order,
                 webhook_id=f"msg_{public_id.hex}",

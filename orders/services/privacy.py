@@ -25,7 +25,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.models import Delivery, DeliveryAttempt, DeliveryState, Order, OrderEvent, OrderStatus, OutboxMessage
+from orders.models import (
+    AuditAction,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    OutboxMessage,
+)
+from orders.services.audit import audit_record
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +176,8 @@ def _cancel_pending_deliveries(order: Order, now: datetime.datetime) -> int:
 def order_anonymise(*, order: Order, actor: str) -> bool:
     """Replace the order's personal data with placeholders everywhere the shop holds it; False if done before.
 
-    `actor` says who asked (for the log): "shopper", "staff:<username>", "command", "retention".
+    `actor` says who asked (for the log and the audit trail): "shopper", "admin:<username>", "command",
+    "retention".
     """
     now = timezone.now()
     with transaction.atomic():
@@ -218,6 +229,12 @@ def order_anonymise(*, order: Order, actor: str) -> bool:
                     build_order_anonymised(json.loads(message.body)), ensure_ascii=False, separators=(",", ":")
                 )
                 message.save(update_fields=["body"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.ORDER_ANONYMISED,
+            target=locked,
+            details={"deliveries_cancelled": cancelled},
+        )
         if picture:
             # The picture shows the monogram; delete the file only once the erasure is committed.
             transaction.on_commit(lambda: storage.delete(picture))

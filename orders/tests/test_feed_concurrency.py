@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from catalog.models import CatalogVersion
 from orders import selectors, services
-from orders.models import Order
+from orders.models import FactoryEndpoint, Order
 from orders.tests.conftest import CUSTOMER
 
 pytestmark = pytest.mark.skipif(
@@ -27,12 +27,13 @@ pytestmark = pytest.mark.skipif(
 
 def _poll(after: int) -> list[str]:
     services.feed_positions_assign()
-    return [b.order.number for b in selectors.feed_page(after=after, limit=100)]
+    endpoint = FactoryEndpoint.objects.get()
+    return [b.order.number for b in selectors.feed_page(endpoint=endpoint, after=after, limit=100)]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_order_committed_late_is_not_skipped(
-    shirt: CatalogVersion, config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    shirt: CatalogVersion, config: dict[str, Any], endpoint: FactoryEndpoint, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from orders import tasks
 

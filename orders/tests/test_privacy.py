@@ -293,7 +293,7 @@ def test_the_erase_confirmation_in_italian(client: Client, shirt: CatalogVersion
 
 # -- the admin ----------------------------------------------------------------------------------------------
 def test_admin_action_anonymises_and_needs_the_change_permission(
-    client: Client, shirt: CatalogVersion, config: dict[str, Any], merchandiser: Any, django_user_model: Any
+    client: Client, shirt: CatalogVersion, config: dict[str, Any], admin_user: Any, django_user_model: Any
 ) -> None:
     from django.contrib.auth.models import Permission
 
@@ -308,7 +308,7 @@ def test_admin_action_anonymises_and_needs_the_change_permission(
     client.post(changelist, action)
     assert Order.objects.get(pk=order.pk).anonymised_at is None
 
-    client.force_login(merchandiser)
+    client.force_login(admin_user)
     response = client.post(changelist, action, follow=True)
     assert "The personal data of 1 order was erased" in response.text
     assert Order.objects.get(pk=order.pk).anonymised_at is not None

@@ -1,4 +1,7 @@
-"""`python manage.py factory_endpoint add|list|disable|token`: manage where build orders go."""
+"""`python manage.py factory_endpoint add|list|disable|token|reencrypt`: manage where build orders go.
+
+Every change is recorded in the audit trail with the actor `cli:<os user>`.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +35,9 @@ class Command(BaseCommand):
         token.add_argument("name")
         token.add_argument("--output", type=Path, help="write the token to this file (mode 600) instead")
         token.add_argument("--replace", action="store_true", help="revoke the endpoint's other tokens")
+        sub.add_parser(
+            "reencrypt", help="Encrypt every signing secret again with the first FIELD_ENCRYPTION_KEY (after rotation)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
@@ -43,7 +49,7 @@ class Command(BaseCommand):
         secret = options["secret"] or self._read(options["secret_file"])
         try:
             endpoint = services.endpoint_save(
-                name=name, url=options["url"], secret=secret, internal=options["internal"]
+                name=name, url=options["url"], secret=secret, internal=options["internal"], actor=services.cli_actor()
             )
         except ValueError as error:
             raise CommandError(f"--secret: {error}") from None
@@ -59,7 +65,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{endpoint.name}\t{endpoint.url}\t{flags or 'disabled'}")
 
     def _disable(self, options: dict[str, Any]) -> None:
-        if not services.endpoint_disable(name=options["name"]):
+        if not services.endpoint_disable(name=options["name"], actor=services.cli_actor()):
             raise CommandError(f"no endpoint named '{options['name']}'")
         self.stdout.write(self.style.SUCCESS(f"{options['name']}: disabled"))
 
@@ -67,7 +73,7 @@ class Command(BaseCommand):
         endpoint = FactoryEndpoint.objects.filter(name=options["name"]).first()
         if endpoint is None:
             raise CommandError(f"no endpoint named '{options['name']}'")
-        token = services.token_create(endpoint=endpoint, replace=options["replace"])
+        token = services.token_create(endpoint=endpoint, replace=options["replace"], actor=services.cli_actor())
         path: Path | None = options["output"]
         if path is None:
             self.stdout.write(token)
@@ -76,6 +82,10 @@ class Command(BaseCommand):
         path.write_text(token + "\n")
         path.chmod(0o600)
         self.stdout.write(self.style.SUCCESS(f"token for {endpoint.name} written to {path}"))
+
+    def _reencrypt(self, options: dict[str, Any]) -> None:
+        count = services.secrets_reencrypt()
+        self.stdout.write(self.style.SUCCESS(f"{count} signing secret(s) encrypted with the first key"))
 
     @staticmethod
     def _read(path: Path) -> str:

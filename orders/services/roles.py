@@ -1,0 +1,72 @@
+"""The staff roles of the shop: groups of permissions with names that say what they are for.
+
+`roles_sync` creates or updates the groups (a data migration runs it, and it can be run
+again at any time); an administrator gives people roles in the admin (Users → Groups).
+Permission codenames are `app_label.codename`; a model name alone stands for its
+add/change/delete/view permissions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps as global_apps
+
+CATALOG_MODELS = [
+    "product",
+    "section",
+    "optiongroup",
+    "option",
+    "parameter",
+    "textfield",
+    "rule",
+    "pricerule",
+    "previewlayer",
+]
+ORDERS_MODELS = ["order", "buildorder", "factoryendpoint", "delivery", "outboxmessage", "auditentry"]
+
+#: role name → permissions ("app.codename")
+ROLES: dict[str, list[str]] = {
+    # Edit the draft catalog and publish it.
+    "Merchandisers": [
+        *(f"catalog.{action}_{model}" for model in CATALOG_MODELS for action in ("add", "change", "delete", "view")),
+        "catalog.view_catalogversion",
+        "catalog.publish_product",
+    ],
+    # Look at everything, change nothing, see no shopper's personal data.
+    "Viewers": [
+        *(f"catalog.view_{model}" for model in [*CATALOG_MODELS, "catalogversion"]),
+        *(f"orders.view_{model}" for model in ORDERS_MODELS),
+    ],
+    # Run the factory side: endpoints, their secrets and tokens, deliveries and replays.
+    "Factory operators": [
+        *(f"orders.view_{model}" for model in ORDERS_MODELS),
+        "orders.add_factoryendpoint",
+        "orders.change_factoryendpoint",
+        "orders.manage_factories",
+        "orders.replay_delivery",
+    ],
+    # Answer shoppers: orders with their personal data, and erase it when a shopper asks.
+    "Customer service": [
+        "orders.view_order",
+        "orders.change_order",
+        "orders.view_buildorder",
+        "orders.view_personal_data",
+    ],
+}
+
+
+def roles_sync(apps: Any = global_apps) -> None:
+    """Create the groups of ROLES, or set their permissions to exactly those listed."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, codenames in ROLES.items():
+        group, _created = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permission = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is None:
+                raise LookupError(f"role {name!r}: no permission {dotted!r}")
+            wanted.append(permission)
+        group.permissions.set(wanted)

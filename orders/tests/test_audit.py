@@ -1,0 +1,77 @@
+"""The audit trail: who, when, what, for every write that matters; append-only; no secrets or personal data."""
+
+from __future__ import annotations
+
+import getpass
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import CatalogVersion
+from orders import services
+from orders.models import AuditEntry, FactoryEndpoint
+from orders.tests.conftest import CUSTOMER, SECRET
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("factory_endpoint", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_line_records_its_os_user(db: None) -> None:
+    _run("add", "--name", "plant-1", "--url", "https://factory.example.com/hooks", "--secret", SECRET)
+    _run("add", "--name", "plant-1", "--url", "http://127.0.0.1:9/", "--secret", SECRET, "--internal", "--update")
+    token = _run("token", "plant-1").strip()
+    _run("disable", "plant-1")
+    entries = list(AuditEntry.objects.order_by("id").values_list("actor", "action", "details"))
+    actor = f"cli:{getpass.getuser()}"
+    assert [(a, b) for a, b, _ in entries] == [
+        (actor, "endpoint_created"),
+        (actor, "endpoint_changed"),
+        (actor, "token_created"),
+        (actor, "endpoint_disabled"),
+    ]
+    assert entries[1][2] == {
+        "url": {"from": "https://factory.example.com/hooks", "to": "http://127.0.0.1:9/"},
+        "internal": {"from": False, "to": True},
+    }
+    assert entries[3][2] == {"tokens_revoked": 1}
+    text = str(entries)
+    assert SECRET not in text and token not in text
+
+
+def test_entries_are_append_only(endpoint: FactoryEndpoint) -> None:
+    entry = AuditEntry.objects.get()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
+
+
+def test_a_replay_names_the_order_by_number_only(
+    shirt: CatalogVersion, config: dict[str, Any], endpoint: FactoryEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orders import tasks
+    from orders.models import Delivery
+
+    monkeypatch.setattr(tasks.delivery_send, "delay", lambda pk: None)
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
+    services.outbox_fan_out(message_id=order.build_order.outbox.pk)
+    services.delivery_replay(delivery_id=Delivery.objects.get().pk, actor="admin:ops")
+    entry = AuditEntry.objects.get(action="delivery_replayed")
+    assert entry.details["order"] == order.number and entry.actor == "admin:ops"
+    assert CUSTOMER["name"] not in str(entry.details) and CUSTOMER["email"] not in str(entry.details)
+
+
+def test_the_audit_admin_is_read_only(client: Any, admin_user: Any, endpoint: FactoryEndpoint) -> None:
+    client.force_login(admin_user)
+    entry = AuditEntry.objects.get()
+    assert client.get("/admin/orders/auditentry/?action__exact=endpoint_created").status_code == 200
+    assert client.get(f"/admin/orders/auditentry/{entry.pk}/delete/").status_code == 403
+    client.post(f"/admin/orders/auditentry/{entry.pk}/change/", {"actor": "someone-else"})
+    assert AuditEntry.objects.get().actor == "system"
