@@ -324,16 +324,24 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only (a form body answers 415), bounded in size and depth; one error shape for every answer.
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     # Views name their `throttle_scope`; rates are RATELIMIT_RATES (above).
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ClientScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": RATELIMIT_RATES,
 }
+# The JSON API takes far smaller bodies than the admin's uploads (DATA_UPLOAD_MAX_MEMORY_SIZE).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Configurator API",
     "DESCRIPTION": "Configure products exactly: availability with reasons, prices, completion and resolution.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Error statuses on every operation, closed input objects, the bounds the views check.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.error_responses"],
     # Swagger UI from the pinned drf-spectacular-sidecar package, served by this site.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -18,6 +18,12 @@ admin.site.site_header = _("Configurator — catalog administration")
 admin.site.site_title = _("Configurator admin")
 admin.site.index_title = _("Catalog, orders and factory")
 
+# `/api/` paths answer these as JSON in the one error shape; the shop keeps its HTML pages.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),

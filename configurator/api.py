@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions, version_latest_for
+from config.serializers import InputSerializer
 from configurator import services
 from configurator.loading import version_model
 
@@ -36,11 +37,13 @@ def api_language(request: Request) -> str:
 def _version(code: str) -> CatalogVersion:
     version = version_latest_for(code)
     if version is None or not version.product.active:
-        raise Http404(f"no published product '{code}'")
+        raise NotFound({"code": [f"no published product '{code}'"]})
     return version
 
 
-class SelectionInput(serializers.Serializer):  # type: ignore[type-arg]
+class SelectionInput(InputSerializer):
+    """A configuration: decisions by group, parameter and text field code; what is absent is open."""
+
     selections = serializers.DictField(
         child=serializers.JSONField(allow_null=True),
         required=False,
@@ -54,12 +57,16 @@ class SelectionInput(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class WantedInput(serializers.Serializer):  # type: ignore[type-arg]
-    group = serializers.CharField()
-    option = serializers.CharField()
+class WantedInput(InputSerializer):
+    """The option the shopper wants."""
+
+    group = serializers.CharField(min_length=1, max_length=200)
+    option = serializers.CharField(min_length=1, max_length=200)
 
 
 class ResolveInput(SelectionInput):
+    """A configuration and the option the shopper wants."""
+
     wanted = WantedInput()
 
 
@@ -154,13 +161,6 @@ def _parsed(serializer: serializers.Serializer) -> dict[str, Any]:  # type: igno
     return dict(serializer.validated_data)
 
 
-def _run(call: Any) -> Response:
-    try:
-        return Response(call())
-    except services.SelectionError as error:
-        return Response({"errors": error.errors}, status=400)
-
-
 class ProductListView(APIView):
     throttle_scope = "api_read"
 
@@ -216,7 +216,7 @@ class ConfigureView(APIView):
         """Propagate a selection: availability with reasons, parameter ranges, validity, price."""
         version = _version(code)
         data = _parsed(SelectionInput(data=request.data))
-        return _run(lambda: services.configuration_propagate(version, data, api_language(request)))
+        return Response(services.configuration_propagate(version, data, api_language(request)))
 
 
 class CompleteView(APIView):
@@ -227,7 +227,7 @@ class CompleteView(APIView):
         """Complete a selection with defaults and first available options ("finish for me")."""
         version = _version(code)
         data = _parsed(SelectionInput(data=request.data))
-        return _run(lambda: services.configuration_complete(version, data, api_language(request)))
+        return Response(services.configuration_complete(version, data, api_language(request)))
 
 
 class ResolveView(APIView):
@@ -239,10 +239,8 @@ class ResolveView(APIView):
         version = _version(code)
         data = _parsed(ResolveInput(data=request.data))
         wanted = data.pop("wanted")
-        return _run(
-            lambda: services.configuration_resolve(
-                version, data, wanted["group"], wanted["option"], api_language(request)
-            )
+        return Response(
+            services.configuration_resolve(version, data, wanted["group"], wanted["option"], api_language(request))
         )
 
 
@@ -255,8 +253,6 @@ class ExplainView(APIView):
         version = _version(code)
         data = _parsed(ResolveInput(data=request.data))
         wanted = data.pop("wanted")
-        return _run(
-            lambda: services.configuration_explain(
-                version, data, wanted["group"], wanted["option"], api_language(request)
-            )
+        return Response(
+            services.configuration_explain(version, data, wanted["group"], wanted["option"], api_language(request))
         )

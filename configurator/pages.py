@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from catalog.models import CatalogVersion
 from configurator import preview, services
 from configurator.engine.model import Group, Parameter, Product, TextField
-from configurator.engine.selection import Selection, selection_pairs
+from configurator.engine.selection import (
+    MAX_DECIMAL_CHARACTERS,
+    MAX_SIGNIFICANT_DIGITS,
+    DecimalInputError,
+    Selection,
+    decimal_read,
+    selection_pairs,
+)
 from configurator.forms import STEP, PageInput
 
 SUMMARY = "summary"
@@ -131,11 +138,9 @@ def _description(thing: Any, language: str) -> str:
     return str(thing.translations.get(language, {}).get("description") or thing.description)
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return None if value is None else Decimal(str(value))
-    except InvalidOperation:
-        return None
+def _decimal(value: str | None) -> Decimal | None:
+    """Read a number the configure answer computed (a live range bound), never the shopper's input."""
+    return None if value is None else Decimal(value)
 
 
 def _field_messages(product: Product, code: str, raw: str) -> list[str]:
@@ -145,9 +150,16 @@ def _field_messages(product: Product, code: str, raw: str) -> list[str]:
         return [_("This choice is not offered any more.")]
     parameter = product.parameter(code)
     if parameter is not None:
-        number = _decimal(raw.strip()) if raw.strip() else None
         unit = parameter.unit
-        if number is None or not number.is_finite():
+        try:
+            number = decimal_read(raw)
+        except DecimalInputError as error:
+            if error.code == "length":
+                return [_("At most %(count)d characters.") % {"count": MAX_DECIMAL_CHARACTERS}]
+            if error.code == "digits":
+                return [_("At most %(count)d significant digits.") % {"count": MAX_SIGNIFICANT_DIGITS}]
+            if error.code == "script":
+                return [_("Use the digits 0-9, like %(example)s.") % {"example": f"{parameter.min}"}]
             return [_("Enter a number, like %(example)s.") % {"example": f"{parameter.min}"}]
         if not parameter.min <= number <= parameter.max:
             return [

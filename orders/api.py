@@ -6,14 +6,15 @@ import re
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.selectors import version_latest_for
+from config.serializers import InputSerializer
 from configurator.api import SelectionInput, api_language
 from orders import selectors, services
 from orders.authentication import FactoryTokenAuthentication, IsFactory, request_factory
@@ -30,13 +31,17 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
-class CustomerInput(serializers.Serializer):  # type: ignore[type-arg]
+class CustomerInput(InputSerializer):
+    """Who the order is for and where it goes."""
+
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
     address = serializers.CharField(max_length=2000)
 
 
 class OrderInput(SelectionInput):
+    """A complete configuration of a product and its customer."""
+
     product = serializers.CharField(max_length=64)
     customer = CustomerInput()
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -68,47 +73,34 @@ class OrderCreateView(APIView):
     @extend_schema(
         request=OrderInput,
         parameters=[IDEMPOTENCY],
-        responses={
-            201: OrderOutput,
-            400: inline_serializer(
-                "OrderRejected", {"violations": serializers.ListField(), "errors": serializers.DictField()}
-            ),
-        },
+        responses={201: OrderOutput, 422: OpenApiResponse(description="The Idempotency-Key was used before.")},
     )
     def post(self, request: Request) -> Response:
         """Place an order for a complete valid configuration (guest checkout, no payment)."""
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key is not None and len(key) > 200:
-            return Response({"errors": {"Idempotency-Key": ["at most 200 characters"]}}, status=400)
+            raise ValidationError({"Idempotency-Key": ["at most 200 characters"]})
         if key is not None and not (key.isascii() and key.isprintable()):
-            return Response({"errors": {"Idempotency-Key": ["printable ASCII characters only"]}}, status=400)
+            raise ValidationError({"Idempotency-Key": ["printable ASCII characters only"]})
         serializer = OrderInput(data=request.data)
-        if not serializer.is_valid():
-            return Response({"errors": serializer.errors}, status=400)
+        serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = version_latest_for(data["product"])
         if version is None or not version.product.active:
-            return Response({"errors": {"product": [f"no published product '{data['product']}'"]}}, status=404)
-        try:
-            placement = services.order_place(
-                version=version,
-                data=data,
-                customer=services.Customer(
-                    name=data["customer"]["name"],
-                    email=data["customer"]["email"],
-                    address=data["customer"]["address"],
-                ),
-                language=api_language(request),
-                notes=data.get("notes", ""),
-                idempotency_key=key,
-                fingerprint=services.request_fingerprint(request.data),
-            )
-        except services.SelectionError as error:
-            return Response({"errors": error.errors}, status=400)
-        except services.ConfigurationRejected as error:
-            return Response({"violations": error.violations}, status=400)
-        except services.IdempotencyConflict as error:
-            return Response({"errors": {"Idempotency-Key": [str(error)]}}, status=422)
+            raise NotFound({"product": [f"no published product '{data['product']}'"]})
+        placement = services.order_place(
+            version=version,
+            data=data,
+            customer=services.Customer(
+                name=data["customer"]["name"],
+                email=data["customer"]["email"],
+                address=data["customer"]["address"],
+            ),
+            language=api_language(request),
+            notes=data.get("notes", ""),
+            idempotency_key=key,
+            fingerprint=services.request_fingerprint(request.data),
+        )
         headers = {} if placement.created else {"Idempotent-Replayed": "true"}
         return Response(_order_data(request, placement.order), status=201, headers=headers)
 
@@ -138,9 +130,9 @@ class FactoryFeedView(FactoryView):
         after_raw = request.query_params.get("after", "0") or "0"
         limit_raw = request.query_params.get("limit", str(settings.ORDERS_FEED_PAGE_SIZE))
         if not _CURSOR.fullmatch(after_raw):
-            return Response({"errors": {"after": ["a cursor is the next_cursor of a previous page"]}}, status=400)
+            raise ValidationError({"after": ["a cursor is the next_cursor of a previous page"]})
         if not _CURSOR.fullmatch(limit_raw) or not 1 <= int(limit_raw) <= settings.ORDERS_FEED_PAGE_SIZE:
-            return Response({"errors": {"limit": [f"a number from 1 to {settings.ORDERS_FEED_PAGE_SIZE}"]}}, status=400)
+            raise ValidationError({"limit": [f"a number from 1 to {settings.ORDERS_FEED_PAGE_SIZE}"]})
         # Orders committed since the last poll get their positions now, after every visible one.
         services.feed_positions_assign()
         after, limit = int(after_raw), int(limit_raw)
@@ -150,7 +142,9 @@ class FactoryFeedView(FactoryView):
         return Response({"results": results, "next_cursor": next_cursor, "has_more": len(page) > limit})
 
 
-class StatusInput(serializers.Serializer):  # type: ignore[type-arg]
+class StatusInput(InputSerializer):
+    """A build order's new status; a rejection needs a reason."""
+
     status = serializers.ChoiceField(
         choices=[OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED, OrderStatus.REJECTED]
     )
@@ -160,36 +154,35 @@ class StatusInput(serializers.Serializer):  # type: ignore[type-arg]
 class FactoryStatusView(FactoryView):
     @extend_schema(
         request=StatusInput,
-        responses=inline_serializer(
-            "FactoryStatusAnswer",
-            {
-                "build_order_id": serializers.UUIDField(),
-                "order_number": serializers.CharField(),
-                "status": serializers.CharField(),
-                "changed": serializers.BooleanField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "FactoryStatusAnswer",
+                {
+                    "build_order_id": serializers.UUIDField(),
+                    "order_number": serializers.CharField(),
+                    "status": serializers.CharField(),
+                    "changed": serializers.BooleanField(),
+                },
+            ),
+            409: OpenApiResponse(description="The order's status does not allow this change."),
+        },
     )
     def post(self, request: Request, build_order_id: str) -> Response:
         """Report a build order's status (accepted, in_production, shipped, rejected with a reason)."""
         build_order = selectors.build_order_for_factory(str(build_order_id), endpoint=request_factory(request).endpoint)
         if build_order is None:  # unknown, or another factory's: the same answer
-            raise NotFound({"id": [f"no build order '{build_order_id}'"]})
+            raise NotFound({"build_order_id": [f"no build order '{build_order_id}'"]})
         serializer = StatusInput(data=request.data)
-        if not serializer.is_valid():
-            return Response({"errors": serializer.errors}, status=400)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["status"] == OrderStatus.REJECTED and not data["reason"].strip():
-            return Response({"errors": {"reason": ["a rejection needs a reason"]}}, status=400)
-        try:
-            changed = services.order_status_set(
-                order_id=build_order.order_id,
-                status=data["status"],
-                reason=data["reason"],
-                source=f"factory:{request_factory(request).name}",
-            )
-        except services.StatusError as error:
-            return Response({"errors": {"status": [str(error)]}}, status=409)
+            raise ValidationError({"reason": ["a rejection needs a reason"]})
+        changed = services.order_status_set(
+            order_id=build_order.order_id,
+            status=data["status"],
+            reason=data["reason"],
+            source=f"factory:{request_factory(request).name}",
+        )
         build_order.order.refresh_from_db(fields=["status"])
         return Response(
             {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -61,14 +61,70 @@ class SelectionError(ValueError):
         self.errors = errors
 
 
-def _decimal(value: Any) -> Decimal | None:
+#: Bounds on a decimal as typed, checked before any arithmetic: exact step checks convert
+#: to `Fraction`, whose cost grows with the square of the digits (1 MB of digits: 30 s).
+MAX_DECIMAL_CHARACTERS = 40
+MAX_SIGNIFICANT_DIGITS = 20
+#: ASCII digits only, an optional sign and at most one point; no exponent, no grouping.
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+class DecimalInputError(ValueError):
+    """A value that is not a bounded plain decimal; the message says what is wrong with it.
+
+    `code` names the problem for callers that word it themselves (the page, translated):
+    "number" (not a number), "length" (too many characters), "digits" (too many
+    significant digits), "script" (digits other than ASCII 0-9).
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def decimal_normalized(number: Decimal) -> Decimal:
+    """Return `number` without trailing zeros and never in exponent form (40.50 -> 40.5, 4E+1 -> 40)."""
+    if not number:
+        return Decimal(0)  # also turns -0 and 0E-7 into 0
+    number = number.normalize()
+    return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number  # type: ignore[operator]
+
+
+def decimal_read(value: object) -> Decimal:
+    """Read a shopper's decimal: a JSON number or a plain decimal text, bounded, then normalised.
+
+    Text is checked for its length first, then its form (ASCII digits 0-9, an optional sign,
+    at most one '.', no exponent), then its significant digits, so no unbounded value ever
+    reaches `Decimal` or `Fraction`. Raise `DecimalInputError` naming the problem.
+    """
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+        raise DecimalInputError("number", "must be a number")
+    if isinstance(value, int):
+        if value.bit_length() > 70:  # 2**70 has 22 digits: too many whatever the exact count
+            raise DecimalInputError("digits", f"at most {MAX_SIGNIFICANT_DIGITS} significant digits")
+        value = Decimal(value)
+    if isinstance(value, float):
+        value = Decimal(repr(value))  # the shortest text that reads back as this float
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise DecimalInputError("number", "must be a finite number")
+        if not -MAX_DECIMAL_CHARACTERS < value.adjusted() < MAX_DECIMAL_CHARACTERS:
+            raise DecimalInputError("length", f"at most {MAX_DECIMAL_CHARACTERS} characters")
+        value = format(value, "f")
+    text = value.strip()
+    if len(text) > MAX_DECIMAL_CHARACTERS:
+        raise DecimalInputError("length", f"at most {MAX_DECIMAL_CHARACTERS} characters, not {len(text)}")
+    if not _DECIMAL_TEXT.fullmatch(text):
+        if any(c.isdigit() and not c.isascii() for c in text):
+            raise DecimalInputError("script", f"'{text}' is not a number: use the digits 0-9")
+        raise DecimalInputError("number", f"'{text}' is not a number")
+    whole, _point, fraction = text.lstrip("+-").partition(".")
+    significant = (whole + fraction.rstrip("0")).lstrip("0")
+    if len(significant) > MAX_SIGNIFICANT_DIGITS:
+        raise DecimalInputError(
+            "digits", f"at most {MAX_SIGNIFICANT_DIGITS} significant digits, not {len(significant)}"
+        )
+    return decimal_normalized(Decimal(text))
 
 
 # Complexity 27, the highest: to be split by kind of input (choices, parameters, texts) once
@@ -126,13 +182,16 @@ def read_selection(product: Product, data: Mapping[str, Any]) -> Selection:  # n
             continue
         if value is None or value == "":
             continue
-        number = _decimal(value)
-        if number is None:
-            fail(f"parameters.{code}", f"'{value}' is not a number")
-        elif not parameter.min <= number <= parameter.max:
-            fail(f"parameters.{code}", f"{number} {parameter.unit} is outside {parameter.min}–{parameter.max}".strip())
-        elif (Fraction(number) - Fraction(parameter.min)) % Fraction(parameter.step):  # exact, any number of digits
-            fail(f"parameters.{code}", f"{number} is not a multiple of {parameter.step} from {parameter.min}")
+        try:
+            number = decimal_read(value)
+        except DecimalInputError as error:
+            fail(f"parameters.{code}", str(error))
+            continue
+        if not parameter.min <= number <= parameter.max:
+            shown = f"{number:f} {parameter.unit}".strip()
+            fail(f"parameters.{code}", f"{shown} is outside {parameter.min}–{parameter.max}")
+        elif (Fraction(number) - Fraction(parameter.min)) % Fraction(parameter.step):  # exact; digits are bounded
+            fail(f"parameters.{code}", f"{number:f} is not a multiple of {parameter.step} from {parameter.min}")
         else:
             parameters[code] = number
 

@@ -68,6 +68,8 @@ def test_bad_input_is_named_never_a_server_error(client: Client, demo: None) -> 
     assert "Use steps of 0.5 cm." in page.text
     assert "Enter a number" in page.text
     page = client.get("/p/shirt/?chest=102.0000000000000000000000000001&_step=measurements")
+    assert page.status_code == 200 and "At most 20 significant digits." in page.text
+    page = client.get("/p/shirt/?chest=102.00000000000000001&_step=measurements")  # 20 digits: read, off the grid
     assert page.status_code == 200 and "Use steps of 0.5 cm." in page.text
     page = client.get("/p/shirt/?monogram=ab1&_step=personalisation")
     assert "These characters cannot be used: 1 a b." in page.text

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import CatalogVersion
+from config.errors import DETAIL, ApplicationError
 from configurator import preview
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, read_selection
@@ -42,20 +43,26 @@ class Customer(TypedDict):
     address: str
 
 
-class ConfigurationRejected(ValueError):
+class ConfigurationRejected(ApplicationError):
     """The configuration is not complete and valid; `violations` say why (engine codes, translated)."""
 
     def __init__(self, violations: list[dict[str, Any]]) -> None:
-        super().__init__("; ".join(v["message"] for v in violations))
+        super().__init__({DETAIL: [v["message"] for v in violations]}, extra={"violations": violations})
         self.violations = violations
 
 
-class IdempotencyConflict(ValueError):
+class IdempotencyConflict(ApplicationError):
     """The idempotency key was used before for a different request."""
 
+    status = 422
+    field = "Idempotency-Key"
 
-class StatusError(ValueError):
+
+class StatusError(ApplicationError):
     """A status change that the order's current status does not allow."""
+
+    status = 409
+    field = "status"
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def test_invalid_configuration_answers_400_with_violations(shirt: CatalogVersion
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"customer": {"name": "A", "email": "not-an-email", "address": "x"}}, "customer"),
+        ({"customer": {"name": "A", "email": "not-an-email", "address": "x"}}, "customer.email"),
         ({"parameters": {"chest": "abc"}}, "parameters.chest"),
         ({"selections": {"collar": "bowtie"}}, "selections.collar"),
         ({"product": ""}, "product"),

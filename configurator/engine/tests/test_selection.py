@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from configurator.engine.model import Product, product_from_dict
-from configurator.engine.selection import SelectionError, data_from_pairs, read_selection, selection_pairs
+from configurator.engine.selection import (
+    DecimalInputError,
+    SelectionError,
+    data_from_pairs,
+    decimal_read,
+    read_selection,
+    selection_pairs,
+)
 
 DEMO = Path(__file__).resolve().parents[3] / "catalog" / "demo"
 
@@ -67,3 +74,55 @@ def test_a_value_off_the_grid_by_a_tiny_amount_is_named_whatever_its_digits(shir
     assert set(error.value.errors) == {"parameters.chest"}
     exact = read_selection(shirt, {"parameters": {"chest": "102.5000000000000000000000000000"}})
     assert exact.parameters["chest"] == Decimal("102.5")
+
+
+def _errors(product: Product, value: object) -> list[str]:
+    with pytest.raises(SelectionError) as error:
+        read_selection(product, {"parameters": {"neck": value}})
+    return error.value.errors["parameters.neck"]
+
+
+def test_a_million_digits_are_refused_by_their_length_before_any_arithmetic(shirt: Product) -> None:
+    assert _errors(shirt, "40." + "0" * 1_000_000 + "1") == ["at most 40 characters, not 1000004"]
+
+
+def test_more_than_twenty_significant_digits_are_refused(shirt: Product) -> None:
+    assert _errors(shirt, "40.000000000000000000001") == ["at most 20 significant digits, not 23"]
+    assert _errors(shirt, 10**25) == ["at most 20 significant digits"]
+    assert read_selection(shirt, {"parameters": {"neck": "40.000000000000000000"}}).parameters["neck"] == 40
+
+
+def test_only_plain_ascii_decimals_are_numbers(shirt: Product) -> None:
+    assert _errors(shirt, "٤٠") == ["'٤٠' is not a number: use the digits 0-9"]  # Arabic-Indic 40
+    assert _errors(shirt, "４０") == ["'４０' is not a number: use the digits 0-9"]  # full-width 40
+    for text in ("4e1", "40,5", "1_0", "0x28", "NaN", "Infinity", "--40", "40..5", ".", ""):
+        with pytest.raises(DecimalInputError):
+            decimal_read(text or " ")
+    for value in (float("nan"), float("inf"), True, None, [40], {"v": 40}):
+        with pytest.raises(DecimalInputError):
+            decimal_read(value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("40." + "0" * 30, "40"),
+        ("40.50", "40.5"),
+        ("+040.0", "40"),
+        (" 40 ", "40"),
+        (40, "40"),
+        (40.0, "40"),
+        (40.5, "40.5"),
+        (Decimal("4E+1"), "40"),
+        ("-0.000", "0"),
+        ("0.0000001", "0.0000001"),
+    ],
+)
+def test_what_is_kept_is_normalised_and_never_in_exponent_form(raw: object, kept: str) -> None:
+    assert format(decimal_read(raw), "f") == kept
+
+
+def test_a_selection_is_sent_back_normalised(shirt: Product) -> None:
+    selection = read_selection(shirt, {"parameters": {"neck": "40.000000", "chest": "101.50"}})
+    assert selection.as_data()["parameters"] == {"neck": "40", "chest": "101.5"}
+    assert selection_pairs(shirt, selection) == [("neck", "40"), ("chest", "101.5")]
