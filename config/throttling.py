@@ -77,6 +77,24 @@ class ClientScopedThrottle(ScopedRateThrottle):
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
+    def wait(self) -> float | None:
+        """Seconds until the next request may pass, also when more requests are counted than the rate allows.
+
+        That happens when a rate is lowered while clients are counted, or when concurrent
+        requests pass together at the edge (the count is read, then written). DRF answers
+        None then, and the 429 went out without `Retry-After` (or, for pages, with 1 s).
+        """
+        waited = super().wait()
+        if waited is not None:
+            return float(waited)
+        allowed, duration = self.parse_rate(self.rate)  # what allow_request counted against
+        if allowed is None or duration is None:
+            return None  # no rate: nothing was refused
+        if allowed < 1 or len(self.history) < allowed:
+            return float(duration)
+        # Newest first: a request passes once the entry `allowed - 1` has left the window.
+        return max(0.0, duration - (self.now - float(self.history[allowed - 1])))
+
 
 def throttle_wait(request: HttpRequest, scope: str) -> int | None:
     """Count a request against `scope`; return None if allowed, else the seconds to wait (at least 1)."""

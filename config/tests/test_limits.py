@@ -88,6 +88,22 @@ def test_the_configure_api_answers_429_json_with_retry_after(demo: None, limited
     assert other.status_code == 200  # another client is counted apart
 
 
+def test_a_client_counted_past_the_limit_is_still_told_when_to_retry(demo: None, limited: None) -> None:
+    """A rate lowered while a client's count is above it (or two requests passing at the edge together)
+    leaves more entries than the limit: DRF's own wait() is then None, which lost `Retry-After`."""
+    client = Client()
+    with override_settings(RATELIMIT_RATES=_rates(api_configure="5/min", pages="5/min")):
+        for _ in range(4):
+            api = client.post("/api/v1/products/shirt/configure", {}, content_type="application/json")
+            assert api.status_code == 200
+            assert client.get("/p/shirt/").status_code == 200
+    with override_settings(RATELIMIT_RATES=_rates(api_configure="2/min", pages="2/min")):
+        api = client.post("/api/v1/products/shirt/configure", {}, content_type="application/json")
+        page = client.get("/p/shirt/")
+    assert api.status_code == 429 and 30 <= int(api["Retry-After"]) <= 60
+    assert page.status_code == 429 and 30 <= int(page["Retry-After"]) <= 60  # not "1": the count lasts the window
+
+
 def test_complete_resolve_and_explain_share_the_configure_budget(demo: None, limited: None) -> None:
     client = Client()
     with override_settings(RATELIMIT_RATES=_rates(api_configure="2/min")):
