@@ -427,6 +427,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "configurator.tasks.previews_expire",
         "schedule": float(PREVIEW_SWEEP_SECONDS),
     },
+    # Throttle counts are keyed by address: a database cache keeps expired rows until read again.
+    "configurator-cache-expire": {"task": "configurator.tasks.cache_expire", "schedule": crontab(minute=41)},
 }
 
 # -- logging -----------------------------------------------------------------------------

@@ -149,3 +149,28 @@ def login_locked_out(
     response = HttpResponse(render_to_string("axes_lockout.html", context, request), status=429)
     response["Retry-After"] = str(math.ceil(cool_off.total_seconds()))
     return response
+
+
+def cache_expired_delete() -> int:
+    """Delete the shared cache's expired entries when it is a database table; return how many.
+
+    Throttle counts are keyed by the client's address. Redis, memory and file caches drop
+    an expired entry themselves; Django's database cache only deletes one when it is read
+    again or when the table is over MAX_ENTRIES, so the address of a visitor who never
+    came back stayed in `django_cache` indefinitely. The beat runs this hourly.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connections, router
+    from django.utils import timezone
+
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        return 0
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    table = connection.ops.quote_name(cache.cache_model_class._meta.db_table)
+    expires = connection.ops.quote_name("expires")
+    now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", [now])
+        return int(cursor.rowcount)

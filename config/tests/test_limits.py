@@ -248,3 +248,24 @@ def test_admin_sign_in_attempts_from_one_address_are_throttled_whatever_the_user
         ]
     assert shown == [200] * 5  # showing the form is free
     assert tries == [200, 200, 200, 429]
+
+
+def test_expired_throttle_counts_leave_a_database_cache(db: None) -> None:
+    """Counts are keyed by the visitor's address; Django's database cache kept expired rows until read again."""
+    from django.db import connection
+
+    from configurator.tasks import cache_expire
+
+    database_cache = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    with override_settings(CACHES=database_cache):
+        from django.core.cache import cache
+
+        call_command("createcachetable", verbosity=0)  # the migration makes it only for db:// (tests use memory)
+        cache.set("throttle_pages_203.0.113.9", [1.0], timeout=0)  # already expired
+        cache.set("throttle_pages_203.0.113.10", [1.0], timeout=3600)
+        assert cache_expire() == 1
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM django_cache")
+            keys = [row[0] for row in cursor.fetchall()]
+        assert keys == [":1:throttle_pages_203.0.113.10"]
+    assert cache_expire() == 0  # another cache (memory, Redis) expires its own entries
