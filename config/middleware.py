@@ -7,7 +7,8 @@ write gigabytes to its temporary folder, through any form (save, checkout, erase
 language switch, the admin's sign-in). A body declared larger than REQUEST_MAX_BODY_BYTES
 is refused with 413 before it is read, except for signed-in staff, whose uploads (preview
 layers) are checked by the admin with a message naming the limit (catalog/images.py).
-A body without a declared length is never read (WSGI).
+A body without a declared length is never read (WSGI): the API answers 411 to a chunked one
+rather than acting as if nothing was sent.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         declared = str(request.META.get("CONTENT_LENGTH") or "")
+        chunked = "chunked" in str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower()
+        if chunked and declared in ("", "0") and is_api(request):
+            # Django reads no body without a length: the API would answer as if none was sent
+            # (configure: 200 with an empty configuration).
+            return json_error(411, "send the body with a Content-Length header; a chunked body is not read")
         limit: int = settings.REQUEST_MAX_BODY_BYTES
         if declared.isdigit() and int(declared) > limit and not request.user.is_staff:
             if is_api(request):

@@ -156,3 +156,14 @@ def test_signed_in_staff_may_send_larger_bodies_the_admin_checks_them(demo: None
     with override_settings(REQUEST_MAX_BODY_BYTES=100):
         answer = client.post("/admin/catalog/product/", {"action": "", "q": "x" * 500})
     assert answer.status_code != 413
+
+
+def test_a_chunked_body_to_the_api_is_refused_not_ignored(demo: None) -> None:
+    """Django reads no body without Content-Length: a chunked configure answered 200 with an empty configuration."""
+    answer = Client().post(
+        "/api/v1/products/shirt/configure", data="", content_type="application/json", HTTP_TRANSFER_ENCODING="chunked"
+    )
+    assert answer.status_code == 411
+    assert "Content-Length" in answer.json()["errors"]["detail"][0]
+    schema = Client().get("/api/schema/?format=json").json()
+    assert "411" in schema["paths"]["/api/v1/products/{code}/configure"]["post"]["responses"]
