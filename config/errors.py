@@ -96,39 +96,39 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     return response
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _json_error(status_code: int, message: str) -> JsonResponse:
+def json_error(status_code: int, message: str) -> JsonResponse:
     return JsonResponse(error_body({DETAIL: [message]}), status=status_code)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Answer 400 (413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON under /api/, else the HTML page."""
-    if _is_api(request):
+    if is_api(request):
         if isinstance(exception, RequestDataTooBig):
-            return _json_error(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "the request body is too large")
-        return _json_error(status.HTTP_400_BAD_REQUEST, "the request could not be read")
+            return json_error(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "the request body is too large")
+        return json_error(status.HTTP_400_BAD_REQUEST, "the request could not be read")
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Answer 403: JSON under /api/, else the HTML page."""
-    if _is_api(request):
-        return _json_error(status.HTTP_403_FORBIDDEN, "you do not have permission to do this")
+    if is_api(request):
+        return json_error(status.HTTP_403_FORBIDDEN, "you do not have permission to do this")
     return defaults.permission_denied(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Answer 404: JSON under /api/, else the HTML page."""
-    if _is_api(request):
-        return _json_error(status.HTTP_404_NOT_FOUND, f"no such address: {request.path}")
+    if is_api(request):
+        return json_error(status.HTTP_404_NOT_FOUND, f"no such address: {request.path}")
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Answer 500 (already logged by Django with its traceback): JSON under /api/, else the HTML page."""
-    if _is_api(request):
-        return _json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "a server error occurred; it has been logged")
+    if is_api(request):
+        return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "a server error occurred; it has been logged")
     return defaults.server_error(request)

@@ -2,7 +2,7 @@
 
 One hook adds the error component (the shape `config.errors` renders) and, per operation,
 the error statuses it can answer: 400 (a field named in `errors`), 401/403 (factory
-operations), 404, 413 and 415 (request bodies), 429 with `Retry-After` (every operation
+operations), 404, 411, 413 and 415 (request bodies), 429 with `Retry-After` (every operation
 is throttled) and 500. A view declares the statuses particular to it (409, 422) with
 `extend_schema(responses=...)`; the hook gives them the error component. It also closes
 input objects (`additionalProperties: false`, as the input serializers reject unknown
@@ -41,6 +41,7 @@ _DESCRIPTIONS = {
     "403": "The token or session may not do this.",
     "404": "No such product, build order or address.",
     "409": "The order's current status does not allow this change.",
+    "411": "The body was sent without `Content-Length` (chunked): it is not read.",
     "413": "The request body is larger than the API takes (API_MAX_BODY_BYTES, 1 MB by default).",
     "415": "The body is not JSON (`Content-Type: application/json`).",
     "422": "The Idempotency-Key was used before for a different request.",
@@ -69,7 +70,7 @@ def _statuses(operation: dict[str, Any]) -> list[str]:
     if any("factoryToken" in requirement for requirement in operation.get("security", [])):
         codes += ["401", "403"]
     if "requestBody" in operation:
-        codes += ["413", "415"]
+        codes += ["411", "413", "415"]
     # Statuses particular to one operation (409, 422) are declared by its view's extend_schema.
     declared = [code for code in operation.get("responses", {}) if code >= "400" and code in _DESCRIPTIONS]
     return codes + [code for code in declared if code not in codes]

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or process_view (CSRF reads the body of every POST): visitors' bodies are bounded.
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -188,6 +190,9 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Any request body from someone who is not signed-in staff (files included, which
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not count): refused with 413 before it is read.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 2 * 1024 * 1024)
 # Preview layer images (catalog/images.py): a layer is decoded whole on a look's first
 # render, so these bound its time and memory (a 144 Mpx layer took 20 s and 1.5 GB).
 CATALOG_LAYER_MAX_BYTES = env_int("CATALOG_LAYER_MAX_BYTES", 8 * 1024 * 1024)
@@ -422,6 +427,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "configurator.tasks.previews_expire",
         "schedule": float(PREVIEW_SWEEP_SECONDS),
     },
+    # Throttle counts are keyed by address: a database cache keeps expired rows until read again.
+    "configurator-cache-expire": {"task": "configurator.tasks.cache_expire", "schedule": crontab(minute=41)},
 }
 
 # -- logging -----------------------------------------------------------------------------

@@ -77,6 +77,24 @@ class ClientScopedThrottle(ScopedRateThrottle):
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
+    def wait(self) -> float | None:
+        """Seconds until the next request may pass, also when more requests are counted than the rate allows.
+
+        That happens when a rate is lowered while clients are counted, or when concurrent
+        requests pass together at the edge (the count is read, then written). DRF answers
+        None then, and the 429 went out without `Retry-After` (or, for pages, with 1 s).
+        """
+        waited = super().wait()
+        if waited is not None:
+            return float(waited)
+        allowed, duration = self.parse_rate(self.rate)  # what allow_request counted against
+        if allowed is None or duration is None:
+            return None  # no rate: nothing was refused
+        if allowed < 1 or len(self.history) < allowed:
+            return float(duration)
+        # Newest first: a request passes once the entry `allowed - 1` has left the window.
+        return max(0.0, duration - (self.now - float(self.history[allowed - 1])))
+
 
 def throttle_wait(request: HttpRequest, scope: str) -> int | None:
     """Count a request against `scope`; return None if allowed, else the seconds to wait (at least 1)."""
@@ -131,3 +149,28 @@ def login_locked_out(
     response = HttpResponse(render_to_string("axes_lockout.html", context, request), status=429)
     response["Retry-After"] = str(math.ceil(cool_off.total_seconds()))
     return response
+
+
+def cache_expired_delete() -> int:
+    """Delete the shared cache's expired entries when it is a database table; return how many.
+
+    Throttle counts are keyed by the client's address. Redis, memory and file caches drop
+    an expired entry themselves; Django's database cache only deletes one when it is read
+    again or when the table is over MAX_ENTRIES, so the address of a visitor who never
+    came back stayed in `django_cache` indefinitely. The beat runs this hourly.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connections, router
+    from django.utils import timezone
+
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        return 0
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    table = connection.ops.quote_name(cache.cache_model_class._meta.db_table)
+    expires = connection.ops.quote_name("expires")
+    now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", [now])
+        return int(cursor.rowcount)

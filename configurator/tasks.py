@@ -1,4 +1,5 @@
-"""Celery tasks of the configurator: the preview expiry sweep (beat, every PREVIEW_SWEEP_SECONDS)."""
+"""Celery tasks of the configurator: the preview expiry sweep (beat, every PREVIEW_SWEEP_SECONDS), and the
+shared cache's expired entries (hourly), which hold visitors' addresses (throttle counts)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import asdict
 
 from celery import shared_task
 
+from config.throttling import cache_expired_delete
 from configurator import preview
 
 
@@ -13,3 +15,9 @@ from configurator import preview
 def previews_expire() -> dict[str, int]:
     """Remove unused previews and recipes, and the oldest over PREVIEW_MAX_BYTES; return the counts."""
     return asdict(preview.previews_expire())
+
+
+@shared_task(name="configurator.tasks.cache_expire")
+def cache_expire() -> int:
+    """Delete the expired entries of a database cache (throttle counts keyed by address); return how many."""
+    return cache_expired_delete()

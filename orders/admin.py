@@ -118,9 +118,13 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return str(HIDDEN)
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        response = super().render_change_form(request, context, *args, **kwargs)
         if not request.user.has_perm(PERSONAL_DATA):
-            context["has_absolute_url"] = False  # the order page's link carries the access key
-        return super().render_change_form(request, context, *args, **kwargs)
+            # The order page's link carries the access key, and its redirect answers 404 (view_on_site).
+            # Set after Django's own render_change_form, which sets has_absolute_url itself.
+            if isinstance(response, TemplateResponse) and response.context_data is not None:
+                response.context_data["has_absolute_url"] = False
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # orders are placed by shoppers (order_place), never typed in

@@ -88,6 +88,22 @@ def test_the_configure_api_answers_429_json_with_retry_after(demo: None, limited
     assert other.status_code == 200  # another client is counted apart
 
 
+def test_a_client_counted_past_the_limit_is_still_told_when_to_retry(demo: None, limited: None) -> None:
+    """A rate lowered while a client's count is above it (or two requests passing at the edge together)
+    leaves more entries than the limit: DRF's own wait() is then None, which lost `Retry-After`."""
+    client = Client()
+    with override_settings(RATELIMIT_RATES=_rates(api_configure="5/min", pages="5/min")):
+        for _ in range(4):
+            api = client.post("/api/v1/products/shirt/configure", {}, content_type="application/json")
+            assert api.status_code == 200
+            assert client.get("/p/shirt/").status_code == 200
+    with override_settings(RATELIMIT_RATES=_rates(api_configure="2/min", pages="2/min")):
+        api = client.post("/api/v1/products/shirt/configure", {}, content_type="application/json")
+        page = client.get("/p/shirt/")
+    assert api.status_code == 429 and 30 <= int(api["Retry-After"]) <= 60
+    assert page.status_code == 429 and 30 <= int(page["Retry-After"]) <= 60  # not "1": the count lasts the window
+
+
 def test_complete_resolve_and_explain_share_the_configure_budget(demo: None, limited: None) -> None:
     client = Client()
     with override_settings(RATELIMIT_RATES=_rates(api_configure="2/min")):
@@ -232,3 +248,24 @@ def test_admin_sign_in_attempts_from_one_address_are_throttled_whatever_the_user
         ]
     assert shown == [200] * 5  # showing the form is free
     assert tries == [200, 200, 200, 429]
+
+
+def test_expired_throttle_counts_leave_a_database_cache(db: None) -> None:
+    """Counts are keyed by the visitor's address; Django's database cache kept expired rows until read again."""
+    from django.db import connection
+
+    from configurator.tasks import cache_expire
+
+    database_cache = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    with override_settings(CACHES=database_cache):
+        from django.core.cache import cache
+
+        call_command("createcachetable", verbosity=0)  # the migration makes it only for db:// (tests use memory)
+        cache.set("throttle_pages_203.0.113.9", [1.0], timeout=0)  # already expired
+        cache.set("throttle_pages_203.0.113.10", [1.0], timeout=3600)
+        assert cache_expire() == 1
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM django_cache")
+            keys = [row[0] for row in cursor.fetchall()]
+        assert keys == [":1:throttle_pages_203.0.113.10"]
+    assert cache_expire() == 0  # another cache (memory, Redis) expires its own entries

@@ -124,3 +124,46 @@ def test_swagger_ui_is_served_from_the_pinned_package_not_a_cdn(client: Client, 
     init = client.get(script.group(1).replace("&amp;", "&"))
     assert init.status_code == 200 and init["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in init.text
+
+
+# -- request bodies (verify round: files were read whatever their size) ----------------------------
+
+
+def test_a_visitors_oversized_body_is_refused_before_it_is_read(demo: None) -> None:
+    """Django does not count uploaded files against DATA_UPLOAD_MAX_MEMORY_SIZE, and the CSRF check
+    reads every POST: a 100 MB file sent to the save form was streamed to a temporary file (302)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client(enforce_csrf_checks=True)
+    junk = SimpleUploadedFile("junk.bin", b"\0" * 5000)
+    with override_settings(REQUEST_MAX_BODY_BYTES=4000):
+        form = client.post("/p/shirt/save", {"fabric": "oxford_blue", "junk": junk})
+        api = client.post("/api/v1/orders", "[" + "0," * 3000 + "0]", content_type="application/json")
+        small = Client().post("/p/shirt/save", {"fabric": "oxford_blue"})
+        again = SimpleUploadedFile("junk.bin", b"\0" * 5000)
+        italian = client.post("/it/p/shirt/save", {"fabric": "oxford_blue", "junk": again})
+    assert form.status_code == 413 and "Too much data" in form.text
+    assert italian.status_code == 413 and "Troppi dati" in italian.text
+    assert SavedConfiguration.objects.count() == 1  # only the small one
+    assert api.status_code == 413
+    assert api.json() == {"errors": {"detail": ["the request body is larger than 4000 bytes"]}}
+    assert small.status_code == 302
+
+
+def test_signed_in_staff_may_send_larger_bodies_the_admin_checks_them(demo: None, merchandiser: Any) -> None:
+    client = Client()
+    client.force_login(merchandiser)
+    with override_settings(REQUEST_MAX_BODY_BYTES=100):
+        answer = client.post("/admin/catalog/product/", {"action": "", "q": "x" * 500})
+    assert answer.status_code != 413
+
+
+def test_a_chunked_body_to_the_api_is_refused_not_ignored(demo: None) -> None:
+    """Django reads no body without Content-Length: a chunked configure answered 200 with an empty configuration."""
+    answer = Client().post(
+        "/api/v1/products/shirt/configure", data="", content_type="application/json", HTTP_TRANSFER_ENCODING="chunked"
+    )
+    assert answer.status_code == 411
+    assert "Content-Length" in answer.json()["errors"]["detail"][0]
+    schema = Client().get("/api/schema/?format=json").json()
+    assert "411" in schema["paths"]["/api/v1/products/{code}/configure"]["post"]["responses"]

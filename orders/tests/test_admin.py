@@ -174,11 +174,12 @@ def test_personal_data_is_hidden_without_its_permission(
     assert order.number not in searched  # searching by name would reveal it
     ct = ContentType.objects.get_for_model(Order)
     assert client.get(f"/admin/r/{ct.pk}/{order.pk}/").status_code == 404  # the secret link
+    assert "View on site" not in page  # and no link to a page that answers 404
 
     viewer.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
     client.force_login(django_user_model.objects.get(pk=viewer.pk))
     page = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
-    assert "Ada Lovelace" in page and "ada@example.com" in page
+    assert "Ada Lovelace" in page and "ada@example.com" in page and "View on site" in page
     assert order.number in client.get("/admin/orders/order/", {"q": "Lovelace"}).content.decode()
     assert client.get(f"/admin/r/{ct.pk}/{order.pk}/")["Location"].endswith(order.get_absolute_url())
 
