@@ -36,6 +36,7 @@ from orders.models import (
     OrderEvent,
     OutboxMessage,
 )
+from orders.services.privacy import build_order_masked
 
 PERSONAL_DATA = "orders.view_personal_data"
 MANAGE_FACTORIES = "orders.manage_factories"
@@ -146,15 +147,6 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False  # a placed order is kept for the books; personal data is anonymised instead
 
 
-def _masked_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    masked = dict(payload)
-    if "ship_to" in masked:
-        masked["ship_to"] = {key: str(HIDDEN) for key in masked["ship_to"]}
-    if masked.get("notes"):
-        masked["notes"] = str(HIDDEN)
-    return masked
-
-
 @admin.register(BuildOrder)
 class BuildOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["public_id", "order", "feed_position", "created_at"]
@@ -175,7 +167,7 @@ class BuildOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.display(description=_("build order"))
     def build_order_masked(self, build_order: BuildOrder) -> str:
-        masked = _masked_payload(build_order.payload)
+        masked = build_order_masked(build_order.payload, str(HIDDEN))
         return format_html("<pre>{}</pre>", json.dumps(masked, ensure_ascii=False, indent=2))
 
     @admin.display(description=_("routed to"))

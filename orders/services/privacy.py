@@ -154,13 +154,23 @@ def _erase_configuration(configuration: dict[str, Any]) -> dict[str, Any]:
     return {**configuration, "texts": {code: ERASED for code in texts}}
 
 
-def build_order_anonymised(payload: dict[str, Any]) -> dict[str, Any]:
-    """Return a build order document without personal data; what the factory builds from stays as it was."""
+def build_order_masked(payload: dict[str, Any], placeholder: str) -> dict[str, Any]:
+    """Return a build order document with who it goes to (`ship_to`) and the notes replaced by `placeholder`.
+
+    An empty value stays empty. The admin shows this, with "hidden", to staff who may not see
+    personal data; `build_order_anonymised` starts from it.
+    """
     out = dict(payload)
     if isinstance(out.get("ship_to"), dict):
-        out["ship_to"] = {key: ERASED if value else value for key, value in out["ship_to"].items()}
+        out["ship_to"] = {key: placeholder if value else value for key, value in out["ship_to"].items()}
     if out.get("notes"):
-        out["notes"] = ERASED
+        out["notes"] = placeholder
+    return out
+
+
+def build_order_anonymised(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return a build order document without personal data; what the factory builds from stays as it was."""
+    out = build_order_masked(payload, ERASED)
     if "texts" in out:
         out["texts"] = _erase_texts(out["texts"])
     return out
