@@ -183,11 +183,63 @@ def _cancel_pending_deliveries(order: Order, now: datetime.datetime) -> int:
     )
 
 
+def _order_erase(order: Order, now: datetime.datetime) -> None:
+    """Replace the personal data held on the order row itself, and mark it anonymised."""
+    order.customer_name = ERASED
+    order.customer_email = ERASED_EMAIL
+    order.customer_address = ERASED
+    order.notes = ERASED if order.notes else ""
+    order.summary = _erase_summary(order.summary)
+    order.configuration = _erase_configuration(order.configuration)
+    # A hash of the request, which held the name, e-mail and address: it could confirm a guess.
+    order.request_fingerprint = ""
+    order.preview_image = None
+    order.anonymised_at = now
+    order.save(
+        update_fields=[
+            "customer_name",
+            "customer_email",
+            "customer_address",
+            "notes",
+            "summary",
+            "configuration",
+            "request_fingerprint",
+            "preview_image",
+            "anonymised_at",
+        ]
+    )
+    # A factory's free-text reason may quote the shopper; the status and its time stay.
+    OrderEvent.objects.filter(order=order).exclude(reason="").update(reason=ERASED)
+
+
+def _build_order_erase(order: Order, now: datetime.datetime) -> int:
+    """Erase the copies sent or to be sent to factories; return how many pending deliveries were cancelled."""
+    build_order = getattr(order, "build_order", None)
+    if build_order is None:
+        return 0
+    # The factory's responses may echo what it was sent.
+    deliveries = Delivery.objects.filter(message__build_order=build_order)
+    deliveries.exclude(last_error="").update(last_error=ERASED)
+    DeliveryAttempt.objects.filter(delivery__in=deliveries).exclude(error="").update(error=ERASED)
+    # Nothing is sent again under the same webhook id with another body: pending deliveries
+    # are cancelled, and a message not yet fanned out gets no deliveries.
+    cancelled = _cancel_pending_deliveries(order, now)
+    OutboxMessage.objects.filter(build_order=build_order, fanned_out_at__isnull=True).update(fanned_out_at=now)
+    build_order.payload = build_order_anonymised(build_order.payload)
+    build_order.save(update_fields=["payload"])
+    for message in OutboxMessage.objects.filter(build_order=build_order):
+        message.body = json.dumps(
+            build_order_anonymised(json.loads(message.body)), ensure_ascii=False, separators=(",", ":")
+        )
+        message.save(update_fields=["body"])
+    return cancelled
+
+
 def order_anonymise(*, order: Order, actor: str) -> bool:
     """Replace the order's personal data with placeholders everywhere the shop holds it; False if done before.
 
     `actor` says who asked (for the log and the audit trail): "shopper", "admin:<username>", "command",
-    "retention".
+    "retention". Everything, the audit entry included, is one transaction.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -196,49 +248,8 @@ def order_anonymise(*, order: Order, actor: str) -> bool:
             return False
         picture = locked.preview_image.name if locked.preview_image else ""
         storage = locked.preview_image.storage
-        locked.customer_name = ERASED
-        locked.customer_email = ERASED_EMAIL
-        locked.customer_address = ERASED
-        locked.notes = ERASED if locked.notes else ""
-        locked.summary = _erase_summary(locked.summary)
-        locked.configuration = _erase_configuration(locked.configuration)
-        # A hash of the request, which held the name, e-mail and address: it could confirm a guess.
-        locked.request_fingerprint = ""
-        locked.preview_image = None
-        locked.anonymised_at = now
-        locked.save(
-            update_fields=[
-                "customer_name",
-                "customer_email",
-                "customer_address",
-                "notes",
-                "summary",
-                "configuration",
-                "request_fingerprint",
-                "preview_image",
-                "anonymised_at",
-            ]
-        )
-        # A factory's free-text reason may quote the shopper; the status and its time stay.
-        OrderEvent.objects.filter(order=locked).exclude(reason="").update(reason=ERASED)
-        build_order = getattr(locked, "build_order", None)
-        cancelled = 0
-        if build_order is not None:
-            # The factory's responses may echo what it was sent.
-            deliveries = Delivery.objects.filter(message__build_order=build_order)
-            deliveries.exclude(last_error="").update(last_error=ERASED)
-            DeliveryAttempt.objects.filter(delivery__in=deliveries).exclude(error="").update(error=ERASED)
-            # Nothing is sent again under the same webhook id with another body: pending deliveries
-            # are cancelled, and a message not yet fanned out gets no deliveries.
-            cancelled = _cancel_pending_deliveries(locked, now)
-            OutboxMessage.objects.filter(build_order=build_order, fanned_out_at__isnull=True).update(fanned_out_at=now)
-            build_order.payload = build_order_anonymised(build_order.payload)
-            build_order.save(update_fields=["payload"])
-            for message in OutboxMessage.objects.filter(build_order=build_order):
-                message.body = json.dumps(
-                    build_order_anonymised(json.loads(message.body)), ensure_ascii=False, separators=(",", ":")
-                )
-                message.save(update_fields=["body"])
+        _order_erase(locked, now)
+        cancelled = _build_order_erase(locked, now)
         audit_record(
             actor=actor,
             action=AuditAction.ORDER_ANONYMISED,
