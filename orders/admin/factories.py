@@ -1,184 +1,25 @@
-"""Operators' admin: orders with their history, factory endpoints and tokens, deliveries with replay.
-
-Permissions (Meta.permissions in orders.models): `view_personal_data` shows shoppers'
-name, e-mail, address, notes and secret link; `manage_factories` is needed, on top of
-the model's add/change permission, for any write to an endpoint (URL, internal flag,
-signing secret) and to create or revoke tokens; `replay_delivery` for the replay
-action. Orders are never deleted here. Every action leaves an audit entry
-(orders.services.audit) and a LogEntry ("Recent actions").
-"""
+"""Factory endpoints with their write-only secrets and tokens, and deliveries with replay."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.contenttypes.views import shortcut
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders import services, webhooks
+from orders.admin.common import MANAGE_FACTORIES, REPLAY_DELIVERY, ReadOnlyInline, no_store, request_actor
 from orders.models import (
-    AuditEntry,
-    BuildOrder,
     Delivery,
     DeliveryAttempt,
     FactoryEndpoint,
     FactoryToken,
-    Order,
-    OrderEvent,
-    OutboxMessage,
 )
-from orders.services.privacy import build_order_masked
-
-PERSONAL_DATA = "orders.view_personal_data"
-MANAGE_FACTORIES = "orders.manage_factories"
-REPLAY_DELIVERY = "orders.replay_delivery"
-#: the order fields that identify or reach the shopper
-PERSONAL_FIELDS = ["customer_name", "customer_email", "customer_address", "notes", "access_key"]
-HIDDEN = _("hidden (needs the permission to see shoppers' personal data)")
-
-
-def _actor(request: HttpRequest) -> str:
-    return f"admin:{request.user.get_username()}"
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponseBase:
-    """The admin's "View on site" redirect, for those who may see the object (an order's link is secret)."""
-    content_type = ContentType.objects.filter(pk=content_type_id).first()
-    if content_type is None or not (
-        request.user.has_perm(f"{content_type.app_label}.view_{content_type.model}")
-        or request.user.has_perm(f"{content_type.app_label}.change_{content_type.model}")
-    ):
-        raise Http404
-    if content_type.model_class() is Order and not request.user.has_perm(PERSONAL_DATA):
-        raise Http404
-    return shortcut(request, content_type_id, object_id)
-
-
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class OrderEventInline(ReadOnlyInline):
-    model = OrderEvent
-    fields = readonly_fields = ("created_at", "status", "reason", "source")
-
-
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["number", "product_code", "customer_name", "total", "currency", "status", "placed_at", "due_date"]
-    list_filter = ["status", "product_code"]
-    search_fields = ["number", "customer_name", "customer_email"]
-    date_hierarchy = "placed_at"
-    inlines = [OrderEventInline]
-    # Everything is read-only, the frozen preview picture too: an order is what was placed.
-    readonly_fields = [f.name for f in Order._meta.fields]
-    actions = ["anonymise"]
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        fields = [f.name for f in Order._meta.fields if f.name != "id"]
-        if request.user.has_perm(PERSONAL_DATA):
-            return fields
-        return [f for f in fields if f not in PERSONAL_FIELDS] + ["personal_data"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        return self.get_fields(request, obj)
-
-    def get_list_display(self, request: HttpRequest) -> list[Any]:
-        if request.user.has_perm(PERSONAL_DATA):
-            return list(self.list_display)
-        return [f for f in self.list_display if f not in PERSONAL_FIELDS]
-
-    def get_search_fields(self, request: HttpRequest) -> list[Any]:
-        if request.user.has_perm(PERSONAL_DATA):
-            return list(self.search_fields)
-        return ["number"]
-
-    @admin.display(description=_("personal data"))
-    def personal_data(self, order: Order) -> str:
-        return str(HIDDEN)
-
-    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        if not request.user.has_perm(PERSONAL_DATA):
-            context["has_absolute_url"] = False  # the order page's link carries the access key
-        return super().render_change_form(request, context, *args, **kwargs)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # orders are placed by shoppers (order_place), never typed in
-
-    @admin.action(description=_("Anonymise personal data"), permissions=["change"])
-    def anonymise(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        done = 0
-        for order in queryset:
-            if services.order_anonymise(order=order, actor=_actor(request)):
-                self.log_change(request, order, gettext("Anonymised: personal data erased"))
-                done += 1
-        self.message_user(
-            request,
-            ngettext(
-                "The personal data of %(count)d order was erased; build records and totals are kept.",
-                "The personal data of %(count)d orders was erased; build records and totals are kept.",
-                done,
-            )
-            % {"count": done},
-        )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # a placed order is kept for the books; personal data is anonymised instead
-
-
-@admin.register(BuildOrder)
-class BuildOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["public_id", "order", "feed_position", "created_at"]
-    search_fields = ["public_id", "order__number"]
-    fields = ["public_id", "order", "build_order", "factories", "feed_position", "created_at"]
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        if request.user.has_perm(PERSONAL_DATA):
-            return list(self.fields)
-        return [("build_order_masked" if f == "build_order" else f) for f in self.fields]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        return self.get_fields(request, obj)
-
-    @admin.display(description=_("build order"))
-    def build_order(self, build_order: BuildOrder) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(build_order.payload, ensure_ascii=False, indent=2))
-
-    @admin.display(description=_("build order"))
-    def build_order_masked(self, build_order: BuildOrder) -> str:
-        masked = build_order_masked(build_order.payload, str(HIDDEN))
-        return format_html("<pre>{}</pre>", json.dumps(masked, ensure_ascii=False, indent=2))
-
-    @admin.display(description=_("routed to"))
-    def factories(self, build_order: BuildOrder) -> str:
-        return ", ".join(r.endpoint.name for r in build_order.routes.select_related("endpoint"))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class FactoryTokenInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -284,7 +125,7 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             secret=secret,
             internal=data["internal"],
             active=data["active"],
-            actor=_actor(request),
+            actor=request_actor(request),
         )
 
     def _secret_page(self, request: HttpRequest, obj: FactoryEndpoint, secret: str) -> HttpResponse:
@@ -296,7 +137,7 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "secret": secret,
         }
         page = TemplateResponse(request, "admin/orders/factoryendpoint/secret_created.html", context)
-        return _no_store(page)
+        return no_store(page)
 
     def response_add(self, request: HttpRequest, obj: FactoryEndpoint, post_url_continue: Any = None) -> HttpResponse:
         generated = getattr(request, "_generated_secret", None)
@@ -314,7 +155,7 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def create_token(self, request: HttpRequest, queryset: QuerySet[FactoryEndpoint]) -> HttpResponse:
         tokens = []
         for endpoint in queryset:
-            raw = services.token_create(endpoint=endpoint, actor=_actor(request))
+            raw = services.token_create(endpoint=endpoint, actor=request_actor(request))
             self.log_change(request, endpoint, gettext("Created the factory token %(prefix)s…") % {"prefix": raw[:10]})
             tokens.append({"endpoint": endpoint, "token": raw})
         context = {
@@ -323,13 +164,13 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "title": gettext("New factory API tokens"),
             "tokens": tokens,
         }
-        return _no_store(TemplateResponse(request, "admin/orders/factoryendpoint/token_created.html", context))
+        return no_store(TemplateResponse(request, "admin/orders/factoryendpoint/token_created.html", context))
 
     @admin.action(description=_("Revoke every token of the selected endpoints"), permissions=["manage"])
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[FactoryEndpoint]) -> None:
         done = 0
         for token in FactoryToken.objects.filter(endpoint__in=queryset, revoked_at__isnull=True):
-            if services.token_revoke(token_id=token.pk, actor=_actor(request)):
+            if services.token_revoke(token_id=token.pk, actor=request_actor(request)):
                 message = gettext("Revoked the factory token %(prefix)s…") % {"prefix": token.prefix}
                 self.log_change(request, token.endpoint, message)
                 done += 1
@@ -380,7 +221,7 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def replay(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         done = 0
         for delivery in queryset.select_related("endpoint"):
-            if services.delivery_replay(delivery_id=delivery.pk, actor=_actor(request)):
+            if services.delivery_replay(delivery_id=delivery.pk, actor=request_actor(request)):
                 self.log_change(request, delivery, gettext("Replayed: sent again now"))
                 done += 1
         self.message_user(
@@ -388,41 +229,3 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             ngettext("%(count)d delivery will be sent again.", "%(count)d deliveries will be sent again.", done)
             % {"count": done},
         )
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["webhook_id", "event_type", "created_at", "fanned_out_at"]
-    search_fields = ["webhook_id"]
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        fields = [f.name for f in OutboxMessage._meta.fields if f.name != "id"]
-        # The body is the build order as sent, with the shopper's name and address.
-        return fields if request.user.has_perm(PERSONAL_DATA) else [f for f in fields if f != "body"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        return self.get_fields(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["at", "actor", "action", "target_type", "target_repr"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["actor", "target_repr", "target_id"]
-    date_hierarchy = "at"
-    fields = readonly_fields = ("at", "actor", "action", "target_type", "target_id", "target_repr", "details")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
