@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,23 +69,30 @@ def _iso(moment: datetime.datetime | None) -> str | None:
     return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
+def _with_history(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """Return `orders` with what an export reads of each fetched alongside, in a fixed number of queries."""
+    return orders.select_related("catalog_version", "build_order__outbox").prefetch_related(
+        "events",  # in their model order: oldest first
+        Prefetch(
+            "build_order__outbox__deliveries",
+            queryset=Delivery.objects.select_related("endpoint").order_by("id"),
+        ),
+    )
+
+
 def order_export(*, order: Order) -> dict[str, Any]:
-    """Return everything held about one order, as JSON-ready data."""
-    events = OrderEvent.objects.filter(order=order).order_by("created_at", "id")
+    """Return everything held about one order, as JSON-ready data (read with `_with_history`)."""
     build_order = getattr(order, "build_order", None)
-    deliveries: list[dict[str, Any]] = []
-    if build_order is not None:
-        deliveries = [
-            {
-                "factory": delivery.endpoint.name,
-                "state": delivery.state,
-                "attempts": delivery.attempts,
-                "delivered_at": _iso(delivery.delivered_at),
-            }
-            for delivery in Delivery.objects.filter(message__build_order=build_order)
-            .select_related("endpoint")
-            .order_by("id")
-        ]
+    outbox = getattr(build_order, "outbox", None)
+    deliveries = [
+        {
+            "factory": delivery.endpoint.name,
+            "state": delivery.state,
+            "attempts": delivery.attempts,
+            "delivered_at": _iso(delivery.delivered_at),
+        }
+        for delivery in (outbox.deliveries.all() if outbox is not None else [])
+    ]
     return {
         "number": order.number,
         "placed_at": _iso(order.placed_at),
@@ -103,7 +110,8 @@ def order_export(*, order: Order) -> dict[str, Any]:
         "total": format(order.total, "f"),
         "due_date": order.due_date.isoformat(),
         "status_history": [
-            {"status": e.status, "reason": e.reason, "source": e.source, "at": _iso(e.created_at)} for e in events
+            {"status": e.status, "reason": e.reason, "source": e.source, "at": _iso(e.created_at)}
+            for e in order.events.all()
         ],
         "preview_picture": {
             "present": bool(order.preview_image),
@@ -117,10 +125,10 @@ def order_export(*, order: Order) -> dict[str, Any]:
 
 def orders_of_shopper(email: str) -> QuerySet[Order]:
     """Return the not yet anonymised orders placed with `email`, whatever its letter case, oldest first."""
-    return (
-        Order.objects.filter(customer_email__iexact=email.strip(), anonymised_at__isnull=True)
-        .select_related("catalog_version", "build_order")
-        .order_by("placed_at", "id")
+    return _with_history(
+        Order.objects.filter(customer_email__iexact=email.strip(), anonymised_at__isnull=True).order_by(
+            "placed_at", "id"
+        )
     )
 
 
@@ -132,7 +140,10 @@ def shopper_export(*, email: str) -> dict[str, Any]:
 
 def order_data_export(*, order: Order) -> dict[str, Any]:
     """Return the export of one order only: what its secret link gives access to."""
-    return {**_metadata("order"), "orders": [order_export(order=order)]}
+    return {
+        **_metadata("order"),
+        "orders": [order_export(order=_with_history(Order.objects.filter(pk=order.pk)).get())],
+    }
 
 
 # -- anonymisation (writes) -----------------------------------------------------------------
