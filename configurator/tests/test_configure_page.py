@@ -195,3 +195,14 @@ def test_a_click_reads_the_catalog_once_and_counts_the_shopper_once(client: Clie
     writes = [s for s in data if "django_cache" in s and s.startswith(("UPDATE", "INSERT"))]
     assert len(shop) == 1, shop  # the published catalog version; the engine's model is cached
     assert len(writes) == 1, writes  # the "pages" count of this shopper
+
+
+def test_a_click_works_out_its_look_once(client: Client, demo: None) -> None:
+    """The new-look throttle and the page's preview both need the click's recipe: it is made once."""
+    from unittest import mock
+
+    from configurator import preview
+
+    with mock.patch.object(preview, "preview_recipe", wraps=preview.preview_recipe) as recipe:
+        client.get("/p/city-car/?body_colour=red&_step=exterior", headers={"HX-Request": "true"})
+    assert recipe.call_count == 1
