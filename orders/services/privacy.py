@@ -249,7 +249,7 @@ def _build_order_erase(order: Order, now: datetime.datetime) -> int:
 def order_anonymise(*, order: Order, actor: str) -> bool:
     """Replace the order's personal data with placeholders everywhere the shop holds it; False if done before.
 
-    `actor` says who asked (for the log and the audit trail): "shopper", "admin:<username>", "command",
+    `actor` says who asked (for the log and the audit trail): "shopper", "admin:<username>", "cli:<os user>",
     "retention". Everything, the audit entry included, is one transaction.
     """
     now = timezone.now()
