@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.sections import write_section  # noqa: E402
+from bench.servers import free_port, port_wait  # noqa: E402
 
 NORMAL = {
     "selections": {"fabric": "oxford_blue", "collar": "classic", "fit": "regular"},
@@ -42,12 +42,6 @@ HOSTILE = {
     "1 MB decimal": json.dumps({"parameters": {"neck": "40." + "0" * 1_000_000 + "1"}}).encode(),
     "JSON 10,000 deep": ('{"parameters": ' + "[" * 10_000 + "]" * 10_000 + "}").encode(),
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _post(url: str, body: bytes) -> tuple[int, float]:
@@ -102,19 +96,14 @@ def _serve(scratch: Path) -> tuple[subprocess.Popen[bytes], str]:
     python = sys.executable
     for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [python, "-m", "gunicorn", "config.wsgi", "--workers=1", "--threads=4", f"--bind=127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
+    port_wait(port)
     return server, f"http://127.0.0.1:{port}"
 
 

@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.http_api import setup_django  # noqa: E402
+from bench.servers import free_port, port_wait  # noqa: E402
 from bench.walks import Stats, stats  # noqa: E402
 
 PRODUCTS = ("city-car", "shirt")
@@ -115,12 +116,6 @@ def measure_clicks(code: str, walks: int = WALKS, seed: int = SEED) -> ClickResu
     return ClickResult(product=code, clicks=stats(page), engine=stats(engine), errors=errors)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _postgres_up() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
@@ -155,7 +150,7 @@ def measure_load(urls: list[str], seconds: int = 15, connections: int = 8) -> di
     python = sys.executable
     for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [python, "-m", "gunicorn", "config.wsgi", "--workers=2", f"--bind=127.0.0.1:{port}", "--log-level=warning"],
         cwd=ROOT,
@@ -163,12 +158,7 @@ def measure_load(urls: list[str], seconds: int = 15, connections: int = 8) -> di
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        port_wait(port)
         script = scratch / "clicks.lua"
         paths = json.dumps(urls)
         script.write_text(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,18 +29,26 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 
 
+def _development_key(name: str, generate: Callable[[], str]) -> str:
+    """Return the development key kept in var/NAME, generated once (mode 600) so it survives restarts.
+
+    Only while DEBUG is on: production keys come from the environment.
+    """
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(generate())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY", "")
     if key:
         return key
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    # A development key, generated once so sessions survive restarts.
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    # Sessions and signed links survive restarts.
+    return _development_key("secret_key", lambda: secrets.token_urlsafe(50))
 
 
 SECRET_KEY = _secret_key()
@@ -56,12 +65,8 @@ def _field_encryption_keys() -> list[str]:
                 "FIELD_ENCRYPTION_KEY must be set when DEBUG is off (a Fernet key: python -c "
                 "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
             )
-        # A development key, generated once so encrypted rows stay readable across restarts.
-        path = VAR_DIR / "field_encryption_key"
-        if not path.exists():
-            path.write_text(Fernet.generate_key().decode())
-            path.chmod(0o600)
-        keys = [path.read_text().strip()]
+        # Encrypted rows stay readable across restarts.
+        keys = [_development_key("field_encryption_key", lambda: Fernet.generate_key().decode())]
     for position, key in enumerate(keys, start=1):
         try:
             Fernet(key)

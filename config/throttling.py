@@ -10,6 +10,7 @@ each request (so tests and deployments can change them) and names the client by
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 from collections.abc import Callable
 from functools import wraps
@@ -17,11 +18,19 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from redis.exceptions import RedisError
 from rest_framework.throttling import ScopedRateThrottle
 
+logger = logging.getLogger(__name__)
+
 View = Callable[..., HttpResponse]
+
+#: What the cache backends raise when their store is unreachable or missing: Redis down,
+#: the db:// table not created, the file cache's folder not writable.
+CACHE_ERRORS = (RedisError, DatabaseError, OSError)
 
 
 def _address(value: str) -> str | None:
@@ -70,9 +79,18 @@ class ClientScopedThrottle(ScopedRateThrottle):
         return rate
 
     def allow_request(self, request: Any, view: Any) -> bool:
+        """Count the request; let it through when limits are off, or when the cache cannot count it.
+
+        Limits guard against abuse; they must not take the shop down with the cache. A
+        cache that fails is logged on each request, so the operator sees it.
+        """
         if not settings.RATELIMIT_ENABLE:
             return True
-        return bool(super().allow_request(request, view))
+        try:
+            return bool(super().allow_request(request, view))
+        except CACHE_ERRORS:
+            logger.warning("rate limit %r not counted: the cache (CACHE_URL) failed", self.scope, exc_info=True)
+            return True
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}

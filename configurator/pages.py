@@ -299,8 +299,10 @@ def page_context(
     step_code: str,
     notices: list[tuple[str, str]],
     language: str,
+    *,
+    recipe: preview.Recipe,
 ) -> dict[str, Any]:
-    """Return the template context of the configurator page for `selection`."""
+    """Return the template context of the configurator page for `selection`, whose look is `recipe`."""
     answer = services.configuration_answer(version, selection, language)
     steps = _steps(product, language)
     conflict = _place_fields(product, page, selection, answer, steps, language)
@@ -366,7 +368,7 @@ def page_context(
             else ""
         ),
         "live_text": next((t for s in steps for t in s.texts if t.code == page.live), None),
-        "preview": preview.preview_urls(preview.preview_recipe(product, selection)),
+        "preview": preview.preview_urls(recipe),
     }
 
 

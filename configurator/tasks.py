@@ -8,13 +8,13 @@ from dataclasses import asdict
 from celery import shared_task
 
 from config.throttling import cache_expired_delete
-from configurator import preview
+from configurator import preview_expiry
 
 
 @shared_task(name="configurator.tasks.previews_expire")
 def previews_expire() -> dict[str, int]:
     """Remove unused previews and recipes, and the oldest over PREVIEW_MAX_BYTES; return the counts."""
-    return asdict(preview.previews_expire())
+    return asdict(preview_expiry.previews_expire())
 
 
 @shared_task(name="configurator.tasks.cache_expire")

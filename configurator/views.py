@@ -95,12 +95,13 @@ def _render(
     notices: list[tuple[str, str]],
 ) -> HttpResponse:
     product = version_model(version)
+    recipe = preview.preview_recipe(product, selection)
     # A look never shown before stores a new recipe: counted against its own, tighter rate.
-    if not preview.recipe_stored(preview.preview_recipe(product, selection)):
+    if not preview.recipe_stored(recipe):
         wait = throttle_wait(request, "preview_recipe")
         if wait is not None:
             return throttled_response(request, wait)
-    context = page_context(version, product, page, selection, step, notices, _language())
+    context = page_context(version, product, page, selection, step, notices, _language(), recipe=recipe)
     if request.htmx and not request.htmx.boosted:
         if context["live_text"] is not None:
             # Typing: update the field's message and the panels, and the address without a history entry per key.
@@ -199,7 +200,8 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
         else:
             notices.append(("info", heading + " " + _("Everything you chose is still available.")))
     page = PageInput(selection=state.selection, action=ACTION)
-    context = page_context(version, product, page, state.selection, SUMMARY, notices, _language())
+    recipe = preview.preview_recipe(product, state.selection)
+    context = page_context(version, product, page, state.selection, SUMMARY, notices, _language(), recipe=recipe)
     context["share"] = {"code": found.display_code, "url": share}
     return render(request, "configurator/configure.html", context)
 

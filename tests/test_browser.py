@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from config.settings import RATELIMIT_RATES
-from configurator import preview
+from configurator import preview_expiry
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -274,7 +274,7 @@ def test_a_preview_expired_while_the_page_was_open_comes_back(page: Any, setting
     settings.PREVIEW_ROOT = tmp_path / "previews"
     page.goto("/p/shirt/?monogram=OPEN&monogram_position=chest&monogram_colour=navy")
     _preview(page)
-    preview.previews_expire(max_age_days=0, max_bytes=0)  # the sweep removes every recipe and picture
+    preview_expiry.previews_expire(max_age_days=0, max_bytes=0)  # the sweep removes every recipe and picture
     # The browser asks for the picture again (as after a restored tab): the server no longer has it.
     page.evaluate(
         "() => { for (const s of document.querySelectorAll('#preview source'))"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -269,3 +270,19 @@ def test_expired_throttle_counts_leave_a_database_cache(db: None) -> None:
             keys = [row[0] for row in cursor.fetchall()]
         assert keys == [":1:throttle_pages_203.0.113.10"]
     assert cache_expire() == 0  # another cache (memory, Redis) expires its own entries
+
+
+def test_the_shop_and_the_api_keep_answering_when_the_cache_is_down(
+    demo: None, limited: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The counts are abuse control, not the shop: an unreachable cache lets requests through, and says so."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))  # a port nothing listens on
+        location = f"redis://127.0.0.1:{unused.getsockname()[1]}/0"
+        down = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+        with override_settings(CACHES={"default": down}), caplog.at_level("WARNING", logger="config.throttling"):
+            client = Client()
+            assert client.get("/p/shirt/", headers={"HX-Request": "true"}).status_code == 200
+            answer = client.post("/api/v1/products/shirt/configure", {}, content_type="application/json")
+            assert answer.status_code == 200
+    assert "not counted" in caplog.text  # the operator learns that limits are not being counted

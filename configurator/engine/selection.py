@@ -9,13 +9,14 @@ field (unknown group, unknown option, a value off the grid) as a `SelectionError
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
-from configurator.engine.model import Product
+from configurator.engine.model import Group, Parameter, Product, TextField
 from configurator.engine.rules import Assignment
 
 
@@ -127,97 +128,128 @@ def decimal_read(value: object) -> Decimal:
     return decimal_normalized(Decimal(text))
 
 
-# Complexity 27, the highest: to be split by kind of input (choices, parameters, texts) once
-# issue 13's bounds on input (audit F1, F10) have landed here.
-def read_selection(product: Product, data: Mapping[str, Any]) -> Selection:  # noqa: C901
-    """Check request-shaped data (`selections`, `parameters`, `texts`) against `product`."""
-    errors: dict[str, list[str]] = {}
+Errors = dict[str, list[str]]
 
-    def fail(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
 
+def _fail(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _section(data: Mapping[str, Any], key: str, what: str, errors: Errors) -> Mapping[str, Any]:
+    """Return `data[key]` (absent or empty: {}); a value that is not an object is an error."""
+    raw = data.get(key) or {}
+    if not isinstance(raw, Mapping):
+        _fail(errors, key, f"must be an object of {what} codes")
+        return {}
+    return raw
+
+
+def _group_read(group: Group, value: Any, fail: Callable[[str], None]) -> frozenset[str] | None:
+    """Return the options chosen in `group` (empty: decided "none"), or None when `value` is not options."""
+    if value is None or value == "":
+        values: list[Any] = []
+    elif isinstance(value, str):
+        values = [value]
+    elif isinstance(value, list):
+        values = value
+    else:
+        fail("must be an option code, a list of option codes or null")
+        return None
+    known = {o.code: o for o in group.options}
+    picked = set()
+    for option in values:
+        if not isinstance(option, str) or option not in known:
+            fail(f"unknown option '{option}' in group '{group.code}'")
+        elif not known[option].active:
+            fail(f"option '{option}' is no longer offered")
+        else:
+            picked.add(option)
+    if group.kind == "choice" and len(picked) > 1:
+        fail(f"group '{group.code}' takes one option, not {len(picked)}")
+    return frozenset(picked)
+
+
+def _choices_read(product: Product, data: Mapping[str, Any], errors: Errors) -> dict[str, frozenset[str]]:
     groups = {g.code: g for g in product.groups}
     choices: dict[str, frozenset[str]] = {}
-    raw = data.get("selections") or {}
-    if not isinstance(raw, Mapping):
-        fail("selections", "must be an object of group codes")
-        raw = {}
-    for code, value in raw.items():
+    for code, value in _section(data, "selections", "group", errors).items():
+        key = f"selections.{code}"
         group = groups.get(code)
         if group is None:
-            fail(f"selections.{code}", f"unknown group '{code}'")
+            _fail(errors, key, f"unknown group '{code}'")
             continue
-        if value is None or value == "":
-            values: list[Any] = []
-        elif isinstance(value, str):
-            values = [value]
-        elif isinstance(value, list):
-            values = value
-        else:
-            fail(f"selections.{code}", "must be an option code, a list of option codes or null")
-            continue
-        known = {o.code: o for o in group.options}
-        picked = set()
-        for option in values:
-            if not isinstance(option, str) or option not in known:
-                fail(f"selections.{code}", f"unknown option '{option}' in group '{code}'")
-            elif not known[option].active:
-                fail(f"selections.{code}", f"option '{option}' is no longer offered")
-            else:
-                picked.add(option)
-        if group.kind == "choice" and len(picked) > 1:
-            fail(f"selections.{code}", f"group '{code}' takes one option, not {len(picked)}")
-        choices[code] = frozenset(picked)
+        picked = _group_read(group, value, partial(_fail, errors, key))
+        if picked is not None:
+            choices[code] = picked
+    return choices
 
+
+def _parameter_read(parameter: Parameter, value: Any) -> Decimal:
+    """Return the bounded decimal `value` if it lies on `parameter`'s grid; raise ValueError saying why not."""
+    number = decimal_read(value)
+    if not parameter.min <= number <= parameter.max:
+        shown = f"{number:f} {parameter.unit}".strip()
+        raise ValueError(f"{shown} is outside {parameter.min}–{parameter.max}")
+    if (Fraction(number) - Fraction(parameter.min)) % Fraction(parameter.step):  # exact; digits are bounded
+        raise ValueError(f"{number:f} is not a multiple of {parameter.step} from {parameter.min}")
+    return number
+
+
+def _parameters_read(product: Product, data: Mapping[str, Any], errors: Errors) -> dict[str, Decimal]:
+    known = {p.code: p for p in product.parameters}
     parameters: dict[str, Decimal] = {}
-    raw = data.get("parameters") or {}
-    if not isinstance(raw, Mapping):
-        fail("parameters", "must be an object of parameter codes")
-        raw = {}
-    known_parameters = {p.code: p for p in product.parameters}
-    for code, value in raw.items():
-        parameter = known_parameters.get(code)
+    for code, value in _section(data, "parameters", "parameter", errors).items():
+        key = f"parameters.{code}"
+        parameter = known.get(code)
         if parameter is None:
-            fail(f"parameters.{code}", f"unknown parameter '{code}'")
-            continue
-        if value is None or value == "":
-            continue
-        try:
-            number = decimal_read(value)
-        except DecimalInputError as error:
-            fail(f"parameters.{code}", str(error))
-            continue
-        if not parameter.min <= number <= parameter.max:
-            shown = f"{number:f} {parameter.unit}".strip()
-            fail(f"parameters.{code}", f"{shown} is outside {parameter.min}–{parameter.max}")
-        elif (Fraction(number) - Fraction(parameter.min)) % Fraction(parameter.step):  # exact; digits are bounded
-            fail(f"parameters.{code}", f"{number:f} is not a multiple of {parameter.step} from {parameter.min}")
-        else:
-            parameters[code] = number
+            _fail(errors, key, f"unknown parameter '{code}'")
+        elif value is not None and value != "":
+            try:
+                parameters[code] = _parameter_read(parameter, value)
+            except ValueError as error:  # DecimalInputError included
+                _fail(errors, key, str(error))
+    return parameters
 
+
+def _text_problem(text: TextField, value: Any) -> str:
+    """Return what is wrong with `value` for `text` ('' when it fits)."""
+    if not isinstance(value, str):
+        return "must be a string"
+    if len(value) > text.max_length:
+        return f"at most {text.max_length} characters, not {len(value)}"
+    if text.charset and not re.fullmatch(f"[{text.charset}]*", value):
+        bad = sorted({c for c in value if not re.fullmatch(f"[{text.charset}]", c)})
+        return f"characters not allowed: {' '.join(bad)} (allowed: {text.charset})"
+    return ""
+
+
+def _texts_read(product: Product, data: Mapping[str, Any], errors: Errors) -> dict[str, str]:
+    known = {t.code: t for t in product.texts}
     texts: dict[str, str] = {}
-    raw = data.get("texts") or {}
-    if not isinstance(raw, Mapping):
-        fail("texts", "must be an object of text field codes")
-        raw = {}
-    known_texts = {t.code: t for t in product.texts}
-    for code, value in raw.items():
-        text = known_texts.get(code)
+    for code, value in _section(data, "texts", "text field", errors).items():
+        key = f"texts.{code}"
+        text = known.get(code)
         if text is None:
-            fail(f"texts.{code}", f"unknown text field '{code}'")
-            continue
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            fail(f"texts.{code}", "must be a string")
-            continue
-        if len(value) > text.max_length:
-            fail(f"texts.{code}", f"at most {text.max_length} characters, not {len(value)}")
-        elif text.charset and not re.fullmatch(f"[{text.charset}]*", value):
-            bad = sorted({c for c in value if not re.fullmatch(f"[{text.charset}]", c)})
-            fail(f"texts.{code}", f"characters not allowed: {' '.join(bad)} (allowed: {text.charset})")
-        else:
-            texts[code] = value
+            _fail(errors, key, f"unknown text field '{code}'")
+        elif value is not None:
+            problem = _text_problem(text, value)
+            if problem:
+                _fail(errors, key, problem)
+            else:
+                texts[code] = value
+    return texts
+
+
+def read_selection(product: Product, data: Mapping[str, Any]) -> Selection:
+    """Check request-shaped data (`selections`, `parameters`, `texts`) against `product`.
+
+    Every bad field is reported, groups first, then parameters, then texts, in one
+    `SelectionError` keyed by field (`selections.body`, `parameters.chest`, ...).
+    """
+    errors: Errors = {}
+    choices = _choices_read(product, data, errors)
+    parameters = _parameters_read(product, data, errors)
+    texts = _texts_read(product, data, errors)
     if errors:
         raise SelectionError(errors)
     return Selection(choices=choices, parameters=parameters, texts=texts)

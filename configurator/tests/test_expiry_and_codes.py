@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from catalog.models import CatalogVersion, Product
-from configurator import preview
+from configurator import preview, preview_expiry
 from configurator.models import CODE_ALPHABET, SavedConfiguration
 from configurator.tasks import previews_expire
 from configurator.tests.test_preview import _preview_dirs, _product, _selection
@@ -46,7 +46,7 @@ def test_previews_and_recipes_unused_for_the_max_age_are_removed(settings: Any) 
     _, recent = _look("NEW")
     _age(old, 15)
     _age(recent, 13)
-    report = preview.previews_expire()
+    report = preview_expiry.previews_expire()
     assert not any(path.exists() for path in old)
     assert all(path.exists() for path in recent)
     assert report.removed_files == 3 and report.kept_files == 3
@@ -59,7 +59,7 @@ def test_using_a_picture_or_recipe_renews_it(settings: Any) -> None:
     _age(files, 20)
     assert preview.preview_stored(urls.key, "large", "webp") == files[1]  # served again
     assert preview.recipe_load(urls.key) is not None  # rendered from again
-    preview.previews_expire()
+    preview_expiry.previews_expire()
     assert files[0].exists() and files[1].exists()
     assert not files[2].exists()  # the PNG was not asked for: it goes
 
@@ -71,9 +71,9 @@ def test_the_folder_keeps_under_its_size_the_least_recently_used_going_first(set
         _age(files, days)
     newest = sum(path.stat().st_size for path in looks[2])
     middle = sum(path.stat().st_size for path in looks[1])
-    preview.previews_expire(max_bytes=newest + middle)
+    preview_expiry.previews_expire(max_bytes=newest + middle)
     assert [all(path.exists() for path in files) for files in looks] == [False, True, True]
-    preview.previews_expire(max_bytes=newest)
+    preview_expiry.previews_expire(max_bytes=newest)
     assert [any(path.exists() for path in files) for files in looks] == [False, False, True]
 
 
@@ -84,7 +84,7 @@ def test_leftovers_of_interrupted_writes_are_removed(settings: Any) -> None:
     leftover.write_bytes(b"x")
     writing.write_bytes(b"x")
     _age([leftover], 1)
-    preview.previews_expire()
+    preview_expiry.previews_expire()
     assert not leftover.exists() and writing.exists()
 
 
@@ -113,7 +113,7 @@ def test_a_page_whose_previews_expired_stores_its_recipe_again(client: Client) -
     url = "/p/shirt/?monogram=EXP&monogram_position=chest&monogram_colour=navy"
     picture = re.findall(r"/preview/[0-9a-f]{64}-large\.webp", client.get(url).text)[0]
     assert client.get(picture).status_code == 200
-    preview.previews_expire(max_age_days=0, max_bytes=0)  # everything goes
+    preview_expiry.previews_expire(max_age_days=0, max_bytes=0)  # everything goes
     assert client.get(picture).status_code == 404  # what an open page would see...
     client.get(url)  # ...until it asks for itself again (static/js/site.js does on a failed picture)
     assert client.get(picture).status_code == 200

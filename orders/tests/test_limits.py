@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from catalog.models import CatalogVersion
 from config.settings import RATELIMIT_RATES
-from configurator import preview
+from configurator import preview_expiry
 from orders import services
 from orders.models import Order
 from orders.tests.conftest import CUSTOMER
@@ -62,7 +62,7 @@ def test_an_order_keeps_its_picture_when_every_preview_expires(
     settings.PREVIEW_ROOT = tmp_path / "previews"
     order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
     assert order.preview_image
-    preview.previews_expire(max_age_days=0, max_bytes=0)
+    preview_expiry.previews_expire(max_age_days=0, max_bytes=0)
     # Orders copy their picture into MEDIA when placed: the preview folder is not theirs.
     with order.preview_image.open("rb") as picture:
         assert picture.read(8) == b"\x89PNG\r\n\x1a\n"

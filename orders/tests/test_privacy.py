@@ -14,8 +14,9 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core import serializers
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -107,6 +108,22 @@ def test_export_holds_every_order_of_the_email_whatever_its_case(
     assert "not linked to a person" in data["not_held"]["saved_configurations"]
     assert other.number not in json.dumps(data)
     json.dumps(data)  # JSON-ready as it is
+
+
+def test_export_reads_a_fixed_number_of_queries_however_many_orders(
+    shirt: CatalogVersion, config: dict[str, Any], endpoint: FactoryEndpoint, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(2):
+        services.outbox_fan_out(message_id=_place(shirt, config).build_order.outbox.pk)
+    with CaptureQueriesContext(connection) as two:
+        services.shopper_export(email=EMAIL)
+    for _ in range(3):
+        services.outbox_fan_out(message_id=_place(shirt, config).build_order.outbox.pk)
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        data = services.shopper_export(email=EMAIL)
+    assert len(data["orders"]) == 5
+    assert all(o["build_order"]["deliveries"][0]["factory"] == "simulator" for o in data["orders"])
+    assert all(o["status_history"][0]["status"] == "placed" for o in data["orders"])
 
 
 # -- anonymisation ------------------------------------------------------------------------------------------

@@ -101,3 +101,14 @@ def test_erase_asks_on_a_terminal_and_refuses_without_one(shirt: CatalogVersion,
     with mock.patch("sys.stdin.isatty", return_value=True), mock.patch("builtins.input", return_value="y"):
         out, _ = _run("erase", "--email", "ada@example.com")
     assert out.startswith("1 order(s)") and Order.objects.get(pk=order.pk).anonymised_at is not None
+
+
+def test_erase_names_who_ran_it_in_the_audit_trail(shirt: CatalogVersion, config: dict[str, Any]) -> None:
+    """Like every command (decision 18), the trail says which OS user erased, not just "a command"."""
+    from orders.models import AuditAction, AuditEntry
+
+    order = _place(shirt, config, "ada@example.com")
+    with mock.patch("orders.services.audit.getpass.getuser", return_value="maria"):
+        _run("erase", "--email", "ada@example.com", "--yes")
+    entry = AuditEntry.objects.get(action=AuditAction.ORDER_ANONYMISED)
+    assert (entry.actor, entry.target_repr) == ("cli:maria", order.number)

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             answer = input(f"Anonymise the personal data of {count} order(s) of {email}? This cannot be undone [y/N] ")
             if answer.strip().lower() not in {"y", "yes"}:
                 raise CommandError("nothing was erased")
-        erased = services.shopper_erase(email=email, actor="command")
+        erased = services.shopper_erase(email=email, actor=services.cli_actor())
         self.stdout.write(
             f"{erased} order(s) of {email} anonymised: name, e-mail, address, notes, texts and pictures erased; "
             "build records, options, measurements and totals kept."
