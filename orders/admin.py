@@ -118,9 +118,12 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return str(HIDDEN)
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        if not request.user.has_perm(PERSONAL_DATA):
-            context["has_absolute_url"] = False  # the order page's link carries the access key
-        return super().render_change_form(request, context, *args, **kwargs)
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if not request.user.has_perm(PERSONAL_DATA) and isinstance(response, TemplateResponse):
+            # The order page's link carries the access key, so view_on_site answers them 404: no button.
+            # Set on the response because ModelAdmin.render_change_form overwrites the caller's value.
+            response.context_data = {**(response.context_data or {}), "has_absolute_url": False}
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # orders are placed by shoppers (order_place), never typed in
