@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
@@ -218,6 +219,8 @@ def test_admin_sign_in_locks_out_a_user_and_address_after_failures(merchandiser:
     assert wrong == [200, 200]  # the form again, with its error
     assert locked.status_code == 429 and int(locked["Retry-After"]) == 15 * 60
     assert "Too many wrong passwords" in locked.text and "15 minutes" in locked.text
+    # The admin's own header, and no breadcrumbs to pages that would only ask to sign in again.
+    assert str(admin.site.site_header) in locked.text and 'class="breadcrumbs"' not in locked.text
     assert right_password.status_code == 429  # the right password does not get through a lockout
     assert elsewhere.status_code == 302  # the lock holds for this user from that address only
     assert after_reset.status_code == 302 and after_reset["Location"] == "/admin/"
