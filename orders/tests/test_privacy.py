@@ -267,6 +267,23 @@ def test_erasing_from_the_order_page_asks_then_says_what_was_kept(
     assert client.get(url).status_code == 302  # nothing left to erase
 
 
+def test_the_erase_page_sets_the_irreversible_button_apart_from_the_way_out(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    order = _shipped(shirt, config)
+    url = reverse("orders:erase", args=[order.number, order.access_key])
+    confirm = client.get(url).text
+    assert '<button type="submit" class="danger">' in confirm  # not the blue of "Place the order"
+    assert f'<a class="button" href="{order.get_absolute_url()}">' in confirm  # a plain button, not a second primary
+    assert "What is erased" in confirm and "What was erased" not in confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {"confirm": "on"}, follow=True).text
+    # Afterwards the order page tells what happened, in the past tense.
+    assert "What was erased" in page and "which showed them. They were replaced" in page
+    assert "What is erased" not in page
+
+
 def test_erasing_needs_the_csrf_token(shirt: CatalogVersion, config: dict[str, Any]) -> None:
     order = _shipped(shirt, config)
     client = Client(enforce_csrf_checks=True)
