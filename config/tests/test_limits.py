@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -134,7 +135,12 @@ def test_a_throttled_htmx_request_shows_a_notice_in_the_page(demo: None, limited
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     # htmx swaps the notice into the notices area (base.html lets it swap a 429); the form stays.
     assert refused["HX-Retarget"] == "#notices" and refused["HX-Reswap"] == "innerHTML"
-    assert re.fullmatch(r'\s*<p class="notice notice-warning" role="alert">[^<]*Please wait[^<]*</p>\s*', refused.text)
+    assert re.fullmatch(
+        r'\s*<p class="notice notice-warning notice-throttled" role="alert">[^<]*Please wait[^<]*</p>\s*', refused.text
+    )
+    # On a phone the notices area is far above the option just tapped: the stylesheet keeps it in sight.
+    stylesheet = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    assert re.search(r"\.notices:has\(> \.notice-throttled\) \{[^}]*position: sticky", stylesheet)
 
 
 def test_the_page_lets_htmx_swap_a_429(demo: None) -> None:
