@@ -284,6 +284,19 @@ def test_the_erase_page_sets_the_irreversible_button_apart_from_the_way_out(
     assert "What is erased" not in page
 
 
+def test_the_order_page_says_when_the_order_left_rather_than_when_it_is_due(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    placed = client.get(_place(shirt, config).get_absolute_url()).text
+    assert "is due to leave our workshop by" in placed
+    shipped = client.get(_shipped(shirt, config).get_absolute_url()).text
+    assert "has left our workshop" in shipped and "is due to leave" not in shipped
+    rejected = _place(shirt, config)
+    services.order_status_set(order_id=rejected.pk, status="rejected", reason="No fabric", source="factory:x")
+    page = client.get(rejected.get_absolute_url()).text
+    assert "is due to leave" not in page and "No fabric" in page  # the history says why
+
+
 def test_erasing_needs_the_csrf_token(shirt: CatalogVersion, config: dict[str, Any]) -> None:
     order = _shipped(shirt, config)
     client = Client(enforce_csrf_checks=True)
