@@ -297,6 +297,21 @@ def test_the_order_page_says_when_the_order_left_rather_than_when_it_is_due(
     assert "is due to leave" not in page and "No fabric" in page  # the history says why
 
 
+def test_the_erase_page_gives_the_address_it_asks_shoppers_to_write_to(
+    client: Client, settings: Any, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    order = _shipped(shirt, config)
+    url = reverse("orders:erase", args=[order.number, order.access_key])
+    settings.SHOP_CONTACT_EMAIL = ""
+    page = client.get(url).text
+    assert "erase them from their own pages." in page and "write to us" not in page  # to no address
+    settings.SHOP_CONTACT_EMAIL = "privacy@shop.example"
+    page = client.get(url).text
+    assert 'or write to <a href="mailto:privacy@shop.example">privacy@shop.example</a>.' in page
+    with translation.override("en"):  # the Italian request activates Italian: do not leak it into later tests
+        assert 'scrivi a <a href="mailto:privacy@shop.example">' in client.get("/it" + url).text
+
+
 def test_erasing_needs_the_csrf_token(shirt: CatalogVersion, config: dict[str, Any]) -> None:
     order = _shipped(shirt, config)
     client = Client(enforce_csrf_checks=True)
