@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -163,7 +164,11 @@ def login_locked_out(
     """Answer a locked-out admin sign-in (django-axes): 429, `Retry-After` and a page saying when to retry."""
     cool_off = settings.AXES_COOLOFF_TIME
     minutes = max(1, math.ceil(cool_off.total_seconds() / 60))
-    context = {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT}
+    context = {
+        **admin.site.each_context(request),  # the admin's own header and title, like its sign-in page
+        "minutes": minutes,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
     response = HttpResponse(render_to_string("axes_lockout.html", context, request), status=429)
     response["Retry-After"] = str(math.ceil(cool_off.total_seconds()))
     return response

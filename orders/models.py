@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -323,7 +324,12 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    actor = models.CharField(_("actor"), max_length=200, help_text=_("admin:<user>, cli:<os user>, factory:<name>"))
+    actor = models.CharField(
+        _("actor"),
+        max_length=200,
+        # No <angle brackets>: the admin shows help texts as HTML, where they would vanish as tags.
+        help_text=_("admin:USER, cli:OS-USER, factory:NAME, shopper, command or retention"),
+    )
     action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices, db_index=True)
     target_type = models.CharField(_("target type"), max_length=100, blank=True)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
@@ -333,11 +339,13 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target_repr}"
+        # The admin's title and breadcrumbs: the action's label and the local time, as the "at" field shows it.
+        at = f", {timezone.localtime(self.at):%Y-%m-%d %H:%M:%S}" if self.at else ""
+        return f"{self.get_action_display()}: {self.target_repr} ({self.actor}{at})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

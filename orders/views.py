@@ -148,7 +148,8 @@ def order_erase(request: HttpRequest, number: str, key: str) -> HttpResponse:
         services.order_anonymise(order=order, actor="shopper")
         messages.success(request, _("Your personal data on this order was erased."))
         return HttpResponseRedirect(order.get_absolute_url())
-    return render(request, "orders/order_erase.html", {"order": order, "summary": order.summary, "form": form})
+    context = {"order": order, "summary": order.summary, "form": form, "contact_email": settings.SHOP_CONTACT_EMAIL}
+    return render(request, "orders/order_erase.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

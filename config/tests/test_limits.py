@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
@@ -150,7 +152,12 @@ def test_a_throttled_htmx_request_shows_a_notice_in_the_page(demo: None, limited
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     # htmx swaps the notice into the notices area (base.html lets it swap a 429); the form stays.
     assert refused["HX-Retarget"] == "#notices" and refused["HX-Reswap"] == "innerHTML"
-    assert re.fullmatch(r'\s*<p class="notice notice-warning" role="alert">[^<]*Please wait[^<]*</p>\s*', refused.text)
+    assert re.fullmatch(
+        r'\s*<p class="notice notice-warning notice-throttled" role="alert">[^<]*Please wait[^<]*</p>\s*', refused.text
+    )
+    # On a phone the notices area is far above the option just tapped: the stylesheet keeps it in sight.
+    stylesheet = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    assert re.search(r"\.notices:has\(> \.notice-throttled\) \{[^}]*position: sticky", stylesheet)
 
 
 def test_the_page_lets_htmx_swap_a_429(demo: None) -> None:
@@ -235,6 +242,8 @@ def test_admin_sign_in_locks_out_a_user_and_address_after_failures(merchandiser:
     assert wrong == [200, 200]  # the form again, with its error
     assert locked.status_code == 429 and int(locked["Retry-After"]) == 15 * 60
     assert "Too many wrong passwords" in locked.text and "15 minutes" in locked.text
+    # The admin's own header, and no breadcrumbs to pages that would only ask to sign in again.
+    assert str(admin.site.site_header) in locked.text and 'class="breadcrumbs"' not in locked.text
     assert right_password.status_code == 429  # the right password does not get through a lockout
     assert elsewhere.status_code == 302  # the lock holds for this user from that address only
     assert after_reset.status_code == 302 and after_reset["Location"] == "/admin/"

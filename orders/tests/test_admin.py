@@ -200,3 +200,26 @@ def test_placed_orders_cannot_be_deleted_nor_their_picture_replaced(
 def test_shopper_cannot_open_the_orders_admin(client: Client, shopper: User) -> None:
     client.force_login(shopper)
     assert client.get("/admin/orders/order/").status_code == 302
+
+
+def test_view_on_site_is_offered_only_to_those_it_would_open_for(
+    client: Client, viewer: User, customer_service: User, order: Order
+) -> None:
+    # The link redirects to the order's secret page, which answers 404 without the personal-data permission.
+    client.force_login(viewer)
+    assert "viewsitelink" not in client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    client.force_login(customer_service)
+    assert "viewsitelink" in client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+
+
+def test_pages_shown_once_have_the_admin_breadcrumbs_and_wrap_long_values(
+    client: Client, operator: User, endpoint: FactoryEndpoint
+) -> None:
+    client.force_login(operator)
+    secret = client.post("/admin/orders/factoryendpoint/add/", _endpoint_form()).content.decode()
+    tokens = client.post(
+        "/admin/orders/factoryendpoint/", {"action": "create_token", "_selected_action": [endpoint.pk]}
+    ).content.decode()
+    for page in (secret, tokens):
+        assert '<ol class="breadcrumbs">' in page and 'class="breadcrumbs"><a' not in page
+        assert 'class="shown-once"' in page  # wraps on a phone instead of widening the page

@@ -75,3 +75,21 @@ def test_the_audit_admin_is_read_only(client: Any, admin_user: Any, endpoint: Fa
     assert client.get(f"/admin/orders/auditentry/{entry.pk}/delete/").status_code == 403
     client.post(f"/admin/orders/auditentry/{entry.pk}/change/", {"actor": "someone-else"})
     assert AuditEntry.objects.get().actor == "system"
+
+
+def test_the_audit_admin_names_entries_as_people_read_them(
+    client: Any, admin_user: Any, endpoint: FactoryEndpoint
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    entry = AuditEntry.objects.get()
+    AuditEntry.objects.filter(pk=entry.pk).update(at=datetime.datetime(2026, 12, 4, 21, 20, 57, tzinfo=datetime.UTC))
+    entry = AuditEntry.objects.get()
+    with timezone.override("Europe/Rome"):
+        # The page's title and breadcrumbs: the action's label and the time the "At" field shows (local).
+        assert str(entry) == "Factory endpoint created: simulator (system, 2026-12-04 22:20:57)"
+    client.force_login(admin_user)
+    AuditEntry.objects.create(action="endpoint_changed", actor="system", target_repr="simulator")
+    assert "2 audit entries" in client.get("/admin/orders/auditentry/").content.decode()  # not "2 audit trail"

@@ -284,6 +284,51 @@ def test_erasing_from_the_order_page_asks_then_says_what_was_kept(
     assert client.get(url).status_code == 302  # nothing left to erase
 
 
+def test_the_erase_page_sets_the_irreversible_button_apart_from_the_way_out(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    order = _shipped(shirt, config)
+    url = reverse("orders:erase", args=[order.number, order.access_key])
+    confirm = client.get(url).text
+    assert '<button type="submit" class="danger">' in confirm  # not the blue of "Place the order"
+    assert f'<a class="button" href="{order.get_absolute_url()}">' in confirm  # a plain button, not a second primary
+    assert "What is erased" in confirm and "What was erased" not in confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {"confirm": "on"}, follow=True).text
+    # Afterwards the order page tells what happened, in the past tense.
+    assert "What was erased" in page and "which showed them. They were replaced" in page
+    assert "What is erased" not in page
+
+
+def test_the_order_page_says_when_the_order_left_rather_than_when_it_is_due(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    placed = client.get(_place(shirt, config).get_absolute_url()).text
+    assert "is due to leave our workshop by" in placed
+    shipped = client.get(_shipped(shirt, config).get_absolute_url()).text
+    assert "has left our workshop" in shipped and "is due to leave" not in shipped
+    rejected = _place(shirt, config)
+    services.order_status_set(order_id=rejected.pk, status="rejected", reason="No fabric", source="factory:x")
+    page = client.get(rejected.get_absolute_url()).text
+    assert "is due to leave" not in page and "No fabric" in page  # the history says why
+
+
+def test_the_erase_page_gives_the_address_it_asks_shoppers_to_write_to(
+    client: Client, settings: Any, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    order = _shipped(shirt, config)
+    url = reverse("orders:erase", args=[order.number, order.access_key])
+    settings.SHOP_CONTACT_EMAIL = ""
+    page = client.get(url).text
+    assert "erase them from their own pages." in page and "write to us" not in page  # to no address
+    settings.SHOP_CONTACT_EMAIL = "privacy@shop.example"
+    page = client.get(url).text
+    assert 'or write to <a href="mailto:privacy@shop.example">privacy@shop.example</a>.' in page
+    with translation.override("en"):  # the Italian request activates Italian: do not leak it into later tests
+        assert 'scrivi a <a href="mailto:privacy@shop.example">' in client.get("/it" + url).text
+
+
 def test_erasing_needs_the_csrf_token(shirt: CatalogVersion, config: dict[str, Any]) -> None:
     order = _shipped(shirt, config)
     client = Client(enforce_csrf_checks=True)

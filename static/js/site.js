@@ -61,3 +61,23 @@ document.addEventListener(
   },
   true,
 );
+
+/* A change the server refused (429, too many requests) left the form showing a choice that was
+   never applied: tick again what the page last drew (each answer redraws the form, so those are
+   its defaults), so that what is ticked is what is priced and clicking it again sends it again.
+   Typed measurements and texts stay as typed. */
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || event.detail.xhr.status !== 429) {
+    return;
+  }
+  for (const field of form.elements) {
+    if (field instanceof HTMLInputElement && (field.type === "radio" || field.type === "checkbox")) {
+      field.checked = field.defaultChecked;
+    } else if (field instanceof HTMLSelectElement) {
+      for (const option of field.options) {
+        option.selected = option.defaultSelected;
+      }
+    }
+  }
+});
