@@ -16,11 +16,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
+
+
+class _SerialWSGIServer(WSGIServer):
+    """The live server's WSGI server, one request at a time.
+
+    On SQLite the test database lives in memory and the live server's threads share the test's one
+    connection: two requests at once (a click and its preview pictures) then misuse it ("bad parameter or
+    other API misuse", a 500 in a browser test now and then). Served one at a time, they cannot overlap;
+    Django closes each connection after its response, so no browser keeps the server waiting.
+    """
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serial_on_sqlite() -> None:
+    """Serve the browser tests' live server one request at a time when the database is SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # Not a ThreadedWSGIServer on purpose: that is what makes Django close each connection after a response.
+        LiveServerThread.server_class = _SerialWSGIServer  # type: ignore[assignment]
 
 
 @pytest.fixture(autouse=True)
