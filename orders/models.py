@@ -311,7 +311,6 @@ class AuditAction(models.TextChoices):
     ENDPOINT_CHANGED = "endpoint_changed", _("Factory endpoint changed")
     ENDPOINT_DISABLED = "endpoint_disabled", _("Factory endpoint disabled")
     DELIVERY_REPLAYED = "delivery_replayed", _("Delivery replayed")
-    ORDER_CHANGED = "order_changed", _("Order changed")
     ORDER_ANONYMISED = "order_anonymised", _("Order anonymised")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection
 
 from catalog.models import CatalogVersion
 from orders import services
-from orders.models import AuditEntry, FactoryEndpoint
+from orders.models import AuditAction, AuditEntry, FactoryEndpoint
 from orders.tests.conftest import CUSTOMER, SECRET
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,13 @@ def test_an_endpoint_change_reads_its_before_state_locked_in_the_same_transactio
     assert locked_at_depth and all(depth > outside for depth in locked_at_depth)
     entry = AuditEntry.objects.get(action="endpoint_changed")
     assert entry.details == {"url": {"from": "http://127.0.0.1:9/", "to": "http://127.0.0.1:10/"}}
+
+
+def test_every_audit_action_is_one_a_service_writes() -> None:
+    # An action nothing writes would promise operators a trace they never get.
+    services_code = "".join(path.read_text() for path in (Path(services.__file__).parent).glob("*.py"))
+    written = {action for action in AuditAction if f"AuditAction.{action.name}" in services_code}
+    assert written == set(AuditAction)
 
 
 def test_entries_are_append_only(endpoint: FactoryEndpoint) -> None:
