@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from catalog.models import CatalogVersion
 from orders.encryption import EncryptedTextField
+from orders.webhooks import address_is_public
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -192,7 +193,7 @@ class FactoryEndpoint(models.Model):
         """
         host = (urlsplit(self.url).hostname or "").lower()
         try:
-            private = host == "localhost" or not ipaddress.ip_address(host).is_global
+            private = host == "localhost" or not address_is_public(ipaddress.ip_address(host))
         except ValueError:
             private = False
         if private and not self.internal:
