@@ -1,7 +1,12 @@
-"""`GET /healthz`: is the database reachable, is the broker reachable."""
+"""`GET /healthz`: is the database reachable, is the broker reachable.
+
+The probe needs no sign-in, so it names only the component that is down; the error
+itself (which may name hosts, users or paths) goes to the log.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 
 from django.db import connection
@@ -11,20 +16,23 @@ from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
 
+log = logging.getLogger(__name__)
+
 
 def database_status() -> str:
-    """Return "ok", or the error that a trivial query met."""
+    """Return "ok", or "unavailable" (and log why) when a trivial query fails."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as error:  # noqa: BLE001 - any failure means "down", reported as text
-        return f"error: {type(error).__name__}: {error}"
+    except Exception as error:  # noqa: BLE001 - any failure means "down"
+        log.error("healthz: the database is unavailable: %s: %s", type(error).__name__, error)
+        return "unavailable"
     return "ok"
 
 
 def broker_status() -> str:
-    """Return "ok", or the error met while connecting to the Celery broker."""
+    """Return "ok", or "unavailable" (and log why) when the Celery broker cannot be reached."""
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
@@ -34,7 +42,8 @@ def broker_status() -> str:
                 if not os.access(folder, os.W_OK | os.X_OK):
                     raise OSError(f"broker folder {folder} is missing or not writable")
     except Exception as error:  # noqa: BLE001
-        return f"error: {type(error).__name__}: {error}"
+        log.error("healthz: the broker is unavailable: %s: %s", type(error).__name__, error)
+        return "unavailable"
     return "ok"
 
 

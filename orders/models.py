@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from catalog.models import CatalogVersion
 from orders.encryption import EncryptedTextField
+from orders.webhooks import address_is_public
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -192,7 +193,7 @@ class FactoryEndpoint(models.Model):
         """
         host = (urlsplit(self.url).hostname or "").lower()
         try:
-            private = host == "localhost" or not ipaddress.ip_address(host).is_global
+            private = host == "localhost" or not address_is_public(ipaddress.ip_address(host))
         except ValueError:
             private = False
         if private and not self.internal:
@@ -311,7 +312,6 @@ class AuditAction(models.TextChoices):
     ENDPOINT_CHANGED = "endpoint_changed", _("Factory endpoint changed")
     ENDPOINT_DISABLED = "endpoint_disabled", _("Factory endpoint disabled")
     DELIVERY_REPLAYED = "delivery_replayed", _("Delivery replayed")
-    ORDER_CHANGED = "order_changed", _("Order changed")
     ORDER_ANONYMISED = "order_anonymised", _("Order anonymised")
 
 

@@ -7,8 +7,9 @@ messages older than five minutes); the id is the outbox message's, stable across
 retries, so a receiver drops duplicates by it.
 
 Outgoing requests refuse loopback, private, link-local and other non-public
-addresses unless the endpoint is marked internal (SSRF), never follow redirects,
-and have connect and read timeouts.
+addresses, and IPv6 addresses that embed one (NAT64, IPv4-mapped or -compatible,
+6to4, Teredo), unless the endpoint is marked internal (SSRF), never follow
+redirects, and have connect and read timeouts.
 """
 
 from __future__ import annotations
@@ -57,6 +58,31 @@ def signed_headers(secret: str, webhook_id: str, body: bytes, timestamp: int | N
     }
 
 
+#: Prefixes whose addresses carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052) and the
+#: deprecated IPv4-compatible form. `ipaddress` counts both as global whatever they carry.
+_IPV4_IN_LAST_32_BITS = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+#: Local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the operator's prefix length.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Return the IPv4 addresses an IPv6 address carries: IPv4-mapped, NAT64, IPv4-compatible, 6to4, Teredo."""
+    found = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if any(address in network for network in _IPV4_IN_LAST_32_BITS):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [ipv4 for ipv4 in found if ipv4 is not None]
+
+
+def address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Return whether `address`, and every IPv4 address it embeds, is a global unicast address."""
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _LOCAL_NAT64:
+            return False
+        candidates += embedded_ipv4(address)
+    return all(candidate.is_global and not candidate.is_multicast for candidate in candidates)
+
+
 class UnsafeAddress(ValueError):
     """The URL resolves to an address that only an internal endpoint may target."""
 
@@ -74,7 +100,7 @@ def check_address(url: str, *, internal: bool) -> None:
         raise UnsafeAddress(f"cannot resolve {parts.hostname}: {error}") from None
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global or address.is_multicast:
+        if not address_is_public(address):
             raise UnsafeAddress(
                 f"{parts.hostname} resolves to {address}, a non-public address: mark the endpoint internal to allow it"
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list
+from config.env import env_bool, env_float, env_int, env_list
 
 
 def test_booleans_accept_the_usual_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -24,6 +24,16 @@ def test_a_bad_integer_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PORT", "eighty")
     with pytest.raises(ImproperlyConfigured, match="PORT='eighty' is not an integer"):
         env_int("PORT", 8000)
+
+
+def test_numbers_take_a_decimal_point_and_a_bad_one_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_float("CACHE_READ_TIMEOUT", 0.5) == 0.5
+    monkeypatch.setenv("CACHE_READ_TIMEOUT", "1.25")
+    assert env_float("CACHE_READ_TIMEOUT", 0.5) == 1.25
+    for bad in ("half", "nan", "inf"):
+        monkeypatch.setenv("CACHE_READ_TIMEOUT", bad)
+        with pytest.raises(ImproperlyConfigured, match=f"CACHE_READ_TIMEOUT='{bad}' is not a"):
+            env_float("CACHE_READ_TIMEOUT", 0.5)
 
 
 def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:

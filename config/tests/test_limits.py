@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,12 @@ def test_the_client_is_remote_addr_unless_a_proxy_header_is_trusted() -> None:
 
 def test_cache_url_names_redis_files_or_memory_and_a_bad_one_names_the_variable() -> None:
     redis = _cache("redis://127.0.0.1:6379/1")
-    assert redis == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+        # A Redis that does not answer must not hang the requests it counts (CACHE_*_TIMEOUT, seconds).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     files = _cache("file:///srv/shop/cache")
     assert files["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert files["LOCATION"] == "/srv/shop/cache"
@@ -295,3 +302,25 @@ def test_the_shop_and_the_api_keep_answering_when_the_cache_is_down(
             answer = client.post("/api/v1/products/shirt/configure", {}, content_type="application/json")
             assert answer.status_code == 200
     assert "not counted" in caplog.text  # the operator learns that limits are not being counted
+
+
+def test_a_redis_that_does_not_answer_lets_requests_through_after_its_timeout(
+    demo: None, limited: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Redis that accepts connections but never answers costs a request its read timeout, not forever."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # connections complete in the backlog; nothing is ever read or answered
+        # Closing the socket resets the waiting connections: without a timeout the request waits until then.
+        release = threading.Timer(6, silent.close)
+        release.start()
+        try:
+            silent_cache = _cache(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+            with override_settings(CACHES={"default": silent_cache}), caplog.at_level("WARNING"):
+                start = time.monotonic()
+                answer = Client().get("/p/shirt/", headers={"HX-Request": "true"})
+                elapsed = time.monotonic() - start
+        finally:
+            release.cancel()
+    assert answer.status_code == 200 and "not counted" in caplog.text
+    assert elapsed < 4  # two scopes at most, each one read timeout (0.5 s), plus the page

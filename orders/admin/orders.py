@@ -23,7 +23,7 @@ from orders.models import (
     OrderEvent,
     OutboxMessage,
 )
-from orders.services.privacy import build_order_masked
+from orders.services.privacy import build_order_masked, order_configuration_masked, order_summary_masked
 
 
 def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponseBase:
@@ -59,7 +59,9 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         fields = [f.name for f in Order._meta.fields if f.name != "id"]
         if request.user.has_perm(PERSONAL_DATA):
             return fields
-        return [f for f in fields if f not in PERSONAL_FIELDS] + ["personal_data"]
+        # The configuration and summary hold the personalisation texts (a monogram): shown masked.
+        masked = {"configuration": "configuration_masked", "summary": "summary_masked"}
+        return [masked.get(f, f) for f in fields if f not in PERSONAL_FIELDS] + ["personal_data"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)
@@ -77,6 +79,14 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=_("personal data"))
     def personal_data(self, order: Order) -> str:
         return str(HIDDEN)
+
+    @admin.display(description=_("configuration"))
+    def configuration_masked(self, order: Order) -> str:
+        return json.dumps(order_configuration_masked(order.configuration, str(HIDDEN)), ensure_ascii=False)
+
+    @admin.display(description=_("summary"))
+    def summary_masked(self, order: Order) -> str:
+        return json.dumps(order_summary_masked(order.summary, str(HIDDEN)), ensure_ascii=False)
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         response = super().render_change_form(request, context, *args, **kwargs)

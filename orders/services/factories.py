@@ -56,6 +56,17 @@ def secret_generate() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def _endpoint_changes(before: FactoryEndpoint, after: FactoryEndpoint, secret: str | None) -> dict[str, Any]:
+    """Return what an audit entry says changed: each field's "from" and "to", and whether the secret was rotated."""
+    changes: dict[str, Any] = {}
+    for field in ("name", "url", "internal", "active"):
+        if getattr(before, field) != getattr(after, field):
+            changes[field] = {"from": getattr(before, field), "to": getattr(after, field)}
+    if secret is not None and secret != before.secret:
+        changes["secret"] = "rotated"
+    return changes
+
+
 def endpoint_save(
     *,
     name: str,
@@ -77,26 +88,21 @@ def endpoint_save(
         webhooks.secret_bytes(secret)
     if endpoint is None:
         endpoint = FactoryEndpoint.objects.filter(name=name).first() or FactoryEndpoint(name=name)
-    before = FactoryEndpoint.objects.filter(pk=endpoint.pk).first() if endpoint.pk else None
-    if before is None and secret is None:
-        raise ValueError("a new endpoint needs a signing secret")
-    endpoint.name, endpoint.url, endpoint.internal, endpoint.active = name, url, internal, active
-    if secret is not None:
-        endpoint.secret = secret
-    endpoint.full_clean()
-    changes: dict[str, Any] = {}
-    if before is not None:
-        for field in ("name", "url", "internal", "active"):
-            if getattr(before, field) != getattr(endpoint, field):
-                changes[field] = {"from": getattr(before, field), "to": getattr(endpoint, field)}
-        if secret is not None and secret != before.secret:
-            changes["secret"] = "rotated"
     with transaction.atomic():
+        # The "before" of the audit entry is read locked, in the write's transaction: a change
+        # committed in between would otherwise be recorded with the wrong "from".
+        before = FactoryEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first() if endpoint.pk else None
+        if before is None and secret is None:
+            raise ValueError("a new endpoint needs a signing secret")
+        endpoint.name, endpoint.url, endpoint.internal, endpoint.active = name, url, internal, active
+        if secret is not None:
+            endpoint.secret = secret
+        endpoint.full_clean()
         endpoint.save()
         if before is None:
             details = {"url": endpoint.url, "internal": endpoint.internal, "active": endpoint.active}
             audit_record(actor=actor, action=AuditAction.ENDPOINT_CREATED, target=endpoint, details=details)
-        elif changes:
+        elif changes := _endpoint_changes(before, endpoint, secret):
             audit_record(actor=actor, action=AuditAction.ENDPOINT_CHANGED, target=endpoint, details=changes)
     return endpoint
 

@@ -146,45 +146,49 @@ def order_data_export(*, order: Order) -> dict[str, Any]:
     }
 
 
-# -- anonymisation (writes) -----------------------------------------------------------------
-def _erase_texts(items: Any) -> Any:
-    """Replace the `value` of each personalisation text ([{"code", "name", "value"}]); keep its code and name."""
+# -- masking (what staff without the personal-data permission see; anonymisation writes it) ---------------
+def _texts_masked(items: Any, placeholder: str) -> Any:
+    """Replace each filled personalisation text's `value` ([{"code", "name", "value"}]); keep its code and name."""
     if not isinstance(items, list):
         return items
-    return [{**item, "value": ERASED} if isinstance(item, dict) and "value" in item else item for item in items]
+    return [{**item, "value": placeholder} if isinstance(item, dict) and item.get("value") else item for item in items]
 
 
-def _erase_summary(summary: dict[str, Any]) -> dict[str, Any]:
-    return {**summary, "texts": _erase_texts(summary.get("texts", []))}
+def order_summary_masked(summary: dict[str, Any], placeholder: str) -> dict[str, Any]:
+    """Return an order's summary with the value of every filled personalisation text replaced by `placeholder`."""
+    if "texts" not in summary:
+        return summary
+    return {**summary, "texts": _texts_masked(summary["texts"], placeholder)}
 
 
-def _erase_configuration(configuration: dict[str, Any]) -> dict[str, Any]:
+def order_configuration_masked(configuration: dict[str, Any], placeholder: str) -> dict[str, Any]:
+    """Return an order's configuration with every filled text ({code: value}) replaced by `placeholder`."""
     texts = configuration.get("texts")
     if not isinstance(texts, dict):
         return configuration
-    return {**configuration, "texts": {code: ERASED for code in texts}}
+    return {**configuration, "texts": {code: placeholder if value else value for code, value in texts.items()}}
 
 
 def build_order_masked(payload: dict[str, Any], placeholder: str) -> dict[str, Any]:
-    """Return a build order document with who it goes to (`ship_to`) and the notes replaced by `placeholder`.
+    """Return a build order document without personal data: `ship_to`, notes and texts replaced by `placeholder`.
 
-    An empty value stays empty. The admin shows this, with "hidden", to staff who may not see
-    personal data; `build_order_anonymised` starts from it.
+    An empty value stays empty; a text keeps its code and name. The admin shows this, with
+    "hidden", to staff who may not see personal data; `build_order_anonymised` writes it.
     """
     out = dict(payload)
     if isinstance(out.get("ship_to"), dict):
         out["ship_to"] = {key: placeholder if value else value for key, value in out["ship_to"].items()}
     if out.get("notes"):
         out["notes"] = placeholder
+    if "texts" in out:
+        out["texts"] = _texts_masked(out["texts"], placeholder)
     return out
 
 
+# -- anonymisation (writes) -----------------------------------------------------------------
 def build_order_anonymised(payload: dict[str, Any]) -> dict[str, Any]:
     """Return a build order document without personal data; what the factory builds from stays as it was."""
-    out = build_order_masked(payload, ERASED)
-    if "texts" in out:
-        out["texts"] = _erase_texts(out["texts"])
-    return out
+    return build_order_masked(payload, ERASED)
 
 
 def _cancel_pending_deliveries(order: Order, now: datetime.datetime) -> int:
@@ -200,8 +204,8 @@ def _order_erase(order: Order, now: datetime.datetime) -> None:
     order.customer_email = ERASED_EMAIL
     order.customer_address = ERASED
     order.notes = ERASED if order.notes else ""
-    order.summary = _erase_summary(order.summary)
-    order.configuration = _erase_configuration(order.configuration)
+    order.summary = order_summary_masked(order.summary, ERASED)
+    order.configuration = order_configuration_masked(order.configuration, ERASED)
     # A hash of the request, which held the name, e-mail and address: it could confirm a guess.
     order.request_fingerprint = ""
     order.preview_image = None

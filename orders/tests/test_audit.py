@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import getpass
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from catalog.models import CatalogVersion
 from orders import services
-from orders.models import AuditEntry, FactoryEndpoint
+from orders.models import AuditAction, AuditEntry, FactoryEndpoint
 from orders.tests.conftest import CUSTOMER, SECRET
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,34 @@ def test_the_command_line_records_its_os_user(db: None) -> None:
     assert entries[3][2] == {"tokens_revoked": 1}
     text = str(entries)
     assert SECRET not in text and token not in text
+
+
+def test_an_endpoint_change_reads_its_before_state_locked_in_the_same_transaction(
+    endpoint: FactoryEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read outside the write's transaction, a concurrent change would be recorded as the wrong "from".
+    locked_at_depth: list[int] = []
+    original = FactoryEndpoint.objects.select_for_update
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        locked_at_depth.append(len(connection.savepoint_ids))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(FactoryEndpoint.objects, "select_for_update", spy)
+    outside = len(connection.savepoint_ids)
+    services.endpoint_save(
+        endpoint=endpoint, name=endpoint.name, url="http://127.0.0.1:10/", secret=None, internal=True
+    )
+    assert locked_at_depth and all(depth > outside for depth in locked_at_depth)
+    entry = AuditEntry.objects.get(action="endpoint_changed")
+    assert entry.details == {"url": {"from": "http://127.0.0.1:9/", "to": "http://127.0.0.1:10/"}}
+
+
+def test_every_audit_action_is_one_a_service_writes() -> None:
+    # An action nothing writes would promise operators a trace they never get.
+    services_code = "".join(path.read_text() for path in (Path(services.__file__).parent).glob("*.py"))
+    written = {action for action in AuditAction if f"AuditAction.{action.name}" in services_code}
+    assert written == set(AuditAction)
 
 
 def test_entries_are_append_only(endpoint: FactoryEndpoint) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -53,6 +54,35 @@ def test_private_and_loopback_addresses_need_an_internal_endpoint(url: str) -> N
     with pytest.raises(webhooks.UnsafeAddress):
         webhooks.check_address(url, internal=False)
     webhooks.check_address(url, internal=True)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "64:ff9b::7f00:1",  # NAT64 (RFC 6052) of 127.0.0.1: counted as global by `ipaddress`
+        "64:ff9b::a01:203",  # NAT64 of 10.1.2.3
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254, the cloud metadata address
+        "::7f00:1",  # IPv4-compatible (deprecated) 127.0.0.1: also counted as global
+        "64:ff9b:1::7f00:1",  # local-use NAT64 (RFC 8215)
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+    ],
+)
+def test_ipv6_addresses_embedding_a_private_ipv4_one_need_an_internal_endpoint(host: str) -> None:
+    url = f"http://[{host}]:9000/"
+    with pytest.raises(webhooks.UnsafeAddress):
+        webhooks.check_address(url, internal=False)  # at send time
+    with pytest.raises(ValidationError, match="loopback or private"):
+        FactoryEndpoint(name="plant", url=url, internal=False).clean()  # at save time
+    webhooks.check_address(url, internal=True)
+    FactoryEndpoint(name="plant", url=url, internal=True).clean()
+
+
+def test_nat64_of_a_public_ipv4_address_is_public() -> None:
+    url = "https://[64:ff9b::5db8:d70e]/hook"  # 93.184.215.14
+    webhooks.check_address(url, internal=False)
+    FactoryEndpoint(name="plant", url=url, internal=False).clean()
 
 
 def test_public_addresses_and_schemes() -> None:
