@@ -1,96 +1,35 @@
 """The configurator in a real browser: Playwright driving Debian's chromium (DESIGN §7).
 
-Skipped, with the reason, where /usr/bin/chromium or Playwright is missing (a new
-user's laptop); `.ci/run` installs chromium, so CI always runs these. Screenshots of
-each product's page are written to var/test/artifacts/.
+Skipped, with the reason, where /usr/bin/chromium or Playwright is missing; see
+tests/browsing.py. Screenshots of each product's page are written to var/test/artifacts/.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
 from config.settings import RATELIMIT_RATES
 from configurator import preview_expiry
+from tests.browsing import ARTIFACTS, BROWSER, preview_src, settled, total
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium); CI installs it"),
-]
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-# fixtures are still plain synchronous calls, so Django's async guard must stand aside.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-ARTIFACTS = Path(settings.VAR_DIR) / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any, transactional_db: None) -> Iterator[Any]:
-    call_command("load_demo", stdout=None)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
-
-
-def _total(page: Any) -> str:
-    return str(page.locator("#price-total").inner_text())
-
-
-def _preview(page: Any) -> str:
-    """Return the address of the preview picture the browser shows, once it has loaded."""
-    image = page.locator("#preview img")
-    page.wait_for_function(
-        "() => { const i = document.querySelector('#preview img'); return i && i.complete && i.naturalWidth > 0 }"
-    )
-    return str(image.evaluate("i => i.currentSrc"))
-
-
-def _settled(page: Any) -> None:
-    """Wait until htmx has no request in flight."""
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+pytestmark = BROWSER
 
 
 def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: Any) -> None:
     page.goto("/p/city-car/")
     page.get_by_role("link", name=re.compile("Exterior")).click()
-    _settled(page)
-    before = _total(page)
-    look = _preview(page)
+    settled(page)
+    before = total(page)
+    look = preview_src(page)
     page.locator("label[for='o-body_colour-black']").click()
     page.wait_for_url(re.compile(r"body_colour=black"))
-    _settled(page)
-    assert _preview(page) != look  # the preview shows the black car
+    settled(page)
+    assert preview_src(page) != look  # the preview shows the black car
     # The contrast black roof is now disabled, with its reason tied to it.
     roof = page.locator("#o-roof-contrast_black")
     assert roof.is_disabled()
@@ -100,12 +39,12 @@ def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: A
     # Wheels change the price at once.
     page.locator("label[for='o-wheels-w18']").click()
     page.wait_for_url(re.compile(r"wheels=w18"))
-    _settled(page)
-    assert _total(page) != before
+    settled(page)
+    assert total(page) != before
     # Choose anyway: the roof is chosen and the shopper is told what else changed.
     page.get_by_role("button", name=re.compile("Choose Contrast roof, black anyway")).click()
     page.wait_for_url(re.compile(r"roof=contrast_black"))
-    _settled(page)
+    settled(page)
     assert "we also changed" in page.locator("#notices").inner_text()
     assert page.locator("#o-roof-contrast_black").is_checked()
     # Back returns to the previous configuration (the URL is the configuration).
@@ -115,7 +54,7 @@ def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: A
     page.go_forward()
     page.wait_for_url(re.compile(r"roof=contrast_black"))
     # Save and reopen the code in a fresh tab.
-    total = _total(page)
+    shown_total = total(page)
     page.get_by_role("button", name="Save and share").click()
     page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/"))
     share = page.locator("#share-url").input_value()
@@ -123,7 +62,7 @@ def test_car_pick_options_see_price_reason_choose_anyway_save_and_reopen(page: A
     page.screenshot(path=str(ARTIFACTS / "city-car.png"), full_page=True)
     other = page.context.new_page()
     other.goto(share)
-    assert other.locator("#price-total").inner_text() == total
+    assert other.locator("#price-total").inner_text() == shown_total
     assert "Contrast roof, black" in other.locator(".summary").inner_text()
     other.close()
 
@@ -134,41 +73,41 @@ def test_car_in_italian(page: Any) -> None:
     page.get_by_role("button", name="Switch").click()
     page.wait_for_url(re.compile(r"/it/p/city-car/"))
     assert page.locator("html").get_attribute("lang") == "it"
-    assert re.search(r"€\s15\.900,00", _total(page))
+    assert re.search(r"€\s15\.900,00", total(page))
 
 
 def test_shirt_measurements_range_monogram_and_finish(page: Any) -> None:
     page.goto("/p/shirt/")
     page.get_by_role("link", name=re.compile("Measurements")).click()
-    _settled(page)
+    settled(page)
     chest = page.locator("#p-chest")
     chest.fill("101.3")
     chest.press("Enter")
-    _settled(page)
+    settled(page)
     assert "Use steps of 0.5 cm." in page.locator(".parameter.has-error").inner_text()
     assert page.locator("#p-chest").evaluate("el => el === document.activeElement")
     page.locator("#p-chest").fill("101.5")
     page.locator("#p-chest").press("Enter")
     page.wait_for_url(re.compile(r"chest=101\.5"))
-    _settled(page)
+    settled(page)
     assert page.locator(".parameter.has-error").count() == 0
     # The monogram is checked as it is typed.
     page.get_by_role("link", name=re.compile("^.?\\s*Monogram")).click()
-    _settled(page)
+    settled(page)
     monogram = page.locator("#t-monogram")
     monogram.press_sequentially("ab", delay=120)
     page.wait_for_function("() => document.querySelector('#err-monogram').textContent.includes('cannot be used')")
     monogram.fill("")
     monogram.press_sequentially("JDX", delay=150)  # keys arrive while earlier checks are in flight
     page.wait_for_url(re.compile(r"monogram=JDX"))
-    _settled(page)
+    settled(page)
     assert monogram.input_value() == "JDX"  # every key kept: no swap replaced the field while typing
     assert page.locator("#err-monogram").inner_text() == ""
     page.get_by_role("button", name="Finish for me").click()
     page.wait_for_url(re.compile(r"_step=summary"))
-    _settled(page)
+    settled(page)
     assert "101.5 cm" in page.locator(".summary").inner_text()
-    assert _preview(page).endswith(".webp")  # the summary shows the shirt, as WebP where the browser takes it
+    assert preview_src(page).endswith(".webp")  # the summary shows the shirt, as WebP where the browser takes it
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "shirt.png"), full_page=True)
     # Order it: guest checkout, then the confirmation page with the number and the status.
@@ -229,11 +168,11 @@ def test_no_csp_violation_on_the_configurator_the_admin_and_the_api_docs(
     # The configurator: htmx swaps, the preview, save and the share link's copy button (static/js/site.js).
     page.goto("/p/city-car/")
     page.get_by_role("link", name=re.compile("Exterior")).click()
-    _settled(page)
+    settled(page)
     page.locator("label[for='o-body_colour-black']").click()
     page.wait_for_url(re.compile(r"body_colour=black"))
-    _settled(page)
-    _preview(page)
+    settled(page)
+    preview_src(page)
     assert _violations(page) == []
     page.get_by_role("button", name="Save and share").click()
     page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/"))
@@ -263,7 +202,7 @@ def test_a_throttled_click_shows_a_notice_and_keeps_the_page(page: Any) -> None:
     with override_settings(RATELIMIT_ENABLE=True, RATELIMIT_RATES={**RATELIMIT_RATES, "pages": "1/min"}):
         page.locator("label[for='o-body_colour-black']").click()  # the one request allowed
         page.wait_for_url(re.compile(r"body_colour=black"))
-        _settled(page)
+        settled(page)
         page.locator("label[for='o-body_colour-red']").click()
         page.wait_for_selector("#notices .notice-warning")
     assert "Please wait" in page.locator("#notices").inner_text()
@@ -273,7 +212,7 @@ def test_a_throttled_click_shows_a_notice_and_keeps_the_page(page: Any) -> None:
 def test_a_preview_expired_while_the_page_was_open_comes_back(page: Any, settings: Any, tmp_path: Path) -> None:
     settings.PREVIEW_ROOT = tmp_path / "previews"
     page.goto("/p/shirt/?monogram=OPEN&monogram_position=chest&monogram_colour=navy")
-    _preview(page)
+    preview_src(page)
     preview_expiry.previews_expire(max_age_days=0, max_bytes=0)  # the sweep removes every recipe and picture
     # The browser asks for the picture again (as after a restored tab): the server no longer has it.
     page.evaluate(
