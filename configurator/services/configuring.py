@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CatalogVersion
 from configurator.engine.checking import Price
 from configurator.engine.model import Product
+from configurator.engine.plausibility import MeasurementWarning, plausibility_warnings
 from configurator.engine.search import Completion
 from configurator.engine.selection import Selection, SelectionError, read_selection
 from configurator.engine.session import Propagation, Reason
@@ -169,8 +170,14 @@ def configuration_answer(version: CatalogVersion, selection: Selection, language
         ]
     price = session.price(selection, language)
     answer = answer_data(product, selection, result, price, language, complete=complete, violations=violations)
+    answer["warnings"] = warnings_data(plausibility_warnings(product, selection), language)
     answer["version"] = version.number
     return answer
+
+
+def warnings_data(warnings: tuple[MeasurementWarning, ...], language: str) -> list[dict[str, Any]]:
+    """Return plausibility warnings as data: the rule's code, the parameters it names, its message."""
+    return [{"rule": w.code, "parameters": list(w.fields), "message": w.text(language)} for w in warnings]
 
 
 def configuration_propagate(version: CatalogVersion, data: Mapping[str, Any], language: str) -> dict[str, Any]:
