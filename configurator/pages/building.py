@@ -8,6 +8,7 @@ from configurator.forms import PageInput
 from configurator.pages.fields import place_fields
 from configurator.pages.links import configure_url
 from configurator.pages.page import ConfiguratorPage
+from configurator.pages.sizing import sizing_view
 from configurator.pages.steps import OTHER, SUMMARY, field_notices, hidden_fields, make_steps, navigate
 from configurator.pages.summary import order_url, orderable, price_view, progress, summary_rows
 from configurator.preview import PreviewUrls
@@ -34,8 +35,9 @@ def build_page(
     steps = make_steps(product, language)
     conflict = place_fields(product, page, answer, steps, OTHER, language)
     steps = [s for s in steps if s.groups or s.parameters or s.texts]
+    state = page.estimates.pairs()
     for s in steps:
-        s.url = configure_url(product, selection, s.code)
+        s.url = configure_url(product, selection, s.code, state)
     one_page = product.layout == "single"
     navigation = navigate(steps, step, one_page=one_page)
     built = ConfiguratorPage(
@@ -46,19 +48,21 @@ def build_page(
         previous_step=navigation.previous,
         next_step=navigation.next,
         one_page=one_page,
-        hidden=hidden_fields(product, page, selection, navigation.shown),
+        hidden=hidden_fields(product, page, selection, navigation.shown) + state,
         notices=[*notices, *field_notices(product, page, steps, navigation.shown)],
         conflict=conflict,
         complete=answer.complete,
         progress=progress(steps),
         price=price_view(answer.price),
         summary=summary_rows(steps, selection),
-        selection_pairs=selection_pairs(product, selection),
-        canonical_url=configure_url(product, selection, navigation.step.code),
-        summary_url=configure_url(product, selection, SUMMARY),
+        # The save form carries the estimates too, so saving never passes them off as measured.
+        selection_pairs=selection_pairs(product, selection) + state,
+        canonical_url=configure_url(product, selection, navigation.step.code, state),
+        summary_url=configure_url(product, selection, SUMMARY, state),
         order_url="",
         live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
         preview=preview,
+        sizing=sizing_view(product, page.estimates, language),
     )
     if orderable(built):
         built.order_url = order_url(product, selection)

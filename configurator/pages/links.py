@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -11,10 +12,11 @@ from configurator.engine.selection import Selection, selection_pairs
 from configurator.forms import STEP
 
 
-def configure_url(product: Product, selection: Selection, step: str = "") -> str:
-    """Return the configurator URL that reproduces `selection` (and shows `step`)."""
+def configure_url(product: Product, selection: Selection, step: str = "", state: Sequence[tuple[str, str]] = ()) -> str:
+    """Return the configurator URL that reproduces `selection` (and shows `step`, with page `state`)."""
     pairs = selection_pairs(product, selection)
     if step:
         pairs.append((STEP, step))
+    pairs.extend(state)
     base = reverse("configurator:configure", args=[product.code])
     return f"{base}?{urlencode(pairs)}" if pairs else base

@@ -28,7 +28,8 @@ def _step_rows(step: StepView, selection: Selection) -> list[SummaryRow]:
     for parameter in step.parameters:
         value = selection.parameters.get(parameter.code)
         if value is not None:
-            rows.append(SummaryRow(parameter.name, f"{number_format(value)} {parameter.unit}".strip(), step.url))
+            shown = f"{number_format(value)} {parameter.unit}".strip()
+            rows.append(SummaryRow(parameter.name, shown, step.url, estimated=parameter.estimated))
         else:
             rows.append(SummaryRow(parameter.name, _("Not entered yet"), step.url, missing=True))
     for text in step.texts:
@@ -59,8 +60,9 @@ def progress(steps: list[StepView]) -> Progress:
 
 
 def orderable(page: ConfiguratorPage) -> bool:
-    """Say whether the page offers "Order": only what can be built, a complete valid configuration."""
-    return page.complete
+    """Say whether the page offers "Order": only what can be built, a complete valid configuration
+    whose measurements are all the shopper's (no estimate from a standard size left unconfirmed)."""
+    return page.complete and not (page.sizing is not None and page.sizing.estimated)
 
 
 def order_url(product: Product, selection: Selection) -> str:
