@@ -62,6 +62,8 @@ class PageInput:
     estimates: Estimates = field(default_factory=Estimates)
     #: The standard size whose values the shopper asked to fill in ("" for none).
     fill: str = ""
+    #: The estimate the shopper confirmed (a parameter code, or CONFIRM_ALL; "" for none).
+    confirm: str = ""
 
 
 def read_estimates(product: Product, state: Mapping[str, str], selection: Selection) -> Estimates:
@@ -138,4 +140,5 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]]) -> PageI
         live=state.get(LIVE, "") if product.text(state.get(LIVE, "")) is not None else "",
         estimates=read_estimates(product, state, selection),
         fill=state.get(FILL, ""),
+        confirm=state.get(CONFIRM, ""),
     )

@@ -216,6 +216,9 @@ def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return _finish(request, engine, page)
     if page.fill:
         return _fill_size(request, engine, page)
+    if page.confirm:
+        # Settled while reading the page input; an action, so reloading the address never repeats it.
+        return _after_action(request, engine, page, page.selection, page.step, [])
     return _render(request, engine, page, page.selection, page.step, [])
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from tests.browsing import ARTIFACTS, BROWSER, settled
 
@@ -88,3 +89,19 @@ def test_an_unusual_sleeve_is_flagged_beside_both_fields_without_blocking(page: 
     guide.locator("summary").click()
     assert guide.locator("img").is_visible()
     assert "base of your neck" in guide.inner_text()
+
+
+def test_sizes_and_guides_work_without_javascript(browser: Any, live_server: Any, transactional_db: None) -> None:
+    call_command("load_demo", stdout=None)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto("/p/shirt/?_step=measurements")
+    tab.get_by_role("button", name="L (collar 42)").click()
+    tab.wait_for_url(re.compile(r"_size=L"))
+    assert tab.locator("#p-neck").input_value() == "42"
+    tab.get_by_role("button", name="I have checked these").first.click()
+    tab.wait_for_url(lambda url: "_estimated" not in url)
+    assert tab.locator(".parameter.estimated").count() == 0
+    tab.locator(".parameter:has(#p-arm) details.guide summary").click()
+    assert tab.locator(".parameter:has(#p-arm) details.guide img").is_visible()
+    context.close()
