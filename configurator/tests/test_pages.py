@@ -44,3 +44,15 @@ def test_the_single_layout_shows_every_step_on_one_page(client: Client, demo: No
     assert '<a href="/p/city-car/?body_colour=red#h-exterior">' in page
     response = client.get("/p/city-car/?body_colour=red&wheels=w16", headers={"HX-Request": "true"})
     assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&wheels=w16"
+
+
+def test_an_option_no_choice_can_make_possible_is_hidden(client: Client, demo: None) -> None:
+    product = Product.objects.get(code="city-car")
+    product.rules.create(code="NOYELLOW", kind="constraint", expr="body_colour != yellow", message="Out of stock.")
+    catalog_publish(product)
+    page = client.get("/p/city-car/?_step=exterior").text
+    assert 'id="o-body_colour-red"' in page
+    assert 'id="o-body_colour-yellow"' not in page and "Never available" not in page and "Out of stock" not in page
+    # An option only the shopper's own choices exclude stays, with its reason and "choose anyway".
+    page = client.get("/p/city-car/?body_colour=black&_step=exterior").text
+    assert 'id="o-roof-contrast_black"' in page and 'name="_want" value="roof:contrast_black"' in page
