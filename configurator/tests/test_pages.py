@@ -56,3 +56,23 @@ def test_an_option_no_choice_can_make_possible_is_hidden(client: Client, demo: N
     # An option only the shopper's own choices exclude stays, with its reason and "choose anyway".
     page = client.get("/p/city-car/?body_colour=black&_step=exterior").text
     assert 'id="o-roof-contrast_black"' in page and 'name="_want" value="roof:contrast_black"' in page
+
+
+def test_reasons_and_conflicts_are_in_words_without_rule_codes(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?body_colour=black&_step=exterior").text
+    reason = re.search(r'<p class="reason" id="why-roof-contrast_black">([^<]*)</p>', page)
+    assert reason and reason.group(1).startswith("Not with Onyx Black (Body colour): ")
+    assert not re.search(r"\(rule [A-Z0-9]+\)", page)
+    page = client.get("/p/shirt/?fit=slim&waist=140&chest=80&_step=measurements").text
+    conflict = re.search(r'<p class="notice notice-error" role="alert">([^<]*)</p>', page)
+    assert conflict and "Involved: " in conflict.group(1) and "80 cm (Chest)" in conflict.group(1)
+    assert not re.search(r"\(rule [A-Z0-9]+\)", conflict.group(1))
+    italian = client.get("/it/p/city-car/?body_colour=black&_step=exterior").text
+    assert "Non con Nero Onice (Colore carrozzeria): " in italian
+    # The API keeps the codes.
+    answer = client.post(
+        "/api/v1/products/city-car/configure", {"selections": {"body_colour": "black"}}, content_type="application/json"
+    ).json()
+    roof = next(g for g in answer["groups"] if g["code"] == "roof")
+    blocked = next(o for o in roof["options"] if o["code"] == "contrast_black")
+    assert any(r.get("rule") for r in blocked["reasons"])
