@@ -37,11 +37,13 @@ def build_page(
     one_page = product.layout == "single"
     navigation = navigate(steps, step, one_page=one_page)
     on_summary = navigation.step.code == SUMMARY
+
+    def url(step_code: str) -> str:
+        return configure_url(product, selection, step_code, rejected=page.rejected)
+
     for s in steps:
         # One page shows every step: its stepper links to each step's block on that page.
-        s.url = (
-            f"{configure_url(product, selection)}#h-{s.code}" if one_page else configure_url(product, selection, s.code)
-        )
+        s.url = f"{url('')}#h-{s.code}" if one_page else url(s.code)
     built = ConfiguratorPage(
         product_code=product.code,
         product_name=product.label(language),
@@ -59,8 +61,8 @@ def build_page(
         summary=summary_rows(steps, selection),
         selection_pairs=selection_pairs(product, selection),
         # The one-page layout's address names no step, so the stepper's links stay on the page.
-        canonical_url=configure_url(product, selection, "" if one_page and not on_summary else navigation.step.code),
-        summary_url=configure_url(product, selection, SUMMARY),
+        canonical_url=url("" if one_page and not on_summary else navigation.step.code),
+        summary_url=url(SUMMARY),
         order_url="",
         live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
         preview=preview,

@@ -76,3 +76,45 @@ def test_reasons_and_conflicts_are_in_words_without_rule_codes(client: Client, d
     roof = next(g for g in answer["groups"] if g["code"] == "roof")
     blocked = next(o for o in roof["options"] if o["code"] == "contrast_black")
     assert any(r.get("rule") for r in blocked["reasons"])
+
+
+MEASUREMENTS = ("neck", "chest", "waist", "sleeve", "arm", "shirt_length")
+
+
+def _field_value(page: str, code: str) -> str:
+    field = re.search(rf'<input [^>]*id="p-{code}"[^>]*>', page)
+    assert field, code
+    value = re.search(r'value="([^"]*)"', field.group(0))
+    return value.group(1) if value else ""
+
+
+def test_finish_for_me_on_an_empty_shirt_leaves_every_measurement_empty_and_offers_no_order(
+    client: Client, demo: None
+) -> None:
+    response = client.get("/p/shirt/?_action=finish")
+    assert response.status_code == 302
+    assert not any(f"{code}=" in response["Location"] for code in MEASUREMENTS)
+    page = client.get(response["Location"]).text
+    assert "fabric=" in response["Location"] and "Still to fill in: Neck, Chest" in page
+    assert "/orders/checkout/" not in page and ">Order</a>" not in page
+    measurements = client.get(response["Location"].replace("_step=summary", "_step=measurements")).text
+    assert all(_field_value(measurements, code) == "" for code in MEASUREMENTS)
+
+
+def test_finish_for_me_keeps_a_mistyped_measurement_as_typed_with_its_error(client: Client, demo: None) -> None:
+    query = "fit=slim&waist=88&sleeve=64&arm=62&shirt_length=78&chest=102&neck=405&_step=measurements"
+    response = client.get(f"/p/shirt/?{query}&_action=finish")
+    assert response.status_code == 302 and "neck=405" in response["Location"]
+    page = client.get(response["Location"].replace("_step=summary", "_step=measurements")).text
+    assert _field_value(page, "neck") == "405" and "Enter a value from 34 to 50 cm." in page
+    assert _field_value(page, "chest") == "102"
+    assert ">Order</a>" not in page
+    fragment = client.get(f"/p/shirt/?{query}&_action=finish", headers={"HX-Request": "true"}).text
+    assert "Neck: Enter a value from 34 to 50 cm." in fragment and ">Order</a>" not in fragment
+
+
+def test_a_complete_shirt_with_every_measurement_given_offers_order(client: Client, demo: None) -> None:
+    query = "fit=regular&waist=88&sleeve=64&arm=62&shirt_length=78&chest=102&neck=40.5"
+    response = client.get(f"/p/shirt/?{query}&_action=finish")
+    page = client.get(response["Location"]).text
+    assert "Your configuration is complete and can be built." in page and ">Order</a>" in page
