@@ -36,10 +36,16 @@ def build_page(
     conflict = place_fields(product, page, answer, steps, OTHER, language)
     steps = [s for s in steps if s.groups or s.parameters or s.texts]
     state = page.estimates.pairs()
-    for s in steps:
-        s.url = configure_url(product, selection, s.code, state)
     one_page = product.layout == "single"
     navigation = navigate(steps, step, one_page=one_page)
+    on_summary = navigation.step.code == SUMMARY
+
+    def url(step_code: str) -> str:
+        return configure_url(product, selection, step_code, rejected=page.rejected, state=state)
+
+    for s in steps:
+        # One page shows every step: its stepper links to each step's block on that page.
+        s.url = f"{url('')}#h-{s.code}" if one_page else url(s.code)
     built = ConfiguratorPage(
         product_code=product.code,
         product_name=product.label(language),
@@ -57,8 +63,9 @@ def build_page(
         summary=summary_rows(steps, selection),
         # The save form carries the estimates too, so saving never passes them off as measured.
         selection_pairs=selection_pairs(product, selection) + state,
-        canonical_url=configure_url(product, selection, navigation.step.code, state),
-        summary_url=configure_url(product, selection, SUMMARY, state),
+        # The one-page layout's address names no step, so the stepper's links stay on the page.
+        canonical_url=url("" if one_page and not on_summary else navigation.step.code),
+        summary_url=url(SUMMARY),
         order_url="",
         live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
         preview=preview,

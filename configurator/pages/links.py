@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -12,9 +12,22 @@ from configurator.engine.selection import Selection, selection_pairs
 from configurator.forms import STEP
 
 
-def configure_url(product: Product, selection: Selection, step: str = "", state: Sequence[tuple[str, str]] = ()) -> str:
-    """Return the configurator URL that reproduces `selection` (and shows `step`, with page `state`)."""
+def configure_url(
+    product: Product,
+    selection: Selection,
+    step: str = "",
+    *,
+    rejected: Mapping[str, str] | None = None,
+    state: Sequence[tuple[str, str]] = (),
+) -> str:
+    """Return the configurator URL that reproduces `selection` (and shows `step`).
+
+    `rejected` (field code -> what the shopper typed) keeps values set aside in the
+    address, so a reload shows them again with their messages rather than dropping them;
+    `state` is more page state to carry (the estimates from a standard size).
+    """
     pairs = selection_pairs(product, selection)
+    pairs += list((rejected or {}).items())
     if step:
         pairs.append((STEP, step))
     pairs.extend(state)

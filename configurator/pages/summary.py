@@ -60,9 +60,14 @@ def progress(steps: list[StepView]) -> Progress:
 
 
 def orderable(page: ConfiguratorPage) -> bool:
-    """Say whether the page offers "Order": only what can be built, a complete valid configuration
-    whose measurements are all the shopper's (no estimate from a standard size left unconfirmed)."""
-    return page.complete and not (page.sizing is not None and page.sizing.estimated)
+    """Say whether the page offers "Order".
+
+    Only what can be built (a complete, valid configuration) whose every measurement is one
+    the shopper gave: measurements are the shopper's body, never filled in for them. This is
+    the one order gate of the page: an estimate from a standard size left unconfirmed closes it too.
+    """
+    estimates = page.sizing is not None and bool(page.sizing.estimated)
+    return page.complete and all(p.given for s in page.steps for p in s.parameters) and not estimates
 
 
 def order_url(product: Product, selection: Selection) -> str:
