@@ -44,16 +44,32 @@ def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
     return [(key, value) for key, values in query.lists() for value in values]
 
 
+def decimal_input(raw: str, separator: str) -> str:
+    """Return a measurement as typed with the language's decimal `separator` read as the point.
+
+    On an Italian page "40,5" means 40.5; the point stays accepted too, as the page's own
+    addresses carry it (`?neck=40.5`). Anything else is left for `read_selection` to refuse.
+    """
+    if separator != "." and raw.count(separator) == 1 and "." not in raw:
+        return raw.replace(separator, ".")
+    return raw
+
+
 def _field_of(error_key: str) -> str:
     """Return the code of the field an error key of `read_selection` names ("selections.body" -> "body")."""
     return error_key.split(".", 1)[1] if "." in error_key else error_key
 
 
-def read_page_input(product: Product, pairs: Iterable[tuple[str, str]]) -> PageInput:
-    """Read the decisions and the page state from `pairs`; never raise on bad input."""
+def read_page_input(product: Product, pairs: Iterable[tuple[str, str]], *, decimal_separator: str = ".") -> PageInput:
+    """Read the decisions and the page state from `pairs`; never raise on bad input.
+
+    Measurements may use `decimal_separator` (the shopper's language's) as well as the point.
+    """
     pairs = list(pairs)
     state = {key: value for key, value in pairs if key.startswith("_")}
     data = data_from_pairs(product, pairs)
+    typed = dict(data["parameters"])
+    data["parameters"] = {code: decimal_input(raw, decimal_separator) for code, raw in typed.items()}
     errors: dict[str, list[str]] = {}
     rejected: dict[str, str] = {}
     # Each round removes the fields named by the errors; a second round cannot fail on
@@ -69,6 +85,8 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]]) -> PageI
                 for part in ("selections", "parameters", "texts"):
                     value = data[part].pop(code, None)
                     if value is not None and code not in rejected:
+                        # What the shopper typed, as typed ("40,7" on an Italian page).
+                        value = typed.get(code, value) if part == "parameters" else value
                         rejected[code] = value if isinstance(value, str) else " ".join(map(str, value))
                 if key in ("selections", "parameters", "texts"):
                     data[key] = {}

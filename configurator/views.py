@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -54,6 +55,11 @@ class HtmxHttpRequest(HttpRequest):
 
 def _language() -> str:
     return get_language() or "en"
+
+
+def _decimal_separator() -> str:
+    """The decimal separator of the shopper's language: "," in Italian (the point is read too)."""
+    return str(get_format("DECIMAL_SEPARATOR"))
 
 
 @throttle("pages")
@@ -192,7 +198,7 @@ def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) ->
 def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     engine = _published(code)
-    page = read_page_input(engine.product, query_pairs(request.GET))
+    page = read_page_input(engine.product, query_pairs(request.GET), decimal_separator=_decimal_separator())
     if page.want is not None:
         return _choose_anyway(request, engine, page, page.want)
     if page.action == "finish":
@@ -206,7 +212,7 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
     """Save the posted configuration under a short code and show its share link."""
     engine = _published(code)
     pairs = [(k, v) for k, v in query_pairs(request.POST) if k != "csrfmiddlewaretoken"]
-    page = read_page_input(engine.product, pairs)
+    page = read_page_input(engine.product, pairs, decimal_separator=_decimal_separator())
     if page.errors:
         messages.error(request, _("Some values could not be read; fix them before saving."))
         return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))

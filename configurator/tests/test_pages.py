@@ -118,3 +118,24 @@ def test_a_complete_shirt_with_every_measurement_given_offers_order(client: Clie
     response = client.get(f"/p/shirt/?{query}&_action=finish")
     page = client.get(response["Location"]).text
     assert "Your configuration is complete and can be built." in page and ">Order</a>" in page
+
+
+def test_an_italian_page_reads_and_shows_the_decimal_comma(client: Client, demo: None) -> None:
+    response = client.get("/it/p/shirt/?neck=40,5&_step=measurements", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/it/p/shirt/?neck=40.5&_step=measurements"  # the address stays dot-only
+    assert _field_value(response.text, "neck") == "40,5" and 'id="err-neck"' not in response.text
+    assert "Da 34 a 50 cm, a passi di 0,5" in response.text
+    page = client.get("/it/p/shirt/?neck=40.5&_step=summary").text  # the page's own addresses read too
+    assert "<dt>Collo</dt><dd>40,5 cm</dd>" in page
+    page = client.get("/it/p/shirt/?neck=40,7&_step=measurements").text
+    assert _field_value(page, "neck") == "40,7" and "Usa passi di 0,5 cm." in page
+
+
+def test_an_english_page_shows_points_and_refuses_a_comma(client: Client, demo: None) -> None:
+    page = client.get("/p/shirt/?neck=40.5&_step=measurements").text
+    assert _field_value(page, "neck") == "40.5" and "From 34 to 50 cm, in steps of 0.5" in page
+    field = re.search(r'<input [^>]*id="p-neck"[^>]*>', page)
+    assert field and 'type="text"' in field.group(0) and 'inputmode="decimal"' in field.group(0)
+    page = client.get("/p/shirt/?neck=40,5&_step=measurements").text
+    assert _field_value(page, "neck") == "40,5" and "Enter a number, like 34." in page
