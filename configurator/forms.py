@@ -21,6 +21,8 @@ STEP = "_step"
 WANT = "_want"
 ACTION = "_action"
 LIVE = "_live"
+#: The steps the shopper has visited, comma-separated (only visited steps can be done).
+SEEN = "_seen"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class PageInput:
     action: str = ""
     #: The text field being typed in, when the request only checks it as it is typed.
     live: str = ""
+    #: The codes of the steps the shopper has visited.
+    seen: frozenset[str] = frozenset()
 
 
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
@@ -106,4 +110,5 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]], *, decim
         want=want,
         action=state.get(ACTION, ""),
         live=state.get(LIVE, "") if product.text(state.get(LIVE, "")) is not None else "",
+        seen=frozenset(code for code in state.get(SEEN, "").split(",") if code),
     )

@@ -31,7 +31,7 @@ from configurator.engine.selection import Selection
 from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
-from configurator.pages import SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url
+from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.services import VersionEngine, version_engine
 
 
@@ -153,7 +153,9 @@ def _after_action(
         return _render(request, engine, page, selection, step, notices)
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
-    return HttpResponseRedirect(configure_url(engine.product, selection, step, rejected=page.rejected))
+    # The step the action was asked from has been visited.
+    state = state_pairs(engine.product, page.seen | {page.step})
+    return HttpResponseRedirect(configure_url(engine.product, selection, step, rejected=page.rejected, state=state))
 
 
 def _choose_anyway(
@@ -241,7 +243,9 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
             notices.append(("warning", heading + " " + " ".join(state.changes)))
         else:
             notices.append(("info", heading + " " + _("Everything you chose is still available.")))
-    page = PageInput(selection=state.selection, action=ACTION)
+    # A saved configuration was made step by step: every step counts as visited.
+    seen = frozenset({*(section.code for section in engine.product.sections), OTHER})
+    page = PageInput(selection=state.selection, action=ACTION, seen=seen)
     built = _page(request, engine, page, state.selection, SUMMARY, notices, count_looks=False)
     if isinstance(built, HttpResponse):
         return built

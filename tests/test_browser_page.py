@@ -24,3 +24,22 @@ def test_an_italian_shopper_types_a_decimal_comma(italian: Any) -> None:
     assert page.locator("#p-neck").input_value() == "40,5"
     assert page.locator("#err-neck").count() == 0
     assert page.locator(".parameter.has-error").count() == 0
+
+
+def test_the_stepper_counts_what_the_shopper_did(page: Any) -> None:
+    page.goto("/p/shirt/")
+    progress = page.locator("#progress-label")
+    assert progress.inner_text() == "0 of 4 steps done"
+    assert page.locator("#stepper li.done").count() == 0
+    page.locator("label[for='o-fabric-linen_natural']").click()
+    page.wait_for_url(re.compile(r"fabric=linen_natural"))
+    settled(page)
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url(re.compile(r"_step=style"))
+    settled(page)
+    assert progress.inner_text() == "1 of 4 steps done"
+    assert page.locator("#stepper li.done").count() == 1
+    assert "Fabric" in page.locator("#stepper li.done").inner_text()
+    # A measurement typed wrong: the measurements step is not ticked.
+    page.goto("/p/shirt/?neck=405&chest=102&waist=88&sleeve=64&arm=62&shirt_length=78&_step=measurements")
+    assert "Measurements" not in " ".join(page.locator("#stepper li.done").all_inner_texts())
