@@ -21,6 +21,8 @@ STEP = "_step"
 WANT = "_want"
 ACTION = "_action"
 LIVE = "_live"
+#: The steps the shopper has visited, comma-separated (only visited steps can be done).
+SEEN = "_seen"
 
 #: Page state of the sizing help: the size estimates came from, the measurements still estimates,
 #: the size to fill from (a button), and what the shopper confirms (a code, or every one).
@@ -64,6 +66,8 @@ class PageInput:
     fill: str = ""
     #: The estimate the shopper confirmed (a parameter code, or CONFIRM_ALL; "" for none).
     confirm: str = ""
+    #: The codes of the steps the shopper has visited.
+    seen: frozenset[str] = frozenset()
 
 
 def read_estimates(product: Product, state: Mapping[str, str], selection: Selection) -> Estimates:
@@ -94,16 +98,32 @@ def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
     return [(key, value) for key, values in query.lists() for value in values]
 
 
+def decimal_input(raw: str, separator: str) -> str:
+    """Return a measurement as typed with the language's decimal `separator` read as the point.
+
+    On an Italian page "40,5" means 40.5; the point stays accepted too, as the page's own
+    addresses carry it (`?neck=40.5`). Anything else is left for `read_selection` to refuse.
+    """
+    if separator != "." and raw.count(separator) == 1 and "." not in raw:
+        return raw.replace(separator, ".")
+    return raw
+
+
 def _field_of(error_key: str) -> str:
     """Return the code of the field an error key of `read_selection` names ("selections.body" -> "body")."""
     return error_key.split(".", 1)[1] if "." in error_key else error_key
 
 
-def read_page_input(product: Product, pairs: Iterable[tuple[str, str]]) -> PageInput:
-    """Read the decisions and the page state from `pairs`; never raise on bad input."""
+def read_page_input(product: Product, pairs: Iterable[tuple[str, str]], *, decimal_separator: str = ".") -> PageInput:
+    """Read the decisions and the page state from `pairs`; never raise on bad input.
+
+    Measurements may use `decimal_separator` (the shopper's language's) as well as the point.
+    """
     pairs = list(pairs)
     state = {key: value for key, value in pairs if key.startswith("_")}
     data = data_from_pairs(product, pairs)
+    typed = dict(data["parameters"])
+    data["parameters"] = {code: decimal_input(raw, decimal_separator) for code, raw in typed.items()}
     errors: dict[str, list[str]] = {}
     rejected: dict[str, str] = {}
     # Each round removes the fields named by the errors; a second round cannot fail on
@@ -119,6 +139,8 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]]) -> PageI
                 for part in ("selections", "parameters", "texts"):
                     value = data[part].pop(code, None)
                     if value is not None and code not in rejected:
+                        # What the shopper typed, as typed ("40,7" on an Italian page).
+                        value = typed.get(code, value) if part == "parameters" else value
                         rejected[code] = value if isinstance(value, str) else " ".join(map(str, value))
                 if key in ("selections", "parameters", "texts"):
                     data[key] = {}
@@ -141,4 +163,5 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]]) -> PageI
         estimates=read_estimates(product, state, selection),
         fill=state.get(FILL, ""),
         confirm=state.get(CONFIRM, ""),
+        seen=frozenset(code for code in state.get(SEEN, "").split(",") if code),
     )

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -30,7 +31,7 @@ from configurator.engine.selection import Selection
 from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
-from configurator.pages import SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url
+from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.pages.sizing import size_fill
 from configurator.services import VersionEngine, version_engine
 
@@ -55,6 +56,11 @@ class HtmxHttpRequest(HttpRequest):
 
 def _language() -> str:
     return get_language() or "en"
+
+
+def _decimal_separator() -> str:
+    """The decimal separator of the shopper's language: "," in Italian (the point is read too)."""
+    return str(get_format("DECIMAL_SEPARATOR"))
 
 
 @throttle("pages")
@@ -148,9 +154,9 @@ def _after_action(
         return _render(request, engine, page, selection, step, notices)
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
-    return HttpResponseRedirect(
-        configure_url(engine.product, selection, step, rejected=page.rejected, state=page.estimates.pairs())
-    )
+    # The step the action was asked from has been visited.
+    state = state_pairs(engine.product, page.seen | {page.step}, page.estimates)
+    return HttpResponseRedirect(configure_url(engine.product, selection, step, rejected=page.rejected, state=state))
 
 
 def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) -> HttpResponse:
@@ -215,7 +221,7 @@ def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) ->
 def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     engine = _published(code)
-    page = read_page_input(engine.product, query_pairs(request.GET))
+    page = read_page_input(engine.product, query_pairs(request.GET), decimal_separator=_decimal_separator())
     if page.want is not None:
         return _choose_anyway(request, engine, page, page.want)
     if page.action == "finish":
@@ -234,7 +240,7 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
     """Save the posted configuration under a short code and show its share link."""
     engine = _published(code)
     pairs = [(k, v) for k, v in query_pairs(request.POST) if k != "csrfmiddlewaretoken"]
-    page = read_page_input(engine.product, pairs)
+    page = read_page_input(engine.product, pairs, decimal_separator=_decimal_separator())
     if page.errors:
         messages.error(request, _("Some values could not be read; fix them before saving."))
         return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))
@@ -272,7 +278,9 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
             notices.append(("warning", heading + " " + " ".join(state.changes)))
         else:
             notices.append(("info", heading + " " + _("Everything you chose is still available.")))
-    page = PageInput(selection=state.selection, action=ACTION)
+    # A saved configuration was made step by step: every step counts as visited.
+    seen = frozenset({*(section.code for section in engine.product.sections), OTHER})
+    page = PageInput(selection=state.selection, action=ACTION, seen=seen)
     built = _page(request, engine, page, state.selection, SUMMARY, notices, count_looks=False)
     if isinstance(built, HttpResponse):
         return built

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.formats import number_format
+
 from configurator.engine.model import Group, Parameter, Product, TextField, Translations
 from configurator.engine.selection import Selection
 from configurator.engine.session import GroupState, ParameterState, Reason
@@ -94,7 +96,8 @@ def parameter_view(
         step=parameter.step,
         live_min=_plain(state.min),
         live_max=_plain(state.max),
-        value=raw if raw is not None else "" if value is None else format(value, "f"),
+        # In the shopper's language ("40,5" in Italian), as the field reads it back.
+        value=raw if raw is not None else "" if value is None else number_format(value),
     )
 
 

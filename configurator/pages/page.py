@@ -113,12 +113,21 @@ class StepView:
     parameters: list[ParameterView] = field(default_factory=list)
     texts: list[TextView] = field(default_factory=list)
     url: str = ""
+    #: The shopper has been on this step (the page state's visited steps, or the step shown).
+    visited: bool = False
 
     @property
     def done(self) -> bool:
-        """Every required decision of the step is made (optional ones may stay open)."""
+        """The shopper has visited the step and made its required decisions, all valid.
+
+        Optional decisions may stay open; a field with a message (a value set aside, or
+        part of a conflict) keeps the step from being done.
+        """
+        fields: list[GroupView | ParameterView | TextView] = [*self.groups, *self.parameters, *self.texts]
         return (
-            all(g.decided for g in self.groups if g.required)
+            self.visited
+            and not any(f.errors for f in fields)
+            and all(g.decided for g in self.groups if g.required)
             and all(p.value and not p.estimated for p in self.parameters)
             and all(t.value for t in self.texts if t.required)
         )
@@ -205,6 +214,8 @@ class ConfiguratorPage:
     one_page: bool
     #: Decisions on fields the step does not show, carried by the form as hidden inputs.
     hidden: list[tuple[str, str]]
+    #: The page state the form and every link carry (visited steps), as (key, value) pairs.
+    state: list[tuple[str, str]]
     #: (level, text) pairs: "success", "info", "warning" or "error".
     notices: list[tuple[str, str]]
     #: Why the shopper's choices cannot be built together ('' when they can).

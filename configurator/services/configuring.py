@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from catalog.models import CatalogVersion
@@ -285,8 +286,9 @@ def configuration_apply_wanted(
             parameter = product.parameter(code)
             name = parameter.label(language) if parameter else code
             unit = f" {parameter.unit}" if parameter and parameter.unit else ""
-            before = f"{change.before[0]}{unit}" if change.before else "—"
-            after = f"{change.after[0]}{unit}" if change.after else "—"
+            # Values in the shopper's language ("40,5 cm" in Italian).
+            before = f"{number_format(Decimal(change.before[0]))}{unit}" if change.before else "—"
+            after = f"{number_format(Decimal(change.after[0]))}{unit}" if change.after else "—"
         else:
             text = product.text(code)
             name = text.label(language) if text else code
