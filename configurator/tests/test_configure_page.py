@@ -40,7 +40,7 @@ def test_an_excluded_option_is_disabled_with_its_reason_and_a_choose_anyway_butt
     assert radio and "disabled" in radio.group(0)
     assert 'aria-describedby="why-roof-contrast_black"' in radio.group(0)
     reason = re.search(r'<p class="reason" id="why-roof-contrast_black">([^<]*)</p>', page.text)
-    assert reason and "Not with" in reason.group(1) and "(rule" in reason.group(1)
+    assert reason and "Not with Onyx Black (Body colour):" in reason.group(1) and "rule" not in reason.group(1)
     assert 'name="_want" value="roof:contrast_black"' in page.text
 
 
@@ -67,7 +67,7 @@ def test_htmx_changes_answer_the_form_with_out_of_band_panels_and_push_the_url(c
     assert response.text.lstrip().startswith('<form id="configurator"')
     assert 'id="price" class="price-panel" aria-labelledby="price-heading" hx-swap-oob="true"' in response.text
     assert 'id="stepper"' in response.text and "<html" not in response.text
-    assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&_step=exterior"
+    assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&_seen=exterior&_step=exterior"
 
 
 def test_bad_input_is_named_never_a_server_error(client: Client, demo: None) -> None:
