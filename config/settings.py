@@ -406,7 +406,6 @@ CELERY_TIMEZONE = TIME_ZONE
 # Deliveries are retried with exponential backoff and jitter (base, doubling, capped)
 # until ORDERS_RETRY_HOURS after the first attempt, then dead-lettered. The schedule
 # lives on each delivery row; the beat sweep enqueues what is due and what was lost.
-ORDERS_LEAD_DAYS = env_int("ORDERS_LEAD_DAYS", 14)
 ORDERS_SWEEP_SECONDS = env_int("ORDERS_SWEEP_SECONDS", 10)
 ORDERS_RETRY_BASE_SECONDS = env_int("ORDERS_RETRY_BASE_SECONDS", 10)
 ORDERS_RETRY_CAP_SECONDS = env_int("ORDERS_RETRY_CAP_SECONDS", 3600)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from catalog.models import CatalogVersion
+from catalog.services import catalog_publish
 from configurator.engine.selection import Selection, read_selection
 from configurator.loading import version_model
 from configurator.models import SavedConfiguration, configuration_fingerprint
@@ -60,3 +61,14 @@ def test_the_fingerprint_ignores_spelling_but_not_the_version() -> None:
     assert configuration_fingerprint(1, data) == configuration_fingerprint(1, same)
     assert configuration_fingerprint(1, data) != configuration_fingerprint(2, data)
     assert configuration_fingerprint(1, data) != configuration_fingerprint(1, {**same, "texts": {"m": "JS"}})
+
+
+def test_reopening_after_the_catalog_changed_says_so_in_words(client: Client, shirt: CatalogVersion) -> None:
+    saved = saving.configuration_save(shirt, _selection(shirt, {"selections": {"fabric": "oxford_blue"}}))
+    product = shirt.product
+    product.base_price += 10
+    product.save()
+    catalog_publish(product)
+    page = client.get(saved.get_absolute_url()).text
+    assert "Our catalog has changed since this configuration was saved." in page
+    assert "version" not in page.split('id="notices"')[1].split("</div>")[0]

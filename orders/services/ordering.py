@@ -8,7 +8,6 @@ nothing downstream (build order, outbox) needs to change.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import logging
@@ -17,7 +16,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,6 +28,7 @@ from configurator.engine.selection import Selection, read_selection
 from configurator.loading import version_model, version_session
 from configurator.services import price_data
 from orders.build_orders import BuildOrderError, build_order_data, order_summary
+from orders.dates import dispatch_estimate
 from orders.models import BuildOrder, Order, OrderEvent, OrderStatus, OutboxMessage
 from orders.services.delivery import enqueue
 from orders.services.factories import routes_assign
@@ -154,7 +153,7 @@ def order_place(
     price = version_session(version).price(selection, language)
     picture = _frozen_preview(product, selection)  # rendered before the transaction: it takes tens of ms
     now = timezone.now()
-    due = timezone.localdate(now) + datetime.timedelta(days=settings.ORDERS_LEAD_DAYS)
+    due = dispatch_estimate(product.lead_time_days, now)
     order: Order | None = None
     try:
         with transaction.atomic():
