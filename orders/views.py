@@ -100,22 +100,37 @@ def _order_or_404(number: str, key: str) -> Order:
     return order
 
 
+def _order_context(order: Order) -> dict[str, Any]:
+    return {
+        "order": order,
+        "events": selectors.order_events(order),
+        "summary": order.summary,
+        "can_erase": services.shopper_can_erase(order),
+        "moving": selectors.order_is_moving(order),
+    }
+
+
 @never_cache  # personal data at a secret address: no browser or proxy keeps a copy
 @require_safe
 @throttle("pages")
 def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """Show an order to whoever holds its secret link: what was ordered, its status and history."""
     order = _order_or_404(number, key)
-    return render(
-        request,
-        "orders/order_detail.html",
-        {
-            "order": order,
-            "events": selectors.order_events(order),
-            "summary": order.summary,
-            "can_erase": services.shopper_can_erase(order),
-        },
-    )
+    return render(request, "orders/order_detail.html", _order_context(order))
+
+
+@never_cache
+@require_safe
+@throttle("pages")
+def order_status(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """Answer the order page's poll: 204 while the status is still `?since=`, else its new status and history.
+
+    The fragment stops the polling once the order is final (shipped, rejected or erased).
+    """
+    order = _order_or_404(number, key)
+    if request.GET.get("since") == order.status and selectors.order_is_moving(order):
+        return HttpResponse(status=204)
+    return render(request, "orders/order_detail.html#progress", {**_order_context(order), "oob": True})
 
 
 @never_cache

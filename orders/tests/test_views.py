@@ -16,6 +16,7 @@ from configurator.engine.selection import read_selection, selection_pairs
 from configurator.loading import version_model
 from orders import services
 from orders.models import Order
+from orders.tests.conftest import CUSTOMER
 
 CUSTOMER_FORM = {"name": "Ada Lovelace", "email": "ada@example.com", "address": "12 St James's Square, London"}
 
@@ -150,3 +151,22 @@ def test_a_form_without_its_quote_shows_the_price_instead_of_ordering(
     assert "The catalog changed while you were ordering" in response.text
     assert client.post(url, dict(response.context["form"].data.items())).status_code == 302
     assert Order.objects.count() == 1
+
+
+def test_the_order_page_polls_its_status_while_the_order_moves(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
+    status_url = reverse("orders:status", args=[order.number, order.access_key])
+    page = client.get(order.get_absolute_url()).text
+    assert f'hx-get="{status_url}?since=placed" hx-trigger="every 3s"' in page
+    assert 'aria-live="polite"' in page
+    assert client.get(f"{status_url}?since=placed").status_code == 204  # nothing new: htmx swaps nothing
+    services.order_status_set(order_id=order.pk, status="accepted", source="factory:test")
+    fragment = client.get(f"{status_url}?since=placed").text
+    assert "Accepted by the workshop" in fragment and "?since=accepted" in fragment
+    assert 'id="order-history" hx-swap-oob="true"' in fragment
+    services.order_status_set(order_id=order.pk, status="shipped", source="factory:test")
+    final = client.get(f"{status_url}?since=accepted").text
+    assert "has left our workshop" in final and "hx-trigger" not in final  # final: the polling stops
+    assert "hx-trigger" not in client.get(order.get_absolute_url()).text
