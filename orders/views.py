@@ -18,8 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.selectors import version_latest_for
-from config.throttling import throttle
-from configurator.engine.selection import data_from_pairs
+from config.throttling import throttle, throttle_wait
+from configurator import preview
+from configurator.engine.model import Product
+from configurator.engine.selection import Selection, data_from_pairs
 from configurator.loading import version_model
 from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
@@ -51,21 +53,29 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     pairs = _pairs(request)
     product = version_model(version)
     data = data_from_pairs(product, pairs)
-    context: dict[str, Any] = {"product_name": product.label(language), "back_url": _configurator_url(code, pairs)}
+    context: dict[str, Any] = {
+        "product": product,
+        "product_name": product.label(language),
+        "back_url": _configurator_url(code, pairs),
+    }
     try:
         selection = services.order_check(version=version, data=data, language=language)
     except services.SelectionError as error:
-        problems = [f"{field}: {'; '.join(messages)}" for field, messages in error.errors.items()]
+        # The address was altered or damaged: name each field in words, and go back without its value.
+        bad = {field.rsplit(".", 1)[-1]: "; ".join(texts) for field, texts in error.errors.items()}
+        problems = [_field_problem(product, field, detail, language) for field, detail in sorted(bad.items())]
+        context["back_url"] = _configurator_url(code, [(k, v) for k, v in pairs if k not in bad])
         return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
     except services.ConfigurationRejected as error:
         problems = [v["message"] for v in error.violations]
         return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
     quote = selectors.checkout_quote(version, selection, language)
     quoted = {"quoted_version": str(version.number), "quoted_total": quote["price"]["total"]}
+    context["picture"] = _picture(request, product, selection)
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         # A catalog republished since the page was shown: never charge what the shopper did not see.
-        if form.is_valid() and not form.requote(quoted):
+        if form.is_valid() and not form.requote(quoted, currency=quote["price"]["currency"]):
             customer = services.Customer(
                 name=form.cleaned_data["name"], email=form.cleaned_data["email"], address=form.cleaned_data["address"]
             )
@@ -91,6 +101,29 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     else:
         form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted})
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
+
+
+def _field_problem(product: Product, field: str, detail: str, language: str) -> str:
+    """Say that a field of the checkout's address is wrong, named as the shopper knows it (not by its code).
+
+    A value's `detail` (what is wrong with it, from the engine) is kept; a group's names only codes.
+    """
+    thing = product.group(field) or product.parameter(field) or product.text(field)
+    if thing is None:
+        return _("The link asks for something this product does not have (it may be damaged). Choose again.")
+    name = thing.label(language)
+    if product.group(field) is not None:
+        return _("%(name)s: this choice is not one we offer (the link may be damaged). Choose again.") % {"name": name}
+    text = _("%(name)s: this value cannot be read (%(detail)s; the link may be damaged). Enter it again.")
+    return text % {"name": name, "detail": detail}
+
+
+def _picture(request: HttpRequest, product: Product, selection: Selection) -> preview.PreviewUrls | None:
+    """Return the addresses of the configuration's picture, or None when storing a new look is throttled."""
+    recipe = preview.preview_recipe(product, selection)
+    if not preview.recipe_stored(recipe) and throttle_wait(request, "preview_recipe") is not None:
+        return None  # the checkout works without its picture
+    return preview.preview_urls(recipe)
 
 
 def _order_or_404(number: str, key: str) -> Order:
