@@ -1,0 +1,120 @@
+"""The page's sentences: why an option is unavailable, why choices conflict, why a value was set aside."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from configurator.engine.model import Parameter, Product, TextField
+from configurator.engine.selection import (
+    MAX_DECIMAL_CHARACTERS,
+    MAX_SIGNIFICANT_DIGITS,
+    DecimalInputError,
+    Selection,
+    decimal_read,
+)
+from configurator.engine.session import Reason
+from configurator.services import reason_message
+
+
+def choice_words(product: Product, key: tuple[str, str], selection: Selection, language: str) -> str:
+    """Name a decision of the shopper's in words: "Onyx Black (Body colour)", "101.5 cm (Chest)"."""
+    kind, code = key
+    thing = product.group(code) or product.parameter(code) or product.text(code)
+    name = thing.label(language) if thing is not None else code
+    if kind == "group":
+        group = product.group(code)
+        chosen = selection.choices.get(code, frozenset())
+        labels = [o.label(language) for o in group.options if o.code in chosen] if group else sorted(chosen)
+        value = ", ".join(labels) or _("none")
+    elif kind == "parameter":
+        parameter = product.parameter(code)
+        number = selection.parameters.get(code)
+        unit = parameter.unit if parameter else ""
+        value = f"{number_format(number)} {unit}".strip() if number is not None else "—"
+    else:
+        return name
+    return _("%(value)s (%(name)s)") % {"value": value, "name": name}
+
+
+def _worded(
+    product: Product, reasons: Iterable[Reason], selection: Selection, language: str
+) -> tuple[list[str], list[str]]:
+    """Split `reasons` into the rules' messages and the shopper's decisions, in words (never codes)."""
+    rules, choices = [], []
+    for reason in reasons:
+        if reason.selection is not None:
+            choices.append(choice_words(product, reason.selection, selection, language))
+        elif reason.rule:
+            rules.append(reason_message(product, reason, selection, language).rstrip("."))
+    return rules, choices
+
+
+def reason_sentence(product: Product, reasons: Iterable[Reason], selection: Selection, language: str) -> str:
+    """Say in one sentence, in words, why an option is unavailable.
+
+    "Not with Onyx Black (Body colour): contrast roofs need a lighter body." Rule codes
+    stay in the API and the admin.
+    """
+    rules, choices = _worded(product, reasons, selection, language)
+    because = "; ".join(rules)
+    if choices and because:
+        return _("Not with %(choices)s: %(rules)s.") % {"choices": _(" and ").join(choices), "rules": because}
+    if choices:
+        return _("Not with %(choices)s.") % {"choices": _(" and ").join(choices)}
+    return f"{because}." if because else _("Not available.")
+
+
+def conflict_sentence(product: Product, reasons: Iterable[Reason], selection: Selection, language: str) -> str:
+    """Say why the shopper's choices cannot be built together: the rules' messages, then the choices."""
+    rules, choices = _worded(product, reasons, selection, language)
+    sentence = " ".join(f"{message}." for message in rules)
+    if choices:
+        sentence += " " + _("Involved: %(choices)s.") % {"choices": "; ".join(choices)}
+    return sentence.strip()
+
+
+def _parameter_messages(parameter: Parameter, raw: str) -> list[str]:
+    unit = parameter.unit
+    try:
+        number = decimal_read(raw)
+    except DecimalInputError as error:
+        if error.code == "length":
+            return [_("At most %(count)d characters.") % {"count": MAX_DECIMAL_CHARACTERS}]
+        if error.code == "digits":
+            return [_("At most %(count)d significant digits.") % {"count": MAX_SIGNIFICANT_DIGITS}]
+        if error.code == "script":
+            return [_("Use the digits 0-9, like %(example)s.") % {"example": f"{parameter.min}"}]
+        return [_("Enter a number, like %(example)s.") % {"example": f"{parameter.min}"}]
+    if not parameter.min <= number <= parameter.max:
+        return [
+            _("Enter a value from %(min)s to %(max)s %(unit)s.")
+            % {"min": parameter.min, "max": parameter.max, "unit": unit}
+        ]
+    return [_("Use steps of %(step)s %(unit)s.") % {"step": parameter.step, "unit": unit}]
+
+
+def _text_messages(text: TextField, raw: str) -> list[str]:
+    if len(raw) > text.max_length:
+        return [_("At most %(count)d characters.") % {"count": text.max_length}]
+    bad = sorted({c for c in raw if not re.fullmatch(f"[{text.charset}]", c)}) if text.charset else []
+    return [
+        _("These characters cannot be used: %(bad)s. Allowed: %(allowed)s.")
+        % {"bad": " ".join(bad), "allowed": text.charset}
+    ]
+
+
+def field_messages(product: Product, code: str, raw: str) -> list[str]:
+    """Say, in the shopper's language, why the value `raw` of field `code` was set aside."""
+    if product.group(code) is not None:
+        return [_("This choice is not offered any more.")]
+    parameter = product.parameter(code)
+    if parameter is not None:
+        return _parameter_messages(parameter, raw)
+    text = product.text(code)
+    if text is not None:
+        return _text_messages(text, raw)
+    return [_("This field is not part of the product.")]
