@@ -65,13 +65,19 @@ def order_email_send(*, email_id: int) -> str:
         order_email_message(email).send()
     except Exception as error:
         OrderEmail.objects.filter(pk=email_id).update(
-            attempts=email.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:2000], claimed_until=None
+            attempts=email.attempts + 1, last_error=_error_summary(error), claimed_until=None
         )
         raise
     OrderEmail.objects.filter(pk=email_id).update(
         attempts=email.attempts + 1, last_error="", sent_at=timezone.now(), claimed_until=None
     )
     return "sent"
+
+
+def _error_summary(error: Exception) -> str:
+    """Name a sending error by its kind and SMTP code only: its text may quote the shopper's address."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__}{f' (SMTP {code})' if code else ''}"
 
 
 def _subject(kind: str, number: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from smtplib import SMTPServerDisconnected
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 from typing import Any
 
 import pytest
@@ -146,3 +146,18 @@ def test_the_checkout_promises_the_email_it_sends(
     page = client.get(_checkout_url(shirt, config)).text
     assert "we send no e-mails" not in page
     assert "we confirm the order by e-mail" in page
+
+
+def test_a_failed_send_is_recorded_without_the_shoppers_address(
+    place: Place, monkeypatch: Any, admin_client: Client
+) -> None:
+    def refused(self: EmailMultiAlternatives, fail_silently: bool = False) -> int:
+        raise SMTPRecipientsRefused({"ada@example.com": (550, b"ada@example.com: mailbox unavailable")})
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
+    monkeypatch.setattr(tasks.order_email_send, "max_retries", 1)
+    place()  # the retries run out: the order stands, its e-mail waits for an operator
+    email = OrderEmail.objects.get()
+    assert email.sent_at is None and email.attempts == 2 and email.last_error == "SMTPRecipientsRefused"
+    page = admin_client.get(f"/admin/orders/order/{email.order_id}/change/").text
+    assert "SMTPRecipientsRefused" in page
