@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from catalog.models import CatalogVersion
 from catalog.selectors import version_latest_for
 from config.throttling import throttle, throttle_wait
 from configurator import preview
@@ -27,6 +28,9 @@ from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
 from orders.models import Order
 
+if TYPE_CHECKING:
+    from configurator.engine.model import Product
+
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
@@ -36,10 +40,17 @@ def _pairs(request: HttpRequest) -> list[tuple[str, str]]:
     return [(key, value) for key, values in request.GET.lists() for value in values]
 
 
-def _configurator_url(code: str, pairs: list[tuple[str, str]]) -> str:
-    """Return the configurator page of `code` with the same pairs, in the active language."""
-    query = urlencode([(k, v) for k, v in pairs if not k.startswith("_")])
+def _configurator_url(code: str, pairs: list[tuple[str, str]], keep: tuple[str, ...] = ()) -> str:
+    """Return the configurator page of `code` with the same pairs and page state `keep`, in the active language."""
+    query = urlencode([(k, v) for k, v in pairs if not k.startswith("_") or k in keep])
     return reverse("configurator:product_list") + f"p/{code}/" + (f"?{query}" if query else "")
+
+
+def _unconfirmed_estimates(product: Product, pairs: list[tuple[str, str]], language: str) -> str:
+    """Name the measurements the page state still marks as estimates (`_estimated`), or ""."""
+    codes = [code for key, value in pairs if key == "_estimated" for code in value.split(",") if code.strip()]
+    names = [p.label(language) for p in product.parameters if p.code in codes]
+    return ", ".join(names or codes)
 
 
 @throttle("pages")
@@ -58,17 +69,16 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
         "product_name": product.label(language),
         "back_url": _configurator_url(code, pairs),
     }
-    try:
-        selection = services.order_check(version=version, data=data, language=language)
-    except services.SelectionError as error:
-        # The address was altered or damaged: name each field in words, and go back without its value.
-        bad = {field.rsplit(".", 1)[-1]: "; ".join(texts) for field, texts in error.errors.items()}
-        problems = [_field_problem(product, field, detail, language) for field, detail in sorted(bad.items())]
-        context["back_url"] = _configurator_url(code, [(k, v) for k, v in pairs if k not in bad])
-        return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
-    except services.ConfigurationRejected as error:
-        problems = [v["message"] for v in error.violations]
-        return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
+    estimates = _unconfirmed_estimates(product, pairs, language)
+    if estimates:
+        # Values filled in from a standard size are the shop's guess, not the shopper's body.
+        problem = _("Some measurements are still estimates from a standard size: check %(names)s, then order.")
+        context["back_url"] = _configurator_url(code, pairs, keep=("_estimated", "_size"))
+        context["problems"] = [problem % {"names": estimates}]
+        return render(request, "orders/checkout_invalid.html", context, status=400)
+    selection = _checked(request, version, data, pairs, context)
+    if isinstance(selection, HttpResponse):
+        return selection
     quote = selectors.checkout_quote(version, selection, language)
     quoted = {"quoted_version": str(version.number), "quoted_total": quote["price"]["total"]}
     context["picture"] = _picture(request, product, selection)
@@ -101,6 +111,29 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     else:
         form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted})
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
+
+
+def _checked(
+    request: HttpRequest,
+    version: CatalogVersion,
+    data: dict[str, Any],
+    pairs: list[tuple[str, str]],
+    context: dict[str, Any],
+) -> Selection | HttpResponse:
+    """Return the selection the checkout's address carries, or the page that says what is wrong with it."""
+    product: Product = context["product"]
+    language = _language()
+    try:
+        return services.order_check(version=version, data=data, language=language)
+    except services.SelectionError as error:
+        # The address was altered or damaged: name each field in words, and go back without its value.
+        bad = {field.rsplit(".", 1)[-1]: "; ".join(texts) for field, texts in error.errors.items()}
+        problems = [_field_problem(product, field, detail, language) for field, detail in sorted(bad.items())]
+        back = _configurator_url(product.code, [(k, v) for k, v in pairs if k not in bad])
+        context = {**context, "back_url": back}
+    except services.ConfigurationRejected as error:
+        problems = [v["message"] for v in error.violations]
+    return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
 
 
 def _field_problem(product: Product, field: str, detail: str, language: str) -> str:
