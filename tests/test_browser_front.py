@@ -1,0 +1,137 @@
+"""The shopper's page in a browser: language switch, the phone's preview, focus, the monogram.
+
+Each test does what a shopper does and checks what the shopper would notice (issue 14, items
+2, 4, 6 and 11). Fixtures (`page`, `phone`, `italian`) are in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.browsing import BROWSER, PHONE, preview_src, settled, total
+
+pytestmark = BROWSER
+
+#: The car with a version chosen, on its colours: where the audit tapped Sage green on a phone.
+CAR_EXTERIOR = "/p/city-car/?trim=style&engine=turbo100&gearbox=dct&_step=exterior"
+
+
+def choose(page: Any, group: str, option: str) -> None:
+    """Click an option's label, as a shopper does, and wait for the page to show the new choice."""
+    page.locator(f"label[for='o-{group}-{option}']").click()
+    page.wait_for_url(re.compile(rf"{group}={option}"))
+    settled(page)
+
+
+def focused(page: Any) -> dict[str, Any]:
+    """Describe the element that has focus: its tag, id, text, whether it is on screen and a notice."""
+    return dict(
+        page.evaluate(
+            """() => {
+                const e = document.activeElement;
+                const box = e.getBoundingClientRect();
+                return {tag: e.tagName.toLowerCase(), id: e.id, text: e.textContent.trim(),
+                        onScreen: box.bottom > 0 && box.top < window.innerHeight,
+                        notice: e.matches('#notices .notice')};
+            }"""
+        )
+    )
+
+
+def test_switching_language_keeps_the_configuration(page: Any) -> None:
+    page.goto("/p/city-car/")
+    choose(page, "trim", "premium")
+    choose(page, "engine", "hybrid130")
+    choose(page, "gearbox", "dct")
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url(re.compile(r"_step=exterior"))
+    settled(page)
+    choose(page, "body_colour", "green")
+    english = total(page)  # e.g. €24,650.00
+    page.select_option("#language-select", "it")
+    page.get_by_role("button", name="Switch").click()
+    page.wait_for_url(re.compile(r"/it/p/city-car/\?.*body_colour=green"))
+    assert page.locator("html").get_attribute("lang") == "it"
+    for choice in ("trim=premium", "engine=hybrid130", "gearbox=dct"):  # decided on the first step
+        assert choice in page.url
+    assert page.locator("#o-body_colour-green").is_checked()
+    digits = re.sub(r"[^0-9]", "", english)
+    italian = f"{int(digits[:-2]):,}".replace(",", ".") + "," + digits[-2:]  # 24.650,00
+    assert italian in total(page)
+    assert page.get_by_role("heading", name="Esterni").is_visible()
+
+
+def test_on_a_phone_the_preview_stays_in_view_while_choosing(phone: Any) -> None:
+    phone.goto(CAR_EXTERIOR)
+    look = preview_src(phone)
+    green = phone.locator("label[for='o-body_colour-green']")
+    green.scroll_into_view_if_needed()
+    where = green.bounding_box()["y"]
+    green.tap()
+    phone.wait_for_url(re.compile(r"body_colour=green"))
+    settled(phone)
+    assert preview_src(phone) != look  # the picture shows the green car
+    bar = phone.locator("#preview").bounding_box()
+    assert bar["y"] < PHONE["height"] and bar["y"] + bar["height"] > 0  # on screen after the tap
+    assert bar["height"] < PHONE["height"] / 5  # a compact bar, not the full picture
+    tapped = green.bounding_box()
+    assert abs(tapped["y"] - where) < 2  # the option tapped stays under the finger
+    assert tapped["y"] >= bar["y"] + bar["height"]  # and the bar does not cover it
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
+
+
+def test_a_new_step_takes_focus_to_its_heading_in_view(page: Any) -> None:
+    page.goto("/p/city-car/?trim=style&engine=turbo100&gearbox=dct")
+    next_button = page.get_by_role("button", name="Next")
+    next_button.scroll_into_view_if_needed()
+    next_button.click()
+    page.wait_for_url(re.compile(r"_step=exterior"))
+    settled(page)
+    now = focused(page)
+    assert (now["tag"], now["text"], now["onScreen"]) == ("h2", "Exterior", True)
+    page.get_by_role("link", name=re.compile("Interior")).click()
+    page.wait_for_url(re.compile(r"_step=interior"))
+    settled(page)
+    assert (focused(page)["text"], focused(page)["onScreen"]) == ("Interior", True)
+    page.get_by_role("button", name="Back").click()
+    page.wait_for_url(re.compile(r"_step=exterior"))
+    settled(page)
+    assert (focused(page)["text"], focused(page)["onScreen"]) == ("Exterior", True)
+    page.goto("/p/city-car/?trim=style&engine=turbo100&gearbox=dct&_step=packs")
+    page.get_by_role("button", name="Review").click()
+    page.wait_for_url(re.compile(r"_step=summary"))
+    settled(page)
+    assert (focused(page)["text"], focused(page)["onScreen"]) == ("Your configuration", True)
+
+
+def test_finish_for_me_takes_focus_to_the_notice_saying_what_changed(page: Any) -> None:
+    page.goto("/p/city-car/?trim=style&_step=packs")
+    page.get_by_role("button", name="Finish for me").click()
+    page.wait_for_url(re.compile(r"_step=summary"))
+    settled(page)
+    now = focused(page)
+    assert now["notice"] and "We completed your configuration" in now["text"] and now["onScreen"]
+
+
+def test_choose_anyway_takes_focus_to_the_notice_in_view(page: Any) -> None:
+    page.goto(CAR_EXTERIOR + "&body_colour=black")
+    anyway = page.get_by_role("button", name=re.compile("Choose Contrast roof, black anyway"))
+    anyway.scroll_into_view_if_needed()
+    anyway.click()
+    page.wait_for_url(re.compile(r"roof=contrast_black"))
+    settled(page)
+    now = focused(page)
+    assert now["notice"] and "we also changed" in now["text"] and now["onScreen"]
+
+
+def test_choosing_an_option_by_keyboard_keeps_focus_on_it(page: Any) -> None:
+    page.set_viewport_size({"width": 1280, "height": 500})  # the wheels are below the fold
+    page.goto(CAR_EXTERIOR + "&wheels=w16")
+    page.locator("#o-wheels-w16").focus()
+    where = page.locator("#o-wheels-w17").bounding_box()["y"]
+    page.keyboard.press("ArrowDown")
+    page.wait_for_url(re.compile(r"wheels=w17"))
+    settled(page)
+    assert focused(page)["id"] == "o-wheels-w17"
+    assert abs(page.locator("#o-wheels-w17").bounding_box()["y"] - where) < 2  # the page did not jump
