@@ -6,10 +6,11 @@ Each test does what a shopper does and checks what the shopper would notice (iss
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
-from tests.browsing import BROWSER, PHONE, preview_src, settled, total
+from tests.browsing import ARTIFACTS, BROWSER, PHONE, preview_src, settled, total
 
 pytestmark = BROWSER
 
@@ -135,3 +136,44 @@ def test_choosing_an_option_by_keyboard_keeps_focus_on_it(page: Any) -> None:
     settled(page)
     assert focused(page)["id"] == "o-wheels-w17"
     assert abs(page.locator("#o-wheels-w17").bounding_box()["y"] - where) < 2  # the page did not jump
+
+
+#: Where CI keeps the pictures of the finished pages (`.ci/run` says where and copies them).
+SCREENSHOTS = ARTIFACTS / "screenshots"
+#: Each product part-way through, on the step where its look changes most.
+MIDWAY = {
+    "city-car": "trim=style&engine=turbo100&gearbox=dct&body_colour=green&roof=contrast_white&wheels=w17"
+    "&_step=exterior",
+    "shirt": "fabric=oxford_blue&collar=button_down&sleeves=long&cuffs=single&buttons=mop_white&fit=regular"
+    "&pocket=left&monogram=J.S.&monogram_position=chest&monogram_colour=navy&_step=monogram",
+}
+
+
+def _screenshots(tab: Any, name: str) -> None:
+    """Take both products midway and at their summary, in English and Italian, on the device `name`."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for (product, query), language in itertools.product(MIDWAY.items(), ("en", "it")):
+        prefix = "" if language == "en" else f"/{language}"
+        tab.goto(f"{prefix}/p/{product}/?{query}")
+        assert tab.locator("html").get_attribute("lang") == language
+        preview_src(tab)
+        assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
+        shot = SCREENSHOTS / f"{product}-{name}-{language}-configure.png"
+        if name == "phone":  # midway down the options, where the compact preview earns its place
+            tab.locator("#configurator fieldset").nth(1).scroll_into_view_if_needed()
+            assert tab.locator("#preview").bounding_box()["y"] >= 0
+        tab.screenshot(path=str(shot), full_page=name == "desktop")
+        tab.goto(f"{prefix}/p/{product}/?{query.rsplit('&_step=', 1)[0]}&_step=summary")
+        preview_src(tab)
+        summary = SCREENSHOTS / f"{product}-{name}-{language}-summary.png"
+        tab.screenshot(path=str(summary), full_page=True)
+        for picture in (shot, summary):
+            assert picture.stat().st_size > 10_000, picture  # a drawn page, not a blank one
+
+
+def test_screenshots_on_a_desktop_in_english_and_italian(page: Any) -> None:
+    _screenshots(page, "desktop")
+
+
+def test_screenshots_on_a_phone_in_english_and_italian(phone: Any) -> None:
+    _screenshots(phone, "phone")
