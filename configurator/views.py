@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
 
-from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions, version_latest_for
 from config.throttling import throttle, throttle_wait, throttled_response
 from configurator import preview, services
@@ -31,7 +30,8 @@ from configurator.engine.selection import Selection
 from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
-from configurator.pages import SUMMARY, configure_url, page_context
+from configurator.pages import SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url
+from configurator.services import VersionEngine, version_engine
 
 
 @dataclass(frozen=True)
@@ -78,43 +78,65 @@ def product_list(request: HttpRequest) -> HttpResponse:
     return render(request, "configurator/product_list.html", {"products": cards})
 
 
-def _published(code: str) -> CatalogVersion:
-    """Return the current version of a product the shop offers, or 404."""
+def _published(code: str) -> VersionEngine:
+    """Return the current version of a product the shop offers, with its engine, or 404."""
     version = version_latest_for(code)
     if version is None or not version.product.active:
         raise Http404(_("No product with this code is offered."))
-    return version
+    return version_engine(version)
+
+
+def _page(
+    request: HttpRequest,
+    engine: VersionEngine,
+    page: PageInput,
+    selection: Selection,
+    step: str,
+    notices: list[tuple[str, str]],
+    *,
+    count_looks: bool = True,
+) -> ConfiguratorPage | HttpResponse:
+    """Ask the engine about `selection` and build the page, or answer 429 for too many new looks.
+
+    `count_looks` False: the look is not counted (a saved configuration's, under its own rate).
+    """
+    recipe = preview.preview_recipe(engine.product, selection)
+    # A look never shown before stores a new recipe: counted against its own, tighter rate.
+    if count_looks and not preview.recipe_stored(recipe):
+        wait = throttle_wait(request, "preview_recipe")
+        if wait is not None:
+            return throttled_response(request, wait)
+    language = _language()
+    answer = services.configuration_check(engine, selection, language)
+    urls = preview.preview_urls(recipe)
+    return build_page(engine.product, page, answer, step=step, notices=notices, language=language, preview=urls)
 
 
 def _render(
     request: HtmxHttpRequest,
-    version: CatalogVersion,
+    engine: VersionEngine,
     page: PageInput,
     selection: Selection,
     step: str,
     notices: list[tuple[str, str]],
 ) -> HttpResponse:
-    product = version_model(version)
-    recipe = preview.preview_recipe(product, selection)
-    # A look never shown before stores a new recipe: counted against its own, tighter rate.
-    if not preview.recipe_stored(recipe):
-        wait = throttle_wait(request, "preview_recipe")
-        if wait is not None:
-            return throttled_response(request, wait)
-    context = page_context(version, product, page, selection, step, notices, _language(), recipe=recipe)
+    built = _page(request, engine, page, selection, step, notices)
+    if isinstance(built, HttpResponse):
+        return built
+    context = {"page": built}
     if request.htmx and not request.htmx.boosted:
-        if context["live_text"] is not None:
+        if built.live_text is not None:
             # Typing: update the field's message and the panels, and the address without a history entry per key.
             response = render(request, "configurator/configure.html#live", context)
-            return replace_url(response, context["canonical_url"])
+            return replace_url(response, built.canonical_url)
         response = render(request, "configurator/configure.html#swap", context)
-        return push_url(response, context["canonical_url"])
+        return push_url(response, built.canonical_url)
     return render(request, "configurator/configure.html", context)
 
 
 def _after_action(
     request: HtmxHttpRequest,
-    version: CatalogVersion,
+    engine: VersionEngine,
     page: PageInput,
     selection: Selection,
     step: str,
@@ -122,59 +144,69 @@ def _after_action(
 ) -> HttpResponse:
     """Answer an action (choose anyway, finish for me): redirect without htmx so reload never repeats it."""
     if request.htmx:
-        return _render(request, version, page, selection, step, notices)
+        return _render(request, engine, page, selection, step, notices)
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
-    return HttpResponseRedirect(configure_url(version_model(version), selection, step))
+    return HttpResponseRedirect(configure_url(engine.product, selection, step))
+
+
+def _choose_anyway(
+    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, want: tuple[str, str]
+) -> HttpResponse:
+    """Choose the wanted option, changing what it takes, and say what changed."""
+    language = _language()
+    group_code, option_code = want
+    group = engine.product.group(group_code)
+    option = group.option(option_code) if group else None
+    name = option.label(language) if option else option_code
+    new, changes = services.configuration_apply_wanted(engine, page.selection, group_code, option_code, language)
+    if new is None:
+        notice = ("error", _("%(option)s cannot be built with any configuration.") % {"option": name})
+        return _after_action(request, engine, page, page.selection, page.step, [notice])
+    text = _("%(option)s is now chosen.") % {"option": name}
+    if changes:
+        text += " " + _("To make it possible we also changed: %(changes)s.") % {"changes": "; ".join(changes)}
+    return _after_action(request, engine, page, new, page.step, [("success", text)])
+
+
+def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) -> HttpResponse:
+    """Complete the configuration with the catalog's recommendations ("finish for me")."""
+    completion = services.configuration_finish(engine.version, page.selection)
+    if completion.configuration is None:
+        notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
+        return _after_action(request, engine, page, page.selection, page.step, [notice])
+    text = _("We completed your configuration with our recommendations. Check it below.")
+    language = _language()
+    needed = [t.label(language) for t in engine.product.texts if t.code in completion.texts_needed]
+    if needed:
+        text += " " + _("Still to fill in: %(fields)s.") % {"fields": ", ".join(needed)}
+    return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)])
 
 
 @require_GET
 @throttle("pages")
 def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
-    version = _published(code)
-    product = version_model(version)
-    language = _language()
-    page = read_page_input(product, query_pairs(request.GET))
-    selection = page.selection
+    engine = _published(code)
+    page = read_page_input(engine.product, query_pairs(request.GET))
     if page.want is not None:
-        group_code, option_code = page.want
-        group = product.group(group_code)
-        option = group.option(option_code) if group else None
-        name = option.label(language) if option else option_code
-        new, changes = services.configuration_apply_wanted(version, selection, group_code, option_code, language)
-        if new is None:
-            notice = ("error", _("%(option)s cannot be built with any configuration.") % {"option": name})
-            return _after_action(request, version, page, selection, page.step, [notice])
-        text = _("%(option)s is now chosen.") % {"option": name}
-        if changes:
-            text += " " + _("To make it possible we also changed: %(changes)s.") % {"changes": "; ".join(changes)}
-        return _after_action(request, version, page, new, page.step, [("success", text)])
+        return _choose_anyway(request, engine, page, page.want)
     if page.action == "finish":
-        completion = services.configuration_finish(version, selection)
-        if completion.configuration is None:
-            notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
-            return _after_action(request, version, page, selection, page.step, [notice])
-        text = _("We completed your configuration with our recommendations. Check it below.")
-        needed = [t.label(language) for t in product.texts if t.code in completion.texts_needed]
-        if needed:
-            text += " " + _("Still to fill in: %(fields)s.") % {"fields": ", ".join(needed)}
-        return _after_action(request, version, page, completion.configuration, SUMMARY, [("success", text)])
-    return _render(request, version, page, selection, page.step, [])
+        return _finish(request, engine, page)
+    return _render(request, engine, page, page.selection, page.step, [])
 
 
 @require_POST
 @throttle("save")
 def save(request: HttpRequest, code: str) -> HttpResponse:
     """Save the posted configuration under a short code and show its share link."""
-    version = _published(code)
-    product = version_model(version)
+    engine = _published(code)
     pairs = [(k, v) for k, v in query_pairs(request.POST) if k != "csrfmiddlewaretoken"]
-    page = read_page_input(product, pairs)
+    page = read_page_input(engine.product, pairs)
     if page.errors:
         messages.error(request, _("Some values could not be read; fix them before saving."))
-        return HttpResponseRedirect(configure_url(product, page.selection, page.step))
-    saved = services.configuration_save(version, page.selection)
+        return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))
+    saved = services.configuration_save(engine.version, page.selection)
     return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode({'saved': '1'})}")
 
 
@@ -187,7 +219,7 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "configurator/saved_missing.html", {"code": code}, status=404)
     state = services.configuration_restore(found)
     version = state.version
-    product = version_model(version)
+    engine = services.version_engine(version)
     share = request.build_absolute_uri(found.get_absolute_url())
     notices: list[tuple[str, str]] = []
     if request.GET.get("saved"):
@@ -200,10 +232,11 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
         else:
             notices.append(("info", heading + " " + _("Everything you chose is still available.")))
     page = PageInput(selection=state.selection, action=ACTION)
-    recipe = preview.preview_recipe(product, state.selection)
-    context = page_context(version, product, page, state.selection, SUMMARY, notices, _language(), recipe=recipe)
-    context["share"] = {"code": found.display_code, "url": share}
-    return render(request, "configurator/configure.html", context)
+    built = _page(request, engine, page, state.selection, SUMMARY, notices, count_looks=False)
+    if isinstance(built, HttpResponse):
+        return built
+    built.share = ShareView(code=found.display_code, url=share)
+    return render(request, "configurator/configure.html", {"page": built})
 
 
 _PREVIEW_CACHE = "public, max-age=31536000, immutable"

@@ -1,6 +1,7 @@
 """The configurator's operations, as the views, the API and other apps call them."""
 
 from configurator.engine.selection import SelectionError
+from configurator.services.answers import ConfigurationAnswer, VersionEngine, configuration_check, version_engine
 from configurator.services.configuring import (
     configuration_answer,
     configuration_apply_wanted,
@@ -9,17 +10,19 @@ from configurator.services.configuring import (
     configuration_finish,
     configuration_propagate,
     configuration_resolve,
-    conflict_sentence,
     price_data,
-    reason_sentence,
+    reason_message,
 )
 from configurator.services.saving import SavedState, configuration_restore, configuration_save
 
 __all__ = [
+    "ConfigurationAnswer",
     "SavedState",
     "SelectionError",
+    "VersionEngine",
     "configuration_answer",
     "configuration_apply_wanted",
+    "configuration_check",
     "configuration_complete",
     "configuration_explain",
     "configuration_finish",
@@ -27,7 +30,7 @@ __all__ = [
     "configuration_resolve",
     "configuration_restore",
     "configuration_save",
-    "conflict_sentence",
     "price_data",
-    "reason_sentence",
+    "reason_message",
+    "version_engine",
 ]

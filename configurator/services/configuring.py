@@ -1,8 +1,10 @@
-"""The configurator's operations, as the views and the API call them.
+"""The configurator's operations in the API's wire format, and the page's actions.
 
-Each function takes a published `CatalogVersion` and request-shaped data, runs the
-engine through the cached session of that version, and returns the answer in the
-shape of the configure contract (DESIGN §4), with every text in the asked language.
+Each API function takes a published `CatalogVersion` and request-shaped data, runs the
+engine through the cached session of that version (`answers.configuration_check`), and
+returns the answer in the shape of the configure contract (DESIGN §4), numbers as
+strings and every text in the asked language. The page's actions ("choose anyway",
+"finish for me") return engine types and words for its notices.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from configurator.engine.checking import Price
 from configurator.engine.model import Product
 from configurator.engine.search import Completion
 from configurator.engine.selection import Selection, SelectionError, read_selection
-from configurator.engine.session import Propagation, Reason
+from configurator.engine.session import Reason
 from configurator.loading import version_model, version_session
+from configurator.services.answers import ConfigurationAnswer, VersionEngine, configuration_check, version_engine
 
 
 def _multi(product: Product) -> frozenset[str]:
@@ -34,11 +37,14 @@ def _number(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def reason_data(product: Product, reason: Reason, selection: Selection, language: str) -> dict[str, Any]:
-    """Return a reason as data with its message in `language`."""
+def reason_message(product: Product, reason: Reason, selection: Selection, language: str) -> str:
+    """Word one reason in `language`: the rule's message, or the shopper's decision it names.
+
+    "Body colour: Onyx Black", "Chest: 101.5 cm", or the rule's own message.
+    """
     if reason.rule is not None:
         rule = product.rule(reason.rule)
-        return {"rule": reason.rule, "message": rule.text(language) if rule else reason.rule}
+        return rule.text(language) if rule else reason.rule
     if reason.selection is None:
         raise ValueError(f"a reason names a rule or a selection, this one neither: {reason!r}")
     kind, code = reason.selection
@@ -47,18 +53,30 @@ def reason_data(product: Product, reason: Reason, selection: Selection, language
         chosen = sorted(selection.choices.get(code, ()))
         labels = [o.label(language) for o in group.options if o.code in chosen] if group else chosen
         name = group.label(language) if group else code
-        return {"selection": code, "value": chosen, "message": f"{name}: {', '.join(labels) or '—'}"}
+        return f"{name}: {', '.join(labels) or '—'}"
     if kind == "parameter":
         parameter = product.parameter(code)
         value = selection.parameters.get(code)
         name, unit = (parameter.label(language), parameter.unit) if parameter else (code, "")
-        return {"selection": code, "value": _number(value), "message": f"{name}: {_number(value)} {unit}".strip()}
+        return f"{name}: {_number(value)} {unit}".strip()
     text = product.text(code)
-    return {
-        "selection": code,
-        "value": selection.texts.get(code, ""),
-        "message": text.label(language) if text else code,
-    }
+    return text.label(language) if text else code
+
+
+def reason_data(product: Product, reason: Reason, selection: Selection, language: str) -> dict[str, Any]:
+    """Return a reason as data with its message in `language`."""
+    message = reason_message(product, reason, selection, language)
+    if reason.rule is not None or reason.selection is None:
+        return {"rule": reason.rule, "message": message}
+    kind, code = reason.selection
+    value: Any
+    if kind == "group":
+        value = sorted(selection.choices.get(code, ()))
+    elif kind == "parameter":
+        value = _number(selection.parameters.get(code))
+    else:
+        value = selection.texts.get(code, "")
+    return {"selection": code, "value": value, "message": message}
 
 
 def price_data(price: Price) -> dict[str, Any]:
@@ -79,46 +97,59 @@ def price_data(price: Price) -> dict[str, Any]:
     }
 
 
-def answer_data(
-    product: Product,
-    selection: Selection,
-    result: Propagation,
-    price: Price,
-    language: str,
-    *,
-    complete: bool,
-    violations: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """Return the configure answer (DESIGN §4) for a propagation."""
+def _violations_data(product: Product, answer: ConfigurationAnswer, language: str) -> list[dict[str, Any]]:
+    """Return the conflict's reasons or, once complete, the validation's violations, as data."""
+    if answer.validation is None:
+        return [reason_data(product, r, answer.selection, language) for r in answer.propagation.conflict]
+    rules = {r.code: r for r in product.rules}
+    return [
+        {
+            "rule": v.code if v.kind == "rule" else None,
+            "field": v.code,
+            "kind": v.kind,
+            "message": rules[v.code].text(language) if v.kind == "rule" and v.code in rules else v.message,
+        }
+        for v in answer.validation.violations
+    ]
+
+
+def _groups_data(product: Product, answer: ConfigurationAnswer, language: str) -> list[dict[str, Any]]:
+    selection = answer.selection
+    # The engine lists groups and options in the product's order: pair them up.
+    return [
+        {
+            "code": group.code,
+            "name": group.label(language),
+            "kind": group.kind,
+            "required": group.required,
+            "selected": list(state.selected),
+            "options": [
+                {
+                    "code": option.code,
+                    "name": option.label(language),
+                    "price": _money(option.price),
+                    "available": option_state.available,
+                    **(
+                        {"reasons": [reason_data(product, r, selection, language) for r in option_state.reasons]}
+                        if not option_state.available
+                        else {}
+                    ),
+                }
+                for option, option_state in zip(group.options, state.options, strict=True)
+            ],
+        }
+        for group, state in zip(product.groups, answer.propagation.groups, strict=False)
+    ]
+
+
+def answer_data(product: Product, answer: ConfigurationAnswer, language: str) -> dict[str, Any]:
+    """Return the configure answer (DESIGN §4) in the wire format: the API's shape, strings for numbers."""
     parameters = {p.code: p for p in product.parameters}
+    selection = answer.selection
     return {
-        "valid": result.valid,
-        "complete": complete,
-        # The engine lists groups and options in the product's order: pair them up.
-        "groups": [
-            {
-                "code": group.code,
-                "name": group.label(language),
-                "kind": group.kind,
-                "required": group.required,
-                "selected": list(state.selected),
-                "options": [
-                    {
-                        "code": option.code,
-                        "name": option.label(language),
-                        "price": _money(option.price),
-                        "available": option_state.available,
-                        **(
-                            {"reasons": [reason_data(product, r, selection, language) for r in option_state.reasons]}
-                            if not option_state.available
-                            else {}
-                        ),
-                    }
-                    for option, option_state in zip(group.options, state.options, strict=True)
-                ],
-            }
-            for group, state in zip(product.groups, result.groups, strict=False)
-        ],
+        "valid": answer.valid,
+        "complete": answer.complete,
+        "groups": _groups_data(product, answer, language),
         "parameters": [
             {
                 "code": state.code,
@@ -129,7 +160,7 @@ def answer_data(
                 "max": _number(state.max),
                 "value": _number(selection.parameters.get(state.code)),
             }
-            for state in result.parameters
+            for state in answer.propagation.parameters
         ],
         "texts": [
             {
@@ -141,34 +172,15 @@ def answer_data(
             }
             for t in product.texts
         ],
-        "violations": violations,
-        "price": price_data(price),
+        "violations": _violations_data(product, answer, language),
+        "price": price_data(answer.price),
     }
 
 
 def configuration_answer(version: CatalogVersion, selection: Selection, language: str) -> dict[str, Any]:
-    """Answer the configure contract for an already checked `selection`."""
-    product = version_model(version)
-    session = version_session(version)
-    result = session.propagate(selection)
-    violations = [reason_data(product, r, selection, language) for r in result.conflict]
-    complete = False
-    if result.valid and result.complete:
-        # Every decision is made: check the selection exactly as it stands (unticked options out).
-        validation = session.validate(selection)
-        complete = validation.valid
-        rules = {r.code: r for r in product.rules}
-        violations = [
-            {
-                "rule": v.code if v.kind == "rule" else None,
-                "field": v.code,
-                "kind": v.kind,
-                "message": rules[v.code].text(language) if v.kind == "rule" and v.code in rules else v.message,
-            }
-            for v in validation.violations
-        ]
-    price = session.price(selection, language)
-    answer = answer_data(product, selection, result, price, language, complete=complete, violations=violations)
+    """Answer the configure contract for an already checked `selection` (the API's wire format)."""
+    engine = version_engine(version)
+    answer = answer_data(engine.product, configuration_check(engine, selection, language), language)
     answer["version"] = version.number
     return answer
 
@@ -235,35 +247,6 @@ def configuration_explain(
     }
 
 
-def reason_sentence(reasons: list[dict[str, Any]]) -> str:
-    """Say in one sentence why an option is unavailable, from its reasons as `reason_data` gives them.
-
-    "Not with Body colour: Black: contrast roofs need a lighter body (rule R4)."
-    """
-    choices = [r["message"] for r in reasons if "selection" in r]
-    rules = [
-        _("%(message)s (rule %(code)s)") % {"message": r["message"].rstrip("."), "code": r["rule"]}
-        for r in reasons
-        if r.get("rule")
-    ]
-    because = "; ".join(rules)
-    if choices and because:
-        return _("Not with %(choices)s: %(rules)s.") % {"choices": _(" and ").join(choices), "rules": because}
-    if choices:
-        return _("Not with %(choices)s.") % {"choices": _(" and ").join(choices)}
-    return _("Never available: %(rules)s.") % {"rules": because} if because else _("Not available.")
-
-
-def conflict_sentence(reasons: list[dict[str, Any]]) -> str:
-    """Say why the shopper's choices cannot be built together: the rules, then the choices involved."""
-    rules = [f"{r['message'].rstrip('.')} ({_('rule')} {r['rule']})." for r in reasons if r.get("rule")]
-    choices = [r["message"] for r in reasons if "selection" in r]
-    sentence = " ".join(rules)
-    if choices:
-        sentence += " " + _("Involved: %(choices)s.") % {"choices": "; ".join(choices)}
-    return sentence.strip()
-
-
 def _option_names(product: Product, group_code: str, codes: tuple[str, ...], language: str) -> str:
     group = product.group(group_code)
     if group is None:
@@ -273,14 +256,14 @@ def _option_names(product: Product, group_code: str, codes: tuple[str, ...], lan
 
 
 def configuration_apply_wanted(
-    version: CatalogVersion, selection: Selection, group: str, option: str, language: str
+    engine: VersionEngine, selection: Selection, group: str, option: str, language: str
 ) -> tuple[Selection | None, list[str]]:
     """Choose `group = option` anyway: return the new selection and, in words, what else changed.
 
     None means no configuration at all has that option (the rules exclude it for everyone).
     """
-    product = version_model(version)
-    resolution = version_session(version).resolve(selection, group, option)
+    product = engine.product
+    resolution = engine.session.resolve(selection, group, option)
     if not resolution.possible or resolution.selection is None:
         return None, []
     changes = []

@@ -1,0 +1,65 @@
+"""Assemble the configurator page from the engine's typed answer and the shopper's input."""
+
+from __future__ import annotations
+
+from configurator.engine.model import Product
+from configurator.engine.selection import selection_pairs
+from configurator.forms import PageInput
+from configurator.pages.fields import place_fields
+from configurator.pages.links import configure_url
+from configurator.pages.page import ConfiguratorPage
+from configurator.pages.steps import OTHER, SUMMARY, field_notices, hidden_fields, make_steps, navigate
+from configurator.pages.summary import order_url, orderable, price_view, progress, summary_rows
+from configurator.preview import PreviewUrls
+from configurator.services import ConfigurationAnswer
+
+
+def build_page(
+    product: Product,
+    page: PageInput,
+    answer: ConfigurationAnswer,
+    *,
+    step: str,
+    notices: list[tuple[str, str]],
+    language: str,
+    preview: PreviewUrls,
+) -> ConfiguratorPage:
+    """Return the configurator page for `answer` (the engine's, for `answer.selection`) showing `step`.
+
+    `page` is what the request carried: the values set aside with their messages, and
+    the text field being typed in; `notices` come first, then one per bad value on a
+    step not shown.
+    """
+    selection = answer.selection
+    steps = make_steps(product, language)
+    conflict = place_fields(product, page, answer, steps, OTHER, language)
+    steps = [s for s in steps if s.groups or s.parameters or s.texts]
+    for s in steps:
+        s.url = configure_url(product, selection, s.code)
+    one_page = product.layout == "single"
+    navigation = navigate(steps, step, one_page=one_page)
+    built = ConfiguratorPage(
+        product_code=product.code,
+        product_name=product.label(language),
+        steps=steps,
+        step=navigation.step,
+        previous_step=navigation.previous,
+        next_step=navigation.next,
+        one_page=one_page,
+        hidden=hidden_fields(product, page, selection, navigation.shown),
+        notices=[*notices, *field_notices(product, page, steps, navigation.shown)],
+        conflict=conflict,
+        complete=answer.complete,
+        progress=progress(steps),
+        price=price_view(answer.price),
+        summary=summary_rows(steps, selection),
+        selection_pairs=selection_pairs(product, selection),
+        canonical_url=configure_url(product, selection, navigation.step.code),
+        summary_url=configure_url(product, selection, SUMMARY),
+        order_url="",
+        live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
+        preview=preview,
+    )
+    if orderable(built):
+        built.order_url = order_url(product, selection)
+    return built

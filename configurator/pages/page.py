@@ -1,0 +1,176 @@
+"""The configurator page as the template reads it: typed, already worded, no logic left to do.
+
+`building.build_page` fills a `ConfiguratorPage` from the engine's typed answer and the
+shopper's own input; the template only loops and prints. Numbers stay `Decimal` so the
+template formats them in the shopper's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from configurator.preview import PreviewUrls
+
+
+@dataclass
+class OptionView:
+    code: str
+    name: str
+    description: str
+    price: Decimal
+    swatch: str
+    checked: bool
+    available: bool
+    reason: str = ""
+    #: False when only the rules exclude it (no change of the shopper's can make it possible).
+    can_force: bool = False
+
+
+@dataclass
+class GroupView:
+    code: str
+    name: str
+    description: str
+    kind: str
+    required: bool
+    display: str
+    options: list[OptionView]
+    decided_none: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def decided(self) -> bool:
+        return self.decided_none or any(o.checked for o in self.options)
+
+
+@dataclass
+class ParameterView:
+    code: str
+    name: str
+    description: str
+    unit: str
+    min: Decimal
+    max: Decimal
+    step: Decimal
+    #: The range the shopper's other choices leave (None: no value fits them).
+    live_min: Decimal | None
+    live_max: Decimal | None
+    #: What the field shows: the shopper's value, or what they typed when it was set aside.
+    value: str
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def narrowed(self) -> bool:
+        return (self.live_min, self.live_max) != (self.min, self.max)
+
+
+@dataclass
+class TextView:
+    code: str
+    name: str
+    description: str
+    max_length: int
+    charset: str
+    required: bool
+    value: str
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StepView:
+    """One step of the stepper with the fields it shows (or one block of the one-page layout)."""
+
+    code: str
+    name: str
+    number: int
+    groups: list[GroupView] = field(default_factory=list)
+    parameters: list[ParameterView] = field(default_factory=list)
+    texts: list[TextView] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def done(self) -> bool:
+        """Every required decision of the step is made (optional ones may stay open)."""
+        return (
+            all(g.decided for g in self.groups if g.required)
+            and all(p.value for p in self.parameters)
+            and all(t.value for t in self.texts if t.required)
+        )
+
+    @property
+    def codes(self) -> set[str]:
+        """The codes of the fields this step shows."""
+        return {*(g.code for g in self.groups), *(p.code for p in self.parameters), *(t.code for t in self.texts)}
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    label: str
+    value: str
+    url: str
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class PriceLineView:
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PriceView:
+    currency: str
+    total: Decimal
+    lines: tuple[PriceLineView, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """A saved configuration's code and the link that opens it."""
+
+    code: str
+    url: str
+
+
+@dataclass
+class ConfiguratorPage:
+    """Everything the configurator page (or one of its htmx fragments) shows."""
+
+    product_code: str
+    product_name: str
+    steps: list[StepView]
+    #: The step shown (a summary step after the last one).
+    step: StepView
+    previous_step: str
+    next_step: str
+    one_page: bool
+    #: Decisions on fields the step does not show, carried by the form as hidden inputs.
+    hidden: list[tuple[str, str]]
+    #: (level, text) pairs: "success", "info", "warning" or "error".
+    notices: list[tuple[str, str]]
+    #: Why the shopper's choices cannot be built together ('' when they can).
+    conflict: str
+    complete: bool
+    progress: Progress
+    price: PriceView
+    summary: list[SummaryRow]
+    selection_pairs: list[tuple[str, str]]
+    canonical_url: str
+    summary_url: str
+    #: The checkout link, only when the configuration can be ordered ('' otherwise).
+    order_url: str
+    #: The text field being typed in (an htmx check as it is typed), if any.
+    live_text: TextView | None
+    preview: PreviewUrls
+    share: ShareView | None = None

@@ -1,0 +1,68 @@
+"""The page's summary: the configuration in rows, the price, the progress and whether it can be ordered."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from configurator.engine.checking import Price
+from configurator.engine.model import Product
+from configurator.engine.selection import Selection, selection_pairs
+from configurator.pages.page import ConfiguratorPage, PriceLineView, PriceView, Progress, StepView, SummaryRow
+
+_CENT = Decimal("0.01")
+
+
+def _step_rows(step: StepView, selection: Selection) -> list[SummaryRow]:
+    rows = []
+    for group in step.groups:
+        names = [o.name for o in group.options if o.checked]
+        if names or group.decided_none:
+            rows.append(SummaryRow(group.name, ", ".join(names) or _("None"), step.url))
+        elif group.required:
+            rows.append(SummaryRow(group.name, _("Not chosen yet"), step.url, missing=True))
+    for parameter in step.parameters:
+        value = selection.parameters.get(parameter.code)
+        if value is not None:
+            rows.append(SummaryRow(parameter.name, f"{number_format(value)} {parameter.unit}".strip(), step.url))
+        else:
+            rows.append(SummaryRow(parameter.name, _("Not entered yet"), step.url, missing=True))
+    for text in step.texts:
+        if selection.texts.get(text.code):
+            rows.append(SummaryRow(text.name, selection.texts[text.code], step.url))
+        elif text.required:
+            rows.append(SummaryRow(text.name, _("Not entered yet"), step.url, missing=True))
+    return rows
+
+
+def summary_rows(steps: list[StepView], selection: Selection) -> list[SummaryRow]:
+    """Return a row per decision, step by step; the ones still to make are marked missing."""
+    return [row for step in steps for row in _step_rows(step, selection)]
+
+
+def price_view(price: Price) -> PriceView:
+    """Return the itemised price as the panel shows it, amounts to the cent."""
+    return PriceView(
+        currency=price.currency,
+        total=price.total.quantize(_CENT),
+        lines=tuple(PriceLineView(label=line.label, amount=line.amount.quantize(_CENT)) for line in price.lines),
+    )
+
+
+def progress(steps: list[StepView]) -> Progress:
+    """Count the steps done, for the stepper."""
+    return Progress(done=sum(1 for s in steps if s.done), total=len(steps))
+
+
+def orderable(page: ConfiguratorPage) -> bool:
+    """Say whether the page offers "Order": only what can be built, a complete valid configuration."""
+    return page.complete
+
+
+def order_url(product: Product, selection: Selection) -> str:
+    """Return the checkout link of `selection`."""
+    return f"{reverse('orders:checkout', args=[product.code])}?{urlencode(selection_pairs(product, selection))}"
