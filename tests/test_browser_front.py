@@ -76,6 +76,7 @@ def test_on_a_phone_the_preview_stays_in_view_while_choosing(phone: Any) -> None
     bar = phone.locator("#preview").bounding_box()
     assert bar["y"] < PHONE["height"] and bar["y"] + bar["height"] > 0  # on screen after the tap
     assert bar["height"] < PHONE["height"] / 5  # a compact bar, not the full picture
+    assert phone.locator("#preview .preview-total").inner_text() == total(phone)  # with the total beside it
     tapped = green.bounding_box()
     assert abs(tapped["y"] - where) < 2  # the option tapped stays under the finger
     assert tapped["y"] >= bar["y"] + bar["height"]  # and the bar does not cover it
@@ -136,6 +137,46 @@ def test_choosing_an_option_by_keyboard_keeps_focus_on_it(page: Any) -> None:
     settled(page)
     assert focused(page)["id"] == "o-wheels-w17"
     assert abs(page.locator("#o-wheels-w17").bounding_box()["y"] - where) < 2  # the page did not jump
+
+
+def test_a_new_total_is_announced_by_a_live_region_that_stays(page: Any) -> None:
+    page.goto(CAR_EXTERIOR)
+    region = page.locator("#price-announcement")
+    assert region.get_attribute("aria-live") == "polite" and region.text_content() == ""
+    region.evaluate("e => { e.dataset.kept = 'yes' }")
+    choose(page, "wheels", "w17")
+    assert region.get_attribute("data-kept") == "yes"  # the same element, changed rather than replaced
+    assert region.text_content() == f"Total: {total(page)}"
+    region.evaluate("e => { e.textContent = '' }")
+    page.get_by_role("link", name=re.compile("Interior")).click()  # the total stays: nothing to say
+    page.wait_for_url(re.compile(r"_step=interior"))
+    settled(page)
+    assert region.text_content() == ""
+
+
+def test_the_monogram_takes_initials_with_dots_in_capitals_and_marks_a_bad_character(page: Any) -> None:
+    page.goto("/p/shirt/?_step=monogram")
+    field = page.locator("#t-monogram")
+    assert field.get_attribute("maxlength") == "4"
+    assert page.locator("#rule-monogram").inner_text() == "Up to 4 characters: letters A–Z and dots."
+    field.press_sequentially("j.s.", delay=80)
+    page.wait_for_url(re.compile(r"monogram=J\.S\.(&|$)"))  # kept in capitals
+    settled(page)
+    assert field.input_value() == "j.s." and field.evaluate("e => getComputedStyle(e).textTransform") == "uppercase"
+    assert page.locator("#err-monogram").inner_text() == ""
+    assert field.get_attribute("aria-invalid") is None
+    field.fill("")
+    field.press_sequentially("j1", delay=80)
+    page.wait_for_function("() => document.querySelector('#err-monogram').textContent.includes('1')")
+    settled(page)
+    assert page.locator("#err-monogram").inner_text() == (
+        "These characters cannot be used: “1”. Use only letters A–Z and dots."
+    )
+    assert field.get_attribute("aria-invalid") == "true"
+    field.press("Backspace")
+    page.wait_for_function("() => document.querySelector('#err-monogram').textContent.trim() === ''")
+    settled(page)
+    assert field.get_attribute("aria-invalid") is None
 
 
 #: Where CI keeps the pictures of the finished pages (`.ci/run` says where and copies them).

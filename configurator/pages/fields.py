@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol
 
+from configurator.charsets import charset_words
 from configurator.engine.model import Group, Parameter, Product, TextField, Translations
-from configurator.engine.selection import Selection
+from configurator.engine.selection import Selection, text_upper_cased
 from configurator.engine.session import GroupState, ParameterState
 from configurator.forms import PageInput
 from configurator.pages.page import GroupView, OptionView, ParameterView, StepView, TextView
@@ -97,6 +98,8 @@ def text_view(text: TextField, selection: Selection, raw: str | None, language: 
         charset=text.charset,
         required=text.required,
         value=raw if raw is not None else selection.texts.get(text.code, ""),
+        allowed=charset_words(text.charset),
+        capitals=text_upper_cased(text),
     )
 
 

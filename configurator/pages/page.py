@@ -75,6 +75,10 @@ class TextView:
     required: bool
     value: str
     errors: list[str] = field(default_factory=list)
+    #: The allowed characters in words ("letters A–Z and dots"); "" when any character goes.
+    allowed: str = ""
+    #: Small letters are read as capitals, so the field shows capitals as they are typed.
+    capitals: bool = False
 
 
 @dataclass
