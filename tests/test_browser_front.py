@@ -186,7 +186,8 @@ MIDWAY = {
     "city-car": "trim=style&engine=turbo100&gearbox=dct&body_colour=green&roof=contrast_white&wheels=w17"
     "&_step=exterior",
     "shirt": "fabric=oxford_blue&collar=button_down&sleeves=long&cuffs=single&buttons=mop_white&fit=regular"
-    "&pocket=left&monogram=J.S.&monogram_position=chest&monogram_colour=navy&_step=monogram",
+    "&pocket=left&neck=40&chest=100&waist=88&sleeve=64&arm=62&shirt_length=78&monogram=J.S.&monogram_position=chest"
+    "&monogram_colour=navy&_step=monogram",
 }
 
 
