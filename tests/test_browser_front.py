@@ -107,6 +107,19 @@ def test_a_new_step_takes_focus_to_its_heading_in_view(page: Any) -> None:
     assert (focused(page)["text"], focused(page)["onScreen"]) == ("Your configuration", True)
 
 
+def test_on_a_phone_the_new_steps_heading_shows_below_the_preview_bar(phone: Any) -> None:
+    phone.goto("/p/city-car/?trim=style&engine=turbo100&gearbox=dct")
+    next_button = phone.get_by_role("button", name="Next")
+    next_button.scroll_into_view_if_needed()
+    next_button.tap()
+    phone.wait_for_url(re.compile(r"_step=exterior"))
+    settled(phone)
+    assert focused(phone)["text"] == "Exterior"
+    heading = phone.locator("#configurator h2").bounding_box()
+    bar = phone.locator("#preview").bounding_box()
+    assert bar["y"] + bar["height"] <= heading["y"] < PHONE["height"]  # in view, not under the bar
+
+
 def test_finish_for_me_takes_focus_to_the_notice_saying_what_changed(page: Any) -> None:
     page.goto("/p/city-car/?trim=style&_step=packs")
     page.get_by_role("button", name="Finish for me").click()
