@@ -147,7 +147,7 @@ def _after_action(
         return _render(request, engine, page, selection, step, notices)
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
-    return HttpResponseRedirect(configure_url(engine.product, selection, step))
+    return HttpResponseRedirect(configure_url(engine.product, selection, step, rejected=page.rejected))
 
 
 def _choose_anyway(
@@ -171,13 +171,17 @@ def _choose_anyway(
 
 def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) -> HttpResponse:
     """Complete the configuration with the catalog's recommendations ("finish for me")."""
-    completion = services.configuration_finish(engine.version, page.selection)
+    # Style choices only: measurements are the shopper's body, never filled in or replaced.
+    completion = services.configuration_finish(engine.version, page.selection, parameters=False)
     if completion.configuration is None:
         notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
         return _after_action(request, engine, page, page.selection, page.step, [notice])
     text = _("We completed your configuration with our recommendations. Check it below.")
     language = _language()
-    needed = [t.label(language) for t in engine.product.texts if t.code in completion.texts_needed]
+    product = engine.product
+    open_parameters = [p for p in product.parameters if p.code not in completion.configuration.parameters]
+    needed = [p.label(language) for p in open_parameters]
+    needed += [t.label(language) for t in product.texts if t.code in completion.texts_needed]
     if needed:
         text += " " + _("Still to fill in: %(fields)s.") % {"fields": ", ".join(needed)}
     return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)])

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from configurator.engine.model import Group
 from configurator.engine.selection import Selection
 from configurator.engine.session import Key, Reason, Session, _agrees
 
@@ -65,55 +66,98 @@ class _Fixer:
         return True
 
 
-# Solver hot path, tuned against measured figures (decision 16); complexity 17.
-def complete(session: Session, selection: Selection) -> Completion:  # noqa: C901
-    """Return a complete valid configuration extending `selection`, following defaults."""
+def complete(session: Session, selection: Selection, *, parameters: bool = True) -> Completion:
+    """Return a complete valid configuration extending `selection`, following defaults.
+
+    The order, each step kept only where it still fits everything fixed before it: the
+    group defaults of open groups, the default rules, the parameter defaults, then for
+    each open group "none" (optional groups) or its first fitting option in catalog
+    order, then each parameter's smallest fitting value. Every step asks whether its
+    literals fit the ones fixed so far, a question with one answer whatever the solver
+    found before, so the same selection always gets the same configuration.
+
+    With `parameters=False` no parameter is filled in (they are the shopper's measurements):
+    every choice is still decided, and the choices made leave at least one value of each
+    open parameter that completes them (no dead end). Parameters the shopper gave are
+    kept as given either way; when they rule out every configuration the answer is None.
+    Texts are never invented: the ones the configuration needs are in `texts_needed`.
+    """
     model = session.model
-    product = model.product
     with session._lock:
         flat = session._flat(session.assumptions(selection))
         found = session._solve(flat)
         if found is None:
             return Completion(None, session.propagate(selection).conflict)
         fixer = _Fixer(session, list(flat), found)
-        open_groups = [g for g in product.groups if g.code not in selection.choices or g.kind == "multi"]
+        open_groups = [g for g in model.product.groups if g.code not in selection.choices or g.kind == "multi"]
+        _follow_defaults(fixer, selection, open_groups, parameters=parameters)
         for group in open_groups:
-            if group.code in selection.choices:
-                continue  # the shopper already ticked what they want here: no defaults on top
-            for code in group.default:
-                fixer.try_([model.options[group.code][code]])
-        for preference in model.preferences:
-            fixer.try_([preference.literal])
-        for parameter in product.parameters:
-            if parameter.code not in selection.parameters and parameter.default is not None:
-                var = model.parameters[parameter.code]
-                fixer.try_(var.stating(var.values.index(Fraction(parameter.default))))
-        for group in open_groups:
-            ticked = selection.choices.get(group.code, frozenset())
-            options = [model.options[group.code][o.code] for o in group.options if o.active and o.code not in ticked]
-            if group.kind == "multi":
-                if not fixer.try_([-lit for lit in options]):
-                    fixer.try_([lit if lit in fixer.found else -lit for lit in options])
-                continue
-            if not group.required and fixer.try_([-model.group_set[group.code]]):
-                continue
-            for lit in options:
-                if fixer.try_([lit]):
-                    break
-        for code, var in model.parameters.items():
-            if code in selection.parameters:
-                continue
-            # The smallest feasible value: walk down from the model's value.
-            index = var.index_of(fixer.found)
-            while index > 0 and fixer.try_([-var.ge(index)]):
-                index = var.index_of(fixer.found)
-            fixer.try_(var.stating(index))
+            _decide_group(fixer, group, selection.choices.get(group.code, frozenset()))
+        if parameters:
+            _smallest_parameters(fixer, selection)
         needed = tuple(
             code
             for code, lit in model.texts.items()
-            if not selection.texts.get(code) and (lit in fixer.found or not fixer.try_([-lit]))
+            if not selection.texts.get(code) and not fixer.try_([-lit])  # needed: it cannot be left empty
         )
-        return Completion(session.selection_of(fixer.found, selection), texts_needed=needed)
+        configuration = session.selection_of(fixer.found, selection)
+        values = dict(configuration.parameters) if parameters else {}
+        configuration = Selection(
+            choices=configuration.choices,
+            parameters={**values, **selection.parameters},  # the shopper's values, exactly as given
+            texts=configuration.texts,
+        )
+        return Completion(configuration, texts_needed=needed)
+
+
+def _follow_defaults(fixer: _Fixer, selection: Selection, open_groups: list[Group], *, parameters: bool) -> None:
+    """Fix each default that still fits: open groups' defaults, default rules, then parameter defaults."""
+    model = fixer.session.model
+    for group in open_groups:
+        if group.code in selection.choices:
+            continue  # the shopper already ticked what they want here: no defaults on top
+        for code in group.default:
+            fixer.try_([model.options[group.code][code]])
+    for preference in model.preferences:
+        fixer.try_([preference.literal])
+    if not parameters:
+        return
+    for parameter in model.product.parameters:
+        if parameter.code not in selection.parameters and parameter.default is not None:
+            var = model.parameters[parameter.code]
+            fixer.try_(var.stating(var.values.index(Fraction(parameter.default))))
+
+
+def _decide_group(fixer: _Fixer, group: Group, ticked: frozenset[str]) -> None:
+    """Decide an open group: "none" where allowed, else its first fitting option in catalog order.
+
+    A multi group gets no option beyond the ticked ones where that fits, else each option
+    is left out in catalog order where that fits (the ones that cannot be are forced in).
+    """
+    model = fixer.session.model
+    options = [model.options[group.code][o.code] for o in group.options if o.active and o.code not in ticked]
+    if group.kind == "multi":
+        if not fixer.try_([-lit for lit in options]):
+            for lit in options:
+                fixer.try_([-lit])
+        return
+    if not group.required and fixer.try_([-model.group_set[group.code]]):
+        return
+    for lit in options:
+        if fixer.try_([lit]):
+            return
+
+
+def _smallest_parameters(fixer: _Fixer, selection: Selection) -> None:
+    """Fix each parameter the shopper left open to its smallest value that fits, in catalog order."""
+    for code, var in fixer.session.model.parameters.items():
+        if code in selection.parameters:
+            continue
+        # The smallest feasible value: walk down from the model's value.
+        index = var.index_of(fixer.found)
+        while index > 0 and fixer.try_([-var.ge(index)]):
+            index = var.index_of(fixer.found)
+        fixer.try_(var.stating(index))
 
 
 def resolve(session: Session, selection: Selection, group: str, option: str) -> Resolution:

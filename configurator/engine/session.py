@@ -830,11 +830,17 @@ class Session:
         """Return the itemised price of `selection`."""
         return self.checker.price(selection, language)
 
-    def complete(self, selection: Selection) -> Completion:
-        """Return a complete valid configuration that keeps `selection` and follows defaults."""
+    def complete(self, selection: Selection, *, parameters: bool = True) -> Completion:
+        """Return a complete valid configuration that keeps `selection` and follows defaults.
+
+        `parameters=False` decides every choice but fills in no parameter the selection
+        leaves open (measurements are the shopper's); the choices still leave values for
+        them that complete the configuration. The same selection gets the same answer
+        every time (see `search.complete`).
+        """
         from configurator.engine import search
 
-        return search.complete(self, selection)
+        return search.complete(self, selection, parameters=parameters)
 
     def resolve(self, selection: Selection, group: str, option: str) -> Resolution:
         """Return the fewest changes to `selection` that make `group = option` possible."""

@@ -34,10 +34,16 @@ def build_page(
     steps = make_steps(product, language)
     conflict = place_fields(product, page, answer, steps, OTHER, language)
     steps = [s for s in steps if s.groups or s.parameters or s.texts]
-    for s in steps:
-        s.url = configure_url(product, selection, s.code)
     one_page = product.layout == "single"
     navigation = navigate(steps, step, one_page=one_page)
+    on_summary = navigation.step.code == SUMMARY
+
+    def url(step_code: str) -> str:
+        return configure_url(product, selection, step_code, rejected=page.rejected)
+
+    for s in steps:
+        # One page shows every step: its stepper links to each step's block on that page.
+        s.url = f"{url('')}#h-{s.code}" if one_page else url(s.code)
     built = ConfiguratorPage(
         product_code=product.code,
         product_name=product.label(language),
@@ -54,8 +60,9 @@ def build_page(
         price=price_view(answer.price),
         summary=summary_rows(steps, selection),
         selection_pairs=selection_pairs(product, selection),
-        canonical_url=configure_url(product, selection, navigation.step.code),
-        summary_url=configure_url(product, selection, SUMMARY),
+        # The one-page layout's address names no step, so the stepper's links stay on the page.
+        canonical_url=url("" if one_page and not on_summary else navigation.step.code),
+        summary_url=url(SUMMARY),
         order_url="",
         live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
         preview=preview,

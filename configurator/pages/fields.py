@@ -8,7 +8,7 @@ from typing import Protocol
 from configurator.charsets import charset_words
 from configurator.engine.model import Group, Parameter, Product, TextField, Translations
 from configurator.engine.selection import Selection, text_upper_cased
-from configurator.engine.session import GroupState, ParameterState
+from configurator.engine.session import GroupState, ParameterState, Reason
 from configurator.forms import PageInput
 from configurator.pages.page import GroupView, OptionView, ParameterView, StepView, TextView
 from configurator.pages.wording import conflict_sentence, field_messages, reason_sentence
@@ -33,6 +33,14 @@ def _plain(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(format(value, "f"))
 
 
+def never_choosable(reasons: tuple[Reason, ...]) -> bool:
+    """Say whether the rules alone exclude an option: no choice of the shopper's makes it possible.
+
+    Such an option is hidden from shoppers (the catalog lint tells the merchandiser).
+    """
+    return not any(r.selection is not None for r in reasons)
+
+
 def group_view(product: Product, group: Group, state: GroupState, selection: Selection, language: str) -> GroupView:
     """Return the view of `group`: its active options, ticked, available or why not."""
     chosen = selection.choices.get(group.code)
@@ -44,6 +52,8 @@ def group_view(product: Product, group: Group, state: GroupState, selection: Sel
         # What the shopper has chosen stays choosable, even when it conflicts.
         available = option_state.available or checked
         reasons = option_state.reasons if not option_state.available else ()
+        if not available and never_choosable(reasons):
+            continue
         options.append(
             OptionView(
                 code=option.code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -11,9 +12,16 @@ from configurator.engine.selection import Selection, selection_pairs
 from configurator.forms import STEP
 
 
-def configure_url(product: Product, selection: Selection, step: str = "") -> str:
-    """Return the configurator URL that reproduces `selection` (and shows `step`)."""
+def configure_url(
+    product: Product, selection: Selection, step: str = "", *, rejected: Mapping[str, str] | None = None
+) -> str:
+    """Return the configurator URL that reproduces `selection` (and shows `step`).
+
+    `rejected` (field code -> what the shopper typed) keeps values set aside in the
+    address, so a reload shows them again with their messages rather than dropping them.
+    """
     pairs = selection_pairs(product, selection)
+    pairs += list((rejected or {}).items())
     if step:
         pairs.append((STEP, step))
     base = reverse("configurator:configure", args=[product.code])

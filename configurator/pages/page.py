@@ -61,6 +61,11 @@ class ParameterView:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def given(self) -> bool:
+        """The shopper gave a value the configuration holds (not one set aside as unreadable)."""
+        return bool(self.value) and not self.errors
+
+    @property
     def narrowed(self) -> bool:
         return (self.live_min, self.live_max) != (self.min, self.max)
 

@@ -59,8 +59,13 @@ def progress(steps: list[StepView]) -> Progress:
 
 
 def orderable(page: ConfiguratorPage) -> bool:
-    """Say whether the page offers "Order": only what can be built, a complete valid configuration."""
-    return page.complete
+    """Say whether the page offers "Order".
+
+    Only what can be built (a complete, valid configuration) whose every measurement is one
+    the shopper gave: measurements are the shopper's body, never filled in for them.
+    This is the one order gate of the page; other gates (estimates to confirm) join here.
+    """
+    return page.complete and all(p.given for s in page.steps for p in s.parameters)
 
 
 def order_url(product: Product, selection: Selection) -> str:

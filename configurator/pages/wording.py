@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from configurator.charsets import charset_words
@@ -21,40 +22,58 @@ from configurator.engine.session import Reason
 from configurator.services import reason_message
 
 
+def choice_words(product: Product, key: tuple[str, str], selection: Selection, language: str) -> str:
+    """Name a decision of the shopper's in words: "Onyx Black (Body colour)", "101.5 cm (Chest)"."""
+    kind, code = key
+    thing = product.group(code) or product.parameter(code) or product.text(code)
+    name = thing.label(language) if thing is not None else code
+    if kind == "group":
+        group = product.group(code)
+        chosen = selection.choices.get(code, frozenset())
+        labels = [o.label(language) for o in group.options if o.code in chosen] if group else sorted(chosen)
+        value = ", ".join(labels) or _("none")
+    elif kind == "parameter":
+        parameter = product.parameter(code)
+        number = selection.parameters.get(code)
+        unit = parameter.unit if parameter else ""
+        value = f"{number_format(number)} {unit}".strip() if number is not None else "—"
+    else:
+        return name
+    return _("%(value)s (%(name)s)") % {"value": value, "name": name}
+
+
 def _worded(
     product: Product, reasons: Iterable[Reason], selection: Selection, language: str
-) -> tuple[list[tuple[str, str]], list[str]]:
-    """Split `reasons` into (rule message, rule code) pairs and the shopper's decisions, in words."""
+) -> tuple[list[str], list[str]]:
+    """Split `reasons` into the rules' messages and the shopper's decisions, in words (never codes)."""
     rules, choices = [], []
     for reason in reasons:
-        message = reason_message(product, reason, selection, language)
         if reason.selection is not None:
-            choices.append(message)
+            choices.append(choice_words(product, reason.selection, selection, language))
         elif reason.rule:
-            rules.append((message, reason.rule))
+            rules.append(reason_message(product, reason, selection, language).rstrip("."))
     return rules, choices
 
 
 def reason_sentence(product: Product, reasons: Iterable[Reason], selection: Selection, language: str) -> str:
-    """Say in one sentence why an option is unavailable.
+    """Say in one sentence, in words, why an option is unavailable.
 
-    "Not with Body colour: Black: contrast roofs need a lighter body (rule R4)."
+    "Not with Onyx Black (Body colour): contrast roofs need a lighter body." Rule codes
+    stay in the API and the admin.
     """
     rules, choices = _worded(product, reasons, selection, language)
-    because = "; ".join(
-        _("%(message)s (rule %(code)s)") % {"message": message.rstrip("."), "code": code} for message, code in rules
-    )
+    because = "; ".join(rules)
     if choices and because:
         return _("Not with %(choices)s: %(rules)s.") % {"choices": _(" and ").join(choices), "rules": because}
     if choices:
         return _("Not with %(choices)s.") % {"choices": _(" and ").join(choices)}
-    return _("Never available: %(rules)s.") % {"rules": because} if because else _("Not available.")
+    return f"{because}." if because else _("Not available.")
 
 
 def conflict_sentence(product: Product, reasons: Iterable[Reason], selection: Selection, language: str) -> str:
-    """Say why the shopper's choices cannot be built together: the rules, then the choices involved."""
+    """Say why the shopper's choices cannot be built together: the rules' messages, then the choices."""
     rules, choices = _worded(product, reasons, selection, language)
-    sentence = " ".join(f"{message.rstrip('.')} ({_('rule')} {code})." for message, code in rules)
+    sentence = " ".join(f"{message}." for message in rules)
     if choices:
         sentence += " " + _("Involved: %(choices)s.") % {"choices": "; ".join(choices)}
     return sentence.strip()

@@ -288,6 +288,11 @@ def configuration_apply_wanted(
     return resolution.selection, changes
 
 
-def configuration_finish(version: CatalogVersion, selection: Selection) -> Completion:
-    """Complete `selection` with defaults, then the first available options ("finish for me")."""
-    return version_session(version).complete(selection)
+def configuration_finish(version: CatalogVersion, selection: Selection, *, parameters: bool = False) -> Completion:
+    """Complete the shopper's choices with defaults, then the first available options ("finish for me").
+
+    Measurements (parameters) are the shopper's body: by default none is filled in, and the
+    ones given are kept as given; the choices made still leave values for the open ones
+    (no dead end). `parameters=True` fills them too, as the API's /complete does.
+    """
+    return version_session(version).complete(selection, parameters=parameters)

@@ -9,6 +9,7 @@ import pytest
 from configurator.engine.model import Parameter, Product
 from configurator.engine.selection import Selection
 from configurator.engine.session import Reason
+from configurator.loading import version_model
 from configurator.services.configuring import reason_data
 
 WIDTH = Parameter("width", "Width", "cm", Decimal(30), Decimal(60), Decimal(1))
@@ -31,3 +32,23 @@ def test_a_reason_on_a_parameter_the_product_no_longer_has_names_its_code() -> N
 def test_a_reason_naming_nothing_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="names a rule or a selection"):
         reason_data(BAG, Reason(), Selection(), "en")
+
+
+@pytest.mark.django_db
+def test_finish_for_me_fills_style_choices_and_leaves_measurements_to_the_shopper() -> None:
+    from django.core.management import call_command
+
+    from catalog.selectors import version_latest_for
+    from configurator.services import configuration_finish
+
+    call_command("load_demo", stdout=None)
+    version = version_latest_for("shirt")
+    assert version is not None
+    given = Selection(parameters={"neck": Decimal("40.5")})
+    finished = configuration_finish(version, given).configuration
+    assert finished is not None
+    assert finished.parameters == {"neck": Decimal("40.5")} and finished.choices["fabric"] == {"poplin_white"}
+    # The API's /complete (DESIGN §4) still fills every measurement: the same call with parameters=True.
+    filled = configuration_finish(version, given, parameters=True).configuration
+    assert filled is not None and set(filled.parameters) == {p.code for p in version_model(version).parameters}
+    assert filled.parameters["neck"] == Decimal("40.5") and filled.choices == finished.choices

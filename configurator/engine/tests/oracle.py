@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from decimal import Decimal
 
 from configurator.engine.compiler import parameter_values, vocabulary_for
@@ -91,3 +92,86 @@ def all_configurations(product: Product) -> list[Selection]:
                     )
                 )
     return out
+
+
+def holds(text: str, product: Product, config: Selection) -> bool:
+    """Tell whether the expression `text` holds in `config` (a comparison without its values does not)."""
+    try:
+        return evaluate(parse_expression(text, vocabulary_for(product)), config.assignment())
+    except ValueError:
+        return False
+
+
+class Narrowing:
+    """Configurations narrowed step by step: a step keeps those that pass it, unless none does."""
+
+    def __init__(self, configs: list[Selection]) -> None:
+        self.left = configs
+
+    def keep(self, passes: Iterable[bool]) -> bool:
+        """Keep the configurations that pass (a flag each, in order) and return True; False if none does."""
+        kept = [c for c, ok in zip(self.left, passes, strict=True) if ok]
+        if kept:
+            self.left = kept
+        return bool(kept)
+
+
+def preferred_completions(
+    product: Product, configs: list[Selection], selection: Selection, *, parameters: bool
+) -> tuple[list[Selection], tuple[str, ...]] | None:
+    """Return the configurations `complete` may answer by its stated order, and the texts needed.
+
+    Starting from every configuration extending `selection`, each step of the order keeps
+    the configurations that follow it, unless none does (then it is skipped): open groups'
+    defaults, default rules, parameter defaults (with `parameters`), then each open group's
+    "none" or first option (a multi group: no more options, else each left out in turn),
+    then each open parameter's smallest value (with `parameters`), then each text left
+    empty where it may be (the others are needed). None: no configuration at all.
+    """
+    multi = multi_groups(product)
+    narrowing = Narrowing([c for c in configs if extends(c, selection, multi)])
+    if not narrowing.left:
+        return None
+    open_groups = [g for g in product.groups if g.code not in selection.choices or g.code in multi]
+    _follow_defaults(product, narrowing, selection, open_groups, parameters=parameters)
+    for g in open_groups:
+        _decide(narrowing, g, selection.choices.get(g.code, frozenset()))
+    for p in product.parameters if parameters else ():
+        if p.code not in selection.parameters:
+            lowest = min(c.parameters[p.code] for c in narrowing.left)
+            narrowing.keep(c.parameters[p.code] == lowest for c in narrowing.left)
+    needed = tuple(
+        t.code
+        for t in product.texts
+        if not selection.texts.get(t.code) and not narrowing.keep(not c.texts.get(t.code) for c in narrowing.left)
+    )
+    return narrowing.left, needed
+
+
+def _follow_defaults(
+    product: Product, narrowing: Narrowing, selection: Selection, open_groups: list[Group], *, parameters: bool
+) -> None:
+    for g in open_groups:
+        for code in g.default if g.code not in selection.choices else ():
+            narrowing.keep(code in c.choices[g.code] for c in narrowing.left)
+    for rule in product.rules:
+        if rule.active and rule.kind == "default":
+            narrowing.keep(
+                (bool(rule.when) and not holds(rule.when, product, c)) or holds(rule.prefer, product, c)
+                for c in narrowing.left
+            )
+    for p in product.parameters if parameters else ():
+        if p.code not in selection.parameters and p.default is not None:
+            narrowing.keep(c.parameters[p.code] == p.default for c in narrowing.left)
+
+
+def _decide(narrowing: Narrowing, g: Group, ticked: frozenset[str]) -> None:
+    others = [o.code for o in g.options if o.active and o.code not in ticked]
+    if g.kind == "multi":
+        if not narrowing.keep(not c.choices[g.code] & set(others) for c in narrowing.left):
+            for code in others:
+                narrowing.keep(code not in c.choices[g.code] for c in narrowing.left)
+        return
+    if not g.required and narrowing.keep(not c.choices[g.code] for c in narrowing.left):
+        return
+    any(narrowing.keep(c.choices[g.code] == {code} for c in narrowing.left) for code in others)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from decimal import Decimal
 from typing import Literal
@@ -9,7 +10,7 @@ from typing import Literal
 from hypothesis import strategies as st
 
 from configurator.engine.compiler import vocabulary_for
-from configurator.engine.model import Group, Option, Parameter, Product, Rule, TextField
+from configurator.engine.model import Group, Option, Parameter, PriceRule, Product, Rule, TextField
 from configurator.engine.rules import RuleError, parse_expression
 from configurator.engine.selection import Selection
 from configurator.engine.tests.oracle import _group_values
@@ -69,7 +70,8 @@ def expressions(draw: st.DrawFn, atoms: list[str], depth: int = 2) -> str:
 
 
 @st.composite
-def products(draw: st.DrawFn) -> Product:
+def products(draw: st.DrawFn, preferences: bool = False) -> Product:
+    """Draw a small product; with `preferences`, also defaults, default rules and conditional prices."""
     group_list = tuple(draw(groups(i)) for i in range(draw(st.integers(2, 4))))
     parameters = tuple(
         Parameter(
@@ -112,7 +114,7 @@ def products(draw: st.DrawFn) -> Product:
         rows = draw(st.lists(st.sampled_from(every), min_size=1, max_size=len(every), unique=True))
         codes = tuple(g.code for g in columns)
         rules.append(Rule(code="T1", kind="table", groups=codes, rows=tuple(rows), message="table"))
-    return Product(
+    product = Product(
         code="x",
         name="X",
         currency="EUR",
@@ -121,6 +123,47 @@ def products(draw: st.DrawFn) -> Product:
         parameters=parameters,
         texts=texts,
         rules=tuple(rules),
+    )
+    return draw(_with_preferences(product, atoms)) if preferences else product
+
+
+@st.composite
+def _with_preferences(draw: st.DrawFn, product: Product, atoms: list[str]) -> Product:
+    """Add group and parameter defaults, default rules and conditional price rules to `product`."""
+    from configurator.engine.compiler import parameter_values
+
+    vocabulary = vocabulary_for(product)
+
+    def parsed(text: str) -> bool:
+        try:
+            parse_expression(text, vocabulary)
+        except RuleError:
+            return False
+        return True
+
+    groups = []
+    for g in product.groups:
+        codes = [o.code for o in g.options]
+        chosen = draw(st.lists(st.sampled_from(codes), max_size=1 if g.kind == "choice" else 2, unique=True))
+        groups.append(dataclasses.replace(g, default=tuple(chosen)))
+    parameters = []
+    for p in product.parameters:
+        value = draw(st.none() | st.sampled_from(parameter_values(p)))
+        default = None if value is None else Decimal(value.numerator) / Decimal(value.denominator)
+        parameters.append(dataclasses.replace(p, default=default))
+    rules = list(product.rules)
+    for i in range(draw(st.integers(0, 2))):
+        when = draw(st.just("") | expressions(atoms, 1))
+        prefer = draw(expressions(atoms, 1))
+        if parsed(prefer) and (not when or parsed(when)):
+            rules.append(Rule(code=f"D{i}", kind="default", when=when, prefer=prefer, message=f"default {i}"))
+    prices = []
+    for i in range(draw(st.integers(0, 2))):
+        when = draw(expressions(atoms, 1))
+        if parsed(when):
+            prices.append(PriceRule(code=f"P{i}", amount=Decimal(draw(st.integers(-3, 3))), label=f"P{i}", when=when))
+    return dataclasses.replace(
+        product, groups=tuple(groups), parameters=tuple(parameters), rules=tuple(rules), prices=tuple(prices)
     )
 
 

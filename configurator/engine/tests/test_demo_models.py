@@ -10,7 +10,7 @@ import pytest
 
 from configurator.engine.compiler import compile_product
 from configurator.engine.model import Product, product_from_dict
-from configurator.engine.selection import read_selection
+from configurator.engine.selection import Selection, read_selection
 from configurator.engine.session import Reason, Session
 
 DEMO = Path(__file__).resolve().parents[3] / "catalog" / "demo"
@@ -79,6 +79,34 @@ def test_finish_for_me_follows_defaults(shirt: Session) -> None:
     assert config.choices["sleeves"] == frozenset({"long"})
     assert config.parameters["chest"] == Decimal("102")  # parameter default
     assert shirt.validate(config).valid
+
+
+def test_finishing_an_empty_shirt_decides_every_style_choice_and_no_measurement(shirt: Session) -> None:
+    product = shirt.model.product
+    completion = shirt.complete(Selection(), parameters=False)
+    config = completion.configuration
+    assert config is not None
+    assert config.parameters == {}  # no neck 40, chest 102 made up
+    assert config.choices["fit"] == frozenset({"regular"}) and config.choices["collar"] == frozenset({"classic"})
+    assert all(config.choices.get(g.code) for g in product.groups if g.required)
+    result = shirt.propagate(config)
+    assert result.valid and not result.complete  # the measurements are still to be entered
+    assert all(state.decided for state in result.groups)
+    assert all(p.min is not None and p.value is None for p in result.parameters)  # each can still be entered
+    assert completion.texts_needed == ()
+
+
+def test_finishing_keeps_the_measurements_given_and_refuses_impossible_ones(shirt: Session) -> None:
+    product = shirt.model.product
+    given = read_selection(product, {"selections": {"fit": "slim"}, "parameters": {"neck": "40.5", "chest": "101"}})
+    config = shirt.complete(given, parameters=False).configuration
+    assert config is not None
+    assert config.parameters == {"neck": Decimal("40.5"), "chest": Decimal("101")}
+    assert shirt.propagate(config).valid
+    # Waist 140 with chest 80 breaks "waist - chest <= 10": nothing is replaced, the answer is None.
+    clash = read_selection(product, {"parameters": {"waist": "140", "chest": "80"}})
+    completion = shirt.complete(clash, parameters=False)
+    assert completion.configuration is None and Reason(rule="R3") in completion.conflict
 
 
 def test_slim_fit_narrows_the_waist_range(shirt: Session) -> None:

@@ -1,0 +1,120 @@
+"""The configurator page as the presenter builds it: layouts, hidden options, words, finish, numbers, steps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from catalog.models import Product
+from catalog.services import catalog_publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> None:
+    call_command("load_demo", stdout=None)
+
+
+def _layout(code: str, layout: str) -> None:
+    Product.objects.filter(code=code).update(layout=layout)
+    catalog_publish(Product.objects.get(code=code))
+
+
+def test_the_steps_layout_shows_one_step_at_a_time(client: Client, demo: None) -> None:
+    _layout("city-car", "steps")
+    page = client.get("/p/city-car/").text
+    assert 'class="step-block"' not in page
+    assert 'id="o-engine-' in page and 'id="o-body_colour-red"' not in page  # the exterior is the next step
+    assert ">Next</button>" in page
+    assert 'href="/p/city-car/?_step=exterior" hx-get="/p/city-car/?_step=exterior"' in page
+
+
+def test_the_single_layout_shows_every_step_on_one_page(client: Client, demo: None) -> None:
+    _layout("city-car", "single")
+    page = client.get("/p/city-car/?body_colour=red").text
+    blocks = re.findall(r'<section class="step-block" aria-labelledby="h-([a-z_]+)">', page)
+    assert blocks == ["version", "exterior", "interior", "packs"]
+    assert 'id="o-body_colour-red"' in page and 'id="o-wheels-w16"' in page
+    assert ">Next</button>" not in page and ">Review</button>" in page
+    # The stepper's links lead to each block of this same page, not to another step.
+    assert '<a href="/p/city-car/?body_colour=red#h-exterior">' in page
+    response = client.get("/p/city-car/?body_colour=red&wheels=w16", headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&wheels=w16"
+
+
+def test_an_option_no_choice_can_make_possible_is_hidden(client: Client, demo: None) -> None:
+    product = Product.objects.get(code="city-car")
+    product.rules.create(code="NOYELLOW", kind="constraint", expr="body_colour != yellow", message="Out of stock.")
+    catalog_publish(product)
+    page = client.get("/p/city-car/?_step=exterior").text
+    assert 'id="o-body_colour-red"' in page
+    assert 'id="o-body_colour-yellow"' not in page and "Never available" not in page and "Out of stock" not in page
+    # An option only the shopper's own choices exclude stays, with its reason and "choose anyway".
+    page = client.get("/p/city-car/?body_colour=black&_step=exterior").text
+    assert 'id="o-roof-contrast_black"' in page and 'name="_want" value="roof:contrast_black"' in page
+
+
+def test_reasons_and_conflicts_are_in_words_without_rule_codes(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?body_colour=black&_step=exterior").text
+    reason = re.search(r'<p class="reason" id="why-roof-contrast_black">([^<]*)</p>', page)
+    assert reason and reason.group(1).startswith("Not with Onyx Black (Body colour): ")
+    assert not re.search(r"\(rule [A-Z0-9]+\)", page)
+    page = client.get("/p/shirt/?fit=slim&waist=140&chest=80&_step=measurements").text
+    conflict = re.search(r'<p class="notice notice-error" role="alert">([^<]*)</p>', page)
+    assert conflict and "Involved: " in conflict.group(1) and "80 cm (Chest)" in conflict.group(1)
+    assert not re.search(r"\(rule [A-Z0-9]+\)", conflict.group(1))
+    italian = client.get("/it/p/city-car/?body_colour=black&_step=exterior").text
+    assert "Non con Nero Onice (Colore carrozzeria): " in italian
+    # The API keeps the codes.
+    answer = client.post(
+        "/api/v1/products/city-car/configure", {"selections": {"body_colour": "black"}}, content_type="application/json"
+    ).json()
+    roof = next(g for g in answer["groups"] if g["code"] == "roof")
+    blocked = next(o for o in roof["options"] if o["code"] == "contrast_black")
+    assert any(r.get("rule") for r in blocked["reasons"])
+
+
+MEASUREMENTS = ("neck", "chest", "waist", "sleeve", "arm", "shirt_length")
+
+
+def _field_value(page: str, code: str) -> str:
+    field = re.search(rf'<input [^>]*id="p-{code}"[^>]*>', page)
+    assert field, code
+    value = re.search(r'value="([^"]*)"', field.group(0))
+    return value.group(1) if value else ""
+
+
+def test_finish_for_me_on_an_empty_shirt_leaves_every_measurement_empty_and_offers_no_order(
+    client: Client, demo: None
+) -> None:
+    response = client.get("/p/shirt/?_action=finish")
+    assert response.status_code == 302
+    assert not any(f"{code}=" in response["Location"] for code in MEASUREMENTS)
+    page = client.get(response["Location"]).text
+    assert "fabric=" in response["Location"] and "Still to fill in: Neck, Chest" in page
+    assert "/orders/checkout/" not in page and ">Order</a>" not in page
+    measurements = client.get(response["Location"].replace("_step=summary", "_step=measurements")).text
+    assert all(_field_value(measurements, code) == "" for code in MEASUREMENTS)
+
+
+def test_finish_for_me_keeps_a_mistyped_measurement_as_typed_with_its_error(client: Client, demo: None) -> None:
+    query = "fit=slim&waist=88&sleeve=64&arm=62&shirt_length=78&chest=102&neck=405&_step=measurements"
+    response = client.get(f"/p/shirt/?{query}&_action=finish")
+    assert response.status_code == 302 and "neck=405" in response["Location"]
+    page = client.get(response["Location"].replace("_step=summary", "_step=measurements")).text
+    assert _field_value(page, "neck") == "405" and "Enter a value from 34 to 50 cm." in page
+    assert _field_value(page, "chest") == "102"
+    assert ">Order</a>" not in page
+    fragment = client.get(f"/p/shirt/?{query}&_action=finish", headers={"HX-Request": "true"}).text
+    assert "Neck: Enter a value from 34 to 50 cm." in fragment and ">Order</a>" not in fragment
+
+
+def test_a_complete_shirt_with_every_measurement_given_offers_order(client: Client, demo: None) -> None:
+    query = "fit=regular&waist=88&sleeve=64&arm=62&shirt_length=78&chest=102&neck=40.5"
+    response = client.get(f"/p/shirt/?{query}&_action=finish")
+    page = client.get(response["Location"]).text
+    assert "Your configuration is complete and can be built." in page and ">Order</a>" in page
