@@ -7,9 +7,18 @@ here calls the engine or the services' writes, and nothing parses a number back.
 """
 
 from configurator.pages.building import build_page
-from configurator.pages.links import configure_url
+from configurator.pages.links import configure_url, state_pairs
 from configurator.pages.page import ConfiguratorPage, ShareView
-from configurator.pages.steps import SUMMARY
+from configurator.pages.steps import OTHER, SUMMARY
 from configurator.pages.summary import orderable
 
-__all__ = ["SUMMARY", "ConfiguratorPage", "ShareView", "build_page", "configure_url", "orderable"]
+__all__ = [
+    "OTHER",
+    "SUMMARY",
+    "ConfiguratorPage",
+    "ShareView",
+    "build_page",
+    "configure_url",
+    "orderable",
+    "state_pairs",
+]

@@ -6,8 +6,9 @@ from configurator.engine.model import Product
 from configurator.engine.selection import selection_pairs
 from configurator.forms import PageInput
 from configurator.pages.fields import place_fields
-from configurator.pages.links import configure_url
+from configurator.pages.links import configure_url, state_pairs
 from configurator.pages.page import ConfiguratorPage
+from configurator.pages.sizing import sizing_view
 from configurator.pages.steps import OTHER, SUMMARY, field_notices, hidden_fields, make_steps, navigate
 from configurator.pages.summary import order_url, orderable, price_view, progress, summary_rows
 from configurator.preview import PreviewUrls
@@ -37,11 +38,15 @@ def build_page(
     one_page = product.layout == "single"
     navigation = navigate(steps, step, one_page=one_page)
     on_summary = navigation.step.code == SUMMARY
+    # The step shown counts as visited (every step, on the one-page layout).
+    seen = page.seen | ({s.code for s in steps} if one_page and not on_summary else {navigation.step.code})
+    state = state_pairs(product, frozenset(seen & {s.code for s in steps}), page.estimates)
 
     def url(step_code: str) -> str:
-        return configure_url(product, selection, step_code, rejected=page.rejected)
+        return configure_url(product, selection, step_code, rejected=page.rejected, state=state)
 
     for s in steps:
+        s.visited = s.code in seen
         # One page shows every step: its stepper links to each step's block on that page.
         s.url = f"{url('')}#h-{s.code}" if one_page else url(s.code)
     built = ConfiguratorPage(
@@ -53,19 +58,22 @@ def build_page(
         next_step=navigation.next,
         one_page=one_page,
         hidden=hidden_fields(product, page, selection, navigation.shown),
+        state=state,
         notices=[*notices, *field_notices(product, page, steps, navigation.shown)],
         conflict=conflict,
         complete=answer.complete,
         progress=progress(steps),
         price=price_view(answer.price),
         summary=summary_rows(steps, selection),
-        selection_pairs=selection_pairs(product, selection),
+        # The save form carries the estimates too, so saving never passes them off as measured.
+        selection_pairs=selection_pairs(product, selection) + page.estimates.pairs(),
         # The one-page layout's address names no step, so the stepper's links stay on the page.
         canonical_url=url("" if one_page and not on_summary else navigation.step.code),
         summary_url=url(SUMMARY),
         order_url="",
         live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
         preview=preview,
+        sizing=sizing_view(product, page.estimates, language),
     )
     if orderable(built):
         built.order_url = order_url(product, selection)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.formats import number_format
+
 from configurator.charsets import charset_words
 from configurator.engine.model import Group, Parameter, Product, TextField, Translations
 from configurator.engine.selection import Selection, text_upper_cased
 from configurator.engine.session import GroupState, ParameterState, Reason
 from configurator.forms import PageInput
 from configurator.pages.page import GroupView, OptionView, ParameterView, StepView, TextView
+from configurator.pages.sizing import annotate_parameter, guide_view
 from configurator.pages.wording import conflict_sentence, field_messages, reason_sentence
 from configurator.services import ConfigurationAnswer
 
@@ -94,7 +97,8 @@ def parameter_view(
         step=parameter.step,
         live_min=_plain(state.min),
         live_max=_plain(state.max),
-        value=raw if raw is not None else "" if value is None else format(value, "f"),
+        # In the shopper's language ("40,5" in Italian), as the field reads it back.
+        value=raw if raw is not None else "" if value is None else number_format(value),
     )
 
 
@@ -141,6 +145,8 @@ def place_fields(
         raw = page.rejected.get(parameter.code)
         view_p = parameter_view(parameter, parameter_state, selection, raw, language)
         view_p.errors = messages(parameter.code, raw)
+        view_p.guide = guide_view(parameter.guide, language)
+        annotate_parameter(view_p, page.estimates, answer.warnings, language)
         step_of(parameter.section).parameters.append(view_p)
     for text in product.texts:
         raw = page.rejected.get(text.code)

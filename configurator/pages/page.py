@@ -44,6 +44,22 @@ class GroupView:
         return self.decided_none or any(o.checked for o in self.options)
 
 
+@dataclass(frozen=True)
+class GuideView:
+    """How to take a measurement: a static picture (no words in it) and the text in the shopper's language."""
+
+    image: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WarningView:
+    """A plausibility warning shown beside a field it names (advice, never a block)."""
+
+    code: str
+    text: str
+
+
 @dataclass
 class ParameterView:
     code: str
@@ -59,6 +75,10 @@ class ParameterView:
     #: What the field shows: the shopper's value, or what they typed when it was set aside.
     value: str
     errors: list[str] = field(default_factory=list)
+    guide: GuideView | None = None
+    #: The value is an estimate from a standard size the shopper has not confirmed yet.
+    estimated: bool = False
+    warnings: list[WarningView] = field(default_factory=list)
 
     @property
     def given(self) -> bool:
@@ -97,13 +117,22 @@ class StepView:
     parameters: list[ParameterView] = field(default_factory=list)
     texts: list[TextView] = field(default_factory=list)
     url: str = ""
+    #: The shopper has been on this step (the page state's visited steps, or the step shown).
+    visited: bool = False
 
     @property
     def done(self) -> bool:
-        """Every required decision of the step is made (optional ones may stay open)."""
+        """The shopper has visited the step and made its required decisions, all valid.
+
+        Optional decisions may stay open; a field with a message (a value set aside, or
+        part of a conflict) keeps the step from being done.
+        """
+        fields: list[GroupView | ParameterView | TextView] = [*self.groups, *self.parameters, *self.texts]
         return (
-            all(g.decided for g in self.groups if g.required)
-            and all(p.value for p in self.parameters)
+            self.visited
+            and not any(f.errors for f in fields)
+            and all(g.decided for g in self.groups if g.required)
+            and all(p.value and not p.estimated for p in self.parameters)
             and all(t.value for t in self.texts if t.required)
         )
 
@@ -119,6 +148,8 @@ class SummaryRow:
     value: str
     url: str
     missing: bool = False
+    #: A measurement filled in from a standard size, still to check.
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +176,27 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class SizeChoice:
+    """A standard size the shopper may start from."""
+
+    code: str
+    name: str
+    #: The estimates on the page come from this size.
+    current: bool
+
+
+@dataclass(frozen=True)
+class SizingView:
+    """The product's size table and the estimates still to check."""
+
+    sizes: tuple[SizeChoice, ...]
+    #: The name of the size the estimates come from ('' when there are none).
+    size_name: str
+    #: The names of the measurements still estimates, in the product's order.
+    estimated: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ShareView:
     """A saved configuration's code and the link that opens it."""
 
@@ -166,6 +218,8 @@ class ConfiguratorPage:
     one_page: bool
     #: Decisions on fields the step does not show, carried by the form as hidden inputs.
     hidden: list[tuple[str, str]]
+    #: The page state the form and every link carry (visited steps), as (key, value) pairs.
+    state: list[tuple[str, str]]
     #: (level, text) pairs: "success", "info", "warning" or "error".
     notices: list[tuple[str, str]]
     #: Why the shopper's choices cannot be built together ('' when they can).
@@ -183,3 +237,5 @@ class ConfiguratorPage:
     live_text: TextView | None
     preview: PreviewUrls
     share: ShareView | None = None
+    #: The size table (None when the product has none) and the estimates to check.
+    sizing: SizingView | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 from configurator.charsets import charset_words
@@ -19,6 +19,7 @@ from configurator.engine.selection import (
     text_read,
 )
 from configurator.engine.session import Reason
+from configurator.forms import decimal_input
 from configurator.services import reason_message
 
 
@@ -81,22 +82,21 @@ def conflict_sentence(product: Product, reasons: Iterable[Reason], selection: Se
 
 def _parameter_messages(parameter: Parameter, raw: str) -> list[str]:
     unit = parameter.unit
+    example = number_format(parameter.min)
     try:
-        number = decimal_read(raw)
+        number = decimal_read(decimal_input(raw, get_format("DECIMAL_SEPARATOR")))
     except DecimalInputError as error:
         if error.code == "length":
             return [_("At most %(count)d characters.") % {"count": MAX_DECIMAL_CHARACTERS}]
         if error.code == "digits":
             return [_("At most %(count)d significant digits.") % {"count": MAX_SIGNIFICANT_DIGITS}]
         if error.code == "script":
-            return [_("Use the digits 0-9, like %(example)s.") % {"example": f"{parameter.min}"}]
-        return [_("Enter a number, like %(example)s.") % {"example": f"{parameter.min}"}]
+            return [_("Use the digits 0-9, like %(example)s.") % {"example": example}]
+        return [_("Enter a number, like %(example)s.") % {"example": example}]
     if not parameter.min <= number <= parameter.max:
-        return [
-            _("Enter a value from %(min)s to %(max)s %(unit)s.")
-            % {"min": parameter.min, "max": parameter.max, "unit": unit}
-        ]
-    return [_("Use steps of %(step)s %(unit)s.") % {"step": parameter.step, "unit": unit}]
+        bounds = {"min": number_format(parameter.min), "max": number_format(parameter.max), "unit": unit}
+        return [_("Enter a value from %(min)s to %(max)s %(unit)s.") % bounds]
+    return [_("Use steps of %(step)s %(unit)s.") % {"step": number_format(parameter.step), "unit": unit}]
 
 
 def _text_messages(text: TextField, raw: str) -> list[str]:

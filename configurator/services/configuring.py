@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from catalog.models import CatalogVersion
 from configurator.engine.checking import Price
 from configurator.engine.model import Product
+from configurator.engine.plausibility import MeasurementWarning
 from configurator.engine.search import Completion
 from configurator.engine.selection import Selection, SelectionError, read_selection
 from configurator.engine.session import Reason
@@ -173,6 +175,7 @@ def answer_data(product: Product, answer: ConfigurationAnswer, language: str) ->
             for t in product.texts
         ],
         "violations": _violations_data(product, answer, language),
+        "warnings": warnings_data(answer.warnings, language),
         "price": price_data(answer.price),
     }
 
@@ -183,6 +186,11 @@ def configuration_answer(version: CatalogVersion, selection: Selection, language
     answer = answer_data(engine.product, configuration_check(engine, selection, language), language)
     answer["version"] = version.number
     return answer
+
+
+def warnings_data(warnings: tuple[MeasurementWarning, ...], language: str) -> list[dict[str, Any]]:
+    """Return plausibility warnings as data: the rule's code, the parameters it names, its message."""
+    return [{"rule": w.code, "parameters": list(w.fields), "message": w.text(language)} for w in warnings]
 
 
 def configuration_propagate(version: CatalogVersion, data: Mapping[str, Any], language: str) -> dict[str, Any]:
@@ -278,8 +286,9 @@ def configuration_apply_wanted(
             parameter = product.parameter(code)
             name = parameter.label(language) if parameter else code
             unit = f" {parameter.unit}" if parameter and parameter.unit else ""
-            before = f"{change.before[0]}{unit}" if change.before else "—"
-            after = f"{change.after[0]}{unit}" if change.after else "—"
+            # Values in the shopper's language ("40,5 cm" in Italian).
+            before = f"{number_format(Decimal(change.before[0]))}{unit}" if change.before else "—"
+            after = f"{number_format(Decimal(change.after[0]))}{unit}" if change.after else "—"
         else:
             text = product.text(code)
             name = text.label(language) if text else code

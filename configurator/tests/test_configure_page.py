@@ -58,7 +58,7 @@ def test_htmx_changes_answer_the_form_with_out_of_band_panels_and_push_the_url(c
     assert response.text.lstrip().startswith('<form id="configurator"')
     assert 'id="price" class="price-panel" aria-labelledby="price-heading" hx-swap-oob="true"' in response.text
     assert 'id="stepper"' in response.text and "<html" not in response.text
-    assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&_step=exterior"
+    assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&_seen=exterior&_step=exterior"
 
 
 def test_bad_input_is_named_never_a_server_error(client: Client, demo: None) -> None:

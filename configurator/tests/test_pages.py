@@ -30,7 +30,8 @@ def test_the_steps_layout_shows_one_step_at_a_time(client: Client, demo: None) -
     assert 'class="step-block"' not in page
     assert 'id="o-engine-' in page and 'id="o-body_colour-red"' not in page  # the exterior is the next step
     assert ">Next</button>" in page
-    assert 'href="/p/city-car/?_step=exterior" hx-get="/p/city-car/?_step=exterior"' in page
+    link = "/p/city-car/?_seen=version&amp;_step=exterior"
+    assert f'href="{link}" hx-get="{link}"' in page
 
 
 def test_the_single_layout_shows_every_step_on_one_page(client: Client, demo: None) -> None:
@@ -41,9 +42,10 @@ def test_the_single_layout_shows_every_step_on_one_page(client: Client, demo: No
     assert 'id="o-body_colour-red"' in page and 'id="o-wheels-w16"' in page
     assert ">Next</button>" not in page and ">Review</button>" in page
     # The stepper's links lead to each block of this same page, not to another step.
-    assert '<a href="/p/city-car/?body_colour=red#h-exterior">' in page
+    seen = "_seen=version,exterior,interior,packs"
+    assert f'<a href="/p/city-car/?body_colour=red&amp;{seen.replace(",", "%2C")}#h-exterior">' in page
     response = client.get("/p/city-car/?body_colour=red&wheels=w16", headers={"HX-Request": "true"})
-    assert response["HX-Push-Url"] == "/p/city-car/?body_colour=red&wheels=w16"
+    assert response["HX-Push-Url"] == f"/p/city-car/?body_colour=red&wheels=w16&{seen.replace(',', '%2C')}"
 
 
 def test_an_option_no_choice_can_make_possible_is_hidden(client: Client, demo: None) -> None:
@@ -118,3 +120,51 @@ def test_a_complete_shirt_with_every_measurement_given_offers_order(client: Clie
     response = client.get(f"/p/shirt/?{query}&_action=finish")
     page = client.get(response["Location"]).text
     assert "Your configuration is complete and can be built." in page and ">Order</a>" in page
+
+
+def test_an_italian_page_reads_and_shows_the_decimal_comma(client: Client, demo: None) -> None:
+    response = client.get("/it/p/shirt/?neck=40,5&_step=measurements", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/it/p/shirt/?neck=40.5&_seen=measurements&_step=measurements"  # dot-only
+    assert _field_value(response.text, "neck") == "40,5" and 'id="err-neck"' not in response.text
+    assert "Da 34 a 50 cm, a passi di 0,5" in response.text
+    page = client.get("/it/p/shirt/?neck=40.5&_step=summary").text  # the page's own addresses read too
+    assert "<dt>Collo</dt><dd>40,5 cm</dd>" in page
+    page = client.get("/it/p/shirt/?neck=40,7&_step=measurements").text
+    assert _field_value(page, "neck") == "40,7" and "Usa passi di 0,5 cm." in page
+
+
+def test_an_english_page_shows_points_and_refuses_a_comma(client: Client, demo: None) -> None:
+    page = client.get("/p/shirt/?neck=40.5&_step=measurements").text
+    assert _field_value(page, "neck") == "40.5" and "From 34 to 50 cm, in steps of 0.5" in page
+    field = re.search(r'<input [^>]*id="p-neck"[^>]*>', page)
+    assert field and 'type="text"' in field.group(0) and 'inputmode="decimal"' in field.group(0)
+    page = client.get("/p/shirt/?neck=40,5&_step=measurements").text
+    assert _field_value(page, "neck") == "40,5" and "Enter a number, like 34." in page
+
+
+def _done(page: str) -> tuple[str, list[str]]:
+    """Return the stepper's "N of M steps done" and the names of the steps it ticks."""
+    progress = re.search(r'<p class="progress-text" id="progress-label">([^<]*)</p>', page)
+    assert progress
+    ticked = re.findall(r'<li class="done">.*?</span>\s*([^<]+?)<span class="visually-hidden">', page, re.S)
+    return progress.group(1), ticked
+
+
+ALL_MEASURED = "neck=40&chest=102&waist=88&sleeve=64&arm=62&shirt_length=78"
+
+
+def test_the_stepper_ticks_only_visited_steps_whose_decisions_are_made_and_valid(client: Client, demo: None) -> None:
+    assert _done(client.get("/p/city-car/").text) == ("0 of 4 steps done", [])
+    # Decided but never visited: not done.
+    assert _done(client.get("/p/shirt/?fabric=linen_natural&_step=style").text) == ("0 of 4 steps done", [])
+    page = client.get("/p/shirt/?fabric=linen_natural&_seen=fabric&_step=style").text
+    assert _done(page) == ("1 of 4 steps done", ["Fabric"])
+    assert "_seen=fabric%2Cstyle" in page  # the step shown is now visited too
+    measured = client.get(f"/p/shirt/?{ALL_MEASURED}&_step=measurements").text
+    assert _done(measured) == ("1 of 4 steps done", ["Measurements"])
+    # A value set aside or a conflict keeps the step from being done.
+    typo = client.get(f"/p/shirt/?{ALL_MEASURED.replace('neck=40', 'neck=405')}&_step=measurements").text
+    assert _done(typo) == ("0 of 4 steps done", [])
+    conflict = client.get(f"/p/shirt/?fit=slim&{ALL_MEASURED.replace('waist=88', 'waist=99')}&_step=measurements")
+    assert _done(conflict.text) == ("0 of 4 steps done", [])

@@ -1,0 +1,45 @@
+"""The configurator page's own behaviour in a real browser (issue 14): numbers, steps, first look, words.
+
+Fixtures in tests/conftest.py (page, phone, italian), helpers in tests/browsing.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.browsing import BROWSER, settled
+
+pytestmark = BROWSER
+
+
+def test_an_italian_shopper_types_a_decimal_comma(italian: Any) -> None:
+    page = italian
+    page.goto("/it/p/shirt/?_step=measurements")
+    neck = page.get_by_label(re.compile("^Collo"))
+    neck.fill("40,5")
+    neck.press("Tab")
+    page.wait_for_url(re.compile(r"neck=40\.5"))
+    settled(page)
+    assert page.locator("#p-neck").input_value() == "40,5"
+    assert page.locator("#err-neck").count() == 0
+    assert page.locator(".parameter.has-error").count() == 0
+
+
+def test_the_stepper_counts_what_the_shopper_did(page: Any) -> None:
+    page.goto("/p/shirt/")
+    progress = page.locator("#progress-label")
+    assert progress.inner_text() == "0 of 4 steps done"
+    assert page.locator("#stepper li.done").count() == 0
+    page.locator("label[for='o-fabric-linen_natural']").click()
+    page.wait_for_url(re.compile(r"fabric=linen_natural"))
+    settled(page)
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url(re.compile(r"_step=style"))
+    settled(page)
+    assert progress.inner_text() == "1 of 4 steps done"
+    assert page.locator("#stepper li.done").count() == 1
+    assert "Fabric" in page.locator("#stepper li.done").inner_text()
+    # A measurement typed wrong: the measurements step is not ticked.
+    page.goto("/p/shirt/?neck=405&chest=102&waist=88&sleeve=64&arm=62&shirt_length=78&_step=measurements")
+    assert "Measurements" not in " ".join(page.locator("#stepper li.done").all_inner_texts())
