@@ -8,7 +8,7 @@ page state (step, action) the request asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
@@ -23,6 +23,8 @@ ACTION = "_action"
 LIVE = "_live"
 #: The steps the shopper has visited, comma-separated (only visited steps can be done).
 SEEN = "_seen"
+#: The groups still holding the first look's suggestions: "group:option+option,group:option".
+SUGGESTED = "_suggested"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class PageInput:
     live: str = ""
     #: The codes of the steps the shopper has visited.
     seen: frozenset[str] = frozenset()
+    #: group code -> the options suggested for it (a suggestion stands while the group holds them).
+    suggested: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
@@ -57,6 +61,26 @@ def decimal_input(raw: str, separator: str) -> str:
     if separator != "." and raw.count(separator) == 1 and "." not in raw:
         return raw.replace(separator, ".")
     return raw
+
+
+def suggestions_read(product: Product, raw: str) -> dict[str, frozenset[str]]:
+    """Read the `_suggested` page state; groups the product does not have are ignored."""
+    found: dict[str, frozenset[str]] = {}
+    for item in raw.split(","):
+        group_code, _, options = item.partition(":")
+        if product.group(group_code) is not None:
+            found[group_code] = frozenset(code for code in options.split("+") if code)
+    return found
+
+
+def suggestions_text(product: Product, suggested: Mapping[str, frozenset[str]]) -> str:
+    """Write `suggested` as the `_suggested` page state, in the product's order ('' for none)."""
+    items = []
+    for group in product.groups:
+        if group.code in suggested:
+            chosen = suggested[group.code]
+            items.append(f"{group.code}:{'+'.join(o.code for o in group.options if o.code in chosen)}")
+    return ",".join(items)
 
 
 def _field_of(error_key: str) -> str:
@@ -111,4 +135,5 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]], *, decim
         action=state.get(ACTION, ""),
         live=state.get(LIVE, "") if product.text(state.get(LIVE, "")) is not None else "",
         seen=frozenset(code for code in state.get(SEEN, "").split(",") if code),
+        suggested=suggestions_read(product, state.get(SUGGESTED, "")),
     )

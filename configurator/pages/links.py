@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, selection_pairs
-from configurator.forms import SEEN, STEP
+from configurator.forms import SEEN, STEP, SUGGESTED, suggestions_text
 from configurator.pages.steps import OTHER
 
 
@@ -36,9 +36,13 @@ def configure_url(
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 
-def state_pairs(product: Product, seen: frozenset[str]) -> list[tuple[str, str]]:
-    """Return the page state to carry: the visited steps (of the product's), in the product's order."""
+def state_pairs(
+    product: Product, seen: frozenset[str], suggested: Mapping[str, frozenset[str]] | None = None
+) -> list[tuple[str, str]]:
+    """Return the page state to carry: the visited steps (the product's, in its order), the suggestions."""
     order = {section.code: index for index, section in enumerate(product.sections)}
     order[OTHER] = len(order)
     visited = sorted((code for code in seen if code in order), key=order.__getitem__)
-    return [(SEEN, ",".join(visited))] if visited else []
+    pairs = [(SEEN, ",".join(visited))] if visited else []
+    text = suggestions_text(product, suggested or {})
+    return [*pairs, (SUGGESTED, text)] if text else pairs
