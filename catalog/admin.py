@@ -26,6 +26,7 @@ from catalog.models import (
     Product,
     Rule,
     Section,
+    Size,
     TextField,
     snapshot_checksum,
 )
@@ -57,8 +58,32 @@ class OptionGroupInline(admin.TabularInline):  # type: ignore[type-arg]
 class ParameterInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Parameter
     form = forms.ParameterForm
-    fields = ["position", "code", "name", "unit", "min_value", "max_value", "step", "default", "section", "name_it"]
+    fields = [
+        "position",
+        "code",
+        "name",
+        "unit",
+        "min_value",
+        "max_value",
+        "step",
+        "default",
+        "section",
+        "name_it",
+        "guide_image",
+        "guide_text",
+        "guide_text_it",
+    ]
     extra = 0
+
+
+class SizeInline(admin.StackedInline):  # type: ignore[type-arg]
+    """The size table: shoppers start from one of these sizes, then check each measurement."""
+
+    model = Size
+    form = forms.SizeForm
+    fields = [("position", "code", "name", "name_it"), "values_text"]
+    extra = 0
+    classes = ["collapse"]
 
 
 class TextFieldInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -165,6 +190,7 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         SectionInline,
         OptionGroupInline,
         ParameterInline,
+        SizeInline,
         TextFieldInline,
         RuleInline,
         PriceRuleInline,
@@ -318,6 +344,8 @@ class RuleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
             }
         if rule.kind == Rule.Kind.DEFAULT:
             return f"{rule.when or 'always'} ⇒ prefer {rule.prefer}"
+        if rule.kind == Rule.Kind.WARNING:
+            return f"warn unless {rule.expr}"
         return rule.expr
 
 
@@ -336,6 +364,16 @@ class ParameterAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["code", "name", "product", "unit", "min_value", "max_value", "step", "default"]
     list_filter = ["product", "unit"]
     search_fields = ["code", "name"]
+
+
+@admin.register(Size)
+class SizeAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    form = forms.SizeForm
+    list_display = ["code", "name", "product", "position"]
+    list_filter = ["product"]
+    search_fields = ["code", "name"]
+    list_select_related = ["product"]
+    fields = ["product", ("position", "code", "name", "name_it"), "values_text"]
 
 
 @admin.register(CatalogVersion)

@@ -9,6 +9,7 @@ itself, not later at publishing time.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from django import forms
@@ -25,10 +26,13 @@ from catalog.models import (
     Product,
     Rule,
     Section,
+    Size,
     TextField,
 )
+from catalog.services import guide_image_missing
+from configurator.engine.model import measure_str
 from configurator.engine.rules import GroupInfo, Vocabulary
-from configurator.engine.schema import Problem, check_price, check_quantity, check_rule
+from configurator.engine.schema import Problem, check_guide, check_price, check_quantity, check_rule, check_size
 
 OTHER_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -95,8 +99,10 @@ def translatable(*keys: str) -> Callable[[F], F]:
         cls.translated = keys
         for key in keys:
             for code, language in OTHER_LANGUAGES:
-                widget = forms.Textarea(attrs={"rows": 2}) if key == "description" else forms.TextInput
-                field = forms.CharField(label=f"{key.capitalize()} ({language})", required=False, widget=widget)
+                long = key in ("description", "guide_text")
+                widget = forms.Textarea(attrs={"rows": 2}) if long else forms.TextInput
+                label = f"{key.replace('_', ' ').capitalize()} ({language})"
+                field = forms.CharField(label=label, required=False, widget=widget)
                 cls.declared_fields[f"{key}_{code}"] = field
                 cls.base_fields[f"{key}_{code}"] = field
         return cls
@@ -152,11 +158,73 @@ class OptionForm(TranslatedForm):
         return data
 
 
-@translatable("name", "description")
+@translatable("name", "description", "guide_text")
 class ParameterForm(TranslatedForm):
+    """A parameter; its measuring guide's picture must be one of the site's static files."""
+
     class Meta:
         model = Parameter
         exclude = ["translations"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        image = data.get("guide_image") or ""
+        if image:
+            _add_problems(self, check_guide({"image": image}), {"image": "guide_image"})
+            if "guide_image" not in self.errors and guide_image_missing(image):
+                self.add_error("guide_image", _("No static file '%(image)s' (under static/).") % {"image": image})
+        elif data.get("guide_text"):
+            self.add_error("guide_image", _("A measuring guide needs a picture."))
+        return data
+
+
+def _bounds(parameter: Parameter) -> dict[str, Decimal]:
+    return {"min": parameter.min_value, "max": parameter.max_value, "step": parameter.step}
+
+
+@translatable("name")
+class SizeForm(TranslatedForm):
+    """A standard size; its measurements are typed one per line ("neck = 40") and checked
+    against the product's parameters: every one given, each in its range and on its grid."""
+
+    values_text = forms.CharField(
+        label=_("Measurements"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "style": "font-family: monospace"}),
+        help_text=_("One measurement per line, parameter code = value, e.g. neck = 40."),
+    )
+
+    class Meta:
+        model = Size
+        exclude = ["translations", "values"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        values = self.instance.values or {}
+        self.initial.setdefault("values_text", "\n".join(f"{code} = {value}" for code, value in values.items()))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values: dict[str, str] = {}
+        for number, line in enumerate((data.get("values_text") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, equals, value = line.partition("=")
+            if not equals or not code.strip() or not value.strip():
+                self.add_error("values_text", _("Line %(number)d: write code = value.") % {"number": number})
+                return data
+            values[code.strip()] = value.strip()
+        self.instance.values = values
+        product = data.get("product") or getattr(self.instance, "product", None)
+        if product is None or not data.get("code"):
+            return data
+        parameters = [
+            {"code": p.code, **{key: measure_str(value) for key, value in _bounds(p).items()}}
+            for p in product.parameters.all()
+        ]
+        size = {"code": data["code"], "name": data.get("name") or data["code"], "values": values}
+        _add_problems(self, check_size(size, parameters), {"values": "values_text", "code": "code"})
+        return data
 
 
 @translatable("name", "description")
@@ -202,7 +270,7 @@ class RuleForm(TranslatedForm):
         if product is None or not data.get("kind") or not data.get("code"):
             return data
         rule = {"code": data["code"], "kind": data["kind"]}
-        if data["kind"] == Rule.Kind.CONSTRAINT:
+        if data["kind"] in (Rule.Kind.CONSTRAINT, Rule.Kind.WARNING):
             rule["expr"] = data.get("expr", "")
         elif data["kind"] == Rule.Kind.TABLE:
             rule.update(groups=groups, rows=rows)

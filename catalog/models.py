@@ -249,6 +249,15 @@ class Parameter(Translated, ProductPart):
         blank=True,
         related_name="parameters",
     )
+    guide_image = models.CharField(
+        _("measuring guide picture"),
+        max_length=200,
+        blank=True,
+        help_text=_("A static file without words in it, e.g. guides/shirt/neck.svg (empty: no guide)."),
+    )
+    guide_text = models.TextField(
+        _("measuring guide text"), blank=True, help_text=_("How to take this measurement, in one or two sentences.")
+    )
     history = HistoricalRecords()
 
     class Meta(ProductPart.Meta):
@@ -317,11 +326,14 @@ class Rule(ProductPart):
         CONSTRAINT = "constraint", _("Constraint")
         TABLE = "table", _("Table of allowed combinations")
         DEFAULT = "default", _("Default (soft preference)")
+        WARNING = "warning", _("Warning (plausibility advice, never blocks)")
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="rules")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CONSTRAINT)
     expr = models.TextField(
-        _("expression"), blank=True, help_text=_("For constraints, e.g. roof = contrast -> body != black.")
+        _("expression"),
+        blank=True,
+        help_text=_("For constraints and warnings, e.g. roof = contrast -> body != black or sleeve <= arm + 6."),
     )
     groups = models.JSONField(_("table groups"), default=list, blank=True)
     rows = models.JSONField(_("table rows"), default=list, blank=True)
@@ -341,6 +353,37 @@ class Rule(ProductPart):
 
     def __str__(self) -> str:
         return self.code
+
+
+def size_values_default() -> dict[str, str]:
+    return {}
+
+
+class Size(ProductPart):
+    """A standard size of the product's size table (S, M, … or collar 39, 40, …).
+
+    `values` gives every measurement (parameter code -> decimal text); a shopper who
+    starts from this size gets them as estimates to check.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sizes")
+    name = models.CharField(_("name"), max_length=200)
+    translations = models.JSONField(_("translations"), default=translations_default, blank=True)
+    values = models.JSONField(
+        _("measurements"),
+        default=size_values_default,
+        blank=True,
+        help_text=_('One value per measurement, e.g. {"neck": "40", "chest": "102"}.'),
+    )
+    history = HistoricalRecords()
+
+    class Meta(ProductPart.Meta):
+        verbose_name = _("standard size")
+        verbose_name_plural = _("size table")
+        constraints = [models.UniqueConstraint(fields=["product", "code"], name="size_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PriceRule(ProductPart):

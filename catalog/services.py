@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -28,10 +29,11 @@ from catalog.models import (
     Product,
     Rule,
     Section,
+    Size,
     TextField,
     snapshot_checksum,
 )
-from catalog.snapshots import product_as_dict
+from catalog.snapshots import GUIDE_TEXT, product_as_dict
 from catalog.storage import ContentAddressedStorage, content_name
 from configurator.engine.lint import Finding, lint
 from configurator.engine.model import product_from_dict
@@ -112,6 +114,23 @@ def _load_images(data: Mapping[str, Any], base_dir: Path | None) -> tuple[dict[s
     return images, problems
 
 
+def guide_image_missing(image: str) -> bool:
+    """Whether a measuring guide's picture is not among the site's static files."""
+    return finders.find(image) is None
+
+
+def guide_image_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """Name every measuring guide whose picture is not a static file of the site."""
+    problems = []
+    for p_index, product in enumerate(data.get("products", [])):
+        for index, parameter in enumerate(product.get("parameters") or []):
+            image = (parameter.get("guide") or {}).get("image")
+            if image and guide_image_missing(image):
+                path = f"$.products[{p_index}].parameters[{index}].guide.image"
+                problems.append(Problem(path, f"guide picture '{image}' is not a static file (looked in static/)"))
+    return problems
+
+
 # -- importing -----------------------------------------------------------------------------
 
 
@@ -129,6 +148,7 @@ def catalog_import(
     if problems:
         raise CatalogError(problems)
     images, problems = _load_images(data, base_dir)
+    problems += guide_image_problems(data)
     if problems:
         raise CatalogError(problems)
     results = []
@@ -188,6 +208,22 @@ def _texts(item: Mapping[str, Any]) -> dict[str, Any]:
         "name": item["name"],
         "description": item.get("description", ""),
         "translations": item.get("translations") or {},
+    }
+
+
+def _parameter_texts(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A parameter's texts; its guide's translated text is kept in `translations` (GUIDE_TEXT)."""
+    texts = _texts(item)
+    guide = item.get("guide") or {}
+    translations = {lang: dict(values) for lang, values in texts["translations"].items()}
+    for lang, values in (guide.get("translations") or {}).items():
+        if values.get("text"):
+            translations.setdefault(lang, {})[GUIDE_TEXT] = values["text"]
+    return {
+        **texts,
+        "translations": translations,
+        "guide_image": guide.get("image", ""),
+        "guide_text": guide.get("text", ""),
     }
 
 
@@ -274,13 +310,26 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         data.get("parameters", []),
         parent,
         lambda p: {
-            **_texts(p),
+            **_parameter_texts(p),
             "unit": p.get("unit", ""),
             "min_value": Decimal(str(p["min"])),
             "max_value": Decimal(str(p["max"])),
             "step": Decimal(str(p.get("step", "1"))),
             "default": None if p.get("default") is None else Decimal(str(p["default"])),
             "section": section(p),
+        },
+        user,
+    )
+    _sync(
+        Size,
+        product.sizes.all(),
+        data.get("sizes") or [],
+        parent,
+        lambda s: {
+            "name": s["name"],
+            "translations": s.get("translations") or {},
+            # Exact decimal text, as the file gives it ("40.5", never a float).
+            "values": {code: str(value) for code, value in s["values"].items()},
         },
         user,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from catalog.models import Option, OptionGroup, PreviewLayer, Product
+from catalog.models import Option, OptionGroup, Parameter, PreviewLayer, Product
 from configurator.engine.model import product_from_dict, product_to_dict
 
 
@@ -72,19 +72,7 @@ def product_as_dict(product: Product) -> dict[str, Any]:
             }
             for g in groups
         ],
-        "parameters": [
-            {
-                "code": p.code,
-                **_texts(p),
-                "unit": p.unit,
-                "min": str(p.min_value),
-                "max": str(p.max_value),
-                "step": str(p.step),
-                "default": None if p.default is None else str(p.default),
-                "section": p.section.code if p.section else "",
-            }
-            for p in product.parameters.select_related("section")
-        ],
+        "parameters": [_parameter(p) for p in product.parameters.select_related("section")],
         "texts": [
             {
                 "code": t.code,
@@ -115,9 +103,43 @@ def product_as_dict(product: Product) -> dict[str, Any]:
             "background": product.preview_background,
             "layers": [_layer(layer) for layer in layers_by_option.get(None, [])],
         },
+        "sizes": [
+            {"code": s.code, "name": s.name, "translations": s.translations, "values": s.values}
+            for s in product.sizes.all()
+        ],
     }
     # One canonical form: the engine model's writer decides key order and defaults.
     return product_to_dict(product_from_dict(data))
+
+
+#: The key a parameter's `translations` keeps its guide's text under, per language.
+GUIDE_TEXT = "guide_text"
+
+
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    """A parameter in the exchange format; its guide's translated text moves into `guide`."""
+    translations = {lang: dict(texts) for lang, texts in parameter.translations.items()}
+    guide_translations = {
+        lang: {"text": texts.pop(GUIDE_TEXT)} for lang, texts in translations.items() if GUIDE_TEXT in texts
+    }
+    guide = (
+        {"image": parameter.guide_image, "text": parameter.guide_text, "translations": guide_translations}
+        if parameter.guide_image
+        else None
+    )
+    return {
+        "code": parameter.code,
+        "name": parameter.name,
+        "description": parameter.description,
+        "translations": {lang: texts for lang, texts in translations.items() if texts},
+        "unit": parameter.unit,
+        "min": str(parameter.min_value),
+        "max": str(parameter.max_value),
+        "step": str(parameter.step),
+        "default": None if parameter.default is None else str(parameter.default),
+        "section": parameter.section.code if parameter.section else "",
+        "guide": guide,
+    }
 
 
 def _group_default(group: OptionGroup) -> str | list[str] | None:
@@ -130,7 +152,7 @@ def _group_default(group: OptionGroup) -> str | list[str] | None:
 def _rule(rule: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"code": rule.code, "kind": rule.kind, "message": rule.message}
     data.update(active=rule.active, translations=rule.translations)
-    if rule.kind == "constraint":
+    if rule.kind in ("constraint", "warning"):
         data["expr"] = rule.expr
     elif rule.kind == "table":
         data.update(groups=rule.groups, rows=rule.rows)

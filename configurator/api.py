@@ -117,6 +117,14 @@ class PriceOutput(serializers.Serializer):  # type: ignore[type-arg]
     lines = PriceLineOutput(many=True)
 
 
+class WarningOutput(serializers.Serializer):  # type: ignore[type-arg]
+    """A plausibility warning: advice on unusual measurements; it never blocks ordering."""
+
+    rule = serializers.CharField(help_text="the warning rule's code")
+    parameters = serializers.ListField(child=serializers.CharField(), help_text="the parameters it names")
+    message = serializers.CharField()
+
+
 class Answer(serializers.Serializer):  # type: ignore[type-arg]
     valid = serializers.BooleanField()
     complete = serializers.BooleanField()
@@ -124,6 +132,11 @@ class Answer(serializers.Serializer):  # type: ignore[type-arg]
     groups = GroupOutput(many=True)
     parameters = ParameterOutput(many=True)
     violations = ReasonOutput(many=True)
+    warnings = WarningOutput(
+        many=True,
+        help_text="Warning rules whose condition is false on the given values (evaluated once every value"
+        " they name is given): unusual measurements to check. They never change validity or availability.",
+    )
     price = PriceOutput()
 
 

@@ -26,6 +26,27 @@ SEEN = "_seen"
 #: The groups still holding the first look's suggestions: "group:option+option,group:option".
 SUGGESTED = "_suggested"
 
+#: Page state of the sizing help: the size estimates came from, the measurements still estimates,
+#: the size to fill from (a button), and what the shopper confirms (a code, or every one).
+SIZE = "_size"
+ESTIMATED = "_estimated"
+FILL = "_fill"
+CONFIRM = "_confirm"
+CONFIRM_ALL = "*"
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Measurements filled in from a standard size that the shopper has not confirmed yet."""
+
+    size: str = ""
+    #: Parameter codes, in the product's order.
+    fields: tuple[str, ...] = ()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Return the page state that carries the estimates (none once all are confirmed)."""
+        return [(SIZE, self.size), (ESTIMATED, ",".join(self.fields))] if self.fields else []
+
 
 @dataclass(frozen=True)
 class PageInput:
@@ -41,10 +62,39 @@ class PageInput:
     action: str = ""
     #: The text field being typed in, when the request only checks it as it is typed.
     live: str = ""
+    #: Measurements filled in from a standard size, not confirmed yet (settled by this request).
+    estimates: Estimates = field(default_factory=Estimates)
+    #: The standard size whose values the shopper asked to fill in ("" for none).
+    fill: str = ""
+    #: The estimate the shopper confirmed (a parameter code, or CONFIRM_ALL; "" for none).
+    confirm: str = ""
     #: The codes of the steps the shopper has visited.
     seen: frozenset[str] = frozenset()
     #: group code -> the options suggested for it (a suggestion stands while the group holds them).
     suggested: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def read_estimates(product: Product, state: Mapping[str, str], selection: Selection) -> Estimates:
+    """Read the estimates the page state names, settled by this request.
+
+    A measurement stops being an estimate when the shopper confirms it (or all), or when
+    its value is no longer the size's (typed over or emptied: it is theirs now). An
+    unknown size or code is dropped, never an error.
+    """
+    size = product.size(state.get(SIZE, ""))
+    if size is None:
+        return Estimates()
+    named = set(state.get(ESTIMATED, "").split(","))
+    confirmed = state.get(CONFIRM, "")
+    fields = tuple(
+        p.code
+        for p in product.parameters
+        if p.code in named
+        and confirmed not in (p.code, CONFIRM_ALL)
+        and selection.parameters.get(p.code) is not None
+        and selection.parameters.get(p.code) == size.value(p.code)
+    )
+    return Estimates(size.code, fields) if fields else Estimates()
 
 
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
@@ -134,6 +184,9 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]], *, decim
         want=want,
         action=state.get(ACTION, ""),
         live=state.get(LIVE, "") if product.text(state.get(LIVE, "")) is not None else "",
+        estimates=read_estimates(product, state, selection),
+        fill=state.get(FILL, ""),
+        confirm=state.get(CONFIRM, ""),
         seen=frozenset(code for code in state.get(SEEN, "").split(",") if code),
         suggested=suggestions_read(product, state.get(SUGGESTED, "")),
     )

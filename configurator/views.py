@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
@@ -34,6 +34,7 @@ from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
+from configurator.pages.sizing import size_fill
 from configurator.services import VersionEngine, version_engine
 
 
@@ -161,8 +162,28 @@ def _after_action(
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
     # The step the action was asked from has been visited.
-    state = state_pairs(engine.product, page.seen | {page.step}, page.suggested)
+    state = state_pairs(engine.product, page.seen | {page.step}, suggested=page.suggested, estimates=page.estimates)
     return HttpResponseRedirect(configure_url(engine.product, selection, step, rejected=page.rejected, state=state))
+
+
+def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) -> HttpResponse:
+    """Fill in the measurements not given yet from the standard size the shopper picked, as estimates."""
+    size = engine.product.size(page.fill)
+    if size is None:
+        notice = ("error", _("There is no size %(size)s.") % {"size": page.fill})
+        return _after_action(request, engine, page, page.selection, page.step, [notice])
+    name = size.label(_language())
+    filled = size_fill(engine.product, page, size)
+    count = len(filled.estimates.fields)
+    if count:
+        text = ngettext(
+            "We filled in %(count)d measurement from size %(size)s: check it before ordering.",
+            "We filled in %(count)d measurements from size %(size)s: check each one before ordering.",
+            count,
+        ) % {"count": count, "size": name}
+    else:
+        text = _("Every measurement is already yours: nothing was filled in from size %(size)s.") % {"size": name}
+    return _after_action(request, engine, filled, filled.selection, page.step, [("info", text)])
 
 
 def _choose_anyway(
@@ -220,6 +241,11 @@ def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return _choose_anyway(request, engine, page, page.want)
     if page.action == "finish":
         return _finish(request, engine, page)
+    if page.fill:
+        return _fill_size(request, engine, page)
+    if page.confirm:
+        # Settled while reading the page input; an action, so reloading the address never repeats it.
+        return _after_action(request, engine, page, page.selection, page.step, [])
     return _render(request, engine, page, page.selection, page.step, [])
 
 
@@ -233,7 +259,16 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
     if page.errors:
         messages.error(request, _("Some values could not be read; fix them before saving."))
         return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))
-    saved = services.configuration_save(engine.version, page.selection)
+    selection = page.selection
+    if page.estimates.fields:
+        # A saved link reopens without page state: an unchecked estimate would pass for a measurement.
+        names = ", ".join(p.label(_language()) for p in engine.product.parameters if p.code in page.estimates.fields)
+        messages.warning(
+            request, _("Not saved, still estimates: %(names)s. Check them, then save again.") % {"names": names}
+        )
+        parameters = {c: v for c, v in selection.parameters.items() if c not in page.estimates.fields}
+        selection = Selection(choices=selection.choices, parameters=parameters, texts=selection.texts)
+    saved = services.configuration_save(engine.version, selection)
     return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode({'saved': '1'})}")
 
 

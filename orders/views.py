@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -25,6 +25,9 @@ from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
 from orders.models import Order
 
+if TYPE_CHECKING:
+    from configurator.engine.model import Product
+
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
@@ -34,10 +37,17 @@ def _pairs(request: HttpRequest) -> list[tuple[str, str]]:
     return [(key, value) for key, values in request.GET.lists() for value in values]
 
 
-def _configurator_url(code: str, pairs: list[tuple[str, str]]) -> str:
-    """Return the configurator page of `code` with the same pairs, in the active language."""
-    query = urlencode([(k, v) for k, v in pairs if not k.startswith("_")])
+def _configurator_url(code: str, pairs: list[tuple[str, str]], keep: tuple[str, ...] = ()) -> str:
+    """Return the configurator page of `code` with the same pairs and page state `keep`, in the active language."""
+    query = urlencode([(k, v) for k, v in pairs if not k.startswith("_") or k in keep])
     return reverse("configurator:product_list") + f"p/{code}/" + (f"?{query}" if query else "")
+
+
+def _unconfirmed_estimates(product: Product, pairs: list[tuple[str, str]], language: str) -> str:
+    """Name the measurements the page state still marks as estimates (`_estimated`), or ""."""
+    codes = [code for key, value in pairs if key == "_estimated" for code in value.split(",") if code.strip()]
+    names = [p.label(language) for p in product.parameters if p.code in codes]
+    return ", ".join(names or codes)
 
 
 @throttle("pages")
@@ -52,6 +62,13 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     product = version_model(version)
     data = data_from_pairs(product, pairs)
     context: dict[str, Any] = {"product_name": product.label(language), "back_url": _configurator_url(code, pairs)}
+    estimates = _unconfirmed_estimates(product, pairs, language)
+    if estimates:
+        # Values filled in from a standard size are the shop's guess, not the shopper's body.
+        problem = _("Some measurements are still estimates from a standard size: check %(names)s, then order.")
+        context["back_url"] = _configurator_url(code, pairs, keep=("_estimated", "_size"))
+        context["problems"] = [problem % {"names": estimates}]
+        return render(request, "orders/checkout_invalid.html", context, status=400)
     try:
         selection = services.order_check(version=version, data=data, language=language)
     except services.SelectionError as error:

@@ -109,7 +109,8 @@ class _Compiler:
         rule_clauses: dict[str, list[list[int]]] = {}
         preferences: list[Preference] = []
         for rule in self.product.rules:
-            if not rule.active:
+            # A warning is advice to the shopper, never a constraint: it has no clauses at all.
+            if not rule.active or rule.kind == "warning":
                 continue
             if rule.kind == "default":
                 when = self._literal(self._parse(rule.when)) if rule.when else 1

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 GroupKind = Literal["choice", "multi"]
-RuleKind = Literal["constraint", "table", "default"]
+RuleKind = Literal["constraint", "table", "default", "warning"]
 Layout = Literal["steps", "single"]
 Display = Literal["radio", "swatch", "select"]
 
@@ -101,6 +101,21 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Guide:
+    """How to take a measurement: a picture (a static file, no words in it) and a short text.
+
+    The picture is shared by every language; only `text` is translated.
+    """
+
+    image: str
+    text: str = ""
+    translations: Translations = field(default_factory=dict)
+
+    def text_in(self, language: str) -> str:
+        return _translated(self.text, self.translations, "text", language)
+
+
+@dataclass(frozen=True)
 class Parameter:
     code: str
     name: str
@@ -111,10 +126,36 @@ class Parameter:
     default: Decimal | None = None
     description: str = ""
     section: str = ""
+    guide: Guide | None = None
     translations: Translations = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
+
+    def fits(self, value: Decimal) -> bool:
+        """Whether `value` lies in the range and on the step grid (min + k × step)."""
+        return self.min <= value <= self.max and not (value - self.min) % self.step
+
+
+@dataclass(frozen=True)
+class Size:
+    """A standard size of the product's size table: a value for every measurement.
+
+    A shopper starting from a size gets these values as estimates to check, never as
+    measurements taken.
+    """
+
+    code: str
+    name: str
+    values: tuple[tuple[str, Decimal], ...]
+    translations: Translations = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return _translated(self.name, self.translations, "name", language)
+
+    def value(self, parameter: str) -> Decimal | None:
+        """Return this size's value of `parameter`, or None if it gives none."""
+        return next((value for code, value in self.values if code == parameter), None)
 
 
 @dataclass(frozen=True)
@@ -173,10 +214,11 @@ class TextField:
 
 @dataclass(frozen=True)
 class Rule:
-    """A constraint (`expr` must hold), a table (allowed `rows` over `groups`) or a default.
+    """A constraint (`expr` must hold), a table (allowed `rows` over `groups`), a default or a warning.
 
     A default rule is a soft preference: when `when` holds, auto-completion prefers
-    `prefer`.
+    `prefer`. A warning rule is plausibility advice: when its `expr` is false on the
+    shopper's values the page shows its message; it never constrains anything.
     """
 
     code: str
@@ -234,6 +276,7 @@ class Product:
     rules: tuple[Rule, ...] = ()
     prices: tuple[PriceRule, ...] = ()
     preview: Preview = field(default_factory=Preview)
+    sizes: tuple[Size, ...] = ()
     translations: Translations = field(default_factory=dict)
 
     def label(self, language: str) -> str:
@@ -260,6 +303,10 @@ class Product:
 
     def text(self, code: str) -> TextField | None:
         return self._index[3].get(code)
+
+    def size(self, code: str) -> Size | None:
+        """Return the standard size `code` of the size table, or None."""
+        return next((size for size in self.sizes if size.code == code), None)
 
 
 # -- the exchange format ---------------------------------------------------------------
@@ -410,6 +457,7 @@ def product_from_dict(data: Mapping[str, Any]) -> Product:
                 default=_opt_dec(p.get("default")),
                 description=p.get("description", ""),
                 section=p.get("section", ""),
+                guide=_guide(p.get("guide")),
                 translations=_trans(p),
             )
             for p in data.get("parameters", ())
@@ -460,13 +508,44 @@ def product_from_dict(data: Mapping[str, Any]) -> Product:
             background=preview.get("background", "#ffffff"),
             layers=_layers(preview.get("layers")),
         ),
+        sizes=tuple(
+            Size(
+                code=str(s["code"]),
+                name=s["name"],
+                values=tuple((code, _dec(value)) for code, value in s.get("values", {}).items()),
+                translations=_trans(s),
+            )
+            for s in data.get("sizes", ())
+        ),
         translations=_trans(data),
     )
 
 
+def _guide(data: Mapping[str, Any] | None) -> Guide | None:
+    if not data:
+        return None
+    return Guide(image=data["image"], text=data.get("text", ""), translations=_trans(data))
+
+
+def _guide_dict(guide: Guide | None) -> dict[str, Any] | None:
+    if guide is None:
+        return None
+    translations = {lang: dict(texts) for lang, texts in sorted(guide.translations.items())}
+    return {"image": guide.image, "text": guide.text, "translations": translations}
+
+
+def _size_dict(size: Size) -> dict[str, Any]:
+    return {
+        "code": size.code,
+        "name": size.name,
+        "translations": {lang: dict(texts) for lang, texts in sorted(size.translations.items())},
+        "values": {code: measure_str(value) for code, value in size.values},
+    }
+
+
 def _rule_dict(rule: Rule) -> dict[str, Any]:
     out: dict[str, Any] = {"code": rule.code, "kind": rule.kind}
-    if rule.kind == "constraint":
+    if rule.kind in ("constraint", "warning"):
         out["expr"] = rule.expr
     elif rule.kind == "table":
         out["groups"] = list(rule.groups)
@@ -543,6 +622,7 @@ def product_to_dict(product: Product) -> dict[str, Any]:
                 "step": measure_str(p.step),
                 "default": _measure_or_none(p.default),
                 "section": p.section,
+                "guide": _guide_dict(p.guide),
             }
             for p in product.parameters
         ],
@@ -578,4 +658,5 @@ def product_to_dict(product: Product) -> dict[str, Any]:
             "background": product.preview.background,
             "layers": _layers_dict(product.preview.layers),
         },
+        "sizes": [_size_dict(size) for size in product.sizes],
     }

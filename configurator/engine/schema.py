@@ -31,6 +31,7 @@ CURRENCY = re.compile(r"[A-Z]{3}\Z")
 COLOR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 LANGUAGE = re.compile(r"[a-z]{2}(-[a-z]{2})?\Z")
 ANCHORS = frozenset(a + b for a in "lmr" for b in "tmbas")
+GUIDE_IMAGE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\.(svg|png|jpg|jpeg|webp)\Z")
 
 _TRANSLATABLE = ("name", "description")
 _KEYS: dict[str, frozenset[str]] = {
@@ -53,9 +54,12 @@ _KEYS: dict[str, frozenset[str]] = {
             "rules",
             "prices",
             "preview",
+            "sizes",
         }
     ),
     "section": frozenset({"code", "name", "translations"}),
+    "guide": frozenset({"image", "text", "translations"}),
+    "size": frozenset({"code", "name", "translations", "values"}),
     "group": frozenset(
         {
             "code",
@@ -99,6 +103,7 @@ _KEYS: dict[str, frozenset[str]] = {
             "step",
             "default",
             "section",
+            "guide",
         }
     ),
     "text": frozenset(
@@ -346,6 +351,8 @@ class _Checker:
             self.rule(rule, f"{path}.rules[{index}]", vocabulary, groups)
         self.unique(rules, f"{path}.rules", "rule")
 
+        self.sizes(product.get("sizes"), f"{path}.sizes", parameters)
+
         prices = self.array(product.get("prices"), f"{path}.prices")
         for index, price in enumerate(prices):
             self.price(price, f"{path}.prices[{index}]", vocabulary)
@@ -514,6 +521,7 @@ class _Checker:
         if low is not None and high is not None and low > high:
             self.fail(f"{path}.min", f"min ({low}) is greater than max ({high})")
             return
+        self.guide(parameter.get("guide"), f"{path}.guide")
         if default is not None and low is not None and high is not None:
             if not low <= default <= high:
                 self.fail(f"{path}.default", f"default {default} is outside {low}–{high}")
@@ -594,17 +602,22 @@ class _Checker:
             rule,
             "kind",
             path,
-            pattern=re.compile(r"(constraint|table|default)\Z"),
-            what="'constraint', 'table' or 'default'",
+            pattern=re.compile(r"(constraint|table|default|warning)\Z"),
+            what="'constraint', 'table', 'default' or 'warning'",
         )
-        fields = {"constraint": {"expr"}, "table": {"groups", "rows"}, "default": {"when", "prefer"}}
+        fields = {
+            "constraint": {"expr"},
+            "table": {"groups", "rows"},
+            "default": {"when", "prefer"},
+            "warning": {"expr"},
+        }
         if kind is None:
             return
-        for other, keys in fields.items():
-            for key in sorted(keys - fields[kind]):
-                if key in rule and other != kind:
-                    self.fail(f"{path}.{key}", f"'{key}' belongs to {other} rules, not {kind} rules")
-        if kind == "constraint":
+        for key in sorted(set().union(*fields.values()) - fields[kind]):
+            if key in rule:
+                owners = " and ".join(other for other, keys in fields.items() if key in keys)
+                self.fail(f"{path}.{key}", f"'{key}' belongs to {owners} rules, not {kind} rules")
+        if kind in ("constraint", "warning"):
             if "expr" not in rule:
                 self.fail(path, "missing required key 'expr'")
             self.expression(rule.get("expr"), f"{path}.expr", vocabulary)
@@ -615,6 +628,63 @@ class _Checker:
             self.expression(rule.get("prefer"), f"{path}.prefer", vocabulary)
         else:
             self.table(rule, path, vocabulary)
+
+    def guide(self, guide: Any, path: str) -> None:
+        """A measuring guide: a picture (a static file path) and a translated short text."""
+        if guide is None or not self.obj(guide, path, "guide", ("image",)):
+            return
+        image = self.string(guide, "image", path, pattern=GUIDE_IMAGE, what="a relative path to an image file")
+        if image is not None and ".." in image.split("/"):
+            self.fail(f"{path}.image", f"{image!r} must not climb out of the static files ('..')")
+        self.string(guide, "text", path)
+        self.translations(guide, path, ("text",))
+
+    def sizes(self, value: Any, path: str, parameters: list[Any]) -> None:
+        """The size table: every size gives every measurement, in its range and on its grid."""
+        sizes = self.array(value, path)
+        known = {p["code"]: p for p in parameters if isinstance(p, dict) and isinstance(p.get("code"), str)}
+        for index, size in enumerate(sizes):
+            where = f"{path}[{index}]"
+            if not self.obj(size, where, "size", ("code", "name", "values")):
+                continue
+            code = self.code(size, where)
+            self.string(size, "name", where)
+            self.translations(size, where, ("name",))
+            values = size.get("values")
+            if not isinstance(values, dict):
+                self.fail(f"{where}.values", f"must be an object of measurements, not {_type(values)}")
+                continue
+            label = f"size '{code}'" if code else f"size {index + 1}"
+            for parameter in sorted(set(known) - set(values)):
+                self.fail(f"{where}.values", f"{label} gives no value for '{parameter}'")
+            for parameter in values:
+                if parameter not in known:
+                    self.fail(
+                        f"{where}.values.{parameter}",
+                        f"{label}: unknown parameter '{parameter}'{_hint(str(parameter), known)}",
+                    )
+                    continue
+                self.size_value(values, parameter, known[parameter], f"{where}.values", label)
+        self.unique(sizes, path, "size")
+
+    def size_value(
+        self, values: Mapping[str, Any], parameter: str, spec: Mapping[str, Any], where: str, label: str
+    ) -> None:
+        """One value of a size: a decimal in its parameter's range and on its grid."""
+        before = len(self.problems)
+        number = self.decimal(values, parameter, where)
+        self.problems[before:] = [Problem(p.path, f"{label}: {parameter}: {p.message}") for p in self.problems[before:]]
+        try:
+            low, high = Decimal(str(spec["min"])), Decimal(str(spec["max"]))
+            step = Decimal(str(spec.get("step", "1")))
+        except (InvalidOperation, KeyError):
+            return  # the parameter's own problems are reported at the parameter
+        if number is None or step <= 0:
+            return
+        if not low <= number <= high:
+            self.fail(f"{where}.{parameter}", f"{label}: {parameter} {number} is outside {low}–{high}")
+        elif (number - low) % step:
+            self.fail(f"{where}.{parameter}", f"{label}: {parameter} {number} is not on the grid ({low} + k × {step})")
 
     def table(self, rule: Mapping[str, Any], path: str, vocabulary: Vocabulary) -> None:
         columns = self.array(rule.get("groups"), f"{path}.groups")
@@ -723,6 +793,20 @@ def check_price(price: Any, vocabulary: Vocabulary) -> list[Problem]:
     """Return the problems of one price rule object; paths are relative ("when", "per")."""
     checker = _Checker()
     checker.price(price, "$", vocabulary)
+    return _relative(checker.problems)
+
+
+def check_size(size: Any, parameters: list[Any]) -> list[Problem]:
+    """Return the problems of one size of a size table; paths are relative ("values.neck")."""
+    checker = _Checker()
+    checker.sizes([size], "$", parameters)
+    return [Problem(p.path.removeprefix("$[0]").removeprefix("."), p.message) for p in checker.problems]
+
+
+def check_guide(guide: Any) -> list[Problem]:
+    """Return the problems of one measuring guide; paths are relative ("image")."""
+    checker = _Checker()
+    checker.guide(guide, "$")
     return _relative(checker.problems)
 
 

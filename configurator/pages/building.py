@@ -8,6 +8,7 @@ from configurator.forms import PageInput
 from configurator.pages.fields import place_fields
 from configurator.pages.links import configure_url, state_pairs
 from configurator.pages.page import ConfiguratorPage
+from configurator.pages.sizing import sizing_view
 from configurator.pages.steps import OTHER, SUMMARY, field_notices, hidden_fields, make_steps, navigate
 from configurator.pages.suggestions import standing_suggestions, suggestion_notices
 from configurator.pages.summary import order_url, orderable, preview_alt, price_view, progress, summary_rows
@@ -42,7 +43,8 @@ def build_page(
     here = {s.code for s in steps} if one_page and not on_summary else {navigation.step.code}
     seen = page.seen | here
     suggested = standing_suggestions(page, selection, steps, shown=here)
-    state = state_pairs(product, frozenset(seen & {s.code for s in steps}), suggested)
+    visited = frozenset(seen & {s.code for s in steps})
+    state = state_pairs(product, visited, suggested=suggested, estimates=page.estimates)
 
     def url(step_code: str) -> str:
         return configure_url(product, selection, step_code, rejected=page.rejected, state=state)
@@ -67,7 +69,8 @@ def build_page(
         progress=progress(steps),
         price=price_view(answer.price),
         summary=summary_rows(steps, selection),
-        selection_pairs=selection_pairs(product, selection),
+        # The save form carries the estimates too, so saving never passes them off as measured.
+        selection_pairs=selection_pairs(product, selection) + page.estimates.pairs(),
         # The one-page layout's address names no step, so the stepper's links stay on the page.
         canonical_url=url("" if one_page and not on_summary else navigation.step.code),
         summary_url=url(SUMMARY),
@@ -75,6 +78,7 @@ def build_page(
         live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
         preview=preview,
         preview_alt=preview_alt(product, selection, language),
+        sizing=sizing_view(product, page.estimates, language),
     )
     if orderable(built):
         built.order_url = order_url(product, selection)

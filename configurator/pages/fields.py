@@ -12,6 +12,7 @@ from configurator.engine.selection import Selection
 from configurator.engine.session import GroupState, ParameterState, Reason
 from configurator.forms import PageInput
 from configurator.pages.page import GroupView, OptionView, ParameterView, StepView, TextView
+from configurator.pages.sizing import annotate_parameter, guide_view
 from configurator.pages.wording import conflict_sentence, field_messages, reason_sentence
 from configurator.services import ConfigurationAnswer
 
@@ -142,6 +143,8 @@ def place_fields(
         raw = page.rejected.get(parameter.code)
         view_p = parameter_view(parameter, parameter_state, selection, raw, language)
         view_p.errors = messages(parameter.code, raw)
+        view_p.guide = guide_view(parameter.guide, language)
+        annotate_parameter(view_p, page.estimates, answer.warnings, language)
         step_of(parameter.section).parameters.append(view_p)
     for text in product.texts:
         raw = page.rejected.get(text.code)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, selection_pairs
-from configurator.forms import SEEN, STEP, SUGGESTED, suggestions_text
+from configurator.forms import SEEN, STEP, SUGGESTED, Estimates, suggestions_text
 from configurator.pages.steps import OTHER
 
 
@@ -25,7 +25,7 @@ def configure_url(
 
     `rejected` (field code -> what the shopper typed) keeps values set aside in the
     address, so a reload shows them again with their messages rather than dropping them;
-    `state` is the page state to keep (visited steps, suggestions), as `state_pairs` gives it.
+    `state` is the page state to keep (visited steps, suggestions, estimates), as `state_pairs` gives it.
     """
     pairs = selection_pairs(product, selection)
     pairs += list((rejected or {}).items())
@@ -37,12 +37,18 @@ def configure_url(
 
 
 def state_pairs(
-    product: Product, seen: frozenset[str], suggested: Mapping[str, frozenset[str]] | None = None
+    product: Product,
+    seen: frozenset[str],
+    *,
+    suggested: Mapping[str, frozenset[str]] | None = None,
+    estimates: Estimates | None = None,
 ) -> list[tuple[str, str]]:
-    """Return the page state to carry: the visited steps (the product's, in its order), the suggestions."""
+    """Return the page state to carry: the visited steps (the product's, in its order), the suggestions
+    still standing, then the estimates from a standard size still to confirm."""
     order = {section.code: index for index, section in enumerate(product.sections)}
     order[OTHER] = len(order)
     visited = sorted((code for code in seen if code in order), key=order.__getitem__)
     pairs = [(SEEN, ",".join(visited))] if visited else []
     text = suggestions_text(product, suggested or {})
-    return [*pairs, (SUGGESTED, text)] if text else pairs
+    pairs += [(SUGGESTED, text)] if text else []
+    return pairs + (estimates.pairs() if estimates is not None else [])

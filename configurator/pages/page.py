@@ -50,6 +50,22 @@ class GroupView:
         return self.decided_none or any(o.checked for o in self.options)
 
 
+@dataclass(frozen=True)
+class GuideView:
+    """How to take a measurement: a static picture (no words in it) and the text in the shopper's language."""
+
+    image: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WarningView:
+    """A plausibility warning shown beside a field it names (advice, never a block)."""
+
+    code: str
+    text: str
+
+
 @dataclass
 class ParameterView:
     code: str
@@ -65,6 +81,10 @@ class ParameterView:
     #: What the field shows: the shopper's value, or what they typed when it was set aside.
     value: str
     errors: list[str] = field(default_factory=list)
+    guide: GuideView | None = None
+    #: The value is an estimate from a standard size the shopper has not confirmed yet.
+    estimated: bool = False
+    warnings: list[WarningView] = field(default_factory=list)
 
     @property
     def given(self) -> bool:
@@ -114,7 +134,7 @@ class StepView:
             self.visited
             and not any(f.errors for f in fields)
             and all(g.decided and not g.suggestion_pending for g in self.groups if g.required)
-            and all(p.value for p in self.parameters)
+            and all(p.value and not p.estimated for p in self.parameters)
             and all(t.value for t in self.texts if t.required)
         )
 
@@ -130,6 +150,8 @@ class SummaryRow:
     value: str
     url: str
     missing: bool = False
+    #: A measurement filled in from a standard size, still to check.
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +175,27 @@ class Progress:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class SizeChoice:
+    """A standard size the shopper may start from."""
+
+    code: str
+    name: str
+    #: The estimates on the page come from this size.
+    current: bool
+
+
+@dataclass(frozen=True)
+class SizingView:
+    """The product's size table and the estimates still to check."""
+
+    sizes: tuple[SizeChoice, ...]
+    #: The name of the size the estimates come from ('' when there are none).
+    size_name: str
+    #: The names of the measurements still estimates, in the product's order.
+    estimated: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -198,3 +241,5 @@ class ConfiguratorPage:
     #: The preview described in words (its alt text).
     preview_alt: str = ""
     share: ShareView | None = None
+    #: The size table (None when the product has none) and the estimates to check.
+    sizing: SizingView | None = None

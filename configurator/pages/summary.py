@@ -28,7 +28,8 @@ def _step_rows(step: StepView, selection: Selection) -> list[SummaryRow]:
     for parameter in step.parameters:
         value = selection.parameters.get(parameter.code)
         if value is not None:
-            rows.append(SummaryRow(parameter.name, f"{number_format(value)} {parameter.unit}".strip(), step.url))
+            shown = f"{number_format(value)} {parameter.unit}".strip()
+            rows.append(SummaryRow(parameter.name, shown, step.url, estimated=parameter.estimated))
         else:
             rows.append(SummaryRow(parameter.name, _("Not entered yet"), step.url, missing=True))
     for text in step.texts:
@@ -62,10 +63,11 @@ def orderable(page: ConfiguratorPage) -> bool:
     """Say whether the page offers "Order".
 
     Only what can be built (a complete, valid configuration) whose every measurement is one
-    the shopper gave: measurements are the shopper's body, never filled in for them.
-    This is the one order gate of the page; other gates (estimates to confirm) join here.
+    the shopper gave: measurements are the shopper's body, never filled in for them. This is
+    the one order gate of the page: an estimate from a standard size left unconfirmed closes it too.
     """
-    return page.complete and all(p.given for s in page.steps for p in s.parameters)
+    estimates = page.sizing is not None and bool(page.sizing.estimated)
+    return page.complete and all(p.given for s in page.steps for p in s.parameters) and not estimates
 
 
 def order_url(product: Product, selection: Selection) -> str:

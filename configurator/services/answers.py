@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from catalog.models import CatalogVersion
 from configurator.engine.checking import Price, Validation
 from configurator.engine.model import Product
+from configurator.engine.plausibility import MeasurementWarning, plausibility_warnings
 from configurator.engine.selection import Selection
 from configurator.engine.session import Propagation, Session
 from configurator.loading import version_model, version_session
@@ -42,6 +43,8 @@ class ConfigurationAnswer:
     #: The check of the selection exactly as it stands, made only once every decision is
     #: made and nothing conflicts (None before that).
     validation: Validation | None = None
+    #: The warning rules the shopper's values break: advice to check them, never a block.
+    warnings: tuple[MeasurementWarning, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -63,4 +66,7 @@ def configuration_check(engine: VersionEngine, selection: Selection, language: s
     # Every decision is made: check the selection exactly as it stands (unticked options out).
     validation = engine.session.validate(selection) if result.valid and result.complete else None
     price = engine.session.price(selection, language)
-    return ConfigurationAnswer(selection=selection, propagation=result, price=price, validation=validation)
+    warnings = plausibility_warnings(engine.product, selection)
+    return ConfigurationAnswer(
+        selection=selection, propagation=result, price=price, validation=validation, warnings=warnings
+    )

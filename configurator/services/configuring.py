@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CatalogVersion
 from configurator.engine.checking import Price
 from configurator.engine.model import Product
+from configurator.engine.plausibility import MeasurementWarning
 from configurator.engine.search import Completion
 from configurator.engine.selection import Selection, SelectionError, read_selection
 from configurator.engine.session import Reason
@@ -174,6 +175,7 @@ def answer_data(product: Product, answer: ConfigurationAnswer, language: str) ->
             for t in product.texts
         ],
         "violations": _violations_data(product, answer, language),
+        "warnings": warnings_data(answer.warnings, language),
         "price": price_data(answer.price),
     }
 
@@ -184,6 +186,11 @@ def configuration_answer(version: CatalogVersion, selection: Selection, language
     answer = answer_data(engine.product, configuration_check(engine, selection, language), language)
     answer["version"] = version.number
     return answer
+
+
+def warnings_data(warnings: tuple[MeasurementWarning, ...], language: str) -> list[dict[str, Any]]:
+    """Return plausibility warnings as data: the rule's code, the parameters it names, its message."""
+    return [{"rule": w.code, "parameters": list(w.fields), "message": w.text(language)} for w in warnings]
 
 
 def configuration_propagate(version: CatalogVersion, data: Mapping[str, Any], language: str) -> dict[str, Any]:

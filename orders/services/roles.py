@@ -22,6 +22,7 @@ CATALOG_MODELS = [
     "rule",
     "pricerule",
     "previewlayer",
+    "size",
 ]
 ORDERS_MODELS = ["order", "buildorder", "factoryendpoint", "delivery", "outboxmessage", "auditentry"]
 
@@ -67,6 +68,20 @@ def roles_sync(apps: Any = global_apps) -> None:
             app_label, codename = dotted.split(".")
             permission = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is None:
+                if _model_not_migrated(apps, app_label, codename):
+                    continue  # the migration that creates the model syncs the roles again
                 raise LookupError(f"role {name!r}: no permission {dotted!r}")
             wanted.append(permission)
         group.permissions.set(wanted)
+
+
+def _model_not_migrated(apps: Any, app_label: str, codename: str) -> bool:
+    """Whether `codename` is a model permission of a model the migrations have not created yet."""
+    action, _sep, model = codename.partition("_")
+    if action not in ("add", "change", "delete", "view"):
+        return False
+    try:
+        apps.get_model(app_label, model)
+    except LookupError:
+        return True
+    return False
