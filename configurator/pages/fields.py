@@ -68,6 +68,7 @@ def group_view(product: Product, group: Group, state: GroupState, selection: Sel
                 available=available,
                 reason="" if available else reason_sentence(product, reasons, selection, language),
                 can_force=any(r.selection is not None for r in reasons),
+                excluded_by=frozenset(r.selection[1] for r in reasons if r.selection and r.selection[0] == "group"),
             )
         )
     return GroupView(
