@@ -51,7 +51,7 @@ def test_the_first_look_is_complete_suggested_and_described(page: Any) -> None:
     assert page.locator(".badge-suggested").count() >= 3
     alt = page.locator("#preview img").get_attribute("alt") or ""
     assert alt.startswith("City Car with ") and " and " in alt
-    assert page.locator("#price-total").get_attribute("aria-live") == "polite"
+    assert page.locator("#price-announcement").get_attribute("aria-live") == "polite"  # says a new total
     page.get_by_role("link", name=re.compile("Exterior")).click()
     settled(page)
     page.locator("label[for='o-body_colour-black']").click()
