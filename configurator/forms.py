@@ -23,6 +23,8 @@ ACTION = "_action"
 LIVE = "_live"
 #: The steps the shopper has visited, comma-separated (only visited steps can be done).
 SEEN = "_seen"
+#: The groups still holding the first look's suggestions: "group:option+option,group:option".
+SUGGESTED = "_suggested"
 
 #: Page state of the sizing help: the size estimates came from, the measurements still estimates,
 #: the size to fill from (a button), and what the shopper confirms (a code, or every one).
@@ -68,6 +70,8 @@ class PageInput:
     confirm: str = ""
     #: The codes of the steps the shopper has visited.
     seen: frozenset[str] = frozenset()
+    #: group code -> the options suggested for it (a suggestion stands while the group holds them).
+    suggested: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def read_estimates(product: Product, state: Mapping[str, str], selection: Selection) -> Estimates:
@@ -107,6 +111,26 @@ def decimal_input(raw: str, separator: str) -> str:
     if separator != "." and raw.count(separator) == 1 and "." not in raw:
         return raw.replace(separator, ".")
     return raw
+
+
+def suggestions_read(product: Product, raw: str) -> dict[str, frozenset[str]]:
+    """Read the `_suggested` page state; groups the product does not have are ignored."""
+    found: dict[str, frozenset[str]] = {}
+    for item in raw.split(","):
+        group_code, _, options = item.partition(":")
+        if product.group(group_code) is not None:
+            found[group_code] = frozenset(code for code in options.split("+") if code)
+    return found
+
+
+def suggestions_text(product: Product, suggested: Mapping[str, frozenset[str]]) -> str:
+    """Write `suggested` as the `_suggested` page state, in the product's order ('' for none)."""
+    items = []
+    for group in product.groups:
+        if group.code in suggested:
+            chosen = suggested[group.code]
+            items.append(f"{group.code}:{'+'.join(o.code for o in group.options if o.code in chosen)}")
+    return ",".join(items)
 
 
 def _field_of(error_key: str) -> str:
@@ -164,4 +188,5 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]], *, decim
         fill=state.get(FILL, ""),
         confirm=state.get(CONFIRM, ""),
         seen=frozenset(code for code in state.get(SEEN, "").split(",") if code),
+        suggested=suggestions_read(product, state.get(SUGGESTED, "")),
     )

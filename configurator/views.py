@@ -9,7 +9,7 @@ of the stepper, price, preview and notices, and pushes the canonical URL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -24,9 +24,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
 
+from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions, version_latest_for
 from config.throttling import throttle, throttle_wait, throttled_response
 from configurator import preview, services
+from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
@@ -64,6 +66,11 @@ def _decimal_separator() -> str:
     return str(get_format("DECIMAL_SEPARATOR"))
 
 
+def _first_look(version: CatalogVersion, model: Product) -> Selection:
+    """The look a product's page opens on, for its card: the same picture on both."""
+    return services.configuration_first_look(version) or preview.default_selection(model)
+
+
 @throttle("pages")
 def product_list(request: HttpRequest) -> HttpResponse:
     """List the published products, in the shopper's language."""
@@ -80,7 +87,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 base_price=model.base_price,
                 lead_time_days=model.lead_time_days,
                 url=reverse("configurator:configure", args=[model.code]),
-                preview=preview.preview_urls(preview.default_recipe(model)),
+                preview=preview.preview_urls(preview.preview_recipe(model, _first_look(version, model))),
             )
         )
     return render(request, "configurator/product_list.html", {"products": cards})
@@ -156,7 +163,7 @@ def _after_action(
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
     # The step the action was asked from has been visited.
-    state = state_pairs(engine.product, page.seen | {page.step}, page.estimates)
+    state = state_pairs(engine.product, page.seen | {page.step}, suggested=page.suggested, estimates=page.estimates)
     return HttpResponseRedirect(configure_url(engine.product, selection, step, rejected=page.rejected, state=state))
 
 
@@ -223,6 +230,14 @@ def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     engine = _published(code)
     page = read_page_input(engine.product, query_pairs(request.GET), decimal_separator=_decimal_separator())
+    if not request.GET:
+        # Arriving: open on a complete look from the catalog's defaults, as suggestions.
+        first = services.configuration_first_look(engine.version)
+        if first is not None:
+            page = replace(page, selection=first, suggested=dict(first.choices))
+    elif page.suggested:
+        selection, suggested = services.configuration_refit(engine, page.selection, page.suggested)
+        page = replace(page, selection=selection, suggested=suggested)
     if page.want is not None:
         return _choose_anyway(request, engine, page, page.want)
     if page.action == "finish":

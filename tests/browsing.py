@@ -55,5 +55,9 @@ def preview_src(page: Any) -> str:
 
 
 def settled(page: Any) -> None:
-    """Wait until htmx has no request in flight."""
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    """Wait until htmx has no request in flight and has finished swapping and settling its answer.
+
+    htmx pushes the new address before it settles, and the page's own script (focus, the live
+    total) runs once the answer has settled: a test that only waited for the address would race it.
+    """
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")

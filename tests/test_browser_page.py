@@ -43,3 +43,31 @@ def test_the_stepper_counts_what_the_shopper_did(page: Any) -> None:
     # A measurement typed wrong: the measurements step is not ticked.
     page.goto("/p/shirt/?neck=405&chest=102&waist=88&sleeve=64&arm=62&shirt_length=78&_step=measurements")
     assert "Measurements" not in " ".join(page.locator("#stepper li.done").all_inner_texts())
+
+
+def test_the_first_look_is_complete_suggested_and_described(page: Any) -> None:
+    page.goto("/p/city-car/")
+    assert "Suggested" in page.locator("#notices").inner_text()
+    assert page.locator(".badge-suggested").count() >= 3
+    alt = page.locator("#preview img").get_attribute("alt") or ""
+    assert alt.startswith("City Car with ") and " and " in alt
+    assert page.locator("#price-announcement").get_attribute("aria-live") == "polite"  # says a new total
+    page.get_by_role("link", name=re.compile("Exterior")).click()
+    settled(page)
+    page.locator("label[for='o-body_colour-black']").click()
+    page.wait_for_url(re.compile(r"body_colour=black"))
+    settled(page)
+    assert page.locator("#g-body_colour .badge-suggested").count() == 0
+    assert "Onyx Black" in (page.locator("#preview img").get_attribute("alt") or "")
+
+
+def test_finish_for_me_on_an_empty_shirt_leaves_measurements_to_the_shopper(page: Any) -> None:
+    page.goto("/p/shirt/")
+    page.get_by_role("button", name="Finish for me").click()
+    page.wait_for_url(re.compile(r"_step=summary"))
+    settled(page)
+    assert "Still to fill in: Neck" in page.locator("#notices").inner_text()
+    assert page.get_by_role("link", name="Order").count() == 0
+    page.get_by_role("link", name=re.compile("Measurements")).first.click()
+    settled(page)
+    assert all(page.locator(f"#p-{code}").input_value() == "" for code in ("neck", "chest", "waist"))

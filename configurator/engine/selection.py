@@ -9,6 +9,7 @@ field (unknown group, unknown option, a value off the grid) as a `SelectionError
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -211,6 +212,34 @@ def _parameters_read(product: Product, data: Mapping[str, Any], errors: Errors) 
     return parameters
 
 
+def _fits(charset: str, character: str) -> bool:
+    return re.fullmatch(f"[{charset}]", character) is not None
+
+
+def text_upper_cased(text: TextField) -> bool:
+    """Whether `text` takes capital letters and no small ones, so a shopper's small letters are read as capitals.
+
+    A monogram set "A-Z." refuses "js" as typed, yet the shopper clearly means "JS": reading it
+    upper-cased is what an embroiderer would do, and refusing it helps no one.
+    """
+    charset = text.charset
+    return bool(charset) and (
+        any(_fits(charset, c) for c in string.ascii_uppercase)
+        and not any(_fits(charset, c) for c in string.ascii_lowercase)
+    )
+
+
+def text_read(text: TextField, value: str) -> str:
+    """Return the shopper's `value` for `text` as it is kept: upper-cased where `text_upper_cased`.
+
+    Only characters whose capital is one character change ("ß" stays and is refused), so the
+    length the shopper typed is the length checked.
+    """
+    if not text_upper_cased(text):
+        return value
+    return "".join(upper if len(upper := c.upper()) == 1 else c for c in value)
+
+
 def _text_problem(text: TextField, value: Any) -> str:
     """Return what is wrong with `value` for `text` ('' when it fits)."""
     if not isinstance(value, str):
@@ -218,7 +247,7 @@ def _text_problem(text: TextField, value: Any) -> str:
     if len(value) > text.max_length:
         return f"at most {text.max_length} characters, not {len(value)}"
     if text.charset and not re.fullmatch(f"[{text.charset}]*", value):
-        bad = sorted({c for c in value if not re.fullmatch(f"[{text.charset}]", c)})
+        bad = sorted({c for c in value if not _fits(text.charset, c)})
         return f"characters not allowed: {' '.join(bad)} (allowed: {text.charset})"
     return ""
 
@@ -232,11 +261,12 @@ def _texts_read(product: Product, data: Mapping[str, Any], errors: Errors) -> di
         if text is None:
             _fail(errors, key, f"unknown text field '{code}'")
         elif value is not None:
-            problem = _text_problem(text, value)
+            kept = text_read(text, value) if isinstance(value, str) else value
+            problem = _text_problem(text, kept)
             if problem:
                 _fail(errors, key, problem)
             else:
-                texts[code] = value
+                texts[code] = kept
     return texts
 
 

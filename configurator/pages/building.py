@@ -10,7 +10,8 @@ from configurator.pages.links import configure_url, state_pairs
 from configurator.pages.page import ConfiguratorPage
 from configurator.pages.sizing import sizing_view
 from configurator.pages.steps import OTHER, SUMMARY, field_notices, hidden_fields, make_steps, navigate
-from configurator.pages.summary import order_url, orderable, price_view, progress, summary_rows
+from configurator.pages.suggestions import standing_suggestions, suggestion_notices
+from configurator.pages.summary import order_url, orderable, preview_alt, price_view, progress, summary_rows
 from configurator.preview import PreviewUrls
 from configurator.services import ConfigurationAnswer
 
@@ -38,9 +39,12 @@ def build_page(
     one_page = product.layout == "single"
     navigation = navigate(steps, step, one_page=one_page)
     on_summary = navigation.step.code == SUMMARY
-    # The step shown counts as visited (every step, on the one-page layout).
-    seen = page.seen | ({s.code for s in steps} if one_page and not on_summary else {navigation.step.code})
-    state = state_pairs(product, frozenset(seen & {s.code for s in steps}), page.estimates)
+    # The steps shown count as visited (every step, on the one-page layout).
+    here = {s.code for s in steps} if one_page and not on_summary else {navigation.step.code}
+    seen = page.seen | here
+    suggested = standing_suggestions(page, selection, steps, shown=here)
+    visited = frozenset(seen & {s.code for s in steps})
+    state = state_pairs(product, visited, suggested=suggested, estimates=page.estimates)
 
     def url(step_code: str) -> str:
         return configure_url(product, selection, step_code, rejected=page.rejected, state=state)
@@ -59,7 +63,7 @@ def build_page(
         one_page=one_page,
         hidden=hidden_fields(product, page, selection, navigation.shown),
         state=state,
-        notices=[*notices, *field_notices(product, page, steps, navigation.shown)],
+        notices=[*notices, *suggestion_notices(suggested), *field_notices(product, page, steps, navigation.shown)],
         conflict=conflict,
         complete=answer.complete,
         progress=progress(steps),
@@ -73,6 +77,7 @@ def build_page(
         order_url="",
         live_text=next((t for s in steps for t in s.texts if t.code == page.live), None),
         preview=preview,
+        preview_alt=preview_alt(product, selection, language),
         sizing=sizing_view(product, page.estimates, language),
     )
     if orderable(built):

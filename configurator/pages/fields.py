@@ -7,8 +7,9 @@ from typing import Protocol
 
 from django.utils.formats import number_format
 
+from configurator.charsets import charset_words
 from configurator.engine.model import Group, Parameter, Product, TextField, Translations
-from configurator.engine.selection import Selection
+from configurator.engine.selection import Selection, text_upper_cased
 from configurator.engine.session import GroupState, ParameterState, Reason
 from configurator.forms import PageInput
 from configurator.pages.page import GroupView, OptionView, ParameterView, StepView, TextView
@@ -67,6 +68,7 @@ def group_view(product: Product, group: Group, state: GroupState, selection: Sel
                 available=available,
                 reason="" if available else reason_sentence(product, reasons, selection, language),
                 can_force=any(r.selection is not None for r in reasons),
+                excluded_by=frozenset(r.selection[1] for r in reasons if r.selection and r.selection[0] == "group"),
             )
         )
     return GroupView(
@@ -111,6 +113,8 @@ def text_view(text: TextField, selection: Selection, raw: str | None, language: 
         charset=text.charset,
         required=text.required,
         value=raw if raw is not None else selection.texts.get(text.code, ""),
+        allowed=charset_words(text.charset),
+        capitals=text_upper_cased(text),
     )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, selection_pairs
-from configurator.forms import SEEN, STEP, Estimates
+from configurator.forms import SEEN, STEP, SUGGESTED, Estimates, suggestions_text
 from configurator.pages.steps import OTHER
 
 
@@ -36,11 +36,19 @@ def configure_url(
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 
-def state_pairs(product: Product, seen: frozenset[str], estimates: Estimates | None = None) -> list[tuple[str, str]]:
-    """Return the page state to carry: the visited steps (of the product's), in the product's order,
-    then the estimates from a standard size still to confirm."""
+def state_pairs(
+    product: Product,
+    seen: frozenset[str],
+    *,
+    suggested: Mapping[str, frozenset[str]] | None = None,
+    estimates: Estimates | None = None,
+) -> list[tuple[str, str]]:
+    """Return the page state to carry: the visited steps (the product's, in its order), the suggestions
+    still standing, then the estimates from a standard size still to confirm."""
     order = {section.code: index for index, section in enumerate(product.sections)}
     order[OTHER] = len(order)
     visited = sorted((code for code in seen if code in order), key=order.__getitem__)
     pairs = [(SEEN, ",".join(visited))] if visited else []
+    text = suggestions_text(product, suggested or {})
+    pairs += [(SUGGESTED, text)] if text else []
     return pairs + (estimates.pairs() if estimates is not None else [])

@@ -25,6 +25,8 @@ class OptionView:
     reason: str = ""
     #: False when only the rules exclude it (no change of the shopper's can make it possible).
     can_force: bool = False
+    #: The groups whose choices exclude it (empty when available).
+    excluded_by: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -38,6 +40,10 @@ class GroupView:
     options: list[OptionView]
     decided_none: bool = False
     errors: list[str] = field(default_factory=list)
+    #: The choice is still the first look's suggestion (marked, and giving way to the shopper's).
+    suggested: bool = False
+    #: ... and its step has not been left yet, so it is not the shopper's decision for the stepper.
+    suggestion_pending: bool = False
 
     @property
     def decided(self) -> bool:
@@ -100,6 +106,10 @@ class TextView:
     required: bool
     value: str
     errors: list[str] = field(default_factory=list)
+    #: The allowed characters in words ("letters A–Z and dots"); "" when any character goes.
+    allowed: str = ""
+    #: Small letters are read as capitals, so the field shows capitals as they are typed.
+    capitals: bool = False
 
 
 @dataclass
@@ -121,13 +131,13 @@ class StepView:
         """The shopper has visited the step and made its required decisions, all valid.
 
         Optional decisions may stay open; a field with a message (a value set aside, or
-        part of a conflict) keeps the step from being done.
+        part of a conflict) or a suggestion not yet the shopper's keeps the step from being done.
         """
         fields: list[GroupView | ParameterView | TextView] = [*self.groups, *self.parameters, *self.texts]
         return (
             self.visited
             and not any(f.errors for f in fields)
-            and all(g.decided for g in self.groups if g.required)
+            and all(g.decided and not g.suggestion_pending for g in self.groups if g.required)
             and all(p.value and not p.estimated for p in self.parameters)
             and all(t.value for t in self.texts if t.required)
         )
@@ -232,6 +242,8 @@ class ConfiguratorPage:
     #: The text field being typed in (an htmx check as it is typed), if any.
     live_text: TextView | None
     preview: PreviewUrls
+    #: The preview described in words (its alt text).
+    preview_alt: str = ""
     share: ShareView | None = None
     #: The size table (None when the product has none) and the estimates to check.
     sizing: SizingView | None = None

@@ -73,3 +73,23 @@ def orderable(page: ConfiguratorPage) -> bool:
 def order_url(product: Product, selection: Selection) -> str:
     """Return the checkout link of `selection`."""
     return f"{reverse('orders:checkout', args=[product.code])}?{urlencode(selection_pairs(product, selection))}"
+
+
+def preview_alt(product: Product, selection: Selection, language: str) -> str:
+    """Describe the preview in words: the chosen options of the groups the picture shows.
+
+    "City car with Sage green, Contrast roof, white and 17-inch alloys".
+    """
+    names = [
+        option.label(language)
+        for group in product.groups
+        if any(option.layers for option in group.options)
+        for option in group.options
+        if option.code in selection.choices.get(group.code, frozenset())
+    ]
+    if not names:
+        return _("Preview of your %(name)s") % {"name": product.label(language)}
+    choices = (
+        names[0] if len(names) == 1 else _("%(list)s and %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
+    )
+    return _("%(product)s with %(choices)s") % {"product": product.label(language), "choices": choices}

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
+from configurator.charsets import charset_words
 from configurator.engine.model import Parameter, Product, TextField
 from configurator.engine.selection import (
     MAX_DECIMAL_CHARACTERS,
@@ -15,6 +16,7 @@ from configurator.engine.selection import (
     DecimalInputError,
     Selection,
     decimal_read,
+    text_read,
 )
 from configurator.engine.session import Reason
 from configurator.forms import decimal_input
@@ -98,12 +100,14 @@ def _parameter_messages(parameter: Parameter, raw: str) -> list[str]:
 
 
 def _text_messages(text: TextField, raw: str) -> list[str]:
-    if len(raw) > text.max_length:
+    kept = text_read(text, raw)  # what the shop would keep: "ab1" is refused for its "1" alone
+    if len(kept) > text.max_length:
         return [_("At most %(count)d characters.") % {"count": text.max_length}]
-    bad = sorted({c for c in raw if not re.fullmatch(f"[{text.charset}]", c)}) if text.charset else []
+    bad = sorted({c for c in kept if not re.fullmatch(f"[{text.charset}]", c)}) if text.charset else []
+    # Quoted, so that a refused "." or "," is not read as the sentence's own punctuation.
     return [
-        _("These characters cannot be used: %(bad)s. Allowed: %(allowed)s.")
-        % {"bad": " ".join(bad), "allowed": text.charset}
+        _("These characters cannot be used: %(bad)s. Use only %(allowed)s.")
+        % {"bad": ", ".join(f"“{c}”" for c in bad), "allowed": charset_words(text.charset)}
     ]
 
 

@@ -305,3 +305,38 @@ def configuration_finish(version: CatalogVersion, selection: Selection, *, param
     (no dead end). `parameters=True` fills them too, as the API's /complete does.
     """
     return version_session(version).complete(selection, parameters=parameters)
+
+
+def configuration_first_look(version: CatalogVersion) -> Selection | None:
+    """Return the look a shopper first sees: the catalog's defaults, completed; measurements left open.
+
+    The same look is the product's picture on the home page. None when no configuration exists.
+    """
+    return configuration_finish(version, Selection(), parameters=False).configuration
+
+
+def configuration_refit(
+    engine: VersionEngine, selection: Selection, suggested: Mapping[str, frozenset[str]]
+) -> tuple[Selection, dict[str, frozenset[str]]]:
+    """Let suggestions give way to the shopper: return the selection and the suggestions that stand.
+
+    When a choice of the shopper's conflicts with suggested choices, those suggestions are
+    made again around it (defaults first, measurements never); the shopper's own choices
+    are never changed. Without a conflict, nothing changes.
+    """
+    standing = {g: o for g, o in suggested.items() if selection.choices.get(g) == o}
+    if not standing:
+        return selection, {}
+    result = engine.session.propagate(selection)
+    involved = {r.selection[1] for r in result.conflict if r.selection and r.selection[0] == "group"}
+    for drop in (involved & standing.keys(), standing.keys()):
+        if result.valid or not drop:
+            continue
+        own = selection
+        for group in drop:
+            own = own.without(("group", group))
+        completion = engine.session.complete(own, parameters=False)
+        if completion.configuration is not None:
+            renewed = {g: completion.configuration.choices.get(g, frozenset()) for g in drop}
+            return completion.configuration, {**standing, **renewed}
+    return selection, standing

@@ -89,7 +89,7 @@ def test_parameter_out_of_range_is_400(api: APIClient) -> None:
 
 def test_wrong_shapes_are_400(api: APIClient) -> None:
     assert _post(api, "shirt/configure", {"selections": "fit=slim"}).status_code == 400
-    assert _post(api, "shirt/configure", {"texts": {"monogram": "abc"}}).status_code == 400
+    assert _post(api, "shirt/configure", {"texts": {"monogram": "ab1"}}).status_code == 400
 
 
 def test_unknown_product_is_404(api: APIClient) -> None:
@@ -103,6 +103,11 @@ def test_complete_returns_a_valid_complete_configuration(api: APIClient) -> None
     assert config["selections"]["collar"] == "mandarin"
     again = _post(api, "shirt/configure", config).json()
     assert again["valid"] is True and again["complete"] is True
+
+
+def test_a_monogram_typed_in_small_letters_is_kept_in_capitals(api: APIClient) -> None:
+    answer = _post(api, "shirt/complete", {"texts": {"monogram": "j.s."}}).json()
+    assert answer["configuration"]["texts"]["monogram"] == "J.S."
 
 
 def test_resolve_proposes_changes(api: APIClient) -> None:

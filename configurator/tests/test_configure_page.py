@@ -81,8 +81,17 @@ def test_bad_input_is_named_never_a_server_error(client: Client, demo: None) -> 
     page = client.get("/p/shirt/?chest=102.00000000000000001&_step=measurements")  # 20 digits: read, off the grid
     assert page.status_code == 200 and "Use steps of 0.5 cm." in page.text
     page = client.get("/p/shirt/?monogram=ab1&_step=personalisation")
-    assert "These characters cannot be used: 1 a b." in page.text
+    assert "These characters cannot be used: “1”. Use only letters A–Z and dots." in page.text
     assert client.get("/p/no-such-product/").status_code == 404
+
+
+def test_a_monogram_is_kept_in_capitals_and_its_characters_are_said_in_words(client: Client, demo: None) -> None:
+    page = client.get("/p/shirt/?monogram=j.s.&_step=monogram")
+    assert 'value="J.S."' in page.text and 'maxlength="4"' in page.text
+    assert "Up to 4 characters: letters A–Z and dots." in page.text
+    italian = client.get("/it/p/shirt/?monogram=j1&_step=monogram")
+    assert "Fino a 4 caratteri: lettere A–Z e punti." in italian.text
+    assert "Questi caratteri non si possono usare: “1”. Usa solo lettere A–Z e punti." in italian.text
 
 
 def test_a_measurement_outside_the_live_range_says_why(client: Client, demo: None) -> None:

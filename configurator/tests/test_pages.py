@@ -30,8 +30,7 @@ def test_the_steps_layout_shows_one_step_at_a_time(client: Client, demo: None) -
     assert 'class="step-block"' not in page
     assert 'id="o-engine-' in page and 'id="o-body_colour-red"' not in page  # the exterior is the next step
     assert ">Next</button>" in page
-    link = "/p/city-car/?_seen=version&amp;_step=exterior"
-    assert f'href="{link}" hx-get="{link}"' in page
+    assert re.search(r'href="(/p/city-car/\?[^"#]*_step=exterior)" hx-get="\1"', page)
 
 
 def test_the_single_layout_shows_every_step_on_one_page(client: Client, demo: None) -> None:
@@ -168,3 +167,65 @@ def test_the_stepper_ticks_only_visited_steps_whose_decisions_are_made_and_valid
     assert _done(typo) == ("0 of 4 steps done", [])
     conflict = client.get(f"/p/shirt/?fit=slim&{ALL_MEASURED.replace('waist=88', 'waist=99')}&_step=measurements")
     assert _done(conflict.text) == ("0 of 4 steps done", [])
+
+
+def _preview_key(page: str) -> str:
+    found = re.search(r"/preview/([0-9a-f]+)-", page)
+    assert found
+    return found.group(1)
+
+
+def test_arriving_opens_on_a_complete_suggested_look_matching_the_home_card(client: Client, demo: None) -> None:
+    home = client.get("/").text
+    page = client.get("/p/city-car/").text
+    checked = re.findall(r'<input type="radio" id="o-([a-z_]+)-[^"]+"[^>]*checked', page)
+    assert {"engine", "gearbox", "trim"} <= set(checked)
+    assert page.count('<span class="badge-suggested">Suggested</span>') == len(checked)
+    assert page.count("marked “Suggested”") == 1
+    assert _done(page) == ("0 of 4 steps done", [])  # suggestions are not the shopper's decisions
+    carried = re.search(r'name="_suggested" value="([^"]*)"', page)
+    assert carried and "engine:" in carried.group(1) and "wheels:" in carried.group(1)
+    card = home.split('id="product-city-car"')[1].split("</article>")[0] if "</article>" in home else home
+    assert _preview_key(card) == _preview_key(page)
+
+
+def test_the_first_look_never_fills_measurements(client: Client, demo: None) -> None:
+    page = client.get("/p/shirt/").text
+    assert 'name="fabric" value="' in page and "_suggested" in page
+    assert not any(re.search(rf'name="{code}" value="[^"]', page) for code in MEASUREMENTS)
+
+
+def test_a_suggestion_ends_when_changed_and_counts_as_decided_once_its_step_is_left(client: Client, demo: None) -> None:
+    first = client.get("/p/city-car/").text
+    state = re.search(r'name="_suggested" value="([^"]+)"', first)
+    assert state
+    suggested = state.group(1)
+    look = {k: v.split("+") for k, v in (item.split(":") for item in suggested.split(","))}
+    query = {**look, "body_colour": ["black"], "_suggested": suggested, "_step": "exterior"}
+    changed = client.get("/p/city-car/", query).text
+    assert not re.search(r'id="o-body_colour-black"[^>]*checked>\s*<label[^>]*>.*?badge-suggested', changed, re.S)
+    carried = re.search(r'name="_suggested" value="([^"]*)"', changed)
+    assert carried and "body_colour:" not in carried.group(1) and "wheels:" in carried.group(1)
+    # Moving on from the first step makes its suggestions the shopper's: the step is done.
+    query = {**look, "_suggested": suggested, "_seen": "version", "_step": "exterior"}
+    left = client.get("/p/city-car/", query)
+    assert _done(left.text) == ("1 of 4 steps done", ["Version &amp; powertrain"])
+
+
+def test_suggestions_give_way_to_the_shoppers_choice(client: Client, demo: None) -> None:
+    first = client.get("/p/city-car/?_step=exterior").text  # not an arrival: no suggestions
+    assert "badge-suggested" not in first
+    arrival = client.get("/p/city-car/").text
+    state = re.search(r'name="_suggested" value="([^"]+)"', arrival)
+    assert state
+    look = {k: v.split("+") for k, v in (item.split(":") for item in state.group(1).split(","))}
+    offered = client.get("/p/city-car/", {**look, "_suggested": state.group(1), "_step": "exterior"}).text
+    wheels = re.search(r'<input type="radio" id="o-wheels-w18"[^>]*>', offered)
+    assert wheels and "disabled" not in wheels.group(0)  # only the suggested trim excluded it
+    query = {**look, "wheels": ["w18"], "_suggested": state.group(1), "_step": "exterior"}
+    chosen = client.get("/p/city-car/", query).text
+    assert "These choices do not go together" not in chosen
+    assert re.search(r'id="o-wheels-w18"[^>]*checked', chosen)
+    carried = re.search(r'name="_suggested" value="([^"]*)"', chosen)
+    assert carried and "wheels:" not in carried.group(1) and "trim:" in carried.group(1)  # trim suggested anew
+    assert f"trim:{look['trim'][0]}," not in carried.group(1)

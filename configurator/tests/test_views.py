@@ -46,3 +46,13 @@ def test_shoppers_see_the_published_version_not_the_draft(client: Client) -> Non
 def test_language_switch_keeps_the_page(client: Client) -> None:
     response = client.post("/i18n/setlang/", {"language": "it", "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/it/"
+
+
+def test_without_javascript_switching_language_opens_the_same_configuration(client: Client) -> None:
+    call_command("load_demo", stdout=None)
+    address = "/p/city-car/?trim=premium&engine=hybrid130&body_colour=green&_step=exterior"
+    page = client.get(address)
+    assert f'name="next" value="{address.replace("&", "&amp;")}"' in page.text  # the header's form carries it
+    switched = client.post("/i18n/setlang/", {"language": "it", "next": address})
+    assert switched.status_code == 302
+    assert switched["Location"] == "/it" + address

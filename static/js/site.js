@@ -81,3 +81,142 @@ document.addEventListener("htmx:afterRequest", (event) => {
     }
   }
 });
+
+/* The language form carries the address to come back to ("next"). htmx changes the address
+   without drawing the header again, so the form follows each address change: switching language
+   then opens the same configuration. Without JavaScript every change loads a page whose header
+   already carries its own address. */
+function followAddress(path) {
+  for (const next of document.querySelectorAll("form.language input[name='next']")) {
+    next.value = path;
+  }
+}
+
+for (const name of ["htmx:pushedIntoHistory", "htmx:replacedInHistory"]) {
+  document.addEventListener(name, (event) => followAddress(event.detail.path));
+}
+document.addEventListener("htmx:historyRestore", () => followAddress(window.location.pathname + window.location.search));
+
+/* Focus after the configurator is redrawn. An action the shopper asked for ("Finish for me",
+   "Choose … anyway") moves focus to the notice saying what changed; a new step (Next, Back,
+   Review, the stepper) moves it to the step's heading; anything else (an option, a field) leaves
+   focus where htmx keeps it, on the control the shopper is using. Either target is scrolled into
+   view: after Next from the bottom of a long step the heading was far above the screen. */
+let before = null;
+
+function currentStep() {
+  const field = document.querySelector("#configurator input[type='hidden'][name='_step']");
+  return field ? field.value : "";
+}
+
+function currentTotal() {
+  const total = document.getElementById("price-total");
+  return total ? total.textContent.trim() : "";
+}
+
+document.addEventListener("htmx:configRequest", (event) => {
+  const target = event.detail.target;
+  if (!(target instanceof Element) || target.id !== "configurator") {
+    return;
+  }
+  const data = event.detail.formData;
+  const action = data && (data.get("_action") === "finish" || data.has("_want"));
+  before = { step: currentStep(), action: Boolean(action), anchor: null };
+});
+
+/* The control the shopper is using stays where it was on the screen. The form is replaced whole,
+   and the browser's own scroll anchoring, seeing the new form arrive above the old one for an
+   instant, scrolled the page down by a form's height (site.css sets overflow-anchor: none on the
+   form for that); the panels above may also grow or shrink by a line. */
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const active = document.activeElement;
+  if (before && event.detail.target instanceof Element && event.detail.target.id === "configurator"
+      && active && active.id && event.detail.target.contains(active)) {
+    before.anchor = { id: active.id, top: active.getBoundingClientRect().top };
+  }
+});
+
+document.addEventListener("htmx:afterSwap", () => {
+  const anchor = before && !before.action && before.step === currentStep() ? before.anchor : null;
+  const control = anchor ? document.getElementById(anchor.id) : null;
+  if (control) {
+    window.scrollBy(0, control.getBoundingClientRect().top - anchor.top);
+    before.anchor = null;
+  }
+});
+
+function focusOn(element) {
+  if (!element.hasAttribute("tabindex")) {
+    element.setAttribute("tabindex", "-1");
+  }
+  element.focus({ preventScroll: true });
+  element.scrollIntoView({ block: "nearest" });
+}
+
+function placeFocus() {
+  const asked = before;
+  before = null;
+  if (!asked) {
+    return;
+  }
+  const notice = document.querySelector("#notices .notice");
+  if (asked.action && notice) {
+    focusOn(notice);
+    return;
+  }
+  const heading = document.querySelector("#configurator h2");
+  if ((asked.action || currentStep() !== asked.step) && heading) {
+    focusOn(heading);
+  }
+}
+
+/* The total is announced when it changes, politely. The price panel itself is redrawn by each
+   answer, and a live region that is replaced rather than changed is not announced: this one
+   stays, and only its words change. */
+let announcedTotal = null;
+
+function announceTotal() {
+  const total = document.getElementById("price-total");
+  const region = document.getElementById("price-announcement");
+  if (!total || !region) {
+    return;
+  }
+  const shown = currentTotal();
+  if (announcedTotal !== null && shown !== announcedTotal) {
+    const label = total.closest("tr")?.querySelector("th")?.textContent.trim() || "";
+    region.textContent = label ? `${label}: ${shown}` : shown;
+  }
+  announcedTotal = shown;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  announcedTotal = currentTotal();
+});
+
+/* A text checked as it is typed gets only its message redrawn (the field itself is never
+   replaced, so no keystroke is lost): whether it is invalid follows its message. */
+function markTextFields() {
+  for (const field of document.querySelectorAll("input.live-text")) {
+    const ids = (field.getAttribute("aria-describedby") || "").split(/\s+/);
+    const message = ids.map((id) => document.getElementById(id)).find((e) => e && e.classList.contains("field-error"));
+    if (!message) {
+      continue;
+    }
+    const invalid = message.textContent.trim() !== "";
+    if (invalid) {
+      field.setAttribute("aria-invalid", "true");
+    } else {
+      field.removeAttribute("aria-invalid");
+    }
+    field.closest(".field")?.classList.toggle("has-error", invalid);
+  }
+}
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.target instanceof Element && event.detail.target.id === "configurator") {
+    placeFocus();
+  }
+  announceTotal();
+  markTextFields();
+});
+document.addEventListener("htmx:oobAfterSwap", markTextFields);

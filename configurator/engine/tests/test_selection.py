@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from configurator.engine.model import Product, product_from_dict
+from configurator.engine.model import Product, TextField, product_from_dict
 from configurator.engine.selection import (
     DecimalInputError,
     SelectionError,
@@ -16,6 +16,8 @@ from configurator.engine.selection import (
     decimal_read,
     read_selection,
     selection_pairs,
+    text_read,
+    text_upper_cased,
 )
 
 DEMO = Path(__file__).resolve().parents[3] / "catalog" / "demo"
@@ -126,3 +128,26 @@ def test_a_selection_is_sent_back_normalised(shirt: Product) -> None:
     selection = read_selection(shirt, {"parameters": {"neck": "40.000000", "chest": "101.50"}})
     assert selection.as_data()["parameters"] == {"neck": "40", "chest": "101.5"}
     assert selection_pairs(shirt, selection) == [("neck", "40"), ("chest", "101.5")]
+
+
+def test_small_letters_of_a_capitals_only_text_are_read_as_capitals(shirt: Product) -> None:
+    assert read_selection(shirt, {"texts": {"monogram": "js"}}).texts == {"monogram": "JS"}
+    assert read_selection(shirt, {"texts": {"monogram": "j.s."}}).texts == {"monogram": "J.S."}  # dots count: 4 fit
+
+
+def test_upper_casing_never_lets_a_refused_character_through(shirt: Product) -> None:
+    refused = (("ab1", "characters not allowed: 1"), ("ß", "characters not allowed: ß"), ("j.s.x", "at most 4"))
+    for value, problem in refused:
+        with pytest.raises(SelectionError) as error:
+            read_selection(shirt, {"texts": {"monogram": value}})
+        assert error.value.errors["texts.monogram"][0].startswith(problem)
+
+
+def test_a_text_that_takes_small_letters_keeps_them() -> None:
+    mixed = TextField(code="engraving", name="Engraving", max_length=20, charset="A-Za-z ")
+    capitals = TextField(code="initials", name="Initials", max_length=3, charset="A-Z")
+    anything = TextField(code="note", name="Note", max_length=20)
+    assert (text_upper_cased(mixed), text_upper_cased(capitals), text_upper_cased(anything)) == (False, True, False)
+    assert text_read(mixed, "Ada L") == "Ada L"
+    assert text_read(anything, "ada") == "ada"
+    assert text_read(capitals, "éa") == "ÉA"
