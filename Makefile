@@ -71,6 +71,7 @@ api-check: setup
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/shop.py --write
+	$(PY) bench/resolve.py --write
 	$(PY) bench/preview.py --write
 	$(PY) bench/abuse.py --write
 	$(PY) bench/orders.py --write || echo "bench/orders.py needs PostgreSQL on 127.0.0.1:5432 and redis-server: skipped"

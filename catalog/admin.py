@@ -183,7 +183,7 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
                 ]
             },
         ),
-        (_("Price and manufacturing"), {"fields": [("currency", "base_price", "part_number")]}),
+        (_("Price and manufacturing"), {"fields": [("currency", "base_price", "part_number"), "lead_time_days"]}),
         (_("Presentation"), {"fields": ["layout", ("preview_width", "preview_height", "preview_background")]}),
     ]
     inlines = [

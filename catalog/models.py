@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog.images import LayerImageFormField
 from catalog.storage import ContentAddressedStorage, content_name
-from configurator.engine.model import PREVIEW_MAX_SIDE
+from configurator.engine.model import LEAD_TIME_DAYS, LEAD_TIME_MAX_DAYS, PREVIEW_MAX_SIDE
 
 code_validator = RegexValidator(
     r"\A[A-Za-z0-9_][A-Za-z0-9_.-]*\Z",
@@ -99,6 +99,12 @@ class Product(Translated):
     currency = models.CharField(_("currency"), max_length=3, default="EUR", validators=[currency_validator])
     base_price = models.DecimalField(_("base price"), **MONEY, default=Decimal("0"))
     part_number = models.CharField(_("base part number"), max_length=64, blank=True)
+    lead_time_days = models.PositiveIntegerField(
+        _("lead time (working days)"),
+        default=LEAD_TIME_DAYS,
+        validators=[MaxValueValidator(LEAD_TIME_MAX_DAYS)],
+        help_text=_("From the order to leaving the workshop, Monday to Friday; shoppers see the date before ordering."),
+    )
     layout = models.CharField(_("layout"), max_length=10, choices=Layout.choices, default=Layout.STEPS)
     active = models.BooleanField(_("listed in the shop"), default=True)
     position = models.PositiveIntegerField(_("order"), default=0)

@@ -36,7 +36,7 @@ from catalog.models import (
 from catalog.snapshots import GUIDE_TEXT, product_as_dict
 from catalog.storage import ContentAddressedStorage, content_name
 from configurator.engine.lint import Finding, lint
-from configurator.engine.model import product_from_dict
+from configurator.engine.model import LEAD_TIME_DAYS, product_from_dict
 from configurator.engine.schema import Problem, check_catalog, check_product
 
 
@@ -234,6 +234,7 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         "currency": data["currency"],
         "base_price": Decimal(str(data["base_price"])),
         "part_number": data.get("part_number", ""),
+        "lead_time_days": data.get("lead_time_days", LEAD_TIME_DAYS),
         "layout": data.get("layout", "steps"),
         "active": data.get("active", True),
         "preview_width": preview.get("width", 800),

@@ -41,6 +41,7 @@ def product_as_dict(product: Product) -> dict[str, Any]:
         "currency": product.currency,
         "base_price": str(product.base_price),
         "part_number": product.part_number,
+        "lead_time_days": product.lead_time_days,
         "layout": product.layout,
         "active": product.active,
         "sections": [{"code": s.code, "name": s.name, "translations": s.translations} for s in product.sections.all()],

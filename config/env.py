@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import os
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,3 +66,77 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_SCHEMES = {
+    "smtp": _SMTP,
+    "smtps": _SMTP,
+    "smtp+tls": _SMTP,
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+def _email_url(raw: str) -> dict[str, Any]:
+    """Return the mailer an EMAIL_URL stands for (smtp://, smtp+tls://, smtps://, console:, file:///path)."""
+    parts = urlsplit(raw)
+    backend = _EMAIL_SCHEMES.get(parts.scheme)
+    if backend is None:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL has the scheme {parts.scheme!r}: use smtp://, smtp+tls://, smtps://, console: or file:///path"
+        )
+    if parts.scheme == "file":
+        return {"BACKEND": backend, "OPTIONS": {"file_path": unquote(parts.path)}}
+    if backend != _SMTP:
+        return {"BACKEND": backend}
+    if not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL names no host, e.g. smtp+tls://user:password@mail.example.com:587")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number") from None
+    options = {
+        "host": parts.hostname,
+        "port": port or {"smtps": 465, "smtp+tls": 587}.get(parts.scheme, 25),
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_tls": parts.scheme == "smtp+tls",
+        "use_ssl": parts.scheme == "smtps",
+    }
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+def env_email() -> dict[str, Any]:
+    """Return the default mailer (Django's MAILERS) from EMAIL_URL, else EMAIL_HOST and companions, else the console.
+
+    The console backend (the default without a mail server) prints each e-mail where
+    the process that sends it logs: the Celery worker's lines in `make run`. Without
+    DEBUG, the deployment check orders.W003 warns that no e-mail leaves the machine.
+    SMTP connections time out after EMAIL_TIMEOUT seconds (the send is then retried).
+    """
+    url = os.environ.get("EMAIL_URL", "").strip()
+    host = os.environ.get("EMAIL_HOST", "").strip()
+    if url:
+        mailer = _email_url(url)
+    elif host:
+        use_ssl = env_bool("EMAIL_USE_SSL", False)
+        use_tls = env_bool("EMAIL_USE_TLS", not use_ssl)
+        if use_tls and use_ssl:
+            raise ImproperlyConfigured(
+                "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: pick STARTTLS or implicit TLS"
+            )
+        options = {
+            "host": host,
+            "port": env_int("EMAIL_PORT", 465 if use_ssl else 587),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+        }
+        mailer = {"BACKEND": _SMTP, "OPTIONS": options}
+    else:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if mailer["BACKEND"] == _SMTP:
+        mailer["OPTIONS"]["timeout"] = env_int("EMAIL_TIMEOUT", 20)
+    return mailer

@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_email, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -82,6 +82,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PORT = env_int("PORT", 8000)
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}")
+# E-mail to shoppers (README, "E-mail"): EMAIL_URL, or EMAIL_HOST and companions, else the console.
+MAILERS = {"default": env_email()}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Configurator <shop@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -406,7 +410,6 @@ CELERY_TIMEZONE = TIME_ZONE
 # Deliveries are retried with exponential backoff and jitter (base, doubling, capped)
 # until ORDERS_RETRY_HOURS after the first attempt, then dead-lettered. The schedule
 # lives on each delivery row; the beat sweep enqueues what is due and what was lost.
-ORDERS_LEAD_DAYS = env_int("ORDERS_LEAD_DAYS", 14)
 ORDERS_SWEEP_SECONDS = env_int("ORDERS_SWEEP_SECONDS", 10)
 ORDERS_RETRY_BASE_SECONDS = env_int("ORDERS_RETRY_BASE_SECONDS", 10)
 ORDERS_RETRY_CAP_SECONDS = env_int("ORDERS_RETRY_CAP_SECONDS", 3600)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -29,10 +33,43 @@ def normalize_code(raw: str) -> str:
     return raw.upper().translate(table)
 
 
+def _number(value: Any) -> str:
+    """Return a measurement as one spelling per number ("40.50" and "40.5" alike)."""
+    try:
+        return format(Decimal(str(value)).normalize(), "f")
+    except InvalidOperation:
+        return str(value)
+
+
+def configuration_fingerprint(version_id: int, data: dict[str, Any]) -> str:
+    """Return the hash that makes one configuration on one catalog version one saved code.
+
+    `data` is the request shape (DESIGN §4). Unset groups and empty texts count as absent,
+    an option set is unordered, and a number has one spelling, so two saves of what the
+    shopper sees as the same configuration hash alike.
+    """
+    selections = {}
+    for group, value in (data.get("selections") or {}).items():
+        options = sorted(value) if isinstance(value, list) else [value] if value else []
+        if options:
+            selections[group] = options
+    canonical = {
+        "version": version_id,
+        "selections": selections,
+        "parameters": {code: _number(v) for code, v in (data.get("parameters") or {}).items() if v not in (None, "")},
+        "texts": {code: text for code, text in (data.get("texts") or {}).items() if text},
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class SavedConfiguration(models.Model):
     """A configuration a shopper saved to come back to or share, as it was on one catalog version."""
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_code)
+    #: The catalog version and the canonical configuration, hashed (`configuration_fingerprint`):
+    #: saving the same configuration again returns this row's code. Empty on rows saved before it existed.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True, null=True, blank=True, editable=False)
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(
         CatalogVersion, verbose_name=_("catalog version"), on_delete=models.PROTECT, related_name="+"

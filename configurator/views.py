@@ -45,7 +45,8 @@ class ProductCard:
     description: str
     currency: str
     base_price: Decimal
-    version: int
+    #: Working days to make it: the card shows the dispatch date an order placed now gets.
+    lead_time_days: int
     url: str
     preview: preview.PreviewUrls
 
@@ -84,7 +85,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 description=model.translations.get(language, {}).get("description") or model.description,
                 currency=model.currency,
                 base_price=model.base_price,
-                version=version.number,
+                lead_time_days=model.lead_time_days,
                 url=reverse("configurator:configure", args=[model.code]),
                 preview=preview.preview_urls(preview.preview_recipe(model, _first_look(version, model))),
             )
@@ -287,8 +288,7 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("saved"):
         notices.append(("success", _("Saved as %(code)s.") % {"code": found.display_code}))
     if state.version_changed:
-        heading = _("This configuration was saved on catalog version %(then)s; the catalog is now at version %(now)s.")
-        heading %= {"then": found.version.number, "now": version.number}
+        heading = _("Our catalog has changed since this configuration was saved.")
         if state.changes:
             notices.append(("warning", heading + " " + " ".join(state.changes)))
         else:

@@ -57,3 +57,18 @@ def check_delivery_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
             )
         )
     return problems
+
+
+@register(deploy=True)
+def check_email_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Warn when shoppers' e-mails would only be printed: no mail server is configured."""
+    if settings.DEBUG or "console" not in settings.MAILERS["default"].get("BACKEND", ""):
+        return []
+    return [
+        Warning(
+            "No mail server is configured: order e-mails are printed in the worker's log, not sent",
+            hint="Set EMAIL_URL (e.g. smtp+tls://user:password@mail.example.com:587) or EMAIL_HOST and its "
+            "companions, and DEFAULT_FROM_EMAIL.",
+            id="orders.W003",
+        )
+    ]

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from configurator.money import format_money
+
 
 class CheckoutForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    name = forms.CharField(label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     address = forms.CharField(
         label=_("Delivery address"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
         help_text=_("Street and number, postcode, city, country."),
     )
     notes = forms.CharField(
@@ -30,14 +35,26 @@ class CheckoutForm(forms.Form):
     quoted_version = forms.CharField(widget=forms.HiddenInput, required=False)
     quoted_total = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def requote(self, quote: dict[str, str]) -> bool:
-        """Return True (and show the current quote) when the page showed another version or total."""
+    def requote(self, quote: dict[str, str], *, currency: str) -> bool:
+        """Return True (and show the current quote) when the page showed another version or total.
+
+        The message states the total the page showed and the one on offer now, when they differ.
+        """
         if all(self.cleaned_data.get(key) == value for key, value in quote.items()):
             return False
-        self.add_error(
-            None,
-            _("The catalog changed while you were ordering: please check the price below and place the order again."),
-        )
+        try:
+            then = Decimal(self.cleaned_data.get("quoted_total") or "")
+        except InvalidOperation:
+            then = None
+        now = Decimal(quote["quoted_total"])
+        if then is not None and then.is_finite() and then != now:
+            message = _(
+                "The catalog changed while you were ordering: the total is now %(now)s instead of %(then)s. "
+                "Please check your order and place it again."
+            ) % {"now": format_money(now, currency), "then": format_money(then, currency)}
+        else:
+            message = str(_("The catalog changed while you were ordering: please check your order and place it again."))
+        self.add_error(None, message)
         self.data_replace(quote)
         return True
 

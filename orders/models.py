@@ -98,6 +98,39 @@ class OrderEvent(models.Model):
         return f"{self.order_id}: {self.status}"
 
 
+class OrderEmail(models.Model):
+    """One e-mail to the shopper about one step of an order: written once, sent at most once.
+
+    The row is written in the transaction that places the order or changes its status
+    (unique per order and kind, so a repeated callback writes nothing), and the sending
+    task claims it by compare-and-set on `claimed_until` (orders.services.emails).
+    """
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", _("Order confirmation")
+        ACCEPTED = "accepted", _("Accepted by the workshop")
+        SHIPPED = "shipped", _("Shipped")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("e-mail"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("task enqueued"), default=timezone.now)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    skipped_at = models.DateTimeField(_("not sent"), null=True, blank=True, help_text=_("Personal data erased."))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("order e-mail")
+        verbose_name_plural = _("order e-mails")
+        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="order_email_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.kind}"
+
+
 class BuildOrder(models.Model):
     """What the factory builds for one order (the JSON of docs/factory-feed.md).
 

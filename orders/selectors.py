@@ -12,7 +12,7 @@ from configurator.engine.selection import Selection
 from configurator.loading import version_model, version_session
 from configurator.services import price_data
 from orders.build_orders import order_summary
-from orders.models import BuildOrder, FactoryEndpoint, Order
+from orders.models import BuildOrder, FactoryEndpoint, Order, OrderStatus
 
 
 def order_for_shopper(number: str, access_key: str) -> Order | None:
@@ -21,6 +21,11 @@ def order_for_shopper(number: str, access_key: str) -> Order | None:
     if order is None or not constant_time_compare(order.access_key, access_key):
         return None
     return order
+
+
+def order_is_moving(order: Order) -> bool:
+    """Tell whether the order's status may still change: not shipped, rejected or erased."""
+    return order.anonymised_at is None and order.status not in {OrderStatus.SHIPPED, OrderStatus.REJECTED}
 
 
 def order_events(order: Order) -> QuerySet:  # type: ignore[type-arg]

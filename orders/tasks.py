@@ -6,6 +6,8 @@ and the `outbox_sweep` beat task enqueues it when due (docs/factory-feed.md).
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from orders import services
@@ -25,8 +27,24 @@ def delivery_send(delivery_id: int) -> str:
 
 @shared_task(name="orders.tasks.outbox_sweep")
 def outbox_sweep() -> dict[str, int]:
-    """Enqueue due retries and lost tasks, and give feed positions (beat, every ORDERS_SWEEP_SECONDS)."""
-    return services.outbox_sweep()
+    """Enqueue due retries and lost tasks (e-mails too), and give feed positions (beat, every ORDERS_SWEEP_SECONDS)."""
+    return {**services.outbox_sweep(), "emails": services.order_emails_sweep()}
+
+
+# Unlike deliveries, e-mails are retried by Celery: on a mail server's error or an
+# unreachable one, after up to 30 s, doubling to at most an hour (full jitter), 80 times:
+# one to three days. Then the row keeps its last error for an operator (the admin).
+@shared_task(
+    name="orders.tasks.order_email_send",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=80,
+)
+def order_email_send(email_id: int) -> str:
+    """Send one order e-mail unless it was sent, is being sent, or its order's personal data was erased."""
+    return services.order_email_send(email_id=email_id)
 
 
 @shared_task(name="orders.tasks.personal_data_expire")

@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from catalog.models import CatalogVersion
 from catalog.selectors import version_latest_for
-from config.throttling import throttle
-from configurator.engine.selection import data_from_pairs
+from config.throttling import throttle, throttle_wait
+from configurator import preview
+from configurator.engine.model import Product
+from configurator.engine.selection import Selection, data_from_pairs
 from configurator.loading import version_model
 from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
@@ -61,7 +64,11 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     pairs = _pairs(request)
     product = version_model(version)
     data = data_from_pairs(product, pairs)
-    context: dict[str, Any] = {"product_name": product.label(language), "back_url": _configurator_url(code, pairs)}
+    context: dict[str, Any] = {
+        "product": product,
+        "product_name": product.label(language),
+        "back_url": _configurator_url(code, pairs),
+    }
     estimates = _unconfirmed_estimates(product, pairs, language)
     if estimates:
         # Values filled in from a standard size are the shop's guess, not the shopper's body.
@@ -69,20 +76,16 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
         context["back_url"] = _configurator_url(code, pairs, keep=("_estimated", "_size"))
         context["problems"] = [problem % {"names": estimates}]
         return render(request, "orders/checkout_invalid.html", context, status=400)
-    try:
-        selection = services.order_check(version=version, data=data, language=language)
-    except services.SelectionError as error:
-        problems = [f"{field}: {'; '.join(messages)}" for field, messages in error.errors.items()]
-        return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
-    except services.ConfigurationRejected as error:
-        problems = [v["message"] for v in error.violations]
-        return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
+    selection = _checked(request, version, data, pairs, context)
+    if isinstance(selection, HttpResponse):
+        return selection
     quote = selectors.checkout_quote(version, selection, language)
     quoted = {"quoted_version": str(version.number), "quoted_total": quote["price"]["total"]}
+    context["picture"] = _picture(request, product, selection)
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         # A catalog republished since the page was shown: never charge what the shopper did not see.
-        if form.is_valid() and not form.requote(quoted):
+        if form.is_valid() and not form.requote(quoted, currency=quote["price"]["currency"]):
             customer = services.Customer(
                 name=form.cleaned_data["name"], email=form.cleaned_data["email"], address=form.cleaned_data["address"]
             )
@@ -110,11 +113,67 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
 
 
+def _checked(
+    request: HttpRequest,
+    version: CatalogVersion,
+    data: dict[str, Any],
+    pairs: list[tuple[str, str]],
+    context: dict[str, Any],
+) -> Selection | HttpResponse:
+    """Return the selection the checkout's address carries, or the page that says what is wrong with it."""
+    product: Product = context["product"]
+    language = _language()
+    try:
+        return services.order_check(version=version, data=data, language=language)
+    except services.SelectionError as error:
+        # The address was altered or damaged: name each field in words, and go back without its value.
+        bad = {field.rsplit(".", 1)[-1]: "; ".join(texts) for field, texts in error.errors.items()}
+        problems = [_field_problem(product, field, detail, language) for field, detail in sorted(bad.items())]
+        back = _configurator_url(product.code, [(k, v) for k, v in pairs if k not in bad])
+        context = {**context, "back_url": back}
+    except services.ConfigurationRejected as error:
+        problems = [v["message"] for v in error.violations]
+    return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
+
+
+def _field_problem(product: Product, field: str, detail: str, language: str) -> str:
+    """Say that a field of the checkout's address is wrong, named as the shopper knows it (not by its code).
+
+    A value's `detail` (what is wrong with it, from the engine) is kept; a group's names only codes.
+    """
+    thing = product.group(field) or product.parameter(field) or product.text(field)
+    if thing is None:
+        return _("The link asks for something this product does not have (it may be damaged). Choose again.")
+    name = thing.label(language)
+    if product.group(field) is not None:
+        return _("%(name)s: this choice is not one we offer (the link may be damaged). Choose again.") % {"name": name}
+    text = _("%(name)s: this value cannot be read (%(detail)s; the link may be damaged). Enter it again.")
+    return text % {"name": name, "detail": detail}
+
+
+def _picture(request: HttpRequest, product: Product, selection: Selection) -> preview.PreviewUrls | None:
+    """Return the addresses of the configuration's picture, or None when storing a new look is throttled."""
+    recipe = preview.preview_recipe(product, selection)
+    if not preview.recipe_stored(recipe) and throttle_wait(request, "preview_recipe") is not None:
+        return None  # the checkout works without its picture
+    return preview.preview_urls(recipe)
+
+
 def _order_or_404(number: str, key: str) -> Order:
     order = selectors.order_for_shopper(number, key)
     if order is None:
         raise Http404(_("There is no such order, or the link is incomplete."))
     return order
+
+
+def _order_context(order: Order) -> dict[str, Any]:
+    return {
+        "order": order,
+        "events": selectors.order_events(order),
+        "summary": order.summary,
+        "can_erase": services.shopper_can_erase(order),
+        "moving": selectors.order_is_moving(order),
+    }
 
 
 @never_cache  # personal data at a secret address: no browser or proxy keeps a copy
@@ -123,16 +182,21 @@ def _order_or_404(number: str, key: str) -> Order:
 def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """Show an order to whoever holds its secret link: what was ordered, its status and history."""
     order = _order_or_404(number, key)
-    return render(
-        request,
-        "orders/order_detail.html",
-        {
-            "order": order,
-            "events": selectors.order_events(order),
-            "summary": order.summary,
-            "can_erase": services.shopper_can_erase(order),
-        },
-    )
+    return render(request, "orders/order_detail.html", _order_context(order))
+
+
+@never_cache
+@require_safe
+@throttle("pages")
+def order_status(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """Answer the order page's poll: 204 while the status is still `?since=`, else its new status and history.
+
+    The fragment stops the polling once the order is final (shipped, rejected or erased).
+    """
+    order = _order_or_404(number, key)
+    if request.GET.get("since") == order.status and selectors.order_is_moving(order):
+        return HttpResponse(status=204)
+    return render(request, "orders/order_detail.html#progress", {**_order_context(order), "oob": True})
 
 
 @never_cache

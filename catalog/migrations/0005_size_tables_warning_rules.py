@@ -23,7 +23,7 @@ def roles_update(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0003_product_publish_permission'),
+        ('catalog', '0004_product_lead_time'),
         ('orders', '0006_staff_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

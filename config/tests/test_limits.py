@@ -186,9 +186,10 @@ def test_share_code_lookups_are_throttled_found_or_not(demo: None, limited: None
 def test_saves_are_throttled(demo: None, limited: None) -> None:
     client = Client()
     with override_settings(RATELIMIT_RATES=_rates(save="2/hour")):
-        answers = [client.post("/p/shirt/save", {"fabric": "oxford_blue"}).status_code for _ in range(3)]
+        fabrics = ["oxford_blue", "poplin_white", "oxford_blue"]
+        answers = [client.post("/p/shirt/save", {"fabric": fabric}).status_code for fabric in fabrics]
     assert answers == [302, 302, 429]
-    assert SavedConfiguration.objects.count() == 2
+    assert SavedConfiguration.objects.count() == 2  # two configurations (one save each is one code)
 
 
 def test_rendering_a_new_preview_is_limited_more_tightly_than_serving_a_rendered_one(

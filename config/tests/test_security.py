@@ -25,11 +25,17 @@ from orders.tests.test_views import _checkout_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # What a real deployment sets at least (README "Security", docs/_readme_limits.md).
-PRODUCTION_ENV = {"DEBUG": "0", "ALLOWED_HOSTS": "shop.example.com"}
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "shop.example.com",
+    "EMAIL_URL": "smtp+tls://shop:secret@mail.example.com:587",
+}
 
 
 def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "RATELIMIT_", "CACHE_", "AXES_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "RATELIMIT_", "CACHE_", "AXES_", "EMAIL_"))
+    }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     clean.update({"SECRET_KEY": secrets.token_urlsafe(50), "VAR_DIR": str(tmp_path), **PRODUCTION_ENV, **env})

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from configurator.engine.compiler import vocabulary_for
-from configurator.engine.model import Product
-from configurator.engine.rules import Expr, evaluate, parse_expression, references
+from configurator.engine.model import PriceRule, Product
+from configurator.engine.rules import Assignment, Expr, evaluate, parse_expression, references
 from configurator.engine.selection import Selection
 
 CENT = Decimal("0.01")
@@ -71,6 +71,11 @@ class Checker:
             if r.active and r.kind == "table"
         ]
         self.prices = [(p, parse_expression(p.when, vocabulary) if p.when else None) for p in product.prices]
+        self.defaults = [
+            (parse_expression(r.when, vocabulary) if r.when else None, parse_expression(r.prefer, vocabulary))
+            for r in product.rules
+            if r.active and r.kind == "default"
+        ]
 
     def validate(self, selection: Selection) -> Validation:
         """Return whether `selection` is a complete valid configuration, and every violation."""
@@ -136,6 +141,23 @@ class Checker:
             if row not in rows:
                 yield Violation("rule", code, message)
 
+    def defaults_followed(self, selection: Selection) -> int:
+        """Count the catalog's defaults `selection` follows, as it stands (complete or not).
+
+        Each default option a group has counts once; each default rule counts when its
+        condition does not hold or its preference does. Expressions are read on the
+        selection as it is: an open group has no option, and an expression that compares a
+        measurement not entered yet does not hold.
+        """
+        chosen = selection.choices
+        count = sum(len(chosen.get(g.code, frozenset()).intersection(g.default)) for g in self.product.groups)
+        return count + self.default_rules_followed(selection)
+
+    def default_rules_followed(self, selection: Selection) -> int:
+        """Count the default rules `selection` follows (the rule part of `defaults_followed`)."""
+        assignment = selection.assignment()
+        return sum(not _holds(when, assignment) or _holds(prefer, assignment) for when, prefer in self.defaults)
+
     def price(self, selection: Selection, language: str = "en") -> Price:
         """Return the itemised price of `selection` (complete or not) and its total."""
         product = self.product
@@ -145,6 +167,13 @@ class Checker:
             for option in group.options:
                 if option.code in chosen and option.price:
                     lines.append(PriceLine("option", option.code, option.label(language), option.price, group.code))
+        for rule, amount in self.price_rules(selection):
+            lines.append(PriceLine("rule", rule.code, rule.text(language), amount))
+        total = sum((line.amount for line in lines), Decimal("0")).quantize(CENT)
+        return Price(currency=product.currency, total=total, lines=tuple(lines))
+
+    def price_rules(self, selection: Selection) -> Iterator[tuple[PriceRule, Decimal]]:
+        """Yield each price rule that applies to `selection`, with its amount."""
         assignment = selection.assignment()
         for rule, condition in self.prices:
             try:
@@ -157,6 +186,14 @@ class Checker:
                 if rule.per not in selection.parameters:
                     continue
                 amount = (amount * selection.parameters[rule.per]).quantize(CENT, rounding=ROUND_HALF_UP)
-            lines.append(PriceLine("rule", rule.code, rule.text(language), amount))
-        total = sum((line.amount for line in lines), Decimal("0")).quantize(CENT)
-        return Price(currency=product.currency, total=total, lines=tuple(lines))
+            yield rule, amount
+
+
+def _holds(expr: Expr | None, assignment: Assignment) -> bool:
+    """Tell whether `expr` (None: always) holds; one comparing a measurement not entered does not."""
+    if expr is None:
+        return True
+    try:
+        return evaluate(expr, assignment)
+    except ValueError:
+        return False

@@ -25,6 +25,9 @@ FORMAT = "configurator-catalog/1"
 # accepts and publishing checks (a 4096 × 4096 look with one full-canvas tinted layer
 # took 0.9 s and 140 MB to render first; 5000 × 3750 took the audit 10.5 s and 723 MB).
 PREVIEW_MAX_SIDE = 4096
+#: A product's lead time when the catalog gives none, and the longest it may give, in working days.
+LEAD_TIME_DAYS = 14
+LEAD_TIME_MAX_DAYS = 365
 
 #: Languages a translation may be given in, besides the catalog's own (English) text.
 Translations = Mapping[str, Mapping[str, str]]
@@ -269,6 +272,8 @@ class Product:
     layout: Layout = "steps"
     active: bool = True
     part_number: str = ""
+    #: Working days from the order to leaving the workshop (orders.dates).
+    lead_time_days: int = LEAD_TIME_DAYS
     sections: tuple[Section, ...] = ()
     groups: tuple[Group, ...] = ()
     parameters: tuple[Parameter, ...] = ()
@@ -411,6 +416,7 @@ def product_from_dict(data: Mapping[str, Any]) -> Product:
         layout=data.get("layout", "steps"),
         active=data.get("active", True),
         part_number=data.get("part_number", ""),
+        lead_time_days=data.get("lead_time_days", LEAD_TIME_DAYS),
         sections=tuple(
             Section(code=s["code"], name=s["name"], translations=_trans(s)) for s in data.get("sections", ())
         ),
@@ -575,6 +581,7 @@ def product_to_dict(product: Product) -> dict[str, Any]:
         "currency": product.currency,
         "base_price": money_str(product.base_price),
         "part_number": product.part_number,
+        "lead_time_days": product.lead_time_days,
         "layout": product.layout,
         "active": product.active,
         "sections": [{"code": s.code, "name": s.name, "translations": trans(s.translations)} for s in product.sections],

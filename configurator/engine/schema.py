@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from configurator.engine.model import FORMAT, PREVIEW_MAX_SIDE
+from configurator.engine.model import FORMAT, LEAD_TIME_MAX_DAYS, PREVIEW_MAX_SIDE
 from configurator.engine.rules import (
     KEYWORDS,
     GroupInfo,
@@ -45,6 +45,7 @@ _KEYS: dict[str, frozenset[str]] = {
             "currency",
             "base_price",
             "part_number",
+            "lead_time_days",
             "layout",
             "active",
             "sections",
@@ -320,6 +321,7 @@ class _Checker:
         self.string(product, "name", path)
         self.string(product, "description", path)
         self.string(product, "part_number", path)
+        self.integer(product, "lead_time_days", path, minimum=0, maximum=LEAD_TIME_MAX_DAYS)
         self.string(product, "currency", path, pattern=CURRENCY, what="an ISO 4217 currency code such as 'EUR'")
         self.money(product, "base_price", path)
         self.string(product, "layout", path, pattern=re.compile(r"(steps|single)\Z"), what="'steps' or 'single'")

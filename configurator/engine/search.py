@@ -1,25 +1,21 @@
-"""Solver-backed answers beyond availability: complete, resolve and explain.
+"""Solver-backed answers beyond availability: complete and explain (resolve: resolving.py).
 
 - `complete`: a complete valid configuration that keeps the selection, follows the
-  defaults (group defaults, parameter defaults, default rules, in that order) where
-  they fit, then takes the first available option of each open group.
-- `resolve`: the fewest decisions to undo so that a wanted option becomes possible
-  (an implicit hitting set over unsat cores: exact, and cheap because selections are
-  short), with the new values those groups take.
+  defaults (group defaults, default rules, parameter defaults, in that order) where
+  they fit, then takes "none" or the first available option of each open group.
 - `explain`: a minimal set of rules and choices that exclude an option (deletion-based
   minimisation of an unsat core).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from configurator.engine.model import Group
 from configurator.engine.selection import Selection
-from configurator.engine.session import Key, Reason, Session, _agrees
+from configurator.engine.session import Reason, Session, _agrees
 
 
 @dataclass(frozen=True)
@@ -30,22 +26,6 @@ class Completion:
     conflict: tuple[Reason, ...] = ()
     #: text fields the configuration needs but only the shopper can type (e.g. a monogram)
     texts_needed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Change:
-    """One decision `resolve` changes: `key` from `before` to `after` (option codes or values)."""
-
-    key: Key
-    before: tuple[str, ...]
-    after: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Resolution:
-    possible: bool
-    selection: Selection | None
-    changes: tuple[Change, ...]
 
 
 class _Fixer:
@@ -158,76 +138,6 @@ def _smallest_parameters(fixer: _Fixer, selection: Selection) -> None:
         while index > 0 and fixer.try_([-var.ge(index)]):
             index = var.index_of(fixer.found)
         fixer.try_(var.stating(index))
-
-
-def resolve(session: Session, selection: Selection, group: str, option: str) -> Resolution:
-    """Return the selection with `group = option` that undoes the fewest other decisions."""
-    kind = session._kinds[group]
-    chosen = selection.choices.get(group, frozenset())
-    wanted_set = chosen | {option} if kind == "multi" else frozenset([option])
-    base = Selection(
-        choices={**selection.choices, group: wanted_set},
-        parameters=selection.parameters,
-        texts=selection.texts,
-    )
-    with session._lock:
-        assumptions = session.assumptions(base)
-        wanted = assumptions.pop(("group", group))
-        keys = list(assumptions)
-        cores: list[frozenset[Key]] = []
-        while True:
-            removed = _min_hitting_set(cores, keys)
-            rest = [lit for key in keys if key not in removed for lit in assumptions[key]]
-            found = session._solve([*wanted, *rest])
-            if found is not None:
-                break
-            core = set(session._fast.get_core() or ())  # of the failed call just made
-            owner = {lit: key for key in keys if key not in removed for lit in assumptions[key]}
-            new_core = frozenset(owner[lit] for lit in core if lit in owner)
-            if not new_core:  # the wanted option is impossible whatever else is chosen
-                return Resolution(False, None, ())
-            cores.append(new_core)
-        proposal = session.selection_of(found, base)
-        choices = dict(base.choices)
-        parameters = dict(base.parameters)
-        changes = []
-        for key in keys:
-            if key not in removed:
-                continue
-            kind_of, code = key
-            if kind_of == "group":
-                before = tuple(sorted(selection.choices.get(code, ())))
-                after = proposal.choices[code]
-                if session._kinds[code] == "multi":  # keep the ticked options that still fit
-                    after = after & frozenset(before)
-                choices[code] = after
-                changes.append(Change(key, before, tuple(sorted(after))))
-            elif kind_of == "parameter":
-                before_value = selection.parameters[code]
-                parameters[code] = proposal.parameters[code]
-                changes.append(Change(key, (format(before_value, "f"),), (format(parameters[code], "f"),)))
-        texts = {t: v for t, v in base.texts.items() if ("text", t) not in removed}
-        changes += [Change(("text", t), (v,), ("",)) for t, v in base.texts.items() if ("text", t) in removed]
-        return Resolution(True, Selection(choices=choices, parameters=parameters, texts=texts), tuple(changes))
-
-
-def _min_hitting_set(cores: list[frozenset[Key]], keys: list[Key]) -> frozenset[Key]:
-    """Return a smallest set of keys meeting every core (brute force: cores are few and small)."""
-    if not cores:
-        return frozenset()
-    universe = sorted({k for core in cores for k in core}, key=keys.index)
-    for size in range(1, len(universe) + 1):
-        for combo in itertools.combinations(universe, size):
-            chosen = frozenset(combo)
-            if all(chosen & core for core in cores):
-                return chosen
-        if size >= 4 and len(universe) > 16:  # keep it bounded: fall back to a greedy cover
-            break
-    greedy: set[Key] = set()
-    for core in cores:
-        if not greedy & core:
-            greedy.add(next(iter(core)))
-    return frozenset(greedy)
 
 
 def explain(session: Session, selection: Selection, group: str, option: str) -> tuple[Reason, ...]:

@@ -41,7 +41,8 @@ from configurator.engine.repair import Repairer
 from configurator.engine.selection import Selection
 
 if TYPE_CHECKING:
-    from configurator.engine.search import Completion, Resolution
+    from configurator.engine.resolving import Resolution
+    from configurator.engine.search import Completion
 
 Key = tuple[str, str]  # ("group" | "parameter" | "text", code)
 #: a proof that a literal holds: the context literals it uses and the rules it names
@@ -843,10 +844,14 @@ class Session:
         return search.complete(self, selection, parameters=parameters)
 
     def resolve(self, selection: Selection, group: str, option: str) -> Resolution:
-        """Return the fewest changes to `selection` that make `group = option` possible."""
-        from configurator.engine import search
+        """Return the preferred smallest change to `selection` that makes `group = option` possible.
 
-        return search.resolve(self, selection, group, option)
+        Fewest decisions undone, then most defaults followed, then the cheapest total, then
+        catalog order: the same answer every time (see `resolving`).
+        """
+        from configurator.engine import resolving
+
+        return resolving.resolve(self, selection, group, option)
 
     def explain(self, selection: Selection, group: str, option: str) -> tuple[Reason, ...]:
         """Return a minimal set of rules and choices that exclude `group = option`."""

@@ -16,7 +16,7 @@ from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.forms import read_page_input
 from configurator.loading import version_model, version_session
-from configurator.models import SavedConfiguration
+from configurator.models import SavedConfiguration, configuration_fingerprint
 from configurator.money import format_money
 
 
@@ -38,18 +38,34 @@ class SavedState:
 
 
 def configuration_save(version: CatalogVersion, selection: Selection) -> SavedConfiguration:
-    """Store `selection` under a new random code, with its price on `version`."""
+    """Store `selection` with its price on `version` under a new random code, or return its existing code.
+
+    The same configuration on the same version is one row (a unique fingerprint), so
+    saving it twice, or from two tabs at once, gives one code: the loser of a race
+    reads the winner's row after its insert fails.
+    """
     product = version_model(version)
-    price = version_session(version).price(selection, "en")
     data = selection.as_data(frozenset(g.code for g in product.groups if g.kind == "multi"))
+    fingerprint = configuration_fingerprint(version.pk, data)
+    existing = SavedConfiguration.objects.filter(fingerprint=fingerprint).first()
+    if existing is not None:
+        return existing
+    price = version_session(version).price(selection, "en")
     for _attempt in range(5):  # 80-bit codes: a clash is all but impossible, and never an error
         try:
             with transaction.atomic():
                 return SavedConfiguration.objects.create(
-                    product=version.product, version=version, data=data, total=price.total, currency=price.currency
+                    product=version.product,
+                    version=version,
+                    data=data,
+                    fingerprint=fingerprint,
+                    total=price.total,
+                    currency=price.currency,
                 )
         except IntegrityError:
-            continue
+            existing = SavedConfiguration.objects.filter(fingerprint=fingerprint).first()
+            if existing is not None:
+                return existing
     raise RuntimeError("could not draw a free configuration code")
 
 

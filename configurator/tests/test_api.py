@@ -113,6 +113,25 @@ def test_resolve_proposes_changes(api: APIClient) -> None:
     assert answer["configuration"]["selections"]["roof"] == "contrast_black"
 
 
+def test_resolve_gives_the_cheapest_default_change_twenty_times_in_a_row(api: APIClient) -> None:
+    # Audit H4: from Essential + 1.0 petrol, "mild hybrid anyway" moved the trim to Premium (+€3,200) where
+    # Style (+€1,400, the catalog's default) is enough, and identical requests gave different answers.
+    body = {
+        "selections": {"trim": "essential", "engine": "petrol70"},
+        "wanted": {"group": "engine", "option": "hybrid130"},
+    }
+    electric = {"selections": {"trim": "essential", "engine": "petrol70", "gearbox": "manual5"}}
+    answers = []
+    for _ in range(20):
+        # Other shoppers' requests in between (the old engine answered Premium after these).
+        _post(api, "city-car/resolve", {**electric, "wanted": {"group": "engine", "option": "electric"}})
+        _post(api, "city-car/configure", {"selections": body["selections"]})
+        answers.append(_post(api, "city-car/resolve", body).json())
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0]["changes"] == [{"kind": "group", "code": "trim", "from": ["essential"], "to": ["style"]}]
+    assert answers[0]["configuration"]["selections"] == {"trim": "style", "engine": "hybrid130"}
+
+
 def test_explain_returns_a_minimal_reason(api: APIClient) -> None:
     body = {"selections": {"body_colour": "black"}, "wanted": {"group": "roof", "option": "contrast_black"}}
     answer = _post(api, "city-car/explain", body).json()

@@ -52,6 +52,15 @@ def test_choose_anyway_changes_what_it_must_and_says_so(client: Client, demo: No
     assert "is now chosen" in page.text and "Body colour: Onyx Black →" in page.text
 
 
+def test_choose_anyway_on_the_page_names_the_cheapest_default_change_every_time(client: Client, demo: None) -> None:
+    url = "/p/city-car/?trim=essential&engine=petrol70&_want=engine:hybrid130"
+    for _ in range(20):
+        page = client.get(url, headers={"HX-Request": "true"})
+        assert page.status_code == 200
+        notice = re.search(r"To make it possible we also changed: ([^<]*)", page.text)
+        assert notice and "Trim level: Essential → Style" in notice.group(1) and "Premium" not in notice.group(1)
+
+
 def test_htmx_changes_answer_the_form_with_out_of_band_panels_and_push_the_url(client: Client, demo: None) -> None:
     response = client.get("/p/city-car/?body_colour=red&_step=exterior", headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -129,7 +138,7 @@ def test_a_code_saved_on_an_older_version_is_revalidated_and_says_what_changed(c
     catalog_publish(product)
     page = client.get(f"/c/{saved.code}/")
     assert page.status_code == 200
-    assert "catalog is now at version 2" in page.text
+    assert "Our catalog has changed since this configuration was saved." in page.text
     assert "Body colour: your choice is no longer offered and was removed." in page.text
     assert '<input type="hidden" name="wheels" value="w16">' in page.text
     assert 'name="body_colour" value="yellow"' not in page.text

@@ -52,3 +52,23 @@ def test_finish_for_me_fills_style_choices_and_leaves_measurements_to_the_shoppe
     filled = configuration_finish(version, given, parameters=True).configuration
     assert filled is not None and set(filled.parameters) == {p.code for p in version_model(version).parameters}
     assert filled.parameters["neck"] == Decimal("40.5") and filled.choices == finished.choices
+
+
+@pytest.mark.django_db
+def test_choose_anyway_through_the_service_gives_style_twenty_times_in_a_row() -> None:
+    from django.core.management import call_command
+
+    from catalog.selectors import version_latest_for
+    from configurator.services import configuration_resolve
+
+    call_command("load_demo", stdout=None)
+    version = version_latest_for("city-car")
+    assert version is not None
+    data = {"selections": {"trim": "essential", "engine": "petrol70"}}
+    other = {"selections": {"trim": "essential", "engine": "petrol70", "gearbox": "manual5"}}
+    answers = []
+    for _ in range(20):
+        configuration_resolve(version, other, "engine", "electric", "en")  # another shopper's click in between
+        answers.append(configuration_resolve(version, data, "engine", "hybrid130", "en"))
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0]["changes"] == [{"kind": "group", "code": "trim", "from": ["essential"], "to": ["style"]}]

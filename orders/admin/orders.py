@@ -20,6 +20,7 @@ from orders.admin.common import HIDDEN, PERSONAL_DATA, PERSONAL_FIELDS, ReadOnly
 from orders.models import (
     BuildOrder,
     Order,
+    OrderEmail,
     OrderEvent,
     OutboxMessage,
 )
@@ -44,13 +45,20 @@ class OrderEventInline(ReadOnlyInline):
     fields = readonly_fields = ("created_at", "status", "reason", "source")
 
 
+class OrderEmailInline(ReadOnlyInline):
+    """The e-mails to the shopper: when each was sent, or why not yet (decision 24)."""
+
+    model = OrderEmail
+    fields = readonly_fields = ("kind", "created_at", "sent_at", "skipped_at", "attempts", "last_error")
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["number", "product_code", "customer_name", "total", "currency", "status", "placed_at", "due_date"]
     list_filter = ["status", "product_code"]
     search_fields = ["number", "customer_name", "customer_email"]
     date_hierarchy = "placed_at"
-    inlines = [OrderEventInline]
+    inlines = [OrderEventInline, OrderEmailInline]
     # Everything is read-only, the frozen preview picture too: an order is what was placed.
     readonly_fields = [f.name for f in Order._meta.fields]
     actions = ["anonymise"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from configurator.engine.selection import SelectionError
 from orders.services.audit import audit_record, cli_actor
 from orders.services.delivery import delivery_attempt, delivery_replay, outbox_fan_out, outbox_sweep, retry_delay
+from orders.services.emails import order_email_message, order_email_queue, order_email_send, order_emails_sweep
 from orders.services.factories import (
     endpoint_disable,
     endpoint_save,
@@ -58,6 +59,10 @@ __all__ = [
     "order_anonymise",
     "order_check",
     "order_data_export",
+    "order_email_message",
+    "order_email_queue",
+    "order_email_send",
+    "order_emails_sweep",
     "order_place",
     "order_status_set",
     "outbox_fan_out",

@@ -8,7 +8,6 @@ nothing downstream (build order, outbox) needs to change.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import logging
@@ -17,7 +16,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,8 +28,10 @@ from configurator.engine.selection import Selection, read_selection
 from configurator.loading import version_model, version_session
 from configurator.services import price_data
 from orders.build_orders import BuildOrderError, build_order_data, order_summary
-from orders.models import BuildOrder, Order, OrderEvent, OrderStatus, OutboxMessage
+from orders.dates import dispatch_estimate
+from orders.models import BuildOrder, Order, OrderEmail, OrderEvent, OrderStatus, OutboxMessage
 from orders.services.delivery import enqueue
+from orders.services.emails import EMAILED_STATUSES, order_email_queue
 from orders.services.factories import routes_assign
 
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
@@ -154,7 +154,7 @@ def order_place(
     price = version_session(version).price(selection, language)
     picture = _frozen_preview(product, selection)  # rendered before the transaction: it takes tens of ms
     now = timezone.now()
-    due = timezone.localdate(now) + datetime.timedelta(days=settings.ORDERS_LEAD_DAYS)
+    due = dispatch_estimate(product.lead_time_days, now)
     order: Order | None = None
     try:
         with transaction.atomic():
@@ -201,6 +201,7 @@ def order_place(
                 enqueued_at=now,
             )
             enqueue("outbox_fan_out", message.pk)
+            order_email_queue(order=order, kind=OrderEmail.Kind.PLACED)
     except Exception as error:
         # The order was rolled back, but its picture file was already written: remove it (F14).
         _picture_discard(order)
@@ -258,4 +259,6 @@ def order_status_set(*, order_id: int, status: str, reason: str = "", source: st
         order.status = status
         order.save(update_fields=["status"])
         OrderEvent.objects.create(order=order, status=status, reason=reason.strip(), source=source)
+        if status in EMAILED_STATUSES:
+            order_email_queue(order=order, kind=status)
     return True

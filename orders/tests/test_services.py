@@ -24,7 +24,7 @@ def test_order_freezes_version_configuration_price_and_build_order(
 ) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
         order = _place(shirt, config, notes="Gift wrap").order
-    assert len(callbacks) == 1  # the outbox task, sent only once the transaction commits
+    assert len(callbacks) == 2  # the outbox task and the confirmation e-mail, sent only once the transaction commits
     order.refresh_from_db()
     assert order.catalog_version == shirt and order.product_code == "shirt"
     assert order.configuration["selections"]["cuffs"] == "double"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from configurator.engine.selection import read_selection, selection_pairs
 from configurator.loading import version_model
 from orders import services
 from orders.models import Order
+from orders.tests.conftest import CUSTOMER
 
 CUSTOMER_FORM = {"name": "Ada Lovelace", "email": "ada@example.com", "address": "12 St James's Square, London"}
 
@@ -86,7 +88,8 @@ def test_bad_values_in_the_link_are_explained_not_a_500(client: Client, shirt: C
     url = reverse("orders:checkout", args=["shirt"]) + "?chest=huge&collar=bowtie"
     response = client.get(url)
     assert response.status_code == 400
-    assert "parameters.chest" in response.content.decode() and "selections.collar" in response.content.decode()
+    assert "Chest: this value cannot be read" in response.text
+    assert "Collar: this choice is not one we offer" in response.text
     assert client.get(reverse("orders:checkout", args=["yacht"])).status_code == 404
 
 
@@ -130,6 +133,8 @@ def test_a_price_changed_by_a_new_catalog_version_is_shown_before_the_order_is_p
     response = client.post(url, data)
     assert response.status_code == 200 and not Order.objects.exists()
     assert "The catalog changed while you were ordering" in response.text
+    then, now = Decimal(data["quoted_total"]), Decimal(data["quoted_total"]) + 50
+    assert f"the total is now €{now:,.2f} instead of €{then:,.2f}" in response.text  # old and new, stated
     shown = response.context["form"].data
     assert shown["quoted_version"] == "2" and Decimal(shown["quoted_total"]) == Decimal(data["quoted_total"]) + 50
 
@@ -150,3 +155,72 @@ def test_a_form_without_its_quote_shows_the_price_instead_of_ordering(
     assert "The catalog changed while you were ordering" in response.text
     assert client.post(url, dict(response.context["form"].data.items())).status_code == 302
     assert Order.objects.count() == 1
+
+
+def test_the_order_page_polls_its_status_while_the_order_moves(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
+    status_url = reverse("orders:status", args=[order.number, order.access_key])
+    page = client.get(order.get_absolute_url()).text
+    assert f'hx-get="{status_url}?since=placed" hx-trigger="every 3s"' in page
+    assert 'aria-live="polite"' in page
+    assert client.get(f"{status_url}?since=placed").status_code == 204  # nothing new: htmx swaps nothing
+    services.order_status_set(order_id=order.pk, status="accepted", source="factory:test")
+    fragment = client.get(f"{status_url}?since=placed").text
+    assert "Accepted by the workshop" in fragment and "?since=accepted" in fragment
+    assert 'id="order-history" hx-swap-oob="true"' in fragment
+    services.order_status_set(order_id=order.pk, status="shipped", source="factory:test")
+    final = client.get(f"{status_url}?since=accepted").text
+    assert "has left our workshop" in final and "hx-trigger" not in final  # final: the polling stops
+    assert "hx-trigger" not in client.get(order.get_absolute_url()).text
+
+
+def test_checkout_fields_name_their_help_and_errors_by_existing_ids_and_autocomplete(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    url = _checkout_url(shirt, config)
+    data = {**_form_data(client.get(url).context["form"]), "name": " ", "email": "nope", "address": "short"}
+    page = client.post(url, data).text
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described and all(f'id="{ref}"' in page for refs in described for ref in refs.split())
+    assert 'id="id_address_helptext"' in page and 'id="id_email_error"' in page
+    for name, token in (("name", "name"), ("email", "email"), ("address", "street-address")):
+        assert re.search(rf'name="{name}"[^>]*autocomplete="{token}"|autocomplete="{token}"[^>]*name="{name}"', page)
+
+
+def test_checkout_shows_the_picture_and_the_dispatch_date(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    page = client.get(_checkout_url(shirt, config)).text
+    picture = r'<img src="/preview/[0-9a-f]{64}-large\.png"[^>]*alt="Your Made-to-measure shirt as configured"'
+    assert re.search(picture, page)
+    assert "Made in 10 working days" in page
+
+
+def test_a_tampered_selection_says_what_is_wrong_in_words_with_a_way_back(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    url = _checkout_url(shirt, config).replace("fabric=oxford_blue", "fabric=not-a-fabric")
+    response = client.post(url, {**CUSTOMER_FORM, "idempotency": "x"})
+    assert response.status_code == 400 and not Order.objects.exists()
+    assert "<li>Fabric: this choice is not one we offer (the link may be damaged). Choose again.</li>" in response.text
+    back = re.search(r'<a class="button primary" href="(/p/shirt/\?[^"]+)">Back to the configurator</a>', response.text)
+    assert back and "fabric=" not in back.group(1) and "collar=classic" in back.group(1)  # the rest is kept
+
+
+def test_a_multi_group_is_named_once_and_the_notes_are_on_the_order_page(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    summary = {
+        "product_name": "Shirt",
+        "options": [
+            {"group": "packs", "group_name": "Option packs", "option": "a", "name": "City"},
+            {"group": "packs", "group_name": "Option packs", "option": "b", "name": "Winter"},
+        ],
+    }
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en", notes="No pocket.")
+    Order.objects.filter(pk=order.order.pk).update(summary=summary)
+    page = client.get(order.order.get_absolute_url()).text
+    assert page.count("<dt>Option packs</dt>") == 1 and "<dd>City</dd><dd>Winter</dd>" in page
+    assert "Notes for the workshop" in page and "No pocket." in page

@@ -175,3 +175,97 @@ def _decide(narrowing: Narrowing, g: Group, ticked: frozenset[str]) -> None:
     if not g.required and narrowing.keep(not c.choices[g.code] for c in narrowing.left):
         return
     any(narrowing.keep(c.choices[g.code] == {code} for c in narrowing.left) for code in others)
+
+
+def decisions_of(product: Product, selection: Selection, group: str, option: str) -> list[tuple[str, str, str]]:
+    """Return the decisions a resolve may undo, in catalog order: (kind, code, ticked option or "")."""
+    out: list[tuple[str, str, str]] = []
+    for g in product.groups:
+        chosen = selection.choices.get(g.code)
+        if chosen is None:
+            continue
+        if g.kind == "multi":
+            out += [
+                ("group", g.code, o.code) for o in g.options if o.code in chosen and (g.code, o.code) != (group, option)
+            ]
+        elif g.code != group:
+            out.append(("group", g.code, ""))
+    out += [("parameter", p.code, "") for p in product.parameters if p.code in selection.parameters]
+    out += [("text", t.code, "") for t in product.texts if t.code in selection.texts]
+    return out
+
+
+def total_price(product: Product, selection: Selection) -> Decimal:
+    """Return the price of `selection` as it stands: base, options chosen, price rules that hold."""
+    total = product.base_price
+    for g in product.groups:
+        total += sum((o.price for o in g.options if o.code in selection.choices.get(g.code, ())), Decimal(0))
+    for rule in product.prices:
+        if not rule.when or holds(rule.when, product, selection):
+            total += rule.amount
+    return total
+
+
+def defaults_followed(product: Product, selection: Selection) -> int:
+    """Count group defaults chosen, and default rules whose condition fails or whose preference holds."""
+    count = sum(len(selection.choices.get(g.code, frozenset()) & set(g.default)) for g in product.groups)
+    for rule in product.rules:
+        if rule.active and rule.kind == "default":
+            count += bool(rule.when and not holds(rule.when, product, selection)) or holds(
+                rule.prefer, product, selection
+            )
+    return count
+
+
+def preferred_resolution(
+    product: Product, configs: list[Selection], selection: Selection, group: str, option: str
+) -> tuple[Selection, int] | None:
+    """Return the new selection `resolve` must answer, and how many decisions it undoes, by brute force.
+
+    Every subset of the decisions, smallest first; for the smallest that leave a valid
+    configuration with the wanted option, every such configuration gives the changed
+    choice groups their new options. The winner: most defaults followed, cheapest, then
+    the undone decisions earliest in catalog order, then the new options earliest.
+    """
+    g_kind = {g.code: g.kind for g in product.groups}
+    decisions = decisions_of(product, selection, group, option)
+    base_choices = dict(selection.choices)
+    base_choices[group] = (
+        selection.choices.get(group, frozenset()) | {option} if g_kind[group] == "multi" else frozenset([option])
+    )
+    for size in range(len(decisions) + 1):
+        found: dict[str, tuple[tuple[int, Decimal, tuple[int, ...], tuple[int, ...]], Selection]] = {}
+        for undone in itertools.combinations(range(len(decisions)), size):
+            choices = dict(base_choices)
+            parameters = dict(selection.parameters)
+            texts = dict(selection.texts)
+            changed = []
+            for index in undone:
+                kind, code, ticked = decisions[index]
+                if ticked:
+                    choices[code] = choices[code] - {ticked}
+                elif kind == "group":
+                    changed.append(code)
+                    del choices[code]
+                elif kind == "parameter":
+                    del parameters[code]
+                else:
+                    del texts[code]
+            kept = Selection(choices=choices, parameters=parameters, texts=texts)
+            for config in configs:
+                if not extends(config, kept, multi_groups(product)):
+                    continue
+                new = Selection(
+                    choices={**choices, **{c: config.choices[c] for c in changed}}, parameters=parameters, texts=texts
+                )
+                positions = tuple(
+                    [o.code for o in product.group(c).options].index(next(iter(config.choices[c])))  # type: ignore[union-attr]
+                    if config.choices[c]
+                    else -1
+                    for c in changed
+                )
+                rank = (-defaults_followed(product, new), total_price(product, new), undone, positions)
+                found[repr(rank)] = (rank, new)
+        if found:
+            return min(found.values(), key=lambda item: item[0])[1], size
+    return None

@@ -123,53 +123,6 @@ def session_valid(product, config) -> bool:
     return Session(compile_product(product)).validate(config).valid
 
 
-@SETTINGS
-@given(data=st.data())
-def test_resolve_makes_the_wanted_option_possible_with_fewest_changes(data: st.DataObject) -> None:
-    product = data.draw(products())
-    selection = data.draw(selections(product))
-    configs = valid_configurations(product)
-    if not any(extends(c, selection, multi_groups(product)) for c in configs):
-        return
-    group = data.draw(st.sampled_from(product.groups))
-    option = data.draw(st.sampled_from(group.options))
-    session = Session(compile_product(product))
-    resolution = session.resolve(selection, group.code, option.code)
-    wanted = (
-        (selection.choices.get(group.code, frozenset()) | {option.code})
-        if group.kind == "multi"
-        else frozenset([option.code])
-    )
-
-    def fits(config: Selection, kept: Selection) -> bool:
-        if group.kind == "multi":
-            return wanted <= config.choices[group.code]
-        return config.choices[group.code] == wanted
-
-    keys = [k for k in selection.keys() if k != ("group", group.code)]
-    best = None
-    for size in range(len(keys) + 1):
-        import itertools
-
-        for dropped in itertools.combinations(keys, size):
-            kept = selection
-            for key in dropped:
-                kept = kept.without(key)
-            kept = kept.without(("group", group.code))
-            if any(extends(c, kept, multi_groups(product)) and fits(c, kept) for c in configs):
-                best = size
-                break
-        if best is not None:
-            break
-    assert resolution.possible == (best is not None)
-    if best is None:
-        return
-    assert len(resolution.changes) == best
-    assert resolution.selection is not None
-    result = session.propagate(resolution.selection)
-    assert result.valid
-
-
 def assert_reasons_exclude(
     product: Product,
     configs: list[Selection],
