@@ -63,6 +63,25 @@ def test_switching_language_keeps_the_configuration(page: Any) -> None:
     assert page.get_by_role("heading", name="Esterni").is_visible()
 
 
+def test_switching_from_italian_back_to_english_opens_the_english_page(page: Any, browser: Any) -> None:
+    shirt = "/p/shirt/?collar=cutaway&neck=41"
+    page.goto("/it" + shirt)
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Cambia").click()
+    page.wait_for_url(re.compile(r"/p/shirt/\?"))
+    assert page.url.endswith(shirt) and "/it/" not in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    # Without JavaScript the header's form posts the same address and lands the same way.
+    context = browser.new_context(base_url=page.url.split("/p/")[0], java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto("/it" + shirt)
+    plain.select_option("#language-select", "en")
+    plain.get_by_role("button", name="Cambia").click()
+    plain.wait_for_url(re.compile(r"/p/shirt/\?"))
+    assert plain.url.endswith(shirt) and plain.locator("html").get_attribute("lang") == "en"
+    context.close()
+
+
 def test_on_a_phone_the_preview_stays_in_view_while_choosing(phone: Any) -> None:
     phone.goto(CAR_EXTERIOR)
     look = preview_src(phone)
