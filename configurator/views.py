@@ -35,6 +35,7 @@ from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.pages.sizing import size_fill
+from configurator.pages.wording import confirmed_sentence
 from configurator.services import VersionEngine, version_engine
 
 
@@ -246,7 +247,8 @@ def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return _fill_size(request, engine, page)
     if page.confirm:
         # Settled while reading the page input; an action, so reloading the address never repeats it.
-        return _after_action(request, engine, page, page.selection, page.step, [])
+        notice = ("success", confirmed_sentence(engine.product, page.confirm, _language()))
+        return _after_action(request, engine, page, page.selection, page.step, [notice])
     return _render(request, engine, page, page.selection, page.step, [])
 
 

@@ -159,6 +159,30 @@ def test_choose_anyway_takes_focus_to_the_notice_in_view(page: Any) -> None:
     assert now["notice"] and "we also changed" in now["text"] and now["onScreen"]
 
 
+def test_a_size_and_checking_its_estimates_take_focus_to_the_notice_in_view(phone: Any) -> None:
+    phone.goto("/p/shirt/?_step=measurements")
+    size = phone.locator("#sizes button").nth(1)
+    size.scroll_into_view_if_needed()
+    size.tap()
+    phone.wait_for_url(re.compile(r"_estimated="))
+    settled(phone)
+    assert focused(phone)["notice"] and focused(phone)["onScreen"]
+    assert "We filled in" in focused(phone)["text"]
+    right = phone.get_by_role("button", name=re.compile("This is right")).first
+    right.scroll_into_view_if_needed()
+    right.tap()
+    settled(phone)
+    assert focused(phone)["notice"] and focused(phone)["onScreen"]
+    assert "is checked" in focused(phone)["text"]
+    checked = phone.get_by_role("button", name="I have checked these")
+    checked.scroll_into_view_if_needed()
+    checked.tap()
+    phone.wait_for_url(lambda url: "_estimated=" not in url)
+    settled(phone)
+    assert focused(phone)["notice"] and focused(phone)["onScreen"]
+    assert "Checked: these measurements" in focused(phone)["text"]
+
+
 def test_choosing_an_option_by_keyboard_keeps_focus_on_it(page: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 500})  # the wheels are below the fold
     page.goto(CAR_EXTERIOR + "&wheels=w16")

@@ -122,3 +122,15 @@ def field_messages(product: Product, code: str, raw: str) -> list[str]:
     if text is not None:
         return _text_messages(text, raw)
     return [_("This field is not part of the product.")]
+
+
+def confirmed_sentence(product: Product, confirmed: str, language: str) -> str:
+    """Say what the shopper confirmed ("This is right" on one estimate, or "I have checked these").
+
+    The sentence is the notice that takes focus after the button, which the redrawn form no
+    longer has, so the shopper hears what happened instead of being left on the page's top.
+    """
+    parameter = product.parameter(confirmed)
+    if parameter is not None:
+        return _("%(field)s is checked: it is your own measurement now.") % {"field": parameter.label(language)}
+    return _("Checked: these measurements are your own now.")

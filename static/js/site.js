@@ -98,7 +98,7 @@ for (const name of ["htmx:pushedIntoHistory", "htmx:replacedInHistory"]) {
 document.addEventListener("htmx:historyRestore", () => followAddress(window.location.pathname + window.location.search));
 
 /* Focus after the configurator is redrawn. An action the shopper asked for ("Finish for me",
-   "Choose … anyway") moves focus to the notice saying what changed; a new step (Next, Back,
+   "Choose … anyway", a size to start from, "I have checked these", "This is right") moves focus to the notice saying what changed; a new step (Next, Back,
    Review, the stepper) moves it to the step's heading; anything else (an option, a field) leaves
    focus where htmx keeps it, on the control the shopper is using. Either target is scrolled into
    view: after Next from the bottom of a long step the heading was far above the screen. */
@@ -120,7 +120,8 @@ document.addEventListener("htmx:configRequest", (event) => {
     return;
   }
   const data = event.detail.formData;
-  const action = data && (data.get("_action") === "finish" || data.has("_want"));
+  // A size filled in or an estimate confirmed redraws the buttons pressed: say what happened instead.
+  const action = data && (data.get("_action") === "finish" || ["_want", "_fill", "_confirm"].some((n) => data.has(n)));
   before = { step: currentStep(), action: Boolean(action), anchor: null };
 });
 
