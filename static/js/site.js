@@ -82,6 +82,49 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
 });
 
+/* A newer change replaces the configurator's request in flight (hx-sync "replace" on the form).
+   htmx would abort it with xhr.abort(), and htmx 2 logs every aborted request as a console error
+   (htmx:afterRequest, htmx:sendAbort) with no setting to turn that off: typing quickly filled the
+   console with errors that were none. So the request in flight is left to finish and its answer
+   is dropped, never drawn; htmx then sends the newer one (it queues it behind the one in flight).
+   Real failures (network, 5xx, timeouts) still log as htmx logs them. */
+let inFlight = null;
+const replaced = new WeakSet();
+
+function syncsOnForm(element) {
+  return element instanceof Element && Boolean(element.closest("#configurator"));
+}
+
+document.addEventListener("htmx:beforeSend", (event) => {
+  if (syncsOnForm(event.detail.elt)) {
+    inFlight = event.detail.xhr;
+  }
+});
+
+document.addEventListener(
+  "htmx:abort",
+  (event) => {
+    if (!(event.target instanceof Element) || event.target.id !== "configurator" || !inFlight) {
+      return;
+    }
+    replaced.add(inFlight);
+    event.stopPropagation(); // before htmx's own listener on <body> aborts it
+  },
+  true,
+);
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (replaced.has(event.detail.xhr)) {
+    event.detail.shouldSwap = false;
+  }
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.xhr === inFlight) {
+    inFlight = null;
+  }
+});
+
 /* The language form carries the address to come back to ("next"). htmx changes the address
    without drawing the header again, so the form follows each address change: switching language
    then opens the same configuration. Without JavaScript every change loads a page whose header
