@@ -226,3 +226,13 @@ def test_a_click_works_out_its_look_once(client: Client, demo: None) -> None:
     with mock.patch.object(preview, "preview_recipe", wraps=preview.preview_recipe) as recipe:
         client.get("/p/city-car/?body_colour=red&_step=exterior", headers={"HX-Request": "true"})
     assert recipe.call_count == 1
+
+
+def test_a_measurement_set_aside_shows_in_the_summary_as_typed_with_a_link(client: Client, demo: None) -> None:
+    finished = client.get("/p/shirt/?neck=405&_action=finish")
+    assert finished.status_code == 302
+    page = client.get(finished["Location"]).text
+    row = re.search(r"<dt>Neck</dt><dd>(.*?)</dd>", page)
+    assert row and re.fullmatch(r'<a href="/p/shirt/\?[^"]*_step=measurements[^"]*">Not valid: 405</a>', row.group(1))
+    italian = client.get("/it" + finished["Location"]).text
+    assert "Non valido: 405" in italian
