@@ -236,3 +236,15 @@ def test_a_measurement_set_aside_shows_in_the_summary_as_typed_with_a_link(clien
     assert row and re.fullmatch(r'<a href="/p/shirt/\?[^"]*_step=measurements[^"]*">Not valid: 405</a>', row.group(1))
     italian = client.get("/it" + finished["Location"]).text
     assert "Non valido: 405" in italian
+
+
+def test_a_value_out_of_range_names_the_range_the_other_choices_leave(client: Client, demo: None) -> None:
+    query = "?chest=102&neck=55&_step=measurements"
+    page = client.get("/p/shirt/" + query).text
+    assert "Possible with your choices: 34–48.5 cm" in page  # chest 102 allows neck up to 48.5
+    assert "Enter a value from 34 to 48.5 cm with your other choices." in page
+    assert "Enter a value from 34 to 50 cm" not in page
+    italian = client.get("/it/p/shirt/" + query).text
+    assert "Inserisci un valore da 34 a 48,5 cm con le tue altre scelte." in italian
+    plain = client.get("/p/shirt/?neck=55&_step=measurements").text  # nothing narrows it: its own range
+    assert "Enter a value from 34 to 50 cm." in plain
