@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -155,6 +156,18 @@ def test_a_form_without_its_quote_shows_the_price_instead_of_ordering(
     assert "The catalog changed while you were ordering" in response.text
     assert client.post(url, dict(response.context["form"].data.items())).status_code == 302
     assert Order.objects.count() == 1
+
+
+@pytest.mark.parametrize("forged", ["1e1000", "NaN", "-Infinity", "1e27", "12.345"])
+def test_a_forged_quoted_total_gets_the_plain_catalog_message_not_an_error(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any], forged: str
+) -> None:
+    url = _checkout_url(shirt, config)
+    data = _form_data(client.get(url).context["form"])
+    response = client.post(url, {**data, "quoted_total": forged})
+    assert response.status_code == 200 and not Order.objects.exists()
+    assert "The catalog changed while you were ordering: please check your order and place it again." in response.text
+    assert "instead of" not in response.text
 
 
 def test_the_order_page_polls_its_status_while_the_order_moves(
