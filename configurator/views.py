@@ -261,16 +261,17 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Some values could not be read; fix them before saving."))
         return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))
     selection = page.selection
+    query = {"saved": "1"}
     if page.estimates.fields:
         # A saved link reopens without page state: an unchecked estimate would pass for a measurement.
+        # One message says both what was saved and what was left out, instead of "Saved as" beside it.
         names = ", ".join(p.label(_language()) for p in engine.product.parameters if p.code in page.estimates.fields)
-        messages.warning(
-            request, _("Not saved, still estimates: %(names)s. Check them, then save again.") % {"names": names}
-        )
+        messages.warning(request, _("Saved without the estimates still to check: %(names)s.") % {"names": names})
         parameters = {c: v for c, v in selection.parameters.items() if c not in page.estimates.fields}
         selection = Selection(choices=selection.choices, parameters=parameters, texts=selection.texts)
+        query = {}
     saved = services.configuration_save(engine.version, selection)
-    return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode({'saved': '1'})}")
+    return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode(query)}" if query else saved.get_absolute_url())
 
 
 @require_GET

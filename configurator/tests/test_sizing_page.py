@@ -108,6 +108,14 @@ def test_saving_never_passes_an_estimate_off_as_a_measurement(client: Client) ->
     data = {**STYLE, **SIZE_M, "neck": "41", "_size": "M", "_estimated": "chest,waist,sleeve,arm,shirt_length"}
     response = client.post("/p/shirt/save", data, follow=True)
     page = response.content.decode()
-    assert "Not saved, still estimates: Chest, Waist, Sleeve length, Arm length, Shirt length." in page
+    assert "Saved without the estimates still to check: Chest, Waist, Sleeve length, Arm length, Shirt length." in page
+    assert "Saved as" not in page and "Not saved" not in page  # one message, not two that contradict
     rows = dict(re.findall(r"<dt>([^<]+)</dt><dd>(?:<a [^>]+>)?([^<]+)", page))
     assert rows["Neck"].startswith("41") and rows["Chest"] == "Not entered yet"
+
+
+def test_saving_with_estimates_says_so_in_italian(client: Client) -> None:
+    data = {**STYLE, **SIZE_M, "neck": "41", "_size": "M", "_estimated": "chest,waist"}
+    page = client.post("/it/p/shirt/save", data, follow=True).content.decode()
+    assert "Salvata senza le stime ancora da controllare: Torace, Vita." in page
+    assert "Salvata come" not in page
