@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -224,3 +225,14 @@ def test_a_click_works_out_its_look_once(client: Client, demo: None) -> None:
     with mock.patch.object(preview, "preview_recipe", wraps=preview.preview_recipe) as recipe:
         client.get("/p/city-car/?body_colour=red&_step=exterior", headers={"HX-Request": "true"})
     assert recipe.call_count == 1
+
+
+@pytest.mark.parametrize("want", ["roof:Free cars, call 555", "Free cars, call 555", "nogroup:contrast_black"])
+def test_choose_anyway_with_an_unknown_option_says_so_without_repeating_the_link(
+    client: Client, demo: None, want: str
+) -> None:
+    response = client.get(f"/p/city-car/?{urlencode({'body_colour': 'black', '_want': want})}")
+    assert response.status_code == 302 and "_want" not in response["Location"]
+    page = client.get(response["Location"]).text
+    assert "This option does not exist." in page
+    assert "Free cars" not in page and "nogroup" not in page

@@ -74,8 +74,9 @@ def test_confirming_all_or_one_or_editing_settles_estimates(client: Client) -> N
 
 
 def test_an_unknown_size_or_a_damaged_state_never_fails(client: Client) -> None:
-    page = _get(client, _step="measurements", _fill="XXL")
-    assert "There is no size XXL." in page
+    page = _get(client, _step="measurements", _fill="XXL Free shirts: call 555")
+    assert "This size does not exist." in page
+    assert "Free shirts" not in page  # a link's text is never the shop's word
     assert _estimated_fields(_get(client, _step="measurements", _size="Q", _estimated="neck,,elbow")) == []
 
 
