@@ -9,6 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from catalog.services import catalog_import, catalog_publish
+from catalog.tests.factories import small_catalog
+
 pytestmark = pytest.mark.django_db
 
 STYLE = {
@@ -120,3 +123,25 @@ def test_saving_with_estimates_says_so_in_italian(client: Client) -> None:
     page = client.post("/it/p/shirt/save", data, follow=True).content.decode()
     assert "Salvata senza le stime ancora da controllare: Torace, Vita." in page
     assert "Salvata come" not in page
+
+
+def test_a_warning_that_names_only_choices_is_shown_among_the_notices(client: Client) -> None:
+    data = small_catalog()
+    data["products"][0]["rules"].append(
+        {
+            "code": "W9",
+            "kind": "warning",
+            "expr": "not basket",
+            "message": "Wicker baskets fade in the sun.",
+            "translations": {"it": {"message": "I cestini di vimini sbiadiscono al sole."}},
+        }
+    )
+    (result,) = catalog_import(data)
+    catalog_publish(result.product)
+    query = urlencode({"frame": "blue", "basket": "wicker", "height": "170", "tag": "Ada"})
+    notices = re.search(r'<div id="notices"[^>]*>(.*?)</div>', client.get(f"/p/bike/?{query}").text, re.S)
+    assert notices and "Wicker baskets fade in the sun." in notices.group(1)
+    italian = client.get(f"/it/p/bike/?{query}").text
+    assert "I cestini di vimini sbiadiscono al sole." in italian
+    quiet = client.get(f"/p/bike/?{urlencode({'frame': 'blue', 'height': '170'})}").text
+    assert "fade in the sun" not in quiet
