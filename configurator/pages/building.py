@@ -56,6 +56,7 @@ def build_page(
     built = ConfiguratorPage(
         product_code=product.code,
         product_name=product.label(language),
+        lead_time_days=product.lead_time_days,
         steps=steps,
         step=navigation.step,
         previous_step=navigation.previous,

@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from catalog.services import catalog_publish
@@ -236,3 +238,13 @@ def test_choose_anyway_with_an_unknown_option_says_so_without_repeating_the_link
     page = client.get(response["Location"]).text
     assert "This option does not exist." in page
     assert "Free cars" not in page and "nogroup" not in page
+
+
+def test_the_summary_shows_the_dispatch_date_without_looking_the_version_up_again(client: Client, demo: None) -> None:
+    client.get("/p/city-car/?_step=summary")  # warm the version's model cache
+    with CaptureQueriesContext(connection) as step:
+        client.get("/p/city-car/?_step=exterior")
+    with CaptureQueriesContext(connection) as summary:
+        page = client.get("/p/city-car/?_step=summary").text
+    assert 'class="dispatch-estimate"' in page and "leaves our workshop by" in page
+    assert len(summary) == len(step)  # the lead time comes with the page: no second catalog-version query
