@@ -25,7 +25,8 @@ def _money_or_none(text: str) -> Decimal | None:
     """
     try:
         value = Decimal(text)
-        if not value.is_finite() or abs(value) >= _MONEY_LIMIT:
+        # A total is never negative; "-0" would read "-€0.00".
+        if not value.is_finite() or value.is_signed() or value >= _MONEY_LIMIT:
             return None
         cents = value.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):

@@ -158,7 +158,7 @@ def test_a_form_without_its_quote_shows_the_price_instead_of_ordering(
     assert Order.objects.count() == 1
 
 
-@pytest.mark.parametrize("forged", ["1e1000", "NaN", "-Infinity", "1e27", "12.345"])
+@pytest.mark.parametrize("forged", ["1e1000", "NaN", "-Infinity", "1e27", "12.345", "-0", "-5.00"])
 def test_a_forged_quoted_total_gets_the_plain_catalog_message_not_an_error(
     client: Client, shirt: CatalogVersion, config: dict[str, Any], forged: str
 ) -> None:
