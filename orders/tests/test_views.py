@@ -250,3 +250,15 @@ def test_a_multi_group_is_named_once_and_the_notes_are_on_the_order_page(
     page = client.get(order.order.get_absolute_url()).text
     assert page.count("<dt>Option packs</dt>") == 1 and "<dd>City</dd><dd>Winter</dd>" in page
     assert "Notes for the workshop" in page and "No pocket." in page
+
+
+def test_a_rejection_tells_the_shopper_in_words_not_the_workshops_own_note(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
+    services.order_status_set(
+        order_id=order.pk, status="rejected", reason="Fabric batch 7731 short, ask supplier", source="factory:test"
+    )
+    page = client.get(order.get_absolute_url()).text
+    assert "Fabric batch 7731" not in page  # the workshop's note is for staff (the admin shows it)
+    assert "our customer service will contact you" in page
