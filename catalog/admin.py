@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -198,6 +199,23 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     ]
     actions = ["publish"]
     change_form_template = "admin/catalog/product/change_form.html"
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
+        """Check the sizes against the parameters submitted in the same save, a new one included."""
+        kwargs: dict[str, Any] = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, SizeInline) and request.method == "POST":
+            submitted = functools.cache(lambda: forms.submitted_parameter_bounds(self._parameters(request, obj)))
+            kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "parameters": submitted}
+        return kwargs
+
+    def _parameters(self, request: HttpRequest, obj: Any) -> Any:
+        """Return the parameter rows as submitted (a second, identical formset), or None without that inline."""
+        for inline in self.get_inline_instances(request, obj):
+            if isinstance(inline, ParameterInline):
+                formset_class = inline.get_formset(request, obj)
+                prefix = formset_class.get_default_prefix()
+                return formset_class(**self.get_formset_kwargs(request, obj, inline, prefix))
+        return None
 
     @admin.display(description=_("published"))
     def published_version(self, product: Product) -> str:

@@ -8,7 +8,7 @@ itself, not later at publishing time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
@@ -182,6 +182,26 @@ def _bounds(parameter: Parameter) -> dict[str, Decimal]:
     return {"min": parameter.min_value, "max": parameter.max_value, "step": parameter.step}
 
 
+#: Parameters as a size is checked against them: code, min, max and step, as text.
+ParameterBounds = list[dict[str, str]]
+
+
+def parameter_bounds(parameters: Iterable[Parameter]) -> ParameterBounds:
+    """Return `parameters` in the form `check_size` reads."""
+    return [{"code": p.code, **{key: measure_str(value) for key, value in _bounds(p).items()}} for p in parameters]
+
+
+def submitted_parameter_bounds(formset: forms.BaseModelFormSet | None) -> ParameterBounds | None:  # type: ignore[type-arg]
+    """Return the parameters a product form submits (added, changed, kept), or None when some are invalid.
+
+    None leaves the sizes unchecked: the parameter rows show their own errors and nothing is saved.
+    """
+    if formset is None or not formset.is_valid():
+        return None
+    kept = [form for form in formset.forms if form.has_changed() or form.instance.pk]
+    return parameter_bounds(form.instance for form in kept if not form.cleaned_data.get("DELETE"))
+
+
 @translatable("name")
 class SizeForm(TranslatedForm):
     """A standard size; its measurements are typed one per line ("neck = 40") and checked
@@ -198,7 +218,11 @@ class SizeForm(TranslatedForm):
         model = Size
         exclude = ["translations", "values"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, parameters: Callable[[], ParameterBounds | None] | None = None, **kwargs: Any
+    ) -> None:
+        # In the product's page, the parameters submitted beside the sizes (ProductAdmin); else the saved ones.
+        self.submitted_parameters = parameters
         super().__init__(*args, **kwargs)
         values = self.instance.values or {}
         self.initial.setdefault("values_text", "\n".join(f"{code} = {value}" for code, value in values.items()))
@@ -215,13 +239,15 @@ class SizeForm(TranslatedForm):
                 return data
             values[code.strip()] = value.strip()
         self.instance.values = values
-        product = data.get("product") or getattr(self.instance, "product", None)
-        if product is None or not data.get("code"):
+        if not data.get("code"):
             return data
-        parameters = [
-            {"code": p.code, **{key: measure_str(value) for key, value in _bounds(p).items()}}
-            for p in product.parameters.all()
-        ]
+        if self.submitted_parameters is not None:
+            parameters = self.submitted_parameters()
+        else:
+            product = data.get("product") or getattr(self.instance, "product", None)
+            parameters = parameter_bounds(product.parameters.all()) if product is not None else None
+        if parameters is None:
+            return data
         size = {"code": data["code"], "name": data.get("name") or data["code"], "values": values}
         _add_problems(self, check_size(size, parameters), {"values": "values_text", "code": "code"})
         return data

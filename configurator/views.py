@@ -30,7 +30,7 @@ from config.throttling import throttle, throttle_wait, throttled_response
 from configurator import preview, services
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
-from configurator.forms import ACTION, SEEN, SUGGESTED, PageInput, query_pairs, read_page_input
+from configurator.forms import ACTION, SEEN, SUGGESTED, WANT, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
@@ -172,7 +172,8 @@ def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput)
     """Fill in the measurements not given yet from the standard size the shopper picked, as estimates."""
     size = engine.product.size(page.fill)
     if size is None:
-        notice = ("error", _("There is no size %(size)s.") % {"size": page.fill})
+        # Never the link's own text: the shop's notice would say whatever the link's author typed.
+        notice = ("error", _("This size does not exist."))
         return _after_action(request, engine, page, page.selection, page.step, [notice])
     name = size.label(_language())
     filled = size_fill(engine.product, page, size)
@@ -189,14 +190,21 @@ def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput)
 
 
 def _choose_anyway(
-    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, want: tuple[str, str]
+    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, want: tuple[str, str] | None
 ) -> HttpResponse:
-    """Choose the wanted option, changing what it takes, and say what changed."""
+    """Choose the wanted option, changing what it takes, and say what changed.
+
+    `want` is None when the link named an option the product does not have: the notice says so
+    without repeating the link's text.
+    """
     language = _language()
-    group_code, option_code = want
+    group_code, option_code = want or ("", "")
     group = engine.product.group(group_code)
     option = group.option(option_code) if group else None
-    name = option.label(language) if option else option_code
+    if option is None:
+        notice = ("error", _("This option does not exist."))
+        return _after_action(request, engine, page, page.selection, page.step, [notice])
+    name = option.label(language)
     new, changes = services.configuration_apply_wanted(engine, page.selection, group_code, option_code, language)
     if new is None:
         notice = ("error", _("%(option)s cannot be built with any configuration.") % {"option": name})
@@ -257,7 +265,7 @@ def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     elif page.suggested:
         selection, suggested = services.configuration_refit(engine, page.selection, page.suggested)
         page = replace(page, selection=selection, suggested=suggested)
-    if page.want is not None:
+    if page.want is not None or WANT in page.errors:
         return _choose_anyway(request, engine, page, page.want)
     if page.action == "finish":
         return _finish(request, engine, page)
@@ -281,16 +289,17 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Some values could not be read; fix them before saving."))
         return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))
     selection = page.selection
+    query = {"saved": "1"}
     if page.estimates.fields:
         # A saved link reopens without page state: an unchecked estimate would pass for a measurement.
+        # One message says both what was saved and what was left out, instead of "Saved as" beside it.
         names = ", ".join(p.label(_language()) for p in engine.product.parameters if p.code in page.estimates.fields)
-        messages.warning(
-            request, _("Not saved, still estimates: %(names)s. Check them, then save again.") % {"names": names}
-        )
+        messages.warning(request, _("Saved without the estimates still to check: %(names)s.") % {"names": names})
         parameters = {c: v for c, v in selection.parameters.items() if c not in page.estimates.fields}
         selection = Selection(choices=selection.choices, parameters=parameters, texts=selection.texts)
+        query = {}
     saved = services.configuration_save(engine.version, selection)
-    return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode({'saved': '1'})}")
+    return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode(query)}" if query else saved.get_absolute_url())
 
 
 @require_GET

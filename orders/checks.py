@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+from email.utils import parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
+from django.http.request import validate_host
 
 
 @register()
@@ -72,3 +76,47 @@ def check_email_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             id="orders.W003",
         )
     ]
+
+
+def _is_loopback(host: str) -> bool:
+    """Return True when `host` names this machine (localhost or a loopback address)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@register(deploy=True)
+def check_email_addresses(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Warn when e-mails would link to or come from this machine: the development defaults were kept.
+
+    Shoppers follow SITE_URL from their mailbox, so a loopback host (the default) or one the site
+    does not answer to leaves every link dead; a sender @localhost is refused or filed as spam.
+    """
+    if settings.DEBUG:
+        return []
+    problems: list[CheckMessage] = []
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    if not host or _is_loopback(host) or not validate_host(host, settings.ALLOWED_HOSTS):
+        problems.append(
+            Warning(
+                f"SITE_URL ({settings.SITE_URL}) is not the shop's public address: links in e-mails and build "
+                "orders would not open",
+                hint="Set SITE_URL to the address shoppers use (e.g. https://shop.example.com), whose host is in "
+                "ALLOWED_HOSTS.",
+                id="orders.W004",
+            )
+        )
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower()
+    if not domain or _is_loopback(domain):
+        problems.append(
+            Warning(
+                f"DEFAULT_FROM_EMAIL ({settings.DEFAULT_FROM_EMAIL}) is not a real sender: shoppers' mail servers "
+                "refuse or file it as spam",
+                hint="Set DEFAULT_FROM_EMAIL to an address of the shop's domain, e.g. Shop <orders@example.com>.",
+                id="orders.W005",
+            )
+        )
+    return problems

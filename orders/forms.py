@@ -13,6 +13,26 @@ from django.utils.translation import gettext_lazy as _
 
 from configurator.money import format_money
 
+#: The largest total worth repeating back: anything larger was not on any page of ours.
+_MONEY_LIMIT = Decimal("1e12")
+
+
+def _money_or_none(text: str) -> Decimal | None:
+    """Return `text` as an amount of money to 2 places, or None when it cannot be one.
+
+    The value comes back from a hidden field, so it may be forged: NaN, infinity or 1e1000 would
+    make formatting raise, and only an amount the page could have shown (in cents) is worth repeating.
+    """
+    try:
+        value = Decimal(text)
+        # A total is never negative; "-0" would read "-€0.00".
+        if not value.is_finite() or value.is_signed() or value >= _MONEY_LIMIT:
+            return None
+        cents = value.quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+    return cents if cents == value else None
+
 
 class CheckoutForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -42,12 +62,9 @@ class CheckoutForm(forms.Form):
         """
         if all(self.cleaned_data.get(key) == value for key, value in quote.items()):
             return False
-        try:
-            then = Decimal(self.cleaned_data.get("quoted_total") or "")
-        except InvalidOperation:
-            then = None
+        then = _money_or_none(self.cleaned_data.get("quoted_total") or "")
         now = Decimal(quote["quoted_total"])
-        if then is not None and then.is_finite() and then != now:
+        if then is not None and then != now:
             message = _(
                 "The catalog changed while you were ordering: the total is now %(now)s instead of %(then)s. "
                 "Please check your order and place it again."

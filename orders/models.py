@@ -110,6 +110,7 @@ class OrderEmail(models.Model):
         PLACED = "placed", _("Order confirmation")
         ACCEPTED = "accepted", _("Accepted by the workshop")
         SHIPPED = "shipped", _("Shipped")
+        REJECTED = "rejected", _("Rejected")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(_("e-mail"), max_length=20, choices=Kind.choices)

@@ -28,6 +28,19 @@ def order_is_moving(order: Order) -> bool:
     return order.anonymised_at is None and order.status not in {OrderStatus.SHIPPED, OrderStatus.REJECTED}
 
 
+#: Seconds between the order page's polls: often while the workshop has still to answer a new order
+#: (minutes), rarely while it makes it (days), so an open tab costs little.
+POLL_SECONDS_PLACED = 3
+POLL_SECONDS_MOVING = 60
+
+
+def order_poll_seconds(order: Order) -> int | None:
+    """Return how often the order page asks for a new status, or None once the order is final."""
+    if not order_is_moving(order):
+        return None
+    return POLL_SECONDS_PLACED if order.status == OrderStatus.PLACED else POLL_SECONDS_MOVING
+
+
 def order_events(order: Order) -> QuerySet:  # type: ignore[type-arg]
     """Return the order's status history, oldest first."""
     return order.events.order_by("created_at", "id")

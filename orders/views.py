@@ -172,7 +172,7 @@ def _order_context(order: Order) -> dict[str, Any]:
         "events": selectors.order_events(order),
         "summary": order.summary,
         "can_erase": services.shopper_can_erase(order),
-        "moving": selectors.order_is_moving(order),
+        "poll_seconds": selectors.order_poll_seconds(order),
     }
 
 

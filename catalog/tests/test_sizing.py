@@ -172,3 +172,54 @@ def test_admin_accepts_a_warning_rule_and_checks_its_expression(staff: Client) -
     assert "did you mean &#x27;height&#x27;?" in response.text
     assert staff.post(reverse("admin:catalog_rule_add"), {**form, "expr": "height <= 190"}).status_code == 302
     assert Rule.objects.get(code="W2").kind == Rule.Kind.WARNING
+
+
+def _change_data(page: Any) -> dict[str, Any]:
+    """The product page's form as the browser would send it back unchanged, every inline included."""
+    data: dict[str, Any] = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = "on" if value is True else value
+    return data
+
+
+def test_admin_accepts_a_new_parameter_and_its_size_values_in_one_save(staff: Client) -> None:
+    catalog_import(_sized())
+    bike = Product.objects.get(code="bike")
+    url = reverse("admin:catalog_product_change", args=[bike.pk])
+    data = _change_data(staff.get(url))
+    count = int(data["parameters-TOTAL_FORMS"])
+    new = {"position": "9", "code": "weight", "name": "Weight", "unit": "kg", "min_value": "40"}
+    data.update({f"parameters-{count}-{key}": value for key, value in new.items()})
+    data.update({f"parameters-{count}-max_value": "150", f"parameters-{count}-step": "1"})
+    data[f"parameters-{count}-default"] = "70"
+    data["parameters-TOTAL_FORMS"] = str(count + 1)
+    sizes = int(data["sizes-TOTAL_FORMS"])
+    for number in range(sizes):  # every size gives every measurement, the new one too
+        data[f"sizes-{number}-values_text"] += "\nweight = 70"
+    data.update({f"sizes-{sizes}-position": "5", f"sizes-{sizes}-code": "XL", f"sizes-{sizes}-name": "Extra large"})
+    data[f"sizes-{sizes}-values_text"] = "height = 195\nweight = 90"
+    data["sizes-TOTAL_FORMS"] = str(sizes + 1)
+    response = staff.post(url, data)
+    errors = response.context and [e for f in response.context["inline_admin_formsets"] for e in f.formset.errors]
+    assert response.status_code == 302, errors
+    assert Size.objects.get(product=bike, code="XL").values == {"height": "195", "weight": "90"}
+    assert Parameter.objects.filter(product=bike, code="weight").exists()
+
+
+def test_admin_checks_a_size_against_a_parameter_changed_in_the_same_save(staff: Client) -> None:
+    catalog_import(_sized())
+    bike = Product.objects.get(code="bike")
+    url = reverse("admin:catalog_product_change", args=[bike.pk])
+    data = _change_data(staff.get(url))
+    [number] = [k.split("-")[1] for k, v in data.items() if k.startswith("parameters-") and v == "height"]
+    data[f"parameters-{number}-max_value"] = "180"  # Large (190) is now out of range
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "height 190 is" in response.text and Parameter.objects.get(product=bike, code="height").max_value != 180

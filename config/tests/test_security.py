@@ -29,6 +29,8 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "shop.example.com",
     "EMAIL_URL": "smtp+tls://shop:secret@mail.example.com:587",
+    "SITE_URL": "https://shop.example.com",
+    "DEFAULT_FROM_EMAIL": "Shop <orders@example.com>",
 }
 
 

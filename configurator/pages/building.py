@@ -8,7 +8,7 @@ from configurator.forms import PageInput
 from configurator.pages.fields import place_fields
 from configurator.pages.links import configure_url, state_pairs
 from configurator.pages.page import ConfiguratorPage
-from configurator.pages.sizing import sizing_view
+from configurator.pages.sizing import sizing_view, warning_notices
 from configurator.pages.steps import OTHER, SUMMARY, field_notices, hidden_fields, make_steps, navigate
 from configurator.pages.suggestions import standing_suggestions, suggestion_notices
 from configurator.pages.summary import order_url, orderable, preview_alt, price_view, progress, summary_rows
@@ -56,6 +56,7 @@ def build_page(
     built = ConfiguratorPage(
         product_code=product.code,
         product_name=product.label(language),
+        lead_time_days=product.lead_time_days,
         steps=steps,
         step=navigation.step,
         previous_step=navigation.previous,
@@ -63,7 +64,12 @@ def build_page(
         one_page=one_page,
         hidden=hidden_fields(product, page, selection, navigation.shown),
         state=state,
-        notices=[*notices, *suggestion_notices(suggested), *field_notices(product, page, steps, navigation.shown)],
+        notices=[
+            *notices,
+            *suggestion_notices(suggested),
+            *field_notices(product, page, steps, navigation.shown),
+            *warning_notices(answer.warnings, language),
+        ],
         conflict=conflict,
         complete=answer.complete,
         progress=progress(steps),

@@ -223,6 +223,8 @@ class ConfiguratorPage:
 
     product_code: str
     product_name: str
+    #: Working days to make it (the engine Product's): the summary's dispatch date, with no query.
+    lead_time_days: int
     steps: list[StepView]
     #: The step shown (a summary step after the last one).
     step: StepView

@@ -57,6 +57,11 @@ def guide_view(guide: Guide | None, language: str) -> GuideView | None:
     return None if guide is None else GuideView(image=guide.image, text=guide.text_in(language))
 
 
+def warning_notices(warnings: tuple[MeasurementWarning, ...], language: str) -> list[tuple[str, str]]:
+    """Return the warnings that name no measurement as page notices: they have no field to sit beside."""
+    return [("warning", w.text(language)) for w in warnings if not w.fields]
+
+
 def annotate_parameter(
     view: ParameterView, estimates: Estimates, warnings: tuple[MeasurementWarning, ...], language: str
 ) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from catalog.services import catalog_publish
@@ -248,3 +251,24 @@ def test_a_value_out_of_range_names_the_range_the_other_choices_leave(client: Cl
     assert "Inserisci un valore da 34 a 48,5 cm con le tue altre scelte." in italian
     plain = client.get("/p/shirt/?neck=55&_step=measurements").text  # nothing narrows it: its own range
     assert "Enter a value from 34 to 50 cm." in plain
+
+
+@pytest.mark.parametrize("want", ["roof:Free cars, call 555", "Free cars, call 555", "nogroup:contrast_black"])
+def test_choose_anyway_with_an_unknown_option_says_so_without_repeating_the_link(
+    client: Client, demo: None, want: str
+) -> None:
+    response = client.get(f"/p/city-car/?{urlencode({'body_colour': 'black', '_want': want})}")
+    assert response.status_code == 302 and "_want" not in response["Location"]
+    page = client.get(response["Location"]).text
+    assert "This option does not exist." in page
+    assert "Free cars" not in page and "nogroup" not in page
+
+
+def test_the_summary_shows_the_dispatch_date_without_looking_the_version_up_again(client: Client, demo: None) -> None:
+    client.get("/p/city-car/?_step=summary")  # warm the version's model cache
+    with CaptureQueriesContext(connection) as step:
+        client.get("/p/city-car/?_step=exterior")
+    with CaptureQueriesContext(connection) as summary:
+        page = client.get("/p/city-car/?_step=summary").text
+    assert 'class="dispatch-estimate"' in page and "leaves our workshop by" in page
+    assert len(summary) == len(step)  # the lead time comes with the page: no second catalog-version query

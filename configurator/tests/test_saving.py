@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from catalog.models import CatalogVersion
 from catalog.services import catalog_publish
@@ -16,6 +19,7 @@ from configurator.models import SavedConfiguration, configuration_fingerprint
 from configurator.services import saving
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
@@ -72,3 +76,15 @@ def test_reopening_after_the_catalog_changed_says_so_in_words(client: Client, sh
     page = client.get(saved.get_absolute_url()).text
     assert "Our catalog has changed since this configuration was saved." in page
     assert "version" not in page.split('id="notices"')[1].split("</div>")[0]
+
+
+def test_the_fingerprint_field_is_named_in_italian_in_the_admin() -> None:
+    field = SavedConfiguration._meta.get_field("fingerprint")
+    with translation.override("it"):
+        assert str(field.verbose_name) == "impronta"  # not the request's "impronta della richiesta"
+
+
+def test_the_italian_catalog_has_no_fuzzy_entry() -> None:
+    with (ROOT / "locale/it/LC_MESSAGES/django.po").open("rb") as po:
+        catalog = read_po(po)
+    assert [m.id for m in catalog if m.id and m.fuzzy] == []

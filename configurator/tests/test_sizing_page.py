@@ -9,6 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from catalog.services import catalog_import, catalog_publish
+from catalog.tests.factories import small_catalog
+
 pytestmark = pytest.mark.django_db
 
 STYLE = {
@@ -74,8 +77,9 @@ def test_confirming_all_or_one_or_editing_settles_estimates(client: Client) -> N
 
 
 def test_an_unknown_size_or_a_damaged_state_never_fails(client: Client) -> None:
-    page = _get(client, _step="measurements", _fill="XXL")
-    assert "There is no size XXL." in page
+    page = _get(client, _step="measurements", _fill="XXL Free shirts: call 555")
+    assert "This size does not exist." in page
+    assert "Free shirts" not in page  # a link's text is never the shop's word
     assert _estimated_fields(_get(client, _step="measurements", _size="Q", _estimated="neck,,elbow")) == []
 
 
@@ -108,6 +112,36 @@ def test_saving_never_passes_an_estimate_off_as_a_measurement(client: Client) ->
     data = {**STYLE, **SIZE_M, "neck": "41", "_size": "M", "_estimated": "chest,waist,sleeve,arm,shirt_length"}
     response = client.post("/p/shirt/save", data, follow=True)
     page = response.content.decode()
-    assert "Not saved, still estimates: Chest, Waist, Sleeve length, Arm length, Shirt length." in page
+    assert "Saved without the estimates still to check: Chest, Waist, Sleeve length, Arm length, Shirt length." in page
+    assert "Saved as" not in page and "Not saved" not in page  # one message, not two that contradict
     rows = dict(re.findall(r"<dt>([^<]+)</dt><dd>(?:<a [^>]+>)?([^<]+)", page))
     assert rows["Neck"].startswith("41") and rows["Chest"] == "Not entered yet"
+
+
+def test_saving_with_estimates_says_so_in_italian(client: Client) -> None:
+    data = {**STYLE, **SIZE_M, "neck": "41", "_size": "M", "_estimated": "chest,waist"}
+    page = client.post("/it/p/shirt/save", data, follow=True).content.decode()
+    assert "Salvata senza le stime ancora da controllare: Torace, Vita." in page
+    assert "Salvata come" not in page
+
+
+def test_a_warning_that_names_only_choices_is_shown_among_the_notices(client: Client) -> None:
+    data = small_catalog()
+    data["products"][0]["rules"].append(
+        {
+            "code": "W9",
+            "kind": "warning",
+            "expr": "not basket",
+            "message": "Wicker baskets fade in the sun.",
+            "translations": {"it": {"message": "I cestini di vimini sbiadiscono al sole."}},
+        }
+    )
+    (result,) = catalog_import(data)
+    catalog_publish(result.product)
+    query = urlencode({"frame": "blue", "basket": "wicker", "height": "170", "tag": "Ada"})
+    notices = re.search(r'<div id="notices"[^>]*>(.*?)</div>', client.get(f"/p/bike/?{query}").text, re.S)
+    assert notices and "Wicker baskets fade in the sun." in notices.group(1)
+    italian = client.get(f"/it/p/bike/?{query}").text
+    assert "I cestini di vimini sbiadiscono al sole." in italian
+    quiet = client.get(f"/p/bike/?{urlencode({'frame': 'blue', 'height': '170'})}").text
+    assert "fade in the sun" not in quiet

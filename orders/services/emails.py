@@ -7,6 +7,10 @@ the row by compare-and-set, so a duplicate task sends nothing; an SMTP error rel
 the claim and is raised for Celery to retry (orders.tasks.order_email_send). A task
 lost with the broker is enqueued again by the outbox sweep. An order whose personal
 data was erased gets no e-mail: its row is marked skipped.
+
+A rejected order's e-mail does not quote the factory's reason: it is the workshop's free
+text, in its language and for the shop, so the shopper reads that customer service will
+contact them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from orders.models import Order, OrderEmail
 from orders.services.delivery import enqueue
 
 #: The statuses whose change the shopper is told about by e-mail.
-EMAILED_STATUSES = frozenset({OrderEmail.Kind.ACCEPTED, OrderEmail.Kind.SHIPPED})
+EMAILED_STATUSES = frozenset({OrderEmail.Kind.ACCEPTED, OrderEmail.Kind.SHIPPED, OrderEmail.Kind.REJECTED})
 #: How long a sending task holds its row: longer than an SMTP conversation (EMAIL_TIMEOUT) can take.
 CLAIM_SECONDS = 120
 
@@ -85,6 +89,8 @@ def _subject(kind: str, number: str) -> str:
         return _("Your order %(number)s is accepted by the workshop") % {"number": number}
     if kind == OrderEmail.Kind.SHIPPED:
         return _("Your order %(number)s has shipped") % {"number": number}
+    if kind == OrderEmail.Kind.REJECTED:
+        return _("Your order %(number)s cannot be made") % {"number": number}
     return _("We have your order %(number)s") % {"number": number}
 
 

@@ -24,7 +24,7 @@ CATALOG_MODELS = [
     "previewlayer",
     "size",
 ]
-ORDERS_MODELS = ["order", "buildorder", "factoryendpoint", "delivery", "outboxmessage", "auditentry"]
+ORDERS_MODELS = ["order", "orderevent", "buildorder", "factoryendpoint", "delivery", "outboxmessage", "auditentry"]
 
 #: role name → permissions ("app.codename")
 ROLES: dict[str, list[str]] = {
@@ -38,6 +38,8 @@ ROLES: dict[str, list[str]] = {
     "Viewers": [
         *(f"catalog.view_{model}" for model in [*CATALOG_MODELS, "catalogversion"]),
         *(f"orders.view_{model}" for model in ORDERS_MODELS),
+        # Which e-mails went out and when; the errors are kinds and SMTP codes, never an address.
+        "orders.view_orderemail",
     ],
     # Run the factory side: endpoints, their secrets and tokens, deliveries and replays.
     "Factory operators": [
@@ -51,6 +53,8 @@ ROLES: dict[str, list[str]] = {
     "Customer service": [
         "orders.view_order",
         "orders.change_order",
+        "orders.view_orderevent",
+        "orders.view_orderemail",
         "orders.view_buildorder",
         "orders.view_personal_data",
     ],

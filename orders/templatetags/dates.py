@@ -1,9 +1,9 @@
 """`{% load dates %}`: long dates in the shopper's language, and the estimated dispatch date.
 
 `{{ order.placed_at|long_datetime }}`, `{{ order.due_date|long_date }}`, and
-`{% dispatch_estimate product %}` for a product (the engine's, anything with a
-`lead_time_days`, or the code of a published product, as the configurator page
-knows it) before it is ordered: the same date an order placed now gets.
+`{% dispatch_estimate product %}` for a product (the catalog's, the engine's, or
+anything with a `lead_time_days`, such as the configurator page) before it is
+ordered: the same date an order placed now gets.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import Any, Protocol
 
 from django import template
 
-from catalog.selectors import version_latest_for
-from configurator.loading import version_model
 from orders import dates
 
 register = template.Library()
@@ -35,13 +33,7 @@ def long_datetime(value: datetime.datetime | None) -> str:
 
 
 @register.inclusion_tag("orders/_dispatch.html")
-def dispatch_estimate(product: HasLeadTime | str) -> dict[str, Any]:
-    """Render "made in N working days: ordered today, it leaves our workshop by <date>" (nothing for no product)."""
-    if isinstance(product, str):
-        version = version_latest_for(product)
-        if version is None:
-            return {"days": None}
-        days = version_model(version).lead_time_days  # the model is cached per version: no rebuild per page
-    else:
-        days = product.lead_time_days
+def dispatch_estimate(product: HasLeadTime) -> dict[str, Any]:
+    """Render "made in N working days: ordered today, it leaves our workshop by <date>"."""
+    days = product.lead_time_days
     return {"days": days, "date": dates.dispatch_estimate(days)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import override_settings
 
-from orders.checks import check_delivery_settings
+from orders.checks import check_delivery_settings, check_email_addresses
 
 
 def _ids() -> set[str]:
@@ -32,3 +32,35 @@ def test_lease_must_exceed_request_timeouts() -> None:
 
 def test_the_shipped_settings_pass() -> None:
     assert not {i for i in _ids() if i.startswith("orders.E")}
+
+
+def _email_ids() -> set[str]:
+    return {message.id for message in check_email_addresses()}  # type: ignore[misc]
+
+
+PRODUCTION = {"DEBUG": False, "ALLOWED_HOSTS": ["shop.example.com"], "DEFAULT_FROM_EMAIL": "Shop <o@example.com>"}
+
+
+def test_a_production_site_url_on_this_machine_is_reported() -> None:
+    for url in ("http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]/"):
+        with override_settings(**{**PRODUCTION, "ALLOWED_HOSTS": ["*"]}, SITE_URL=url):
+            assert "orders.W004" in _email_ids(), url
+
+
+def test_a_site_url_the_site_does_not_answer_to_is_reported() -> None:
+    with override_settings(**PRODUCTION, SITE_URL="https://other.example.com"):
+        assert "orders.W004" in _email_ids()
+    with override_settings(**PRODUCTION, SITE_URL="https://shop.example.com"):
+        assert _email_ids() == set()
+
+
+def test_a_sender_at_localhost_is_reported() -> None:
+    with override_settings(
+        **{**PRODUCTION, "DEFAULT_FROM_EMAIL": "Shop <s@localhost>"}, SITE_URL="https://shop.example.com"
+    ):
+        assert _email_ids() == {"orders.W005"}
+
+
+def test_development_keeps_its_defaults_quietly() -> None:
+    with override_settings(DEBUG=True, SITE_URL="http://127.0.0.1:8000", DEFAULT_FROM_EMAIL="shop@localhost"):
+        assert _email_ids() == set()

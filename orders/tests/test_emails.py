@@ -89,6 +89,40 @@ def test_accepted_and_shipped_are_mailed_once_each(place: Place, django_capture_
     assert "has left our workshop" in mail.outbox[2].body
 
 
+def _reject(order: Order, django_capture_on_commit_callbacks: Any) -> bool:
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.order_status_set(
+            order_id=order.pk, status="rejected", reason="Loom 4 down, fabric OX-12 short", source="factory:test"
+        )
+
+
+def test_a_rejected_order_is_mailed_once_without_the_workshops_internal_reason(
+    place: Place, django_capture_on_commit_callbacks: Any
+) -> None:
+    order = place()
+    _status(order, "accepted", django_capture_on_commit_callbacks)
+    assert _reject(order, django_capture_on_commit_callbacks)
+    assert not _reject(order, django_capture_on_commit_callbacks)  # the factory's callback, again
+    assert [m.subject for m in mail.outbox][1:] == [
+        f"Your order {order.number} is accepted by the workshop",
+        f"Your order {order.number} cannot be made",
+    ]
+    message = mail.outbox[2]
+    assert "the workshop could not take your order" in message.body
+    assert "Our customer service will contact you about it." in message.body
+    assert "Loom 4" not in message.body and "Loom 4" not in str(message.alternatives[0][0])  # type: ignore[attr-defined]
+    assert OrderEmail.objects.filter(order=order, kind="rejected").count() == 1
+
+
+def test_a_rejection_is_mailed_in_the_shoppers_language(place: Place, django_capture_on_commit_callbacks: Any) -> None:
+    order = place(language="it")
+    _reject(order, django_capture_on_commit_callbacks)
+    message = mail.outbox[-1]
+    assert message.subject == f"Il tuo ordine {order.number} non può essere realizzato"
+    assert "il laboratorio non ha potuto accettare il tuo ordine" in message.body
+    assert "Il nostro servizio clienti ti contatterà." in message.body
+
+
 def test_a_repeated_task_sends_nothing(place: Place) -> None:
     order = place()
     email = OrderEmail.objects.get(order=order)

@@ -162,6 +162,19 @@ def test_personal_data_in_the_order_list(
     assert (CUSTOMER["name"] in response.content.decode()) is (persona == "customer_service")
 
 
+@pytest.mark.parametrize("persona", STAFF)
+def test_the_order_page_shows_its_e_mails_and_status_history_to_the_roles_that_answer_for_it(
+    login: Callable[[str], Client], persona: str, routed: dict[str, Order]
+) -> None:
+    order = routed["only_a"]
+    response = login(persona).get(f"/admin/orders/order/{order.pk}/change/")
+    page = response.content.decode()
+    sees_order = persona in {"viewer", "operator", "customer_service"}
+    assert response.status_code == (200 if sees_order else 403)
+    assert ("Status history" in page) is sees_order
+    assert ("Order e-mails" in page and "Order confirmation" in page) is (persona in {"viewer", "customer_service"})
+
+
 @pytest.mark.parametrize("persona", EVERYONE)
 def test_signing_secret_is_never_in_an_endpoint_page(
     login: Callable[[str], Client], persona: str, factory_a: Any

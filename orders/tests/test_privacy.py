@@ -311,7 +311,8 @@ def test_the_order_page_says_when_the_order_left_rather_than_when_it_is_due(
     rejected = _place(shirt, config)
     services.order_status_set(order_id=rejected.pk, status="rejected", reason="No fabric", source="factory:x")
     page = client.get(rejected.get_absolute_url()).text
-    assert "is due to leave" not in page and "No fabric" in page  # the history says why
+    assert "is due to leave" not in page and "could not take this order" in page  # said in words
+    assert "No fabric" not in page  # the workshop's own note is for staff
 
 
 def test_the_erase_page_gives_the_address_it_asks_shoppers_to_write_to(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -157,6 +158,18 @@ def test_a_form_without_its_quote_shows_the_price_instead_of_ordering(
     assert Order.objects.count() == 1
 
 
+@pytest.mark.parametrize("forged", ["1e1000", "NaN", "-Infinity", "1e27", "12.345", "-0", "-5.00"])
+def test_a_forged_quoted_total_gets_the_plain_catalog_message_not_an_error(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any], forged: str
+) -> None:
+    url = _checkout_url(shirt, config)
+    data = _form_data(client.get(url).context["form"])
+    response = client.post(url, {**data, "quoted_total": forged})
+    assert response.status_code == 200 and not Order.objects.exists()
+    assert "The catalog changed while you were ordering: please check your order and place it again." in response.text
+    assert "instead of" not in response.text
+
+
 def test_the_order_page_polls_its_status_while_the_order_moves(
     client: Client, shirt: CatalogVersion, config: dict[str, Any]
 ) -> None:
@@ -168,12 +181,25 @@ def test_the_order_page_polls_its_status_while_the_order_moves(
     assert client.get(f"{status_url}?since=placed").status_code == 204  # nothing new: htmx swaps nothing
     services.order_status_set(order_id=order.pk, status="accepted", source="factory:test")
     fragment = client.get(f"{status_url}?since=placed").text
-    assert "Accepted by the workshop" in fragment and "?since=accepted" in fragment
+    assert "Accepted by the workshop" in fragment and '?since=accepted" hx-trigger="every 60s"' in fragment
     assert 'id="order-history" hx-swap-oob="true"' in fragment
     services.order_status_set(order_id=order.pk, status="shipped", source="factory:test")
     final = client.get(f"{status_url}?since=accepted").text
     assert "has left our workshop" in final and "hx-trigger" not in final  # final: the polling stops
     assert "hx-trigger" not in client.get(order.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("status", "trigger"),
+    [("placed", "every 3s"), ("accepted", "every 60s"), ("in_production", "every 60s"), ("shipped", None)],
+)
+def test_the_order_page_polls_often_only_while_the_workshop_has_to_answer(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any], status: str, trigger: str | None
+) -> None:
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
+    Order.objects.filter(pk=order.pk).update(status=status)
+    triggers = re.findall(r'hx-trigger="([^"]+)"', client.get(order.get_absolute_url()).text)
+    assert triggers == ([trigger] if trigger else [])
 
 
 def test_checkout_fields_name_their_help_and_errors_by_existing_ids_and_autocomplete(
@@ -224,3 +250,15 @@ def test_a_multi_group_is_named_once_and_the_notes_are_on_the_order_page(
     page = client.get(order.order.get_absolute_url()).text
     assert page.count("<dt>Option packs</dt>") == 1 and "<dd>City</dd><dd>Winter</dd>" in page
     assert "Notes for the workshop" in page and "No pocket." in page
+
+
+def test_a_rejection_tells_the_shopper_in_words_not_the_workshops_own_note(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
+    services.order_status_set(
+        order_id=order.pk, status="rejected", reason="Fabric batch 7731 short, ask supplier", source="factory:test"
+    )
+    page = client.get(order.get_absolute_url()).text
+    assert "Fabric batch 7731" not in page  # the workshop's note is for staff (the admin shows it)
+    assert "our customer service will contact you" in page
