@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import health
+from config import health, language
 from config.throttling import throttle
 from configurator import views as configurator_views
 from orders import views as orders_views
@@ -27,7 +27,8 @@ handler500 = "config.errors.server_error"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Our own switch (it translates `next` from any language); the same URL and name as Django's.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     # Before the admin's own: "View on site" only for those who may see the object (an order's link is secret).
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     # Sign-in attempts per address, whatever the user (django-axes locks a user+address pair):

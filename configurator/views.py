@@ -30,11 +30,12 @@ from config.throttling import throttle, throttle_wait, throttled_response
 from configurator import preview, services
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
-from configurator.forms import ACTION, WANT, PageInput, query_pairs, read_page_input
+from configurator.forms import ACTION, SEEN, SUGGESTED, WANT, PageInput, query_pairs, read_page_input
 from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.pages.sizing import size_fill
+from configurator.pages.wording import confirmed_sentence
 from configurator.services import VersionEngine, version_engine
 
 
@@ -232,17 +233,35 @@ def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) ->
     return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)])
 
 
+def _arriving(request: HtmxHttpRequest, page: PageInput) -> bool:
+    """Whether the shopper arrives on the page: a full load carrying no page state and asking no action.
+
+    A link from outside (`?_step=measurements`, `?trim=essential&engine=petrol70`) arrives as much
+    as the bare address does; the page's own form and links always carry `_seen`.
+    """
+    state = SEEN in request.GET or SUGGESTED in request.GET
+    action = page.want is not None or page.action == "finish" or bool(page.fill or page.confirm)
+    return not request.htmx and not state and not action
+
+
+def _arrival_look(engine: VersionEngine, page: PageInput) -> PageInput:
+    """Open on a complete look: the link's decisions kept, the catalog's defaults suggested for the rest."""
+    if not (page.selection.choices or page.selection.parameters or page.selection.texts):
+        # The bare address: the same look as the product's card on the home page.
+        first = services.configuration_first_look(engine.version)
+        return replace(page, selection=first, suggested=dict(first.choices)) if first is not None else page
+    selection, suggested = services.configuration_first_look_around(engine, page.selection)
+    return replace(page, selection=selection, suggested=suggested)
+
+
 @require_GET
 @throttle("pages")
 def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     engine = _published(code)
     page = read_page_input(engine.product, query_pairs(request.GET), decimal_separator=_decimal_separator())
-    if not request.GET:
-        # Arriving: open on a complete look from the catalog's defaults, as suggestions.
-        first = services.configuration_first_look(engine.version)
-        if first is not None:
-            page = replace(page, selection=first, suggested=dict(first.choices))
+    if _arriving(request, page):
+        page = _arrival_look(engine, page)
     elif page.suggested:
         selection, suggested = services.configuration_refit(engine, page.selection, page.suggested)
         page = replace(page, selection=selection, suggested=suggested)
@@ -254,7 +273,8 @@ def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return _fill_size(request, engine, page)
     if page.confirm:
         # Settled while reading the page input; an action, so reloading the address never repeats it.
-        return _after_action(request, engine, page, page.selection, page.step, [])
+        notice = ("success", confirmed_sentence(engine.product, page.confirm, _language()))
+        return _after_action(request, engine, page, page.selection, page.step, [notice])
     return _render(request, engine, page, page.selection, page.step, [])
 
 

@@ -63,6 +63,25 @@ def test_switching_language_keeps_the_configuration(page: Any) -> None:
     assert page.get_by_role("heading", name="Esterni").is_visible()
 
 
+def test_switching_from_italian_back_to_english_opens_the_english_page(page: Any, browser: Any) -> None:
+    shirt = "/p/shirt/?collar=cutaway&neck=41"
+    page.goto("/it" + shirt)
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Cambia").click()
+    page.wait_for_url(re.compile(r"/p/shirt/\?"))
+    assert page.url.endswith(shirt) and "/it/" not in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    # Without JavaScript the header's form posts the same address and lands the same way.
+    context = browser.new_context(base_url=page.url.split("/p/")[0], java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto("/it" + shirt)
+    plain.select_option("#language-select", "en")
+    plain.get_by_role("button", name="Cambia").click()
+    plain.wait_for_url(re.compile(r"/p/shirt/\?"))
+    assert plain.url.endswith(shirt) and plain.locator("html").get_attribute("lang") == "en"
+    context.close()
+
+
 def test_on_a_phone_the_preview_stays_in_view_while_choosing(phone: Any) -> None:
     phone.goto(CAR_EXTERIOR)
     look = preview_src(phone)
@@ -138,6 +157,30 @@ def test_choose_anyway_takes_focus_to_the_notice_in_view(page: Any) -> None:
     settled(page)
     now = focused(page)
     assert now["notice"] and "we also changed" in now["text"] and now["onScreen"]
+
+
+def test_a_size_and_checking_its_estimates_take_focus_to_the_notice_in_view(phone: Any) -> None:
+    phone.goto("/p/shirt/?_step=measurements")
+    size = phone.locator("#sizes button").nth(1)
+    size.scroll_into_view_if_needed()
+    size.tap()
+    phone.wait_for_url(re.compile(r"_estimated="))
+    settled(phone)
+    assert focused(phone)["notice"] and focused(phone)["onScreen"]
+    assert "We filled in" in focused(phone)["text"]
+    right = phone.get_by_role("button", name=re.compile("This is right")).first
+    right.scroll_into_view_if_needed()
+    right.tap()
+    settled(phone)
+    assert focused(phone)["notice"] and focused(phone)["onScreen"]
+    assert "is checked" in focused(phone)["text"]
+    checked = phone.get_by_role("button", name="I have checked these")
+    checked.scroll_into_view_if_needed()
+    checked.tap()
+    phone.wait_for_url(lambda url: "_estimated=" not in url)
+    settled(phone)
+    assert focused(phone)["notice"] and focused(phone)["onScreen"]
+    assert "Checked: these measurements" in focused(phone)["text"]
 
 
 def test_choosing_an_option_by_keyboard_keeps_focus_on_it(page: Any) -> None:

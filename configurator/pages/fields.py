@@ -14,7 +14,7 @@ from configurator.engine.session import GroupState, ParameterState, Reason
 from configurator.forms import PageInput
 from configurator.pages.page import GroupView, OptionView, ParameterView, StepView, TextView
 from configurator.pages.sizing import annotate_parameter, guide_view
-from configurator.pages.wording import conflict_sentence, field_messages, reason_sentence
+from configurator.pages.wording import LiveRange, conflict_sentence, field_messages, reason_sentence
 from configurator.services import ConfigurationAnswer
 
 
@@ -133,9 +133,9 @@ def place_fields(
     def step_of(section: str) -> StepView:
         return by_code.get(section) or by_code[fallback]
 
-    def messages(code: str, raw: str | None) -> list[str]:
+    def messages(code: str, raw: str | None, live: LiveRange = None) -> list[str]:
         """The field's messages: why `raw` (if not None) was set aside, then the conflict it is part of."""
-        found = field_messages(product, code, raw) if raw is not None else []
+        found = field_messages(product, code, raw, live) if raw is not None else []
         return [*found, conflict] if code in conflict_keys else found
 
     for group, state in zip(product.groups, answer.propagation.groups, strict=True):
@@ -145,7 +145,7 @@ def place_fields(
     for parameter, parameter_state in zip(product.parameters, answer.propagation.parameters, strict=True):
         raw = page.rejected.get(parameter.code)
         view_p = parameter_view(parameter, parameter_state, selection, raw, language)
-        view_p.errors = messages(parameter.code, raw)
+        view_p.errors = messages(parameter.code, raw, view_p.narrowed_range)
         view_p.guide = guide_view(parameter.guide, language)
         annotate_parameter(view_p, page.estimates, answer.warnings, language)
         step_of(parameter.section).parameters.append(view_p)

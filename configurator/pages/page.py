@@ -95,6 +95,13 @@ class ParameterView:
     def narrowed(self) -> bool:
         return (self.live_min, self.live_max) != (self.min, self.max)
 
+    @property
+    def narrowed_range(self) -> tuple[Decimal, Decimal] | None:
+        """The range the other choices leave, when narrower than the measurement's own (else None)."""
+        if self.live_min is None or self.live_max is None or not self.narrowed:
+            return None
+        return self.live_min, self.live_max
+
 
 @dataclass
 class TextView:

@@ -75,9 +75,10 @@ def field_notices(
     """Name, at the top of the page, each bad value of a field on another step."""
     names = {g.code: g.name for s in steps for g in s.groups}
     names |= {p.code: p.name for s in steps for p in s.parameters} | {t.code: t.name for s in steps for t in s.texts}
+    live = {p.code: p.narrowed_range for s in steps for p in s.parameters}
     notices = []
     for code in page.errors:
         if code in names and code not in shown:
-            for message in field_messages(product, code, page.rejected.get(code, "")):
+            for message in field_messages(product, code, page.rejected.get(code, ""), live.get(code)):
                 notices.append(("error", f"{names[code]}: {message}"))
     return notices

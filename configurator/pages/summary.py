@@ -17,6 +17,13 @@ from configurator.pages.page import ConfiguratorPage, PriceLineView, PriceView, 
 _CENT = Decimal("0.01")
 
 
+def _unset(typed: str, errors: list[str]) -> str:
+    """Word a field the configuration lacks: what the shopper typed when it was set aside, else not entered."""
+    if typed and errors:
+        return _("Not valid: %(value)s") % {"value": typed}
+    return _("Not entered yet")
+
+
 def _step_rows(step: StepView, selection: Selection) -> list[SummaryRow]:
     rows = []
     for group in step.groups:
@@ -31,12 +38,12 @@ def _step_rows(step: StepView, selection: Selection) -> list[SummaryRow]:
             shown = f"{number_format(value)} {parameter.unit}".strip()
             rows.append(SummaryRow(parameter.name, shown, step.url, estimated=parameter.estimated))
         else:
-            rows.append(SummaryRow(parameter.name, _("Not entered yet"), step.url, missing=True))
+            rows.append(SummaryRow(parameter.name, _unset(parameter.value, parameter.errors), step.url, missing=True))
     for text in step.texts:
         if selection.texts.get(text.code):
             rows.append(SummaryRow(text.name, selection.texts[text.code], step.url))
-        elif text.required:
-            rows.append(SummaryRow(text.name, _("Not entered yet"), step.url, missing=True))
+        elif text.required or (text.value and text.errors):
+            rows.append(SummaryRow(text.name, _unset(text.value, text.errors), step.url, missing=True))
     return rows
 
 

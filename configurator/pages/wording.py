@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
@@ -80,7 +81,21 @@ def conflict_sentence(product: Product, reasons: Iterable[Reason], selection: Se
     return sentence.strip()
 
 
-def _parameter_messages(parameter: Parameter, raw: str) -> list[str]:
+#: The range the shopper's other choices leave a measurement, when narrower than its own (min, max).
+LiveRange = tuple[Decimal, Decimal] | None
+
+
+def _out_of_range(parameter: Parameter, live: LiveRange) -> str:
+    """Name the values to type: the live range when the other choices narrow it, the hint names it too."""
+    unit = parameter.unit
+    if live is not None:
+        bounds = {"min": number_format(live[0]), "max": number_format(live[1]), "unit": unit}
+        return _("Enter a value from %(min)s to %(max)s %(unit)s with your other choices.") % bounds
+    bounds = {"min": number_format(parameter.min), "max": number_format(parameter.max), "unit": unit}
+    return _("Enter a value from %(min)s to %(max)s %(unit)s.") % bounds
+
+
+def _parameter_messages(parameter: Parameter, raw: str, live: LiveRange) -> list[str]:
     unit = parameter.unit
     example = number_format(parameter.min)
     try:
@@ -94,8 +109,7 @@ def _parameter_messages(parameter: Parameter, raw: str) -> list[str]:
             return [_("Use the digits 0-9, like %(example)s.") % {"example": example}]
         return [_("Enter a number, like %(example)s.") % {"example": example}]
     if not parameter.min <= number <= parameter.max:
-        bounds = {"min": number_format(parameter.min), "max": number_format(parameter.max), "unit": unit}
-        return [_("Enter a value from %(min)s to %(max)s %(unit)s.") % bounds]
+        return [_out_of_range(parameter, live)]
     return [_("Use steps of %(step)s %(unit)s.") % {"step": number_format(parameter.step), "unit": unit}]
 
 
@@ -111,14 +125,29 @@ def _text_messages(text: TextField, raw: str) -> list[str]:
     ]
 
 
-def field_messages(product: Product, code: str, raw: str) -> list[str]:
-    """Say, in the shopper's language, why the value `raw` of field `code` was set aside."""
+def field_messages(product: Product, code: str, raw: str, live: LiveRange = None) -> list[str]:
+    """Say, in the shopper's language, why the value `raw` of field `code` was set aside.
+
+    `live`: a measurement's range as the shopper's other choices narrow it, named instead of its own.
+    """
     if product.group(code) is not None:
         return [_("This choice is not offered any more.")]
     parameter = product.parameter(code)
     if parameter is not None:
-        return _parameter_messages(parameter, raw)
+        return _parameter_messages(parameter, raw, live)
     text = product.text(code)
     if text is not None:
         return _text_messages(text, raw)
     return [_("This field is not part of the product.")]
+
+
+def confirmed_sentence(product: Product, confirmed: str, language: str) -> str:
+    """Say what the shopper confirmed ("This is right" on one estimate, or "I have checked these").
+
+    The sentence is the notice that takes focus after the button, which the redrawn form no
+    longer has, so the shopper hears what happened instead of being left on the page's top.
+    """
+    parameter = product.parameter(confirmed)
+    if parameter is not None:
+        return _("%(field)s is checked: it is your own measurement now.") % {"field": parameter.label(language)}
+    return _("Checked: these measurements are your own now.")

@@ -315,6 +315,22 @@ def configuration_first_look(version: CatalogVersion) -> Selection | None:
     return configuration_finish(version, Selection(), parameters=False).configuration
 
 
+def configuration_first_look_around(
+    engine: VersionEngine, selection: Selection
+) -> tuple[Selection, dict[str, frozenset[str]]]:
+    """Return the first look for a link that decides some groups: the selection and its suggestions.
+
+    Every decision the link carries is kept; each group it leaves undecided gets the catalog's
+    default completion as a suggestion (measurements never). A link whose decisions conflict
+    gets none: it opens as it is, with its conflict explained.
+    """
+    completion = engine.session.complete(selection, parameters=False)
+    if completion.configuration is None:
+        return selection, {}
+    suggested = {g: o for g, o in completion.configuration.choices.items() if g not in selection.choices}
+    return (completion.configuration, suggested) if suggested else (selection, {})
+
+
 def configuration_refit(
     engine: VersionEngine, selection: Selection, suggested: Mapping[str, frozenset[str]]
 ) -> tuple[Selection, dict[str, frozenset[str]]]:

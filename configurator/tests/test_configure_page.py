@@ -115,7 +115,8 @@ def test_finish_for_me_completes_and_shows_the_summary(client: Client, demo: Non
 
 
 def test_an_incomplete_configuration_offers_no_order_button(client: Client, demo: None) -> None:
-    page = client.get("/p/city-car/?body_colour=red&_step=summary")
+    # With page state (not an arrival, which would suggest the rest): the groups left open stay open.
+    page = client.get("/p/city-car/?body_colour=red&_seen=exterior&_step=summary")
     assert "/orders/checkout/" not in page.text
 
 
@@ -176,8 +177,9 @@ def test_a_drop_down_group_disables_excluded_options_and_lists_why(client: Clien
 
 
 def test_missing_decisions_in_the_summary_link_to_their_step(client: Client, demo: None) -> None:
-    page = client.get("/p/city-car/?body_colour=red&_step=summary")
-    assert re.search(r'<a href="/p/city-car/\?body_colour=red&amp;_step=version">Not chosen yet</a>', page.text)
+    page = client.get("/p/city-car/?body_colour=red&_seen=version&_step=summary")  # state: no suggestions
+    link = "/p/city-car/?body_colour=red&amp;_seen=version&amp;_step=version"
+    assert f'<a href="{link}">Not chosen yet</a>' in page.text
 
 
 def test_a_single_page_product_shows_every_section_on_one_page(client: Client, demo: None) -> None:
@@ -227,6 +229,28 @@ def test_a_click_works_out_its_look_once(client: Client, demo: None) -> None:
     with mock.patch.object(preview, "preview_recipe", wraps=preview.preview_recipe) as recipe:
         client.get("/p/city-car/?body_colour=red&_step=exterior", headers={"HX-Request": "true"})
     assert recipe.call_count == 1
+
+
+def test_a_measurement_set_aside_shows_in_the_summary_as_typed_with_a_link(client: Client, demo: None) -> None:
+    finished = client.get("/p/shirt/?neck=405&_action=finish")
+    assert finished.status_code == 302
+    page = client.get(finished["Location"]).text
+    row = re.search(r"<dt>Neck</dt><dd>(.*?)</dd>", page)
+    assert row and re.fullmatch(r'<a href="/p/shirt/\?[^"]*_step=measurements[^"]*">Not valid: 405</a>', row.group(1))
+    italian = client.get("/it" + finished["Location"]).text
+    assert "Non valido: 405" in italian
+
+
+def test_a_value_out_of_range_names_the_range_the_other_choices_leave(client: Client, demo: None) -> None:
+    query = "?chest=102&neck=55&_step=measurements"
+    page = client.get("/p/shirt/" + query).text
+    assert "Possible with your choices: 34–48.5 cm" in page  # chest 102 allows neck up to 48.5
+    assert "Enter a value from 34 to 48.5 cm with your other choices." in page
+    assert "Enter a value from 34 to 50 cm" not in page
+    italian = client.get("/it/p/shirt/" + query).text
+    assert "Inserisci un valore da 34 a 48,5 cm con le tue altre scelte." in italian
+    plain = client.get("/p/shirt/?neck=55&_step=measurements").text  # nothing narrows it: its own range
+    assert "Enter a value from 34 to 50 cm." in plain
 
 
 @pytest.mark.parametrize("want", ["roof:Free cars, call 555", "Free cars, call 555", "nogroup:contrast_black"])

@@ -35,7 +35,7 @@ def test_the_steps_layout_shows_one_step_at_a_time(client: Client, demo: None) -
 
 def test_the_single_layout_shows_every_step_on_one_page(client: Client, demo: None) -> None:
     _layout("city-car", "single")
-    page = client.get("/p/city-car/?body_colour=red").text
+    page = client.get("/p/city-car/?body_colour=red&_seen=version").text  # page state: no suggestions
     blocks = re.findall(r'<section class="step-block" aria-labelledby="h-([a-z_]+)">', page)
     assert blocks == ["version", "exterior", "interior", "packs"]
     assert 'id="o-body_colour-red"' in page and 'id="o-wheels-w16"' in page
@@ -107,11 +107,12 @@ def test_finish_for_me_keeps_a_mistyped_measurement_as_typed_with_its_error(clie
     response = client.get(f"/p/shirt/?{query}&_action=finish")
     assert response.status_code == 302 and "neck=405" in response["Location"]
     page = client.get(response["Location"].replace("_step=summary", "_step=measurements")).text
-    assert _field_value(page, "neck") == "405" and "Enter a value from 34 to 50 cm." in page
+    within = "Enter a value from 34 to 48.5 cm with your other choices."  # chest 102 narrows the neck
+    assert _field_value(page, "neck") == "405" and within in page
     assert _field_value(page, "chest") == "102"
     assert ">Order</a>" not in page
     fragment = client.get(f"/p/shirt/?{query}&_action=finish", headers={"HX-Request": "true"}).text
-    assert "Neck: Enter a value from 34 to 50 cm." in fragment and ">Order</a>" not in fragment
+    assert f"Neck: {within}" in fragment and ">Order</a>" not in fragment
 
 
 def test_a_complete_shirt_with_every_measurement_given_offers_order(client: Client, demo: None) -> None:
@@ -213,7 +214,7 @@ def test_a_suggestion_ends_when_changed_and_counts_as_decided_once_its_step_is_l
 
 
 def test_suggestions_give_way_to_the_shoppers_choice(client: Client, demo: None) -> None:
-    first = client.get("/p/city-car/?_step=exterior").text  # not an arrival: no suggestions
+    first = client.get("/p/city-car/?_step=exterior&_seen=version").text  # page state: not an arrival
     assert "badge-suggested" not in first
     arrival = client.get("/p/city-car/").text
     state = re.search(r'name="_suggested" value="([^"]+)"', arrival)
@@ -229,3 +230,38 @@ def test_suggestions_give_way_to_the_shoppers_choice(client: Client, demo: None)
     carried = re.search(r'name="_suggested" value="([^"]*)"', chosen)
     assert carried and "wheels:" not in carried.group(1) and "trim:" in carried.group(1)  # trim suggested anew
     assert f"trim:{look['trim'][0]}," not in carried.group(1)
+
+
+def _suggested_state(page: str) -> dict[str, str]:
+    """Return the suggestions the page carries (`_suggested`), group -> options, or {} for none."""
+    state = re.search(r'name="_suggested" value="([^"]*)"', page)
+    return dict(item.split(":") for item in state.group(1).split(",")) if state else {}
+
+
+def test_a_link_to_the_measurements_opens_on_the_suggested_look_with_measurements_open(
+    client: Client, demo: None
+) -> None:
+    page = client.get("/p/shirt/?_step=measurements").text
+    assert "badge-suggested" in page or "marked “Suggested”" in page
+    assert _suggested_state(page)["fabric"]  # the preview shows a shirt, not a thin strip
+    assert re.search(r'id="p-neck" name="neck" value=""', page)  # measurements never suggested
+
+
+def test_a_link_with_some_choices_keeps_them_and_suggests_the_rest(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?trim=essential&engine=petrol70").text
+    suggested = _suggested_state(page)
+    assert "trim" not in suggested and "engine" not in suggested  # the link's decisions are the shopper's
+    assert suggested["wheels"] and f'name="wheels" value="{suggested["wheels"]}"' in page  # held for its step
+    assert re.search(r'id="o-trim-essential"[^>]*checked', page)
+    assert re.search(r'id="o-engine-petrol70"[^>]*checked', page)
+
+
+def test_a_link_with_a_conflict_gets_no_suggestions(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?engine=electric&wheels=w18").text
+    assert "These choices do not go together" in page
+    assert _suggested_state(page) == {} and "badge-suggested" not in page
+
+
+def test_a_change_without_page_state_by_htmx_is_not_an_arrival(client: Client, demo: None) -> None:
+    page = client.get("/p/city-car/?trim=essential", headers={"HX-Request": "true"}).text
+    assert _suggested_state(page) == {}

@@ -82,6 +82,49 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
 });
 
+/* A newer change replaces the configurator's request in flight (hx-sync "replace" on the form).
+   htmx would abort it with xhr.abort(), and htmx 2 logs every aborted request as a console error
+   (htmx:afterRequest, htmx:sendAbort) with no setting to turn that off: typing quickly filled the
+   console with errors that were none. So the request in flight is left to finish and its answer
+   is dropped, never drawn; htmx then sends the newer one (it queues it behind the one in flight).
+   Real failures (network, 5xx, timeouts) still log as htmx logs them. */
+let inFlight = null;
+const replaced = new WeakSet();
+
+function syncsOnForm(element) {
+  return element instanceof Element && Boolean(element.closest("#configurator"));
+}
+
+document.addEventListener("htmx:beforeSend", (event) => {
+  if (syncsOnForm(event.detail.elt)) {
+    inFlight = event.detail.xhr;
+  }
+});
+
+document.addEventListener(
+  "htmx:abort",
+  (event) => {
+    if (!(event.target instanceof Element) || event.target.id !== "configurator" || !inFlight) {
+      return;
+    }
+    replaced.add(inFlight);
+    event.stopPropagation(); // before htmx's own listener on <body> aborts it
+  },
+  true,
+);
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (replaced.has(event.detail.xhr)) {
+    event.detail.shouldSwap = false;
+  }
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.xhr === inFlight) {
+    inFlight = null;
+  }
+});
+
 /* The language form carries the address to come back to ("next"). htmx changes the address
    without drawing the header again, so the form follows each address change: switching language
    then opens the same configuration. Without JavaScript every change loads a page whose header
@@ -98,7 +141,7 @@ for (const name of ["htmx:pushedIntoHistory", "htmx:replacedInHistory"]) {
 document.addEventListener("htmx:historyRestore", () => followAddress(window.location.pathname + window.location.search));
 
 /* Focus after the configurator is redrawn. An action the shopper asked for ("Finish for me",
-   "Choose … anyway") moves focus to the notice saying what changed; a new step (Next, Back,
+   "Choose … anyway", a size to start from, "I have checked these", "This is right") moves focus to the notice saying what changed; a new step (Next, Back,
    Review, the stepper) moves it to the step's heading; anything else (an option, a field) leaves
    focus where htmx keeps it, on the control the shopper is using. Either target is scrolled into
    view: after Next from the bottom of a long step the heading was far above the screen. */
@@ -120,7 +163,8 @@ document.addEventListener("htmx:configRequest", (event) => {
     return;
   }
   const data = event.detail.formData;
-  const action = data && (data.get("_action") === "finish" || data.has("_want"));
+  // A size filled in or an estimate confirmed redraws the buttons pressed: say what happened instead.
+  const action = data && (data.get("_action") === "finish" || ["_want", "_fill", "_confirm"].some((n) => data.has(n)));
   before = { step: currentStep(), action: Boolean(action), anchor: null };
 });
 
