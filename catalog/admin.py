@@ -33,6 +33,7 @@ from catalog.models import (
 )
 from catalog.services import CatalogError, catalog_lint, catalog_publish
 from catalog.snapshots import product_as_dict
+from config.record_admin import ReadOnlyRecordAdmin
 
 
 class SectionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -395,7 +396,7 @@ class SizeAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
 
 
 @admin.register(CatalogVersion)
-class CatalogVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CatalogVersionAdmin(ReadOnlyRecordAdmin):
     """Published versions: read-only, for looking up what a shopper or an order saw."""
 
     list_display = ["product", "number", "published_at", "published_by", "note"]
@@ -415,12 +416,3 @@ class CatalogVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def pretty_snapshot(self, version: CatalogVersion) -> SafeString:
         text = json.dumps(version.snapshot, indent=2, ensure_ascii=False)
         return format_html('<pre style="max-height:40em;overflow:auto">{}</pre>', text)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.record_admin import RecordAdmin
 from orders import services, webhooks
 from orders.admin.common import MANAGE_FACTORIES, REPLAY_DELIVERY, ReadOnlyInline, no_store, request_actor
 from orders.models import (
@@ -186,7 +187,7 @@ class DeliveryAttemptInline(ReadOnlyInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DeliveryAdmin(RecordAdmin):
     list_display = [
         "id",
         "order_number",
@@ -207,12 +208,6 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=pgettext_lazy("purchase", "order"))
     def order_number(self, delivery: Delivery) -> str:
         return delivery.message.build_order.order.number
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_replay_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(REPLAY_DELIVERY)

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.record_admin import RecordAdmin
 from orders import services
 from orders.admin.common import HIDDEN, PERSONAL_DATA, PERSONAL_FIELDS, ReadOnlyInline, request_actor
 from orders.models import (
@@ -130,7 +131,7 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(BuildOrder)
-class BuildOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BuildOrderAdmin(RecordAdmin):
     list_display = ["public_id", "order", "feed_position", "created_at"]
     search_fields = ["public_id", "order__number"]
     fields = ["public_id", "order", "build_order", "factories", "feed_position", "created_at"]
@@ -156,15 +157,9 @@ class BuildOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def factories(self, build_order: BuildOrder) -> str:
         return ", ".join(r.endpoint.name for r in build_order.routes.select_related("endpoint"))
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OutboxMessageAdmin(RecordAdmin):
     list_display = ["webhook_id", "event_type", "created_at", "fanned_out_at"]
     search_fields = ["webhook_id"]
 
@@ -175,9 +170,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
