@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "catalog",
     "configurator",
     "orders",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -403,6 +404,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# -- insights (docs/insights.md) ----------------------------------------------------------
+# What shoppers do in the configurator, recorded server-side without personal data: off
+# with INSIGHTS_ENABLED=0. Raw events are kept INSIGHTS_EVENTS_DAYS, the daily rollups the
+# Insights page reads INSIGHTS_ROLLUPS_DAYS; beat rolls up every INSIGHTS_ROLLUP_SECONDS.
+INSIGHTS_ENABLED = env_bool("INSIGHTS_ENABLED", True)
+INSIGHTS_EVENTS_DAYS = env_int("INSIGHTS_EVENTS_DAYS", 90)
+INSIGHTS_ROLLUPS_DAYS = env_int("INSIGHTS_ROLLUPS_DAYS", 730)
+INSIGHTS_ROLLUP_SECONDS = env_int("INSIGHTS_ROLLUP_SECONDS", 600)
+if INSIGHTS_EVENTS_DAYS < 1 or INSIGHTS_ROLLUPS_DAYS < INSIGHTS_EVENTS_DAYS:
+    raise ImproperlyConfigured("INSIGHTS_EVENTS_DAYS must be 1 or more, INSIGHTS_ROLLUPS_DAYS at least as many")
+
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 
