@@ -1,0 +1,35 @@
+"""The Insights figures of one product, read from the daily rollups (docs/insights.md, decision 29).
+
+`product_insights(filters)` computes them; `report_data(insights)` turns them into the
+JSON `insights_report --json` prints.
+"""
+
+from __future__ import annotations
+
+from insights.figures.types import (
+    TRAFFIC,
+    BlockFigure,
+    ConfigurationFigure,
+    DemandFigure,
+    FieldFigure,
+    Filters,
+    HourFigure,
+    OptionFigure,
+    ProductInsights,
+    Stage,
+    Traffic,
+)
+
+__all__ = [
+    "TRAFFIC",
+    "BlockFigure",
+    "ConfigurationFigure",
+    "DemandFigure",
+    "FieldFigure",
+    "Filters",
+    "HourFigure",
+    "OptionFigure",
+    "ProductInsights",
+    "Stage",
+    "Traffic",
+]
