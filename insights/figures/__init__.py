@@ -6,6 +6,8 @@ JSON `insights_report --json` prints.
 
 from __future__ import annotations
 
+from insights.figures.compute import histogram_median, product_insights
+from insights.figures.report import report_data
 from insights.figures.types import (
     TRAFFIC,
     BlockFigure,
@@ -32,4 +34,7 @@ __all__ = [
     "ProductInsights",
     "Stage",
     "Traffic",
+    "histogram_median",
+    "product_insights",
+    "report_data",
 ]
