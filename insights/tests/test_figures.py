@@ -204,6 +204,7 @@ def test_labels_in_the_language_asked_for(rollups: None) -> None:
     black = insights.options[1]
     assert (black.group_label, black.option_label) == ("Colore del telaio", "Nero")
     assert [s.label for s in insights.funnel[:3]] == ["Aspetto", "Altro", "Riepilogo"]
+    assert [d.label for d in insights.demand[:2]] == ["Bici da città", "Colore del telaio: Blue"]
 
 
 def test_fields_measurements_then_texts(rollups: None) -> None:
