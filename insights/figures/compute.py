@@ -107,7 +107,7 @@ def _option_figure(
         take_rate=_ratio(chosen, visits),
         order_share=_ratio(sums.get("ordered", 0), orders),
         lift=None if not conversion or not chosen else (chosen_ordered / chosen) / conversion,
-        never_chosen=active and not chosen,
+        never_chosen=active and not (chosen or sums.get("ordered", 0) or sums.get("saved", 0)),
         chosen_ordered=chosen_ordered,
         active=active,
     )
