@@ -117,6 +117,11 @@ def test_asking_about_an_available_or_unknown_option_records_nothing(client: Cli
     assert shopper.send(extra=(("_asked", "roof:panoramic"),)).status_code == 204
     assert shopper.send(extra=(("_asked", "roof:sunroof"),)).status_code == 204
     assert Event.objects.count() == before
+    # Without a visit going on (the page was left open for days), the click starts none.
+    response = client.get(
+        "/p/city-car/", {"_asked": "roof:contrast_black", "body_colour": "black"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204 and Event.objects.count() == before
 
 
 def test_choose_anyway_records_the_block_then_what_it_changed(client: Client) -> None:
