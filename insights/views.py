@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from catalog.models import CatalogVersion, OptionGroup, Product, Rule
 from insights import charts
 from insights.exports import TABLES, csv_response, ratio
-from insights.figures import ProductInsights, product_insights
+from insights.figures import Filters, ProductInsights, product_insights
 from insights.forms import Query, filters_form, read_query
+from insights.models import DailyVisits
 
 TEMPLATE = "admin/insights/productinsight/page.html"
 
@@ -37,12 +38,20 @@ class Shown:
 
 def figures_shown(query: Query, *, language: str) -> Shown:
     """Compute the figures; show all traffic when the merchandiser did not choose and no visit was real."""
-    insights = product_insights(query.filters, language=language, demand_orders=query.orders)
-    if not query.traffic_chosen and query.filters.traffic == "real" and not insights.visits:
-        if insights.simulated_visits:
-            widened = replace(query.filters, traffic="all")
-            return Shown(product_insights(widened, language=language, demand_orders=query.orders), True)
-    return Shown(insights, False)
+    filters = query.filters
+    fallback = not query.traffic_chosen and filters.traffic == "real" and _only_simulated(filters)
+    if fallback:
+        filters = replace(filters, traffic="all")
+    return Shown(product_insights(filters, language=language, demand_orders=query.orders), fallback)
+
+
+def _only_simulated(filters: Filters) -> bool:
+    """Whether the period had simulated visits and no real one (one small query, before the figures' dozen)."""
+    rows = DailyVisits.objects.filter(product=filters.product, day__range=(filters.since, filters.until), visits__gt=0)
+    if filters.version is not None:
+        rows = rows.filter(version=filters.version)
+    kinds = set(rows.values_list("simulated", flat=True).distinct())
+    return kinds == {True}
 
 
 def insights_page(request: HttpRequest, *, product: Product, context: dict[str, Any]) -> HttpResponse:

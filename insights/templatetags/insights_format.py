@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -45,3 +47,14 @@ def factor(value: float | None) -> str:
 def get_item(mapping: dict[str, str], key: str) -> str:
     """Look `key` up in a dictionary ("" when missing): `links|get_item:code`."""
     return mapping.get(key, "")
+
+
+@register.filter
+def amount(value: Decimal | None) -> str:
+    """Write a quantity with the decimals it has and no trailing zeros: 7.4000 -> "7.4", 120.00 -> "120"."""
+    if value is None:
+        return NONE
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number_format(normal, places, force_grouping=True)

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from catalog.models import CatalogVersion, OptionGroup, Rule
+from catalog.services import catalog_publish
 from insights.admin import ProductInsightAdmin
 from insights.exports import TABLES, table_rows
 from insights.figures import Filters, product_insights
@@ -278,3 +279,16 @@ def test_the_page_reads_in_italian(rf: Any, merchandiser: Any, figures: None) ->
     assert "Imbuto: dove si fermano i clienti" in text
     assert "Visite 8" in text and "Conversione 37,5%" in text
     assert "Solo clienti reali: 20 visite simulate in questo periodo non sono contate." in text
+
+
+def test_the_version_filter_keeps_one_catalog_version(merchandiser: Any, figures: None) -> None:
+    product = CatalogVersion.objects.get(product__code="bike").product
+    product.base_price += 1
+    product.save()
+    assert catalog_publish(product).version.number == 2
+    DailyVisits.objects.create(**{**_key(), "version": 2}, visits=5, orders=1)
+    client = _client(merchandiser)
+    assert "Visits 13" in _text(client.get(PAGE, PERIOD))
+    assert "Visits 5" in _text(client.get(PAGE, {**PERIOD, "version": "2"}))
+    one = _text(client.get(PAGE, {**PERIOD, "version": "1"}))
+    assert "Visits 8" in one and "catalog version 1." in one
