@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from insights import tasks
+from insights import rollup, tasks
 from insights.models import DailyOption, DailyStage, DailyVisits, Event, RollupState
 from insights.rollup import expire, rollup_days, rollup_pending
 from insights.tests.factories import save, shopper
@@ -91,3 +91,19 @@ def test_the_beat_task_rolls_up_then_expires() -> None:
     assert DailyVisits.objects.filter(day=old).exists()
     schedule = settings.CELERY_BEAT_SCHEDULE["insights-rollup"]
     assert (schedule["task"], schedule["schedule"]) == ("insights.tasks.rollup", settings.INSIGHTS_ROLLUP_SECONDS)
+
+
+def test_events_recorded_while_a_day_is_read_are_in_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    save(shopper("v1", product="gone"))
+    tally = rollup._tally
+    late = [shopper("v2", product="gone")]
+
+    def tally_then_record(day: date) -> object:
+        counted = tally(day)
+        while late:
+            late.pop().save()  # recorded after the day was read, before its rows are written
+        return counted
+
+    monkeypatch.setattr(rollup, "_tally", tally_then_record)
+    rollup_days([DAY])
+    assert DailyVisits.objects.get().visits == 2
