@@ -81,7 +81,7 @@ def read_query(data: QueryDict, *, product: str, versions: list[int], today: dat
     cleaned = form.cleaned_data
     today = today or timezone.localdate()
     until = cleaned.get("until") or today
-    since = cleaned.get("since") or until - timedelta(days=DEFAULT_DAYS - 1)
+    since = cleaned.get("since") or _days_before(until, DEFAULT_DAYS - 1)
     if since > until:  # only the start was given, after the default end
         until = since
     traffic: Traffic = cleaned.get("traffic") or "real"
@@ -92,6 +92,11 @@ def read_query(data: QueryDict, *, product: str, versions: list[int], today: dat
         traffic_chosen=bool(cleaned.get("traffic")),
         errors=errors,
     )
+
+
+def _days_before(day: date, days: int) -> date:
+    """Return the day `days` before `day`, or the first day there is (an end typed as year 1)."""
+    return day - timedelta(days=days) if day - date.min > timedelta(days=days) else date.min
 
 
 def _label(form: FiltersForm, name: str) -> str:

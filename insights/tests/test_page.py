@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone, translation
 
-from catalog.models import CatalogVersion, OptionGroup, Rule
+from catalog.models import CatalogVersion, OptionGroup, Product, Rule
 from catalog.services import catalog_publish
 from insights.admin import ProductInsightAdmin
 from insights.exports import TABLES, table_rows
@@ -292,3 +292,25 @@ def test_the_version_filter_keeps_one_catalog_version(merchandiser: Any, figures
     assert "Visits 5" in _text(client.get(PAGE, {**PERIOD, "version": "2"}))
     one = _text(client.get(PAGE, {**PERIOD, "version": "1"}))
     assert "Visits 8" in one and "catalog version 1." in one
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ({"until": "0001-01-01"}, "No visits in this period."),
+        ({"since": "9999-12-31"}, "No visits in this period."),
+        ({"since": "0001-01-01", "until": "9999-12-31"}, "Visits 58"),
+    ],
+)
+def test_a_period_at_the_calendar_s_ends_still_answers(
+    merchandiser: Any, figures: None, query: dict[str, str], shown: str
+) -> None:
+    client = _client(merchandiser)
+    assert shown in _text(client.get(PAGE, query))
+    assert client.get(PAGE, {**query, "format": "csv", "table": "hours"}).status_code == 200
+
+
+def test_a_product_never_published_has_an_empty_page(merchandiser: Any, db: None) -> None:
+    Product.objects.create(code="draft-only", name="Draft only")
+    response = _client(merchandiser).get("/admin/insights/productinsight/draft-only/")
+    assert response.status_code == 200 and "No visits in this period." in _text(response)
