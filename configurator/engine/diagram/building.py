@@ -76,7 +76,7 @@ class Builder:
     def check(self, f: cudd.Function) -> None:
         if time.process_time() > self.deadline:
             raise OverBudget("time")
-        if len(self.bdd) > 4 * self.max_nodes and f.dag_size > self.max_nodes:
+        if f.dag_size > self.max_nodes:
             raise OverBudget("nodes")
 
     # -- the whole build -------------------------------------------------------------------
@@ -221,6 +221,8 @@ class Builder:
                 clusters.setdefault(roots.pop(), []).append(clause)
             else:
                 plain.append(self._clause(clause))
+                if len(plain) % 1024 == 0:
+                    self.check(plain[-1])
         for members in clusters.values():
             last: dict[int, int] = {}
             for index, clause in enumerate(members):
