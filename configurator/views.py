@@ -37,6 +37,13 @@ from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, buil
 from configurator.pages.sizing import size_fill
 from configurator.pages.wording import confirmed_sentence
 from configurator.services import VersionEngine, version_engine
+from insights import tracking
+from insights.models import Event
+from insights.recording import choices_key
+from insights.visits import VISIT
+
+#: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
+ASKED = "_asked"
 
 
 @dataclass(frozen=True)
@@ -135,10 +142,12 @@ def _render(
     selection: Selection,
     step: str,
     notices: list[tuple[str, str]],
+    visit: tracking.Visit | None = None,
 ) -> HttpResponse:
     built = _page(request, engine, page, selection, step, notices)
     if isinstance(built, HttpResponse):
         return built
+    tracking.page_shown(visit, built, selection, page.rejected)
     context = {"page": built}
     if request.htmx and not request.htmx.boosted:
         if built.live_text is not None:
@@ -157,24 +166,35 @@ def _after_action(
     selection: Selection,
     step: str,
     notices: list[tuple[str, str]],
+    visit: tracking.Visit | None = None,
 ) -> HttpResponse:
-    """Answer an action (choose anyway, finish for me): redirect without htmx so reload never repeats it."""
+    """Answer an action (choose anyway, finish for me): redirect without htmx so reload never repeats it.
+
+    The redirect carries the visit (`_visit`) so that the page it opens continues it.
+    """
     if request.htmx:
-        return _render(request, engine, page, selection, step, notices)
+        return _render(request, engine, page, selection, step, notices, visit)
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
     # The step the action was asked from has been visited.
     state = state_pairs(engine.product, page.seen | {page.step}, suggested=page.suggested, estimates=page.estimates)
-    return HttpResponseRedirect(configure_url(engine.product, selection, step, rejected=page.rejected, state=state))
+    url = configure_url(engine.product, selection, step, rejected=page.rejected, state=state)
+    tracking.page_left(visit)
+    return HttpResponseRedirect(visit.url(url) if visit is not None else url)
 
 
-def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) -> HttpResponse:
-    """Fill in the measurements not given yet from the standard size the shopper picked, as estimates."""
+def _fill_size(
+    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, visit: tracking.Visit | None
+) -> HttpResponse:
+    """Fill in the measurements not given yet from the standard size the shopper picked, as estimates.
+
+    Insights record nothing for it: the values are the shop's estimates, not typed by the shopper.
+    """
     size = engine.product.size(page.fill)
     if size is None:
         # Never the link's own text: the shop's notice would say whatever the link's author typed.
         notice = ("error", _("This size does not exist."))
-        return _after_action(request, engine, page, page.selection, page.step, [notice])
+        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
     name = size.label(_language())
     filled = size_fill(engine.product, page, size)
     count = len(filled.estimates.fields)
@@ -186,11 +206,15 @@ def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput)
         ) % {"count": count, "size": name}
     else:
         text = _("Every measurement is already yours: nothing was filled in from size %(size)s.") % {"size": name}
-    return _after_action(request, engine, filled, filled.selection, page.step, [("info", text)])
+    return _after_action(request, engine, filled, filled.selection, page.step, [("info", text)], visit)
 
 
 def _choose_anyway(
-    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, want: tuple[str, str] | None
+    request: HtmxHttpRequest,
+    engine: VersionEngine,
+    page: PageInput,
+    want: tuple[str, str] | None,
+    visit: tracking.Visit | None,
 ) -> HttpResponse:
     """Choose the wanted option, changing what it takes, and say what changed.
 
@@ -203,25 +227,29 @@ def _choose_anyway(
     option = group.option(option_code) if group else None
     if option is None:
         notice = ("error", _("This option does not exist."))
-        return _after_action(request, engine, page, page.selection, page.step, [notice])
+        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
     name = option.label(language)
     new, changes = services.configuration_apply_wanted(engine, page.selection, group_code, option_code, language)
     if new is None:
         notice = ("error", _("%(option)s cannot be built with any configuration.") % {"option": name})
-        return _after_action(request, engine, page, page.selection, page.step, [notice])
+        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
+    tracking.note_wanted(visit, engine, group_code, option_code, page.selection, new)
     text = _("%(option)s is now chosen.") % {"option": name}
     if changes:
         text += " " + _("To make it possible we also changed: %(changes)s.") % {"changes": "; ".join(changes)}
-    return _after_action(request, engine, page, new, page.step, [("success", text)])
+    return _after_action(request, engine, page, new, page.step, [("success", text)], visit)
 
 
-def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) -> HttpResponse:
+def _finish(
+    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, visit: tracking.Visit | None
+) -> HttpResponse:
     """Complete the configuration with the catalog's recommendations ("finish for me")."""
     # Style choices only: measurements are the shopper's body, never filled in or replaced.
     completion = services.configuration_finish(engine.version, page.selection, parameters=False)
     if completion.configuration is None:
         notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
-        return _after_action(request, engine, page, page.selection, page.step, [notice])
+        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
+    tracking.note(visit, Event.Kind.FINISH)
     text = _("We completed your configuration with our recommendations. Check it below.")
     language = _language()
     product = engine.product
@@ -230,7 +258,7 @@ def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput) ->
     needed += [t.label(language) for t in product.texts if t.code in completion.texts_needed]
     if needed:
         text += " " + _("Still to fill in: %(fields)s.") % {"fields": ", ".join(needed)}
-    return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)])
+    return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)], visit)
 
 
 def _arriving(request: HtmxHttpRequest, page: PageInput) -> bool:
@@ -254,28 +282,53 @@ def _arrival_look(engine: VersionEngine, page: PageInput) -> PageInput:
     return replace(page, selection=selection, suggested=suggested)
 
 
+def _asked(
+    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, visit: tracking.Visit | None
+) -> HttpResponse:
+    """Record that the shopper clicked an unavailable option (`_asked=group:option`); answer 204.
+
+    The rules are those the engine names for the option, with the choices the page showed.
+    """
+    group_code, _sep, option_code = request.GET.get(ASKED, "").partition(":")
+    group = engine.product.group(group_code)
+    if visit is not None and group is not None and group.option(option_code) is not None:
+        answer = services.configuration_check(engine, page.selection, _language())
+        state = next((g for g in answer.propagation.groups if g.code == group_code), None)
+        found = next((o for o in state.options if o.code == option_code), None) if state else None
+        if found is not None and not found.available:
+            offered = any(r.selection is not None for r in found.reasons)
+            tracking.note_blocked(visit, group_code, option_code, found.reasons, offered=offered)
+        tracking.page_left(visit)
+    return HttpResponse(status=204)
+
+
 @require_GET
 @throttle("pages")
 def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     engine = _published(code)
     page = read_page_input(engine.product, query_pairs(request.GET), decimal_separator=_decimal_separator())
-    if _arriving(request, page):
+    arriving = _arriving(request, page)
+    # Before the first look or a refit changes it: what the shopper sent is what they did.
+    visit = tracking.visit_for(request, engine.product, engine.version.number, arriving=arriving, sent=page)
+    if arriving:
         page = _arrival_look(engine, page)
     elif page.suggested:
         selection, suggested = services.configuration_refit(engine, page.selection, page.suggested)
         page = replace(page, selection=selection, suggested=suggested)
+    if request.htmx and ASKED in request.GET:
+        return _asked(request, engine, page, visit)
     if page.want is not None or WANT in page.errors:
-        return _choose_anyway(request, engine, page, page.want)
+        return _choose_anyway(request, engine, page, page.want, visit)
     if page.action == "finish":
-        return _finish(request, engine, page)
+        return _finish(request, engine, page, visit)
     if page.fill:
-        return _fill_size(request, engine, page)
+        return _fill_size(request, engine, page, visit)
     if page.confirm:
         # Settled while reading the page input; an action, so reloading the address never repeats it.
         notice = ("success", confirmed_sentence(engine.product, page.confirm, _language()))
-        return _after_action(request, engine, page, page.selection, page.step, [notice])
-    return _render(request, engine, page, page.selection, page.step, [])
+        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
+    return _render(request, engine, page, page.selection, page.step, [], visit)
 
 
 @require_POST
@@ -285,6 +338,7 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
     engine = _published(code)
     pairs = [(k, v) for k, v in query_pairs(request.POST) if k != "csrfmiddlewaretoken"]
     page = read_page_input(engine.product, pairs, decimal_separator=_decimal_separator())
+    visit = tracking.visit_for(request, engine.product, engine.version.number)
     if page.errors:
         messages.error(request, _("Some values could not be read; fix them before saving."))
         return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))
@@ -299,6 +353,11 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
         selection = Selection(choices=selection.choices, parameters=parameters, texts=selection.texts)
         query = {}
     saved = services.configuration_save(engine.version, selection)
+    if visit is not None and not visit.new:
+        # The saved configuration's page continues this visit: it is no share link opened by someone.
+        query[VISIT] = visit.id
+    tracking.note(visit, Event.Kind.SAVED, choices=choices_key(engine.product, selection))
+    tracking.page_left(visit)
     return HttpResponseRedirect(f"{saved.get_absolute_url()}?{urlencode(query)}" if query else saved.get_absolute_url())
 
 
@@ -312,6 +371,9 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
     state = services.configuration_restore(found)
     version = state.version
     engine = services.version_engine(version)
+    visit = tracking.visit_for(request, engine.product, version.number)
+    if visit is not None and visit.new:
+        visit.note(Event.Kind.SHARE_OPENED, choices=choices_key(engine.product, state.selection))
     share = request.build_absolute_uri(found.get_absolute_url())
     notices: list[tuple[str, str]] = []
     if request.GET.get("saved"):
@@ -329,6 +391,7 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
     if isinstance(built, HttpResponse):
         return built
     built.share = ShareView(code=found.display_code, url=share)
+    tracking.page_shown(visit, built, state.selection, {})
     return render(request, "configurator/configure.html", {"page": built})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,10 @@ from configurator import preview
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, data_from_pairs
 from configurator.loading import version_model
+from insights import tracking
+from insights.models import Event
+from insights.recording import choices_key
+from insights.stages import CHECKOUT, ORDER
 from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
 from orders.models import Order
@@ -82,6 +87,9 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     quote = selectors.checkout_quote(version, selection, language)
     quoted = {"quoted_version": str(version.number), "quoted_total": quote["price"]["total"]}
     context["picture"] = _picture(request, product, selection)
+    visit = tracking.visit_for(request, product, version.number)
+    # The form keeps the visit, so the order joins it (a checkout opened without one starts its own).
+    context["visit"] = visit.id if visit is not None else ""
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         # A catalog republished since the page was shown: never charge what the shopper did not see.
@@ -106,11 +114,21 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
                 problems = [v["message"] for v in error.violations]
                 return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
             else:
+                if placement.created:
+                    _record(visit, Event.Kind.ORDER, product, selection, placement.order.total)
                 messages.success(request, _("Thank you: your order is placed."))
                 return HttpResponseRedirect(placement.order.get_absolute_url())
     else:
         form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted})
+        _record(visit, Event.Kind.CHECKOUT, product, selection, Decimal(quote["price"]["total"]))
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
+
+
+def _record(visit: tracking.Visit | None, kind: str, product: Product, selection: Selection, price: Decimal) -> None:
+    """Record the checkout opened or the order placed, with the configuration's options and its price."""
+    stage = CHECKOUT if kind == Event.Kind.CHECKOUT else ORDER
+    tracking.note(visit, kind, step=stage, choices=choices_key(product, selection), price=price)
+    tracking.page_left(visit, stage=stage, price=price)
 
 
 def _checked(

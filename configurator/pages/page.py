@@ -256,3 +256,6 @@ class ConfiguratorPage:
     share: ShareView | None = None
     #: The size table (None when the product has none) and the estimates to check.
     sizing: SizingView | None = None
+    #: The visit this page belongs to and what it shows, for insights (`_visit`, `_prev`; '' when not recorded).
+    visit: str = ""
+    prev: str = ""

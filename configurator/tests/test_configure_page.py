@@ -214,9 +214,12 @@ def test_a_click_reads_the_catalog_once_and_counts_the_shopper_once(client: Clie
             assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
     statements = [q["sql"] for q in queries.captured_queries]
     data = [s for s in statements if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
-    shop = [s for s in data if "django_cache" not in s]
+    # Insights write the click's events in one insert once the response is sent (decision 27).
+    events = [s for s in data if "insights_event" in s]
+    shop = [s for s in data if "django_cache" not in s and "insights_event" not in s]
     writes = [s for s in data if "django_cache" in s and s.startswith(("UPDATE", "INSERT"))]
     assert len(shop) == 1, shop  # the published catalog version; the engine's model is cached
+    assert len(events) == 1 and events[0].startswith("INSERT"), events
     assert len(writes) == 1, writes  # the "pages" count of this shopper
 
 

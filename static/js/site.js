@@ -92,7 +92,8 @@ let inFlight = null;
 const replaced = new WeakSet();
 
 function syncsOnForm(element) {
-  return element instanceof Element && Boolean(element.closest("#configurator"));
+  // A click on an unavailable option ([data-asked]) is only told to the server: it replaces nothing.
+  return element instanceof Element && Boolean(element.closest("#configurator")) && !element.hasAttribute("data-asked");
 }
 
 document.addEventListener("htmx:beforeSend", (event) => {
@@ -264,3 +265,25 @@ document.addEventListener("htmx:afterSettle", (event) => {
   markTextFields();
 });
 document.addEventListener("htmx:oobAfterSwap", markTextFields);
+
+/* Insights (docs/insights.md): every request of the configurator page carries the visit it belongs
+   to and what the page showed, the form's hidden `_visit` and `_prev`, as the form's own requests
+   do; the stepper's links, outside the form, get them here. Addresses never carry them: the page's
+   pushed addresses are the server's canonical ones. */
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = document.getElementById("configurator");
+  const data = event.detail.formData;
+  if (!(form instanceof HTMLFormElement) || !data) {
+    return;
+  }
+  const action = new URL(form.action, window.location.href).pathname;
+  if (new URL(event.detail.path, window.location.href).pathname !== action) {
+    return;
+  }
+  for (const name of ["_visit", "_prev"]) {
+    const field = form.querySelector(`input[type='hidden'][name='${name}']`);
+    if (field && !data.has(name)) {
+      data.set(name, field.value);
+    }
+  }
+});

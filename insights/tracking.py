@@ -1,0 +1,242 @@
+"""The shopper's pages call these to record what happened in a request of a visit.
+
+A view asks `visit_for` once it has read the request: it says which visit the request
+belongs to (minting a new one when the request carries none that is usable, or when the
+shopper arrives), and tells the shopper's own changes from the page state `_prev` the
+request carries. The view adds what its action did (`finish`, `anyway_applied`...), then
+`page_shown` records it all with the page it renders (and writes `_visit` and the new
+`_prev` into that page), or `page_left` when it answers without a page. Everything goes
+to the per-thread buffer of `insights.recording`, written after the response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+
+from configurator.engine.model import Product
+from configurator.engine.selection import Selection
+from configurator.engine.session import Reason
+from configurator.forms import SUGGESTED, PageInput, suggestions_read
+from configurator.pages import ConfiguratorPage
+from configurator.services import VersionEngine
+from insights import recording
+from insights.models import Event
+from insights.privacy import VisitorSource, recordable, visitor_source
+from insights.stages import stage_of
+from insights.visits import (
+    PREV,
+    VISIT,
+    PageState,
+    field_sums,
+    state_read,
+    state_text,
+    visit_day,
+    visit_mint,
+    visit_start,
+)
+
+Kind = Event.Kind
+
+
+@dataclass
+class Visit:
+    """The visit a request belongs to, and the events it has to record."""
+
+    id: str
+    day: date
+    product: Product
+    version: int
+    #: What the page the request came from showed (None: unknown, nothing is compared).
+    prev: PageState | None
+    #: The visit starts with this request: its `visit` event comes first.
+    new: bool
+    source: VisitorSource | None = None
+    drafts: list[Event] = field(default_factory=list)
+
+    def note(self, kind: str, **fields: object) -> None:
+        """Add an event of `kind` to record (its step is the stage the shopper was on, unless given)."""
+        self.drafts.append(Event(kind=kind, **fields))
+
+    def url(self, address: str) -> str:
+        """Return `address` carrying this visit (`_visit`), for a link that continues it."""
+        return f"{address}{'&' if '?' in address else '?'}{urlencode({VISIT: self.id})}"
+
+
+def _raw(request: HttpRequest, key: str) -> str:
+    return (
+        str(request.POST.get(key) or request.GET.get(key) or "")
+        if request.method == "POST"
+        else request.GET.get(key, "")
+    )
+
+
+def visit_for(
+    request: HttpRequest, product: Product, version: int, *, arriving: bool = False, sent: PageInput | None = None
+) -> Visit | None:
+    """Return the visit `request` belongs to, or None when it is not to be recorded.
+
+    A new visit starts when the shopper arrives or the request carries no usable `_visit`.
+    `sent` (the page input as the request carried it) is compared with the page state
+    `_prev` to note the shopper's own changes; a check as a text is typed (`_live`) notes none.
+    """
+    if not recordable(request):
+        return None
+    now = recording.now()
+    start = None if arriving else visit_start(_raw(request, VISIT), now)
+    if start is None:
+        return Visit(
+            id=visit_mint(now),
+            day=visit_day(now),
+            product=product,
+            version=version,
+            prev=None,
+            new=True,
+            source=visitor_source(request),
+        )
+    prev = state_read(product, _raw(request, PREV))
+    visit = Visit(id=_raw(request, VISIT), day=visit_day(start), product=product, version=version, prev=prev, new=False)
+    if prev is not None and sent is not None and not sent.live:
+        visit.drafts.extend(changes(product, prev, sent))
+    return visit
+
+
+def _group_changes(product: Product, prev: PageState, selection: Selection) -> Iterable[Event]:
+    for group in product.groups:
+        before = prev.choices.get(group.code, frozenset())
+        after = selection.choices.get(group.code, frozenset())
+        if after == before:
+            continue
+        for option in group.options:
+            if option.code in after and option.code not in before:
+                yield Event(kind=Kind.CHOSEN, group=group.code, option=option.code)
+            elif option.code in before and option.code not in after and group.code not in prev.suggested:
+                # A suggestion given way is not something the shopper had chosen.
+                yield Event(kind=Kind.UNCHOSEN, group=group.code, option=option.code)
+
+
+def changes(product: Product, prev: PageState, sent: PageInput) -> list[Event]:
+    """Return what the shopper changed since the page `prev`: options chosen and unchosen, fields filled
+    (with whether the value was accepted, never the value) and cleared, in catalog order."""
+    found = list(_group_changes(product, prev, sent.selection))
+    now = field_sums(product, sent.selection, sent.rejected)
+    codes = [*(p.code for p in product.parameters), *(t.code for t in product.texts)]
+    for code in codes:
+        if code in now and now[code] != prev.fields.get(code):
+            found.append(Event(kind=Kind.FILLED, field=code, valid=code not in sent.errors))
+        elif code not in now and code in prev.fields:
+            found.append(Event(kind=Kind.CLEARED, field=code))
+    return found
+
+
+def note(visit: Visit | None, kind: str, **fields: object) -> None:
+    """Add an event of `kind` to the visit's (nothing when the request is not recorded)."""
+    if visit is not None:
+        visit.note(kind, **fields)
+
+
+def _rules(reasons: Iterable[Reason]) -> str:
+    codes: list[str] = []
+    for reason in reasons:
+        if reason.rule and reason.rule not in codes:
+            codes.append(reason.rule)
+    return ",".join(codes)
+
+
+def note_blocked(visit: Visit, group: str, option: str, reasons: tuple[Reason, ...], *, offered: bool) -> None:
+    """Note that the shopper asked for an unavailable option, the rules the engine named, and
+    whether "choose anyway" was offered for it (it can be, when choices of the shopper's exclude it)."""
+    visit.note(Kind.BLOCKED, group=group, option=option, rules=_rules(reasons))
+    if offered:
+        visit.note(Kind.ANYWAY_OFFERED, group=group, option=option)
+
+
+def note_wanted(
+    visit: Visit | None, engine: VersionEngine, group: str, option: str, before: Selection, after: Selection
+) -> None:
+    """Note "choose anyway" applied: `blocked` first when the option was unavailable, with the rules
+    the engine names for it, then `anyway_applied` with what changed."""
+    if visit is None:
+        return
+    reasons = engine.session.explain(before, group, option)
+    if reasons:
+        note_blocked(visit, group, option, reasons, offered=any(r.selection is not None for r in reasons))
+    note_anyway(visit, group, option, before, after)
+
+
+def note_anyway(visit: Visit, group: str, option: str, before: Selection, after: Selection) -> None:
+    """Note that "choose anyway" chose `group = option`, with the decisions it changed (`kind:code`, no values)."""
+    changed = [
+        f"group:{g.code}"
+        for g in visit.product.groups
+        if g.code != group and before.choices.get(g.code) != after.choices.get(g.code)
+    ]
+    changed += [
+        f"parameter:{p.code}"
+        for p in visit.product.parameters
+        if before.parameters.get(p.code) != after.parameters.get(p.code)
+    ]
+    changed += [f"text:{t.code}" for t in visit.product.texts if before.texts.get(t.code) != after.texts.get(t.code)]
+    visit.note(Kind.ANYWAY_APPLIED, group=group, option=option, changes=",".join(changed))
+
+
+def _emit(visit: Visit, stage: str, price: Decimal | None, after: Iterable[Event] = ()) -> None:
+    """Buffer the visit's events: `visit` first when it starts here, its notes, then `after`."""
+    events = [*visit.drafts, *after]
+    visit.drafts = []
+    if visit.new:
+        events.insert(0, Event(kind=Kind.VISIT, step=stage))
+    prev_stage = visit.prev.stage if visit.prev is not None else stage
+    prev_price = visit.prev.price if visit.prev is not None else price
+    for event in events:
+        event.day, event.product, event.version, event.visit = visit.day, visit.product.code, visit.version, visit.id
+        if not event.step:
+            event.step = prev_stage
+        if event.price is None:
+            event.price = price if event.kind in (Kind.VISIT, Kind.STEP, Kind.PREVIEW) else prev_price
+        recording.record(event, visitor=visit.source if event.kind == Kind.VISIT else None)
+    visit.new = False
+
+
+def page_shown(visit: Visit | None, page: ConfiguratorPage, selection: Selection, rejected: Mapping[str, str]) -> None:
+    """Record the visit's events with `page` (showing `selection`), and write `_visit` and `_prev` into it.
+
+    The page's step and preview are recorded when they differ from the previous page's. A page
+    that only checks a text as it is typed records nothing: the field's change that follows does.
+    """
+    if visit is None:
+        return
+    product = visit.product
+    stage = stage_of(product, page.step.code)
+    suggested = suggestions_read(product, next((v for k, v in page.state if k == SUGGESTED), ""))
+    state = PageState(
+        stage=stage,
+        choices=selection.choices,
+        suggested=frozenset(suggested),
+        fields=field_sums(product, selection, rejected),
+        preview=page.preview.key[:16],
+        price=page.price.total,
+    )
+    page.visit, page.prev = visit.id, state_text(product, state)
+    if page.order_url:
+        page.order_url = visit.url(page.order_url)
+    if page.live_text is not None:
+        visit.drafts = []
+        return
+    after = []
+    if visit.prev is None or visit.prev.stage != stage:
+        after.append(Event(kind=Kind.STEP, step=stage, price=page.price.total))
+    if visit.prev is None or visit.prev.preview != state.preview:
+        after.append(Event(kind=Kind.PREVIEW, step=stage, price=page.price.total))
+    _emit(visit, stage, page.price.total, after)
+
+
+def page_left(visit: Visit | None, *, stage: str = "", price: Decimal | None = None) -> None:
+    """Record the visit's events when the answer shows no page (a redirect, a 204)."""
+    if visit is not None:
+        _emit(visit, stage, price)
