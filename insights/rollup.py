@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from catalog.selectors import version_latest_for
@@ -58,11 +58,15 @@ def rollup_days(days: Iterable[date]) -> None:
     _state()
     stages: dict[str, list[str] | None] = {}
     for day in sorted(set(days)):
+        # Read before taking the write lock (SQLite's readers do not hold up its writers), and
+        # again under it only if the day's events changed meanwhile.
+        seen = _fingerprint(day)
+        tally = _tally(day)
         with transaction.atomic():
-            # One rebuild at a time, each reading the events committed before it (PostgreSQL);
-            # SQLite's IMMEDIATE transactions already write one at a time.
+            # One rebuild at a time (PostgreSQL; SQLite's IMMEDIATE transactions write one at a time).
             RollupState.objects.select_for_update().filter(name=STATE).first()
-            tally = _tally(day)
+            if _fingerprint(day) != seen:
+                tally = _tally(day)
             _replace(day, tally, stages)
 
 
@@ -117,6 +121,12 @@ def _watermark() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f'LOCK TABLE "{Event._meta.db_table}" IN SHARE MODE')
         return Event.objects.aggregate(top=Max("id"))["top"] or 0
+
+
+def _fingerprint(day: date) -> tuple[int, int | None]:
+    """Return how many events the day has and the highest id: events are only added, or expired by the day."""
+    found = Event.objects.filter(day=day).aggregate(n=Count("id"), top=Max("id"))
+    return found["n"], found["top"]
 
 
 def _visits(day: date) -> Iterator[list[Ev]]:

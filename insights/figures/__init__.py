@@ -6,7 +6,8 @@ JSON `insights_report --json` prints.
 
 from __future__ import annotations
 
-from insights.figures.compute import histogram_median, product_insights
+from insights.figures.compute import product_insights
+from insights.figures.histograms import histogram_median
 from insights.figures.report import report_data
 from insights.figures.types import (
     TRAFFIC,

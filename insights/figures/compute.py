@@ -7,15 +7,15 @@ reads is named by `labels`, and the demand for the factory comes from `demand`.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from django.db.models import Model, Q, QuerySet, Sum
+from django.db.models import Min, Model, Q, QuerySet, Sum
 from django.db.models.functions import ExtractIsoWeekDay
 
 from configurator.engine.model import Product
 from insights.figures import labels
 from insights.figures.demand import product_demand
+from insights.figures.histograms import histogram_median, stage_histograms
 from insights.figures.types import (
     BlockFigure,
     ConfigurationFigure,
@@ -60,56 +60,26 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def histogram_median(histogram: Mapping[int, int]) -> float | None:
-    """Return the median of a histogram {value: count}, each value counted `count` times; None when empty.
-
-    The same as `statistics.median` over the expanded values (the mean of the two middle
-    ones for an even count), without expanding them.
-    """
-    total = sum(histogram.values())
-    if not total:
-        return None
-    middle = ((total - 1) // 2, total // 2)  # the same index twice for an odd count
-    found: list[int] = []
-    seen = 0
-    for value in sorted(histogram):
-        count = histogram[value]
-        found += [value for index in middle if seen <= index < seen + count]
-        seen += count
-    return sum(found) / 2
-
-
-def merged_histogram(histograms: Iterable[Mapping[str, int]]) -> Counter[int]:
-    """Add up histograms stored as JSON ({"bucket lower bound": visits})."""
-    merged: Counter[int] = Counter()
-    for histogram in histograms:
-        for bucket, count in histogram.items():
-            merged[int(bucket)] += int(count)
-    return merged
-
-
 def funnel(filters: Filters, model: Product | None, language: str) -> list[Stage]:
     """Return every stage of the model's funnel in order, then stages only the rollups know."""
-    reached: Counter[str] = Counter()
-    left: Counter[str] = Counter()
-    seconds: dict[str, list[Mapping[str, int]]] = {}
-    extra: dict[str, int] = {}
-    rows = _rows(DailyStage, filters).values_list("stage", "position", "reached", "left_here", "seconds")
-    for stage, position, stage_reached, stage_left, histogram in rows.order_by("position", "day"):
-        reached[stage] += stage_reached
-        left[stage] += stage_left
-        seconds.setdefault(stage, []).append(histogram)
-        extra.setdefault(stage, position)
+    rows = _rows(DailyStage, filters)
+    sums = {
+        row["stage"]: row
+        for row in rows.values("stage").annotate(
+            reached_sum=Sum("reached"), left_sum=Sum("left_here"), first_position=Min("position")
+        )
+    }
+    seconds = stage_histograms(rows)
     codes = labels.model_stages(model)
-    codes += sorted((code for code in extra if code not in codes), key=lambda code: extra[code])
+    codes += sorted((c for c in sums if c not in codes), key=lambda c: (sums[c]["first_position"], c))
     names = labels.stage_labels(model, language)
     return [
         Stage(
             code=code,
             label=names.get(code, code),
-            reached=reached[code],
-            left_here=left[code],
-            median_seconds=histogram_median(merged_histogram(seconds.get(code, ()))),
+            reached=sums[code]["reached_sum"] if code in sums else 0,
+            left_here=sums[code]["left_sum"] if code in sums else 0,
+            median_seconds=histogram_median(seconds.get(code, {})),
         )
         for code in codes
     ]
@@ -137,7 +107,7 @@ def _option_figure(
         take_rate=_ratio(chosen, visits),
         order_share=_ratio(sums.get("ordered", 0), orders),
         lift=None if not conversion or not chosen else (chosen_ordered / chosen) / conversion,
-        never_chosen=active and not chosen,
+        never_chosen=active and not (chosen or sums.get("ordered", 0) or sums.get("saved", 0)),
         chosen_ordered=chosen_ordered,
         active=active,
     )

@@ -102,11 +102,12 @@ def _formula(option: Option, model: Product) -> Linear | None:
 
 
 def _lines(
-    filters: Filters, model: Product, figures: Iterable[OptionFigure], orders: int, sources: set[str]
+    filters: Filters, model: Product, figures: Iterable[OptionFigure], orders: int, sources: set[str], language: str
 ) -> dict[tuple[str, str], _Line]:
+    """Return the lines by (part number, unit): the base part first, then in catalog order."""
     lines: dict[tuple[str, str], _Line] = {}
     if model.part_number:
-        lines[(model.part_number, "pcs")] = _Line(model.part_number, "pcs", Decimal(1), [model.name])
+        lines[(model.part_number, "pcs")] = _Line(model.part_number, "pcs", Decimal(1), [model.label(language)])
     placed: list[Mapping[str, Any]] | None = None
     for figure in figures:
         group = model.group(figure.group)
@@ -143,9 +144,7 @@ def product_demand(
     if model is None or not orders:
         return [], ""
     sources: set[str] = set()
-    lines = _lines(filters, model, figures, orders, sources)
-    if model.part_number:
-        lines[(model.part_number, "pcs")].labels[0] = model.label(language)
+    lines = _lines(filters, model, figures, orders, sources, language)
     demand = [
         DemandFigure(
             part_number=line.part_number,

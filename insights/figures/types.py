@@ -58,7 +58,8 @@ class OptionFigure:
     order_share: float | None
     #: (chosen_ordered / chosen) / (orders / visits): how much likelier a visit that chose it ends in an order.
     lift: float | None
-    #: An active option of the catalog version that no visit chose in the period.
+    #: An active option of the catalog version that no shopper chose, ordered or saved in the period
+    #: (an option only ever taken as a default is still wanted: it was ordered).
     never_chosen: bool
     #: Of the visits that chose it, those that placed an order.
     chosen_ordered: int = 0

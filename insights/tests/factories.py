@@ -33,13 +33,15 @@ class VisitFactory:
         visitor: str = "",
         simulated: bool = False,
         first: str = "visit",
+        step: str = "",
     ) -> None:
         self.visit, self.product, self.version, self.simulated = visit, product, version, simulated
         self.start = start
         self.day = timezone.localdate(start)
         self.events: list[Event] = []
         self._offset = 0.0
-        self._add(first, at=0, visitor=visitor)
+        # The recorder names the visitor on the `visit` event only, and the stage the page showed.
+        self._add(first, at=0, visitor=visitor if first == "visit" else "", step=step)
 
     def _add(self, kind: str, *, at: float | None = None, **fields: Any) -> Self:
         self._offset = self._offset + 1 if at is None else at
@@ -58,6 +60,7 @@ class VisitFactory:
         return self
 
     def step(self, step: str, *, at: float | None = None) -> Self:
+        """Add a `step` event: the page showed another stage (`insights.stages.stage_of`)."""
         return self._add("step", at=at, step=step)
 
     def chosen(self, group: str, option: str, *, at: float | None = None) -> Self:

@@ -184,6 +184,14 @@ def test_options_take_rate_order_share_lift_and_never_chosen(rollups: None) -> N
     assert (blue.group_label, blue.option_label) == ("Frame colour", "Blue")
 
 
+def test_an_option_ordered_without_a_click_is_not_never_chosen(bike: CatalogVersion) -> None:
+    DailyVisits.objects.create(**_key(MONDAY), visits=2, orders=1)
+    DailyOption.objects.create(**_key(MONDAY), group="frame", option="blue", ordered=1)  # the default, kept
+    DailyOption.objects.create(**_key(MONDAY), group="frame", option="black", saved=1)
+    blue, black, wicker = _insights().options
+    assert (blue.chosen, blue.never_chosen, black.never_chosen, wicker.never_chosen) == (0, False, False, True)
+
+
 def test_an_option_chosen_only_by_simulated_shoppers_is_never_chosen_in_real_traffic(rollups: None) -> None:
     black = next(o for o in _insights("simulated").options if o.option == "black")
     assert (black.chosen, black.never_chosen, black.lift) == (5, False, pytest.approx(1 / 0.5))
@@ -204,6 +212,7 @@ def test_labels_in_the_language_asked_for(rollups: None) -> None:
     black = insights.options[1]
     assert (black.group_label, black.option_label) == ("Colore del telaio", "Nero")
     assert [s.label for s in insights.funnel[:3]] == ["Aspetto", "Altro", "Riepilogo"]
+    assert [d.label for d in insights.demand[:2]] == ["Bici da città", "Colore del telaio: Blue"]
 
 
 def test_fields_measurements_then_texts(rollups: None) -> None:

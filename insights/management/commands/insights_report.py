@@ -46,11 +46,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="product code")
         parser.add_argument("--json", action="store_true", help="print JSON (docs/insights.md) instead of text")
-        parser.add_argument("--since", type=_day, help="first day, YYYY-MM-DD (default: 29 days before --until)")
-        parser.add_argument("--until", type=_day, help="last day, YYYY-MM-DD (default: today)")
-        parser.add_argument("--version", type=_positive, help="one catalog version (default: all)")
+        parser.add_argument(
+            "--since", type=_day, metavar="YYYY-MM-DD", help="first day, YYYY-MM-DD (default: 29 days before --until)"
+        )
+        parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day, YYYY-MM-DD (default: today)")
+        parser.add_argument("--version", type=_positive, metavar="N", help="one catalog version (default: all)")
         parser.add_argument("--traffic", choices=TRAFFIC, default="real", help="real (default), simulated or all")
-        parser.add_argument("--orders", type=_positive, default=100, help="orders the demand is for (default 100)")
+        parser.add_argument(
+            "--orders", type=_positive, default=100, metavar="N", help="orders the demand is for (default 100)"
+        )
         parser.add_argument(
             "--language", choices=[code for code, _name in settings.LANGUAGES], default="en", help="language of names"
         )

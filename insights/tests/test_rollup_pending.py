@@ -1,0 +1,109 @@
+"""Rolling up what is new, rebuilding idempotently, expiring old events and rollups, the beat task."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from insights import rollup, tasks
+from insights.models import DailyOption, DailyStage, DailyVisits, Event, RollupState
+from insights.rollup import expire, rollup_days, rollup_pending
+from insights.tests.factories import save, shopper
+
+pytestmark = pytest.mark.django_db
+DAY = date(2026, 11, 2)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def snapshot(day: date) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for model in (DailyVisits, DailyStage, DailyOption):
+        values = model.objects.filter(day=day).order_by("pk").values()
+        rows += [tuple(v for k, v in row.items() if k != "id") for row in values]
+    return rows
+
+
+def test_rebuilding_a_day_twice_gives_the_same_rows() -> None:
+    save(
+        shopper("v1", product="gone").step("a").chosen("g", "x").order("g=x"),
+        shopper("v2", product="gone").step("b").blocked("g", "y", "R").saved("g=y"),
+    )
+    rollup_days([DAY])
+    first = snapshot(DAY)
+    rollup_days([DAY, DAY])
+    assert snapshot(DAY) == first
+    assert DailyVisits.objects.get().visits == 2
+
+
+def test_rollup_pending_rebuilds_only_the_days_with_new_events_and_advances_the_mark() -> None:
+    monday, tuesday = DAY, DAY + timedelta(days=1)
+    save(shopper("v1", product="gone", start=at(monday)), shopper("v2", product="gone", start=at(tuesday)))
+    assert rollup_pending() == 2
+    monday_row = DailyVisits.objects.get(day=monday)
+    assert rollup_pending() == 0
+    save(shopper("v3", product="gone", start=at(tuesday, 12)))
+    assert rollup_pending() == 1
+    assert DailyVisits.objects.get(day=monday).pk == monday_row.pk  # not rebuilt
+    assert DailyVisits.objects.get(day=tuesday).visits == 2
+    assert RollupState.objects.get(name="events").last_event == Event.objects.latest("id").id
+
+
+def test_a_rebuild_keeps_the_rollups_of_a_traffic_whose_events_have_expired() -> None:
+    save(shopper("v1", product="gone").order("g=x"))
+    rollup_pending()
+    Event.objects.all().delete()  # expired
+    save(shopper("v2", product="gone", simulated=True))
+    rollup_pending()
+    assert {r.simulated: (r.visits, r.orders) for r in DailyVisits.objects.all()} == {False: (1, 1), True: (1, 0)}
+
+
+def test_expire_deletes_old_events_once_rolled_up_and_old_rollups_keeping_the_rest() -> None:
+    today = timezone.localdate()
+    kept_events = today - timedelta(days=settings.INSIGHTS_EVENTS_DAYS)
+    old_events = kept_events - timedelta(days=1)
+    kept_rollups = today - timedelta(days=settings.INSIGHTS_ROLLUPS_DAYS)
+    old_rollups = kept_rollups - timedelta(days=1)
+    save(shopper("v1", product="gone", start=at(kept_events)), shopper("v2", product="gone", start=at(old_events)))
+    rollup_pending()
+    save(shopper("v3", product="gone", start=at(old_events, 12)))  # not rolled up yet
+    for day in (kept_rollups, old_rollups):
+        DailyVisits.objects.create(day=day, product="gone", version=1, visits=5)
+
+    assert expire() == (2, 1)
+
+    assert set(Event.objects.values_list("day", flat=True)) == {kept_events}
+    visits = dict(DailyVisits.objects.values_list("day", "visits"))
+    assert visits == {kept_events: 1, old_events: 2, kept_rollups: 5}
+    assert expire() == (0, 0)
+
+
+def test_the_beat_task_rolls_up_then_expires() -> None:
+    old = timezone.localdate() - timedelta(days=settings.INSIGHTS_EVENTS_DAYS + 1)
+    recent = timezone.localdate() - timedelta(days=1)
+    save(shopper("v1", product="gone", start=at(old)), shopper("v2", product="gone", start=at(recent)))
+    assert tasks.rollup() == {"days": 2, "events_expired": 1, "rollups_expired": 0}
+    assert DailyVisits.objects.filter(day=old).exists()
+    schedule = settings.CELERY_BEAT_SCHEDULE["insights-rollup"]
+    assert (schedule["task"], schedule["schedule"]) == ("insights.tasks.rollup", settings.INSIGHTS_ROLLUP_SECONDS)
+
+
+def test_events_recorded_while_a_day_is_read_are_in_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    save(shopper("v1", product="gone"))
+    tally = rollup._tally
+    late = [shopper("v2", product="gone")]
+
+    def tally_then_record(day: date) -> object:
+        counted = tally(day)
+        while late:
+            late.pop().save()  # recorded after the day was read, before its rows are written
+        return counted
+
+    monkeypatch.setattr(rollup, "_tally", tally_then_record)
+    rollup_days([DAY])
+    assert DailyVisits.objects.get().visits == 2
