@@ -287,11 +287,12 @@ def _asked(
 ) -> HttpResponse:
     """Record that the shopper clicked an unavailable option (`_asked=group:option`); answer 204.
 
-    The rules are those the engine names for the option, with the choices the page showed.
+    The rules are those the engine names for the option, with the choices the page showed. A click
+    that carries no visit still going on starts none: the page it came from is not redrawn to carry it.
     """
     group_code, _sep, option_code = request.GET.get(ASKED, "").partition(":")
     group = engine.product.group(group_code)
-    if visit is not None and group is not None and group.option(option_code) is not None:
+    if visit is not None and not visit.new and group is not None and group.option(option_code) is not None:
         answer = services.configuration_check(engine, page.selection, _language())
         state = next((g for g in answer.propagation.groups if g.code == group_code), None)
         found = next((o for o in state.options if o.code == option_code), None) if state else None

@@ -42,6 +42,8 @@ from insights.visits import (
 )
 
 Kind = Event.Kind
+#: The length of Event.rules and Event.changes.
+_LIST_LENGTH = 500
 
 
 @dataclass
@@ -112,12 +114,14 @@ def _group_changes(product: Product, prev: PageState, selection: Selection) -> I
         after = selection.choices.get(group.code, frozenset())
         if after == before:
             continue
+        if group.code not in prev.suggested:
+            # A suggestion given way is not something the shopper had chosen.
+            for option in group.options:
+                if option.code in before and option.code not in after:
+                    yield Event(kind=Kind.UNCHOSEN, group=group.code, option=option.code)
         for option in group.options:
             if option.code in after and option.code not in before:
                 yield Event(kind=Kind.CHOSEN, group=group.code, option=option.code)
-            elif option.code in before and option.code not in after and group.code not in prev.suggested:
-                # A suggestion given way is not something the shopper had chosen.
-                yield Event(kind=Kind.UNCHOSEN, group=group.code, option=option.code)
 
 
 def changes(product: Product, prev: PageState, sent: PageInput) -> list[Event]:
@@ -140,12 +144,23 @@ def note(visit: Visit | None, kind: str, **fields: object) -> None:
         visit.note(kind, **fields)
 
 
+def _listed(codes: Iterable[str]) -> str:
+    """Join codes with commas, as many whole codes as the event's column holds."""
+    text = ""
+    for code in codes:
+        joined = f"{text},{code}" if text else code
+        if len(joined) > _LIST_LENGTH:
+            break
+        text = joined
+    return text
+
+
 def _rules(reasons: Iterable[Reason]) -> str:
     codes: list[str] = []
     for reason in reasons:
         if reason.rule and reason.rule not in codes:
             codes.append(reason.rule)
-    return ",".join(codes)
+    return _listed(codes)
 
 
 def note_blocked(visit: Visit, group: str, option: str, reasons: tuple[Reason, ...], *, offered: bool) -> None:
@@ -182,7 +197,7 @@ def note_anyway(visit: Visit, group: str, option: str, before: Selection, after:
         if before.parameters.get(p.code) != after.parameters.get(p.code)
     ]
     changed += [f"text:{t.code}" for t in visit.product.texts if before.texts.get(t.code) != after.texts.get(t.code)]
-    visit.note(Kind.ANYWAY_APPLIED, group=group, option=option, changes=",".join(changed))
+    visit.note(Kind.ANYWAY_APPLIED, group=group, option=option, changes=_listed(changed))
 
 
 def _emit(visit: Visit, stage: str, price: Decimal | None, after: Iterable[Event] = ()) -> None:

@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
+from configurator.pages.steps import OTHER
+from insights.stages import CLOSING, PAGE
 
 VISIT = "_visit"
 PREV = "_prev"
@@ -36,6 +38,8 @@ PREV_MAX_LENGTH = 4096
 _VISIT_ID = re.compile(r"\A([0-9a-z]{1,10})-([A-Za-z0-9_-]{16})\Z")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _PREV_VERSION = "1"
+#: Event.price holds 12 digits, 2 of them decimals.
+_PRICE_LIMIT = Decimal(10) ** 10
 
 
 def _base36(number: int) -> str:
@@ -128,6 +132,11 @@ def _read_choices(product: Product, text: str) -> dict[str, frozenset[str]]:
     return choices
 
 
+def _stages(product: Product) -> set[str]:
+    """Every stage a page of `product` can show (the sections, the one page, the closing stages)."""
+    return {*(section.code for section in product.sections), OTHER, PAGE, *CLOSING}
+
+
 def state_read(product: Product, raw: str) -> PageState | None:
     """Read a `_prev` field, or None when it is missing, too long or unreadable (then nothing is compared)."""
     if not raw or len(raw) > PREV_MAX_LENGTH:
@@ -136,9 +145,11 @@ def state_read(product: Product, raw: str) -> PageState | None:
     if len(parts) != 7 or parts[0] != _PREV_VERSION:
         return None
     _, stage, preview, price, choices, suggested, fields = parts
+    if stage not in _stages(product):
+        return None
     try:
         amount = Decimal(price) if price else None
-        if amount is not None and not amount.is_finite():
+        if amount is not None and not (amount.is_finite() and abs(amount) < _PRICE_LIMIT):
             return None
         return PageState(
             stage=stage,

@@ -258,6 +258,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "privacy.html",
         {
             "retention_days": settings.ORDERS_PERSONAL_DATA_RETENTION_DAYS,
+            "insights_enabled": settings.INSIGHTS_ENABLED,
+            "insights_events_days": settings.INSIGHTS_EVENTS_DAYS,
+            "insights_rollups_days": settings.INSIGHTS_ROLLUPS_DAYS,
             "contact_email": settings.SHOP_CONTACT_EMAIL,
         },
     )

@@ -1,0 +1,85 @@
+"""A shopper driving the configurator through the test client as the page's htmx does.
+
+Each answer's form carries `_visit` and `_prev`; the next click sends them back with the
+configuration the page showed (its pushed address), changed as the shopper changes it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
+
+from django.test import Client
+
+from insights.models import Event
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+_HIDDEN = re.compile(r'<input type="hidden" name="(_visit|_prev)" value="([^"]*)">')
+_SUMMARY_LINK = re.compile(r'href="(/p/[^"]*_step=summary[^"]*)"')
+
+
+def hidden(response: Response, name: str) -> str | None:
+    """Return the value of the configurator form's hidden `name` field, or None when the page has none."""
+    for key, value in _HIDDEN.findall(response.text):
+        if key == name:
+            return html.unescape(value)
+    return None
+
+
+def kinds(**filters: object) -> list[str]:
+    """Return the kinds of the events recorded, in order."""
+    return list(Event.objects.filter(**filters).order_by("id").values_list("kind", flat=True))
+
+
+class Shopper:
+    """One shopper on one product's configurator page."""
+
+    def __init__(self, client: Client, code: str, **headers: str) -> None:
+        self.client = client
+        self.code = code
+        self.headers = headers
+        self.pairs: list[tuple[str, str]] = []
+        self.last: Response | None = None
+
+    @property
+    def visit(self) -> str | None:
+        return hidden(self.last, "_visit") if self.last is not None else None
+
+    def _keep(self, response: Response, address: str) -> Response:
+        self.last = response
+        self.pairs = [(k, v) for k, v in parse_qsl(urlsplit(address).query, keep_blank_values=True) if k != "_step"]
+        return response
+
+    def open(self, query: str = "") -> Response:
+        """Load the page (a full load): the shopper arrives."""
+        response = self.client.get(f"/p/{self.code}/{query}", headers=self.headers)
+        assert response.status_code == 200, response.status_code
+        link = _SUMMARY_LINK.search(response.text)
+        assert link is not None
+        return self._keep(response, html.unescape(link.group(1)))
+
+    def page_state(self) -> list[tuple[str, str]]:
+        assert self.last is not None
+        return [(name, value) for name in ("_visit", "_prev") if (value := hidden(self.last, name)) is not None]
+
+    def send(
+        self, *changes: tuple[str, str | None], step: str = "", extra: tuple[tuple[str, str], ...] = ()
+    ) -> Response:
+        """Change fields (`(code, value)`; value None removes the field, a group's value replaces its options)
+        and send the form as htmx does; return the answer."""
+        pairs = list(self.pairs)
+        for code, value in changes:
+            pairs = [(k, v) for k, v in pairs if k != code]
+            if value is not None:
+                pairs.append((code, value))
+        if step:
+            pairs.append(("_step", step))
+        pairs += [*self.page_state(), *extra]
+        response = self.client.get(f"/p/{self.code}/", pairs, headers={"HX-Request": "true", **self.headers})
+        if response.status_code == 200 and "HX-Push-Url" in response:
+            return self._keep(response, response["HX-Push-Url"])
+        return response
