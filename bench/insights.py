@@ -242,11 +242,8 @@ def _page_request(code: str) -> Callable[[], Any] | None:
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
-    from catalog.models import Product
-
-    product = Product.objects.get(code=code)
     try:
-        url = reverse("admin:catalog_product_insights", args=[product.pk])
+        url = reverse("admin:insights_productinsight_page", args=[code]) + "?traffic=all"
     except NoReverseMatch:
         return None
     user = User.objects.filter(username="bench").first() or User.objects.create_superuser("bench", "b@example.com", "x")
