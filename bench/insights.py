@@ -96,7 +96,8 @@ def click_trace(code: str, clicks: int, seed: int) -> list[str]:
     from django.utils import timezone
 
     from insights.simulation.calendar import Clock
-    from insights.simulation.shoppers import Shopper, Tally, Taste, Visit
+    from insights.simulation.habits import Taste
+    from insights.simulation.shoppers import Shopper, Tally, Visit
 
     trace: list[str] = []
 

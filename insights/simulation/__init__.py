@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -29,7 +30,8 @@ from configurator.engine.selection import data_from_pairs, read_selection
 from configurator.loading import version_model
 from insights import models, recording, tracking
 from insights.simulation.calendar import Clock, visit_start
-from insights.simulation.shoppers import Checkout, Shopper, Tally, Taste, Visit, checkout_pairs
+from insights.simulation.habits import Taste
+from insights.simulation.shoppers import Checkout, Shopper, Tally, Visit
 from insights.stages import ORDER
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
@@ -120,7 +122,8 @@ def _record_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
     visit = tracking.visit_for(request, product, version.number)
     if visit is None or visit.new:
         return False
-    selection = read_selection(product, data_from_pairs(product, checkout_pairs(checkout.url)))
+    pairs = parse_qsl(urlsplit(checkout.url).query, keep_blank_values=True)
+    selection = read_selection(product, data_from_pairs(product, pairs))
     choices = recording.choices_key(product, selection)
     tracking.note(visit, models.Event.Kind.ORDER, step=ORDER, choices=choices, price=checkout.total)
     tracking.page_left(visit, stage=ORDER, price=checkout.total)

@@ -14,35 +14,36 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.test import Client
 
 from insights.simulation.calendar import Clock
+from insights.simulation.habits import (
+    AFTER_BLOCKED,
+    ASK_BLOCKED,
+    FINISH,
+    KEEP,
+    LEAVE_FIRST,
+    LEAVE_STEP,
+    LEAVE_SUMMARY,
+    MAX_REQUESTS,
+    MONOGRAM,
+    ORDER_AT_CHECKOUT,
+    SAVE,
+    SIZE,
+    TOUCH,
+    TYPO,
+    Taste,
+    initials,
+    multi,
+    options_of,
+    plausible,
+    undecided,
+)
 from insights.simulation.pages import Control, Form, Page, page_read
-
-#: A visit ends after this many requests whatever happens (a shopper going round in circles).
-MAX_REQUESTS = 60
-#: Chance of leaving on a step's page (the first step loses the most), at the summary, at the checkout.
-LEAVE_FIRST = 0.3
-LEAVE_STEP = 0.14
-LEAVE_SUMMARY = 0.45
-ORDER_AT_CHECKOUT = 0.45
-#: Chance of changing a group's choice on its step, of clicking an option it cannot have, of a typo.
-TOUCH = 0.55
-ASK_BLOCKED = 0.25
-TYPO = 0.07
-#: What a shopper does after clicking an unavailable option: choose anyway, another option, leave.
-AFTER_BLOCKED = {"anyway": 0.3, "other": 0.4, "leave": 0.15}
-FINISH = 0.06
-SAVE = 0.1
-SIZE = 0.3
-MONOGRAM = 0.45
-#: Chance of keeping a measurement or text already given when passing its step again.
-KEEP = 0.85
-_LETTERS = "ABCDEFGHIJKLMNOPRSTVW"
 
 
 @dataclass
@@ -77,17 +78,6 @@ class Shopper:
     language: str
     #: Every decision of the visit comes from here.
     rnd: random.Random
-
-
-@dataclass(frozen=True)
-class Taste:
-    """What a seed's shoppers like: each option of a product gets a popularity, the same in every visit."""
-
-    seed: str
-    code: str
-
-    def weight(self, group: str, option: str) -> float:
-        return random.Random(f"{self.seed}:{self.code}:{group}:{option}").lognormvariate(0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -221,10 +211,10 @@ class Visit:
         controls = self._form().groups().get(name, [])
         if not controls:
             return
-        needed = self.fixing and _undecided(controls)
+        needed = self.fixing and undecided(controls)
         if not needed and self.rnd.random() > TOUCH:
             return
-        open_, closed = _options(controls)
+        open_, closed = options_of(controls)
         current = {v for k, v in self._form().pairs() if k == name}
         if closed and not needed and self.rnd.random() < ASK_BLOCKED:
             self._blocked(name, self.rnd.choice(closed), [o for o in open_ if o not in current])
@@ -275,10 +265,10 @@ class Visit:
             if "data-min" in control.attrs:
                 self._measurement(control)
             elif "maxlength" in control.attrs and (self.wants_text or self.fixing or invalid):
-                self._text(control, _initials(self.rnd, int(control.attrs["maxlength"])), "J5")
+                self._text(control, initials(self.rnd, int(control.attrs["maxlength"])), "J5")
 
     def _measurement(self, control: Control) -> None:
-        value = _plausible(self.rnd, control.attrs, self.body)
+        value = plausible(self.rnd, control.attrs, self.body)
         if value is None:
             return
         text = format(value, "f")
@@ -337,7 +327,7 @@ class Visit:
         if self.page.save is None:
             return
         self.clock.think(self.rnd, "save")
-        response = self._send("post", self.page.save.action, _multi(self.page.save.pairs()))
+        response = self._send("post", self.page.save.action, multi(self.page.save.pairs()))
         self.tally.saved += 1
         path = response.redirect_chain[-1][0] if response.redirect_chain else ""
         code = urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1]
@@ -359,51 +349,3 @@ class Visit:
             return Checkout(url=url, total=Decimal(total))
         except InvalidOperation:
             return None
-
-
-def _undecided(controls: list[Control]) -> bool:
-    """Say whether a group of radio buttons has nothing chosen and "None" is not possible (it needs a choice)."""
-    if controls[0].kind != "radio" or any(c.checked for c in controls):
-        return False
-    return not any(c.value == "" and not c.disabled for c in controls)
-
-
-def _options(controls: list[Control]) -> tuple[list[str], list[str]]:
-    """Return the options of a group the shopper can pick and those shown as unavailable."""
-    if controls[0].kind == "select":
-        choices = controls[0].choices
-        return [v for v, off in choices.items() if v and not off], [v for v, off in choices.items() if v and off]
-    return [c.value for c in controls if c.value and not c.disabled], [c.value for c in controls if c.disabled]
-
-
-def _plausible(rnd: random.Random, attrs: dict[str, str], body: float) -> Decimal | None:
-    """Return a value inside the range the page states now, at the shopper's `body` place in it, on its grid."""
-    try:
-        low, high = Decimal(attrs["data-min"]), Decimal(attrs["data-max"])
-        step = Decimal(attrs.get("data-step") or "0.5")
-    except (KeyError, InvalidOperation):
-        return None
-    if high < low or step <= 0:
-        return None
-    middle = (low + high) / 2
-    value = middle + Decimal(str((body + rnd.gauss(0.0, 0.3)) * float(high - low) / 7))
-    value = min(max(value, low), high)
-    steps = ((value - low) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return min(low + steps * step, high).normalize()
-
-
-def _initials(rnd: random.Random, length: int) -> str:
-    first, last = rnd.choice(_LETTERS), rnd.choice(_LETTERS)
-    return f"{first}.{last}." if length >= 4 and rnd.random() < 0.3 else f"{first}{last}"
-
-
-def _multi(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    data: dict[str, list[str]] = {}
-    for key, value in pairs:
-        data.setdefault(key, []).append(value)
-    return data
-
-
-def checkout_pairs(url: str) -> list[tuple[str, str]]:
-    """Return the configuration a checkout address carries, as (key, value) pairs."""
-    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
