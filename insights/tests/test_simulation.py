@@ -134,3 +134,15 @@ def test_the_task_populates_a_product_once(demo: None) -> None:
     assert first["visits"] == 8
     assert DailyVisits.objects.filter(product="city-car", simulated=True).exists()
     assert task("city-car", 8) == {"visits": 0, "orders": 0, "days": 0}
+
+
+def test_background_without_a_broker_says_so_and_goes_on(demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kombu.exceptions import OperationalError
+
+    def refuse(*args: object) -> None:
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr("insights.tasks.simulate_shoppers.delay", refuse)
+    err = io.StringIO()
+    call_command("simulate_shoppers", "city-car", "--background", stdout=io.StringIO(), stderr=err)
+    assert "city-car: the Celery broker cannot be reached (Connection refused)" in err.getvalue()
