@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -165,6 +166,16 @@ def _publish(request: HttpRequest, product: Product) -> bool:
     return True
 
 
+def _insights_url(request: HttpRequest, product: Product | None) -> str:
+    """Return the product's Insights page for those who may see it ("" without the insights app)."""
+    if product is None or not request.user.has_perm("insights.view_productinsight"):
+        return ""
+    try:
+        return reverse("admin:insights_productinsight_page", args=[product.code])
+    except NoReverseMatch:
+        return ""
+
+
 @admin.register(Product)
 class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     form = forms.ProductForm
@@ -271,6 +282,7 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         context["has_publish_permission"] = self.has_publish_permission(request)
+        context["insights_url"] = _insights_url(request, kwargs.get("obj"))
         return super().render_change_form(request, context, *args, **kwargs)
 
     def response_change(self, request: HttpRequest, obj: Product) -> HttpResponse:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Product
+
 
 class Event(models.Model):
     class Kind(models.TextChoices):
@@ -206,3 +208,16 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: up to event {self.last_event}"
+
+
+class ProductInsight(Product):
+    """A product seen through its figures: the admin's Insights page, and the permission to see it.
+
+    A proxy, so it adds no table: its one permission, "Can view insights", is what a role grants.
+    """
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        verbose_name = _("insights")
+        verbose_name_plural = _("insights")

@@ -33,6 +33,8 @@ ROLES: dict[str, list[str]] = {
         *(f"catalog.{action}_{model}" for model in CATALOG_MODELS for action in ("add", "change", "delete", "view")),
         "catalog.view_catalogversion",
         "catalog.publish_product",
+        # What shoppers do with the catalog: the Insights page (decision 30).
+        "insights.view_productinsight",
     ],
     # Look at everything, change nothing, see no shopper's personal data.
     "Viewers": [
@@ -40,6 +42,7 @@ ROLES: dict[str, list[str]] = {
         *(f"orders.view_{model}" for model in ORDERS_MODELS),
         # Which e-mails went out and when; the errors are kinds and SMTP codes, never an address.
         "orders.view_orderemail",
+        "insights.view_productinsight",
     ],
     # Run the factory side: endpoints, their secrets and tokens, deliveries and replays.
     "Factory operators": [
