@@ -46,7 +46,7 @@ def test_shoppers_go_through_the_pages_and_are_recorded_as_simulated(demo: None)
 
 
 def test_orders_carry_the_configuration_and_the_checkout_total(demo: None) -> None:
-    tally = simulate_shoppers("city-car", visits=60, seed="3", days=5)
+    tally = simulate_shoppers("city-car", visits=40, seed="3", days=5)
     orders = Event.objects.filter(kind="order")
     assert orders.count() == tally.orders > 0
     for order in orders:
@@ -56,7 +56,7 @@ def test_orders_carry_the_configuration_and_the_checkout_total(demo: None) -> No
 
 
 def test_the_shirt_s_shoppers_type_measurements_and_ask_for_what_they_cannot_have(demo: None) -> None:
-    tally = simulate_shoppers("shirt", visits=40, seed="1", days=7)
+    tally = simulate_shoppers("shirt", visits=20, seed="1", days=7)
     filled = Event.objects.filter(product="shirt", kind="filled")
     assert filled.filter(field="neck", valid=True).exists()
     # This seed's shoppers make typos (refused, named on the page) and click unavailable options.
