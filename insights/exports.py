@@ -14,15 +14,10 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from insights.figures import ProductInsights
+from insights.figures import ProductInsights, ratio
 
 Cell = str | int | float | Decimal | bool | None
 Rows = tuple[list[str], Iterable[Sequence[Cell]]]
-
-
-def ratio(part: int, whole: int) -> float | None:
-    """Return part / whole, or None when there is nothing to divide by."""
-    return part / whole if whole else None
 
 
 def _funnel(insights: ProductInsights) -> Rows:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CatalogVersion, OptionGroup, Product, Rule
 from insights import charts
-from insights.exports import TABLES, csv_response, ratio
-from insights.figures import Filters, ProductInsights, product_insights
+from insights.exports import TABLES, csv_response
+from insights.figures import Filters, ProductInsights, product_insights, ratio
 from insights.forms import Query, filters_form, read_query
 from insights.models import DailyVisits
 
