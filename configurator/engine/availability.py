@@ -24,9 +24,8 @@ Assumptions = dict[Key, list[int]]
 class Availability:
     """Answer "what is still possible?" for a selection (callers hold the solving lock)."""
 
-    def __init__(self, solving: Solving, witnesses: Witnesses, proofs: Proofs, memos: Memos) -> None:
-        self.solving, self.witnesses, self.proofs, self.memos = solving, witnesses, proofs, memos
-        self.bounds = Bounds()
+    def __init__(self, solving: Solving, witnesses: Witnesses, proofs: Proofs, memos: Memos, bounds: Bounds) -> None:
+        self.solving, self.witnesses, self.proofs, self.memos, self.bounds = solving, witnesses, proofs, memos, bounds
         model = solving.model
         self._groups = model.product.groups
         self._option_vars = frozenset(model.option_of)
@@ -64,8 +63,9 @@ class Availability:
             else:
                 asked.difference_update(options.values())
                 context = contexts[code] = whole.without(assumptions[("group", code)])
-            if memo is not None and memo.have <= context.have:
+            if memo is not None and context.have.issuperset(memo.have):
                 memos[code] = memo
+                self.memos.used(code, ticked, reasons)
                 if context is whole:
                     asked.difference_update(memo.excluded)
         contains: dict[int, bool] = {}  # id of a kept context -> whether the selection contains it (few differ)
@@ -74,9 +74,10 @@ class Availability:
                 continue
             ok = contains.get(id(memo.have))
             if ok is None:
-                ok = contains[id(memo.have)] = memo.have <= whole.have
+                ok = contains[id(memo.have)] = whole.have.issuperset(memo.have)
             if ok:
                 memos[code] = memo
+                self.memos.used(code, None, reasons)
                 asked.difference_update(memo.excluded)
         proven: dict[int, tuple[Reason, ...]] = {}
         available = self.witnesses.available(whole, list(asked), proven)
@@ -148,7 +149,7 @@ class Availability:
         if dead_key is not None and all(why.get(lit, ()) is dead.get(lit) for lit in (*kept, *excluded)):
             self._dead_states[dead_key] = state  # reasons that name no choice hold everywhere
         all_excluded = {**kept, **{lit: why.get(lit, ()) for lit in excluded}}
-        self.memos.remember(group.code, chosen, reasons, Memo(context.have, all_excluded, state))
+        self.memos.remember(group.code, chosen, reasons, Memo(context.sorted(), all_excluded, state))
         return state
 
     def _all_available(self, group: Group) -> GroupState:

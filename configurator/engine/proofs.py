@@ -95,8 +95,7 @@ class Proofs:
         why = tuple(Reason(rule=r) for r in rules) + tuple(
             Reason(selection=key) for key in dict.fromkeys(key_of[u] for u in sorted(used, key=abs) if u in key_of)
         )
-        for literal in literals:
-            self.cores.add(literal, used, why)
+        self.cores.add(literals, used, why)
         if not used:
             self.dead.update(dict.fromkeys(literals, why))
         return why

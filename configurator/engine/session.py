@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from configurator.engine import resolving, search
 from configurator.engine.availability import Availability
-from configurator.engine.caches import Answers, Cores, Memos
+from configurator.engine.caches import Answers, Bounds, Budget, Cores, Memos
 from configurator.engine.checking import Checker, Price, Validation
 from configurator.engine.compiler import CompiledModel
 from configurator.engine.proofs import Proofs
@@ -36,15 +36,25 @@ __all__ = ["GroupState", "Key", "OptionState", "ParameterState", "Propagation", 
 class Session:
     """Answer configuration questions about one compiled model (thread-safe)."""
 
-    def __init__(self, model: CompiledModel, solver: str = "g4", *, warm: bool = True) -> None:
+    #: what a session keeps between clicks, in references held (see caches.Budget): some 32 MB
+    MEMORY = 4_000_000
+    #: and at least this much per option, so the answers of a few clicks of a big model fit
+    MEMORY_PER_OPTION = 1024
+
+    def __init__(
+        self, model: CompiledModel, solver: str = "g4", *, warm: bool = True, memory: int | None = None
+    ) -> None:
         self.model = model
         self.checker = Checker(model.product)
         self.solving = Solving(model, solver)
-        cores = Cores()
+        #: the one bound on kept proofs and answers (`memory`, else from MEMORY and the model's size)
+        self.budget = Budget(memory or max(self.MEMORY, self.MEMORY_PER_OPTION * len(model.option_of)))
+        cores = Cores(self.budget)
         self.proofs = Proofs(self.solving, cores)
         self.witnesses = Witnesses(self.solving, self.checker, cores)
-        self.availability = Availability(self.solving, self.witnesses, self.proofs, Memos(len(model.product.groups)))
-        self._answers = Answers(len(model.option_of))
+        memos, bounds = Memos(self.budget), Bounds(self.budget)
+        self.availability = Availability(self.solving, self.witnesses, self.proofs, memos, bounds)
+        self._answers = Answers(self.budget, len(model.option_of))
         if warm:
             # Find a witness for every selectable option and a reason for every dead one now,
             # so the first shopper's first click costs no more than any other.
@@ -63,10 +73,10 @@ class Session:
             reasons,
         )
         with self.solving.lock:
-            answer = self._answers.take(key)
+            answer = self._answers.get(key)
             if answer is None:
                 answer = self.availability.propagate(selection, reasons=reasons)
-            self._answers.keep(key, answer)
+                self._answers.keep(key, answer)
             return answer
 
     def assumptions(self, selection: Selection) -> dict[Key, list[int]]:

@@ -28,12 +28,19 @@ from configurator.engine.states import Key, grid_decimal
 class Context:
     """Assumption literals, with the sets that make "does this solution agree?" a C-speed test."""
 
-    __slots__ = ("false", "have", "true")
+    __slots__ = ("_sorted", "false", "have", "true")
 
     def __init__(self, literals: Iterable[int]) -> None:
         self.have = frozenset(literals)
         self.true = frozenset(lit for lit in self.have if lit > 0)
         self.false = frozenset(-lit for lit in self.have if lit < 0)
+        self._sorted: tuple[int, ...] | None = None
+
+    def sorted(self) -> tuple[int, ...]:
+        """Return the literals as a sorted tuple (computed once): how kept answers store a context."""
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self.have))
+        return self._sorted
 
     @property
     def literals(self) -> list[int]:
@@ -45,6 +52,7 @@ class Context:
         out.have = self.have.difference(literals)
         out.true = self.true & out.have
         out.false = self.false.difference(-lit for lit in self.have - out.have)
+        out._sorted = None
         return out
 
     def holds(self, found: frozenset[int]) -> bool:
