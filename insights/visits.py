@@ -61,10 +61,14 @@ def visit_start(visit: str, now: datetime) -> datetime | None:
     match = _VISIT_ID.match(visit)
     if match is None:
         return None
-    start = datetime.fromtimestamp(int(match.group(1), 36), tz=UTC)
-    if start > now + CLOCK_SKEW or start < now - VISIT_LIFETIME:
+    seconds = int(match.group(1), 36)
+    # Bounded before converting: a crafted id names a moment no date can hold.
+    if seconds > (now + CLOCK_SKEW).timestamp() or seconds < (now - VISIT_LIFETIME).timestamp():
         return None
-    return start
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def visit_day(start: datetime) -> date:

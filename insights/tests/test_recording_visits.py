@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -190,3 +191,37 @@ def test_each_thread_buffers_its_own_events() -> None:
     worker.join()
     assert seen == [0] and len(recording.pending()) == 1
     recording._buffer.events.clear()
+
+
+CRAFTED = [
+    "zzzzzzzz-AAAAAAAAAAAAAAAA",
+    "zzzzzzzzzz-AAAAAAAAAAAAAAAA",
+    "0-AAAAAAAAAAAAAAAA",
+    "-1-AAAAAAAAAAAAAAAA",
+    "zzzzzzzz-AAAAAAAAAAAAAAAA\x00",
+    "1e999-AAAAAAAAAAAAAAAA",
+]
+CAR = "trim=style&engine=turbo100&gearbox=manual6&body_colour=red&roof=body&wheels=w16&interior=fabric_grey&packs="
+
+
+@pytest.mark.parametrize("visit", CRAFTED)
+def test_a_visit_id_too_large_for_a_date_is_no_visit(visit: str) -> None:
+    assert visit_start(visit, NOON) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visit", CRAFTED)
+def test_a_crafted_visit_id_starts_a_new_visit_on_every_page(client: Client, visit: str) -> None:
+    """The configurator, saving and the checkout (shown and posted) answer as without it, never 500."""
+    call_command("load_demo", stdout=None)
+    crafted = urlencode({"_visit": visit})
+    headers = {"HX-Request": "true"}
+    assert client.get(f"/p/city-car/?{CAR}&_seen=version&{crafted}").status_code == 200
+    assert client.get(f"/p/city-car/?{CAR}&_seen=version&{crafted}", headers=headers).status_code == 200
+    assert client.post("/p/city-car/save", {"trim": "premium", "_visit": visit}).status_code == 302
+    checkout = f"/orders/checkout/city-car/?{CAR}"
+    assert client.get(f"{checkout}&{crafted}").status_code == 200
+    posted = client.post(checkout, {"_visit": visit, "name": ""})
+    assert posted.status_code == 200 and "This field is required" in posted.text
+    assert visit not in set(Event.objects.values_list("visit", flat=True))
+    assert Event.objects.filter(kind="visit").count() == 4
