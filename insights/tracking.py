@@ -114,14 +114,16 @@ def _group_changes(product: Product, prev: PageState, selection: Selection) -> I
         after = selection.choices.get(group.code, frozenset())
         if after == before:
             continue
+        # `chosen` first: a block's outcome is the next event, and picking another option of a
+        # radio group unchooses the old one in the same click (the block was answered by a choice).
+        for option in group.options:
+            if option.code in after and option.code not in before:
+                yield Event(kind=Kind.CHOSEN, group=group.code, option=option.code)
         if group.code not in prev.suggested:
             # A suggestion given way is not something the shopper had chosen.
             for option in group.options:
                 if option.code in before and option.code not in after:
                     yield Event(kind=Kind.UNCHOSEN, group=group.code, option=option.code)
-        for option in group.options:
-            if option.code in after and option.code not in before:
-                yield Event(kind=Kind.CHOSEN, group=group.code, option=option.code)
 
 
 def changes(product: Product, prev: PageState, sent: PageInput) -> list[Event]:

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from insights.models import Event
+from insights.models import DailyBlock, Event
+from insights.rollup import rollup_days
 from insights.tests.shopping import Shopper, hidden, kinds
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,8 @@ def test_the_first_looks_suggestions_are_not_chosen_but_the_shoppers_clicks_are(
     # Red was the first look's suggestion: giving it up is no "unchosen".
     assert chosen == [
         ("chosen", "body_colour", "black", "version"),
-        ("unchosen", "body_colour", "black", "exterior"),
         ("chosen", "body_colour", "blue", "exterior"),
+        ("unchosen", "body_colour", "black", "exterior"),
     ]
 
 
@@ -116,6 +117,19 @@ def test_a_click_on_an_unavailable_option_records_the_rules_that_blocked_it(clie
         "exterior",
     )
     assert (offered.kind, offered.group, offered.option) == ("anyway_offered", "roof", "contrast_black")
+
+
+def test_a_block_answered_by_picking_another_option_of_the_group_is_other_option(client: Client) -> None:
+    """Blocked B, then the shopper swaps A for C in the same group: the rollup scores it other_option."""
+    shopper = Shopper(client, "city-car")
+    shopper.open(CAR_LOOK.replace("red", "black") + "&_seen=version")
+    shopper.send(step="exterior")
+    assert shopper.send(extra=(("_asked", "roof:contrast_black"),)).status_code == 204
+    shopper.send(("roof", "panoramic"))
+    rollup_days([timezone.localdate()])
+    row = DailyBlock.objects.get(option="contrast_black")
+    assert (row.times, row.other_option, row.continued, row.left) == (1, 1, 0, 0)
+    assert kinds(kind__in=["chosen", "unchosen"]) == ["chosen", "unchosen"]
 
 
 def test_asking_about_an_available_or_unknown_option_records_nothing(client: Client) -> None:
