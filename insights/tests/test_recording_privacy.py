@@ -7,7 +7,10 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.signals import request_finished
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -174,3 +177,25 @@ def test_a_failed_write_is_logged_and_never_reaches_the_shopper(
     assert page.status_code == 200 and not Event.objects.exists()
     assert "Could not record 3 insight events" in caplog.text
     assert not recording.pending()
+
+
+def test_events_are_written_before_django_closes_the_requests_connections() -> None:
+    """As a WSGI server ends a request: the write runs first, on the request's connections, then they close."""
+    happened: list[str] = []
+    recording.record(Event(kind="visit", product="city-car", day=date(2026, 12, 5), visit="v"))
+    real_bulk_create = Event.objects.bulk_create
+
+    def write(*args: object, **kwargs: object) -> object:
+        happened.append("write")
+        return real_bulk_create(*args, **kwargs)  # type: ignore[arg-type]
+
+    caches["default"].get("warm")  # the cache connection of the request is open
+    with (
+        mock.patch.object(Event.objects, "bulk_create", write),
+        mock.patch.object(connection, "close_if_unusable_or_obsolete", lambda: happened.append("database closed")),
+        mock.patch.object(caches["default"], "close", lambda **kw: happened.append("cache closed")),
+    ):
+        request_finished.send(sender=WSGIHandler)
+    # The test client moves Django's own receiver to the end after each request: only ours must be first.
+    assert happened[0] == "write" and sorted(happened[1:]) == ["cache closed", "database closed"]
+    assert Event.objects.filter(visit="v").exists()
