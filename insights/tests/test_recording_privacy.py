@@ -82,6 +82,10 @@ def test_the_privacy_page_says_what_is_recorded_and_for_how_long(client: Client)
     assert "forgotten a few minutes after midnight" in page.text and "never written down" not in page.text
     italian = client.get("/it/privacy/")
     assert "Do Not Track" in italian.text and "dopo 90 giorni" in italian.text
+    # Honest about what the detailed records can still tell, in both languages.
+    assert "can be matched to that order by their time and the options chosen" in page.text
+    assert "for as long as they are kept (90 days)" in page.text and "only daily totals" in page.text
+    assert "possono essere collegati a quell" in italian.text and "(90 giorni)" in italian.text
 
 
 def test_no_event_holds_a_measurement_a_monogram_a_name_an_email_an_address_an_ip_or_a_user_agent(
