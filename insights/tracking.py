@@ -104,7 +104,7 @@ def visit_for(
     prev = state_read(product, _raw(request, PREV))
     visit = Visit(id=_raw(request, VISIT), day=visit_day(start), product=product, version=version, prev=prev, new=False)
     if prev is not None and sent is not None and not sent.live:
-        visit.drafts.extend(changes(product, prev, sent))
+        visit.drafts.extend(changes(product, visit.id, prev, sent))
     return visit
 
 
@@ -126,11 +126,11 @@ def _group_changes(product: Product, prev: PageState, selection: Selection) -> I
                     yield Event(kind=Kind.UNCHOSEN, group=group.code, option=option.code)
 
 
-def changes(product: Product, prev: PageState, sent: PageInput) -> list[Event]:
+def changes(product: Product, visit: str, prev: PageState, sent: PageInput) -> list[Event]:
     """Return what the shopper changed since the page `prev`: options chosen and unchosen, fields filled
     (with whether the value was accepted, never the value) and cleared, in catalog order."""
     found = list(_group_changes(product, prev, sent.selection))
-    now = field_sums(product, sent.selection, sent.rejected)
+    now = field_sums(product, visit, sent.selection, sent.rejected)
     codes = [*(p.code for p in product.parameters), *(t.code for t in product.texts)]
     for code in codes:
         if code in now and now[code] != prev.fields.get(code):
@@ -235,7 +235,7 @@ def page_shown(visit: Visit | None, page: ConfiguratorPage, selection: Selection
         stage=stage,
         choices=selection.choices,
         suggested=frozenset(suggested),
-        fields=field_sums(product, selection, rejected),
+        fields=field_sums(product, visit.id, selection, rejected),
         preview=page.preview.key[:16],
         price=page.price.total,
     )

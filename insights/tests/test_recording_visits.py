@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from catalog.selectors import version_latest_for
 from configurator.engine.model import Product
@@ -32,6 +32,7 @@ from insights.visits import (
 )
 
 NOON = datetime(2026, 12, 5, 11, 0, tzinfo=UTC)
+VISIT = visit_mint(NOON)
 
 
 def test_a_visit_id_names_when_the_visit_started() -> None:
@@ -113,29 +114,40 @@ def _sent(selection: Selection, **kwargs: object) -> PageInput:
 
 def test_changing_a_suggestion_is_a_choice_and_giving_it_up_is_no_unchoice(shirt: Product) -> None:
     prev = PageState(stage="style", choices={"collar": frozenset({"classic"})}, suggested=frozenset({"collar"}))
-    found = changes(shirt, prev, _sent(Selection(choices={"collar": frozenset({"cutaway"})})))
+    found = changes(shirt, VISIT, prev, _sent(Selection(choices={"collar": frozenset({"cutaway"})})))
     assert [(e.kind, e.group, e.option) for e in found] == [("chosen", "collar", "cutaway")]
-    assert changes(shirt, prev, _sent(Selection(choices={"collar": frozenset({"classic"})}))) == []
+    assert changes(shirt, VISIT, prev, _sent(Selection(choices={"collar": frozenset({"classic"})}))) == []
 
 
 def test_a_shoppers_own_choice_given_up_is_unchosen(shirt: Product) -> None:
     prev = PageState(stage="style", choices={"collar": frozenset({"classic"})})
-    found = changes(shirt, prev, _sent(Selection(choices={})))
+    found = changes(shirt, VISIT, prev, _sent(Selection(choices={})))
     assert [(e.kind, e.group, e.option) for e in found] == [("unchosen", "collar", "classic")]
 
 
 def test_a_field_is_filled_when_its_value_changes_and_refused_values_are_not_valid(shirt: Product) -> None:
     first = _sent(Selection(parameters={"neck": Decimal("41.5")}))
     prev = PageState(stage="measurements")
-    (filled,) = changes(shirt, prev, first)
+    (filled,) = changes(shirt, VISIT, prev, first)
     assert (filled.kind, filled.field, filled.valid) == ("filled", "neck", True)
-    shown = state_read(shirt, state_text(shirt, PageState(stage="measurements", fields={"neck": value_sum("41.5")})))
-    assert shown is not None and changes(shirt, shown, first) == []
+    shown = state_read(
+        shirt, state_text(shirt, PageState(stage="measurements", fields={"neck": value_sum(VISIT, "41.5")}))
+    )
+    assert shown is not None and changes(shirt, VISIT, shown, first) == []
     refused = _sent(Selection(), rejected={"neck": "41,5,5"}, errors={"neck": ["not a number"]})
-    (again,) = changes(shirt, shown, refused)
+    (again,) = changes(shirt, VISIT, shown, refused)
     assert (again.kind, again.field, again.valid) == ("filled", "neck", False)
-    (cleared,) = changes(shirt, shown, _sent(Selection()))
+    (cleared,) = changes(shirt, VISIT, shown, _sent(Selection()))
     assert (cleared.kind, cleared.field, cleared.valid) == ("cleared", "neck", None)
+
+
+def test_a_fields_checksum_is_keyed_by_the_secret_and_the_visit() -> None:
+    """A guessed value cannot be tested against `_prev` without SECRET_KEY, nor matched across visits."""
+    keyed = value_sum(VISIT, "41.5")
+    assert keyed == value_sum(VISIT, "41.5") != value_sum(VISIT, "41.6")
+    assert keyed != value_sum(visit_mint(NOON), "41.5")
+    with override_settings(SECRET_KEY="another-secret-for-this-test-only-0123456789abcdef"):
+        assert value_sum(VISIT, "41.5") != keyed
 
 
 def test_choices_are_written_in_catalog_order_without_measurements_or_texts(shirt: Product) -> None:
