@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest
 
@@ -78,6 +78,21 @@ def _raw(request: HttpRequest, key: str) -> str:
     )
 
 
+def _from_this_site(request: HttpRequest) -> bool:
+    """Say whether the page that sent the shopper here is one of this site's (its Referer names this host)."""
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and urlsplit(referer).netloc.lower() == request.get_host().lower()
+
+
+def _carried_visit(request: HttpRequest) -> str:
+    """Return the `_visit` the request continues: a form's (posted, or sent by htmx) always; in a page's
+    address only when the shopper came from a page of this site (the redirects after saving or an action,
+    the Order link). An address copied with `_visit` in it and opened elsewhere starts its own visit."""
+    if request.method == "POST" or request.headers.get("HX-Request") == "true" or _from_this_site(request):
+        return _raw(request, VISIT)
+    return ""
+
+
 def visit_for(
     request: HttpRequest, product: Product, version: int, *, arriving: bool = False, sent: PageInput | None = None
 ) -> Visit | None:
@@ -90,7 +105,8 @@ def visit_for(
     if not recordable(request):
         return None
     now = recording.now()
-    start = None if arriving else visit_start(_raw(request, VISIT), now)
+    carried = "" if arriving else _carried_visit(request)
+    start = visit_start(carried, now) if carried else None
     if start is None:
         return Visit(
             id=visit_mint(now),
@@ -102,7 +118,7 @@ def visit_for(
             source=visitor_source(request),
         )
     prev = state_read(product, _raw(request, PREV))
-    visit = Visit(id=_raw(request, VISIT), day=visit_day(start), product=product, version=version, prev=prev, new=False)
+    visit = Visit(id=carried, day=visit_day(start), product=product, version=version, prev=prev, new=False)
     if prev is not None and sent is not None and not sent.live:
         visit.drafts.extend(changes(product, visit.id, prev, sent))
     return visit

@@ -31,7 +31,7 @@ from configurator.loading import version_model
 from insights import models, recording, tracking
 from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
-from insights.simulation.shoppers import Checkout, Shopper, Tally, Visit
+from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
 from insights.stages import ORDER
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
@@ -118,7 +118,8 @@ def _record_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
     if version is None:
         return False
     product = version_model(version)
-    request = RequestFactory().get(checkout.url, headers={"User-Agent": shopper.agent}, REMOTE_ADDR=shopper.address)
+    headers = {"User-Agent": shopper.agent, "Referer": SHOP_PAGE}
+    request = RequestFactory().get(checkout.url, headers=headers, REMOTE_ADDR=shopper.address)
     visit = tracking.visit_for(request, product, version.number)
     if visit is None or visit.new:
         return False

@@ -27,6 +27,8 @@ from insights.simulation.pages import Form, page_read
 from orders.models import Order
 
 HTMX = {"HX-Request": "true"}
+#: Following a link of the shop's page: the browser names the page as the Referer.
+FROM_SHOP = {"Referer": "http://testserver/p/city-car/"}
 
 
 class Shopper:
@@ -64,7 +66,7 @@ class Shopper:
     def order(self) -> None:
         """Follow "Order", fill in the checkout form and place the order."""
         assert self.form.links, "the summary offers no Order link"
-        page = page_read(self.client.get(self.form.links[0]).content.decode())
+        page = page_read(self.client.get(self.form.links[0], headers=FROM_SHOP).content.decode())
         checkout = page.checkout
         assert checkout is not None
         checkout.type("name", "Ada Lovelace")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 
@@ -20,6 +21,8 @@ SHIRT_LOOK = (
     "?fabric=oxford_blue&collar=classic&sleeves=long&cuffs=single&buttons=white&fit=regular&pocket="
     "&monogram_position=&monogram_colour=&neck=41.5&chest=103.5&waist=91.5&sleeve=64.5&arm=62.5&shirt_length=79.5"
 )
+#: The Referer of a page of this shop: a `_visit` in an address continues a visit only when it is one.
+FROM_SHOP = {"Referer": "http://testserver/p/city-car/"}
 CAR_LOOK = "?trim=style&engine=turbo100&gearbox=manual6&body_colour=red&roof=body&wheels=w16&interior=fabric_grey"
 
 
@@ -176,9 +179,11 @@ def test_finish_for_me_is_recorded_and_what_it_chose_is_not(client: Client) -> N
 def test_an_action_without_javascript_redirects_within_the_same_visit(client: Client) -> None:
     page = client.get("/p/city-car/" + CAR_LOOK + "&_seen=version")
     visit = hidden(page, "_visit")
-    response = client.get("/p/city-car/" + CAR_LOOK + f"&_seen=version&_action=finish&_visit={visit}")
+    response = client.get(
+        "/p/city-car/" + CAR_LOOK + f"&_seen=version&_action=finish&_visit={visit}", headers=FROM_SHOP
+    )
     assert response.status_code == 302 and f"_visit={visit}" in response["Location"]
-    client.get(response["Location"])
+    client.get(response["Location"], headers=FROM_SHOP)
     assert set(Event.objects.values_list("visit", flat=True)) == {visit}
     assert kinds() == ["visit", "step", "preview", "finish", "step", "preview"]
 
@@ -204,8 +209,33 @@ def test_saving_then_opening_the_saved_page_continue_the_visit(client: Client) -
     (saved,) = _events(kind="saved")
     assert saved.visit == shopper.visit and saved.step == "version"
     assert saved.choices.startswith("trim=style;engine=turbo100;gearbox=manual6;body_colour=red;")
-    client.get(response["Location"])
+    client.get(response["Location"], headers=FROM_SHOP)
     assert kinds(kind__in=["visit", "share_opened"]) == ["visit"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Referer": "https://elsewhere.example/p/city-car/"}],
+    ids=["pasted", "linked-from-another-site"],
+)
+def test_an_address_copied_with_the_visit_in_it_starts_its_own_visit(client: Client, headers: dict[str, str]) -> None:
+    """The saved page's address (`?saved=1&_visit=…`) and the Order link, opened by someone else."""
+    shopper = Shopper(client, "city-car")
+    shopper.open(CAR_LOOK + "&_seen=version,exterior,interior,packs&packs=")
+    saved = client.post("/p/city-car/save", dict(shopper.pairs) | dict(shopper.page_state()))["Location"]
+    page = shopper.send(step="summary")
+    order_link = re.search(r'href="(/orders/checkout/city-car/[^"]*)"', page.text)
+    assert order_link and f"_visit={shopper.visit}" in saved
+    friend = Client()
+    opened = friend.get(saved, headers=headers)
+    assert hidden(opened, "_visit") not in (None, shopper.visit)
+    checkout = friend.get(html.unescape(order_link.group(1)), headers=headers)
+    assert checkout.status_code == 200 and f'name="_visit" value="{shopper.visit}"' not in checkout.text
+    (share,) = _events(kind="share_opened")
+    assert share.visit == hidden(opened, "_visit") and share.visit != shopper.visit
+    (opened_checkout,) = _events(kind="checkout")
+    assert opened_checkout.visit not in (shopper.visit, share.visit)
+    assert kinds(kind="visit") == ["visit"] * 3
 
 
 def test_opening_a_share_link_starts_a_visit(client: Client) -> None:
@@ -225,7 +255,7 @@ def test_checkout_and_order_join_the_visit(client: Client) -> None:
     order_link = re.search(r'href="(/orders/checkout/shirt/[^"]*)"', page.text)
     assert order_link
     url = order_link.group(1).replace("&amp;", "&")
-    checkout = client.get(url)
+    checkout = client.get(url, headers=FROM_SHOP)
     assert checkout.status_code == 200 and f'name="_visit" value="{shopper.visit}"' in checkout.text
     form = checkout.context["form"]
     data = {
