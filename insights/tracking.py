@@ -28,7 +28,7 @@ from configurator.services import VersionEngine
 from insights import recording
 from insights.models import Event
 from insights.privacy import VisitorSource, recordable, visitor_source
-from insights.stages import stage_of
+from insights.stages import CHECKOUT, ORDER, stage_of
 from insights.visits import (
     PREV,
     VISIT,
@@ -273,3 +273,14 @@ def page_left(visit: Visit | None, *, stage: str = "", price: Decimal | None = N
     """Record the visit's events when the answer shows no page (a redirect, a 204)."""
     if visit is not None:
         _emit(visit, stage, price)
+
+
+def checkout_reached(visit: Visit | None, kind: str, selection: Selection, price: Decimal) -> None:
+    """Record the checkout opened (`checkout`) or the order placed (`order`), with the configuration's
+    options and its price; the answer shows no configurator page. The checkout view and the simulator
+    (its orders) both record through here."""
+    if visit is None:
+        return
+    stage = CHECKOUT if kind == Kind.CHECKOUT else ORDER
+    visit.note(kind, step=stage, choices=recording.choices_key(visit.product, selection), price=price)
+    page_left(visit, stage=stage, price=price)

@@ -32,7 +32,6 @@ from insights import models, recording, tracking
 from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
 from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
-from insights.stages import ORDER
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
 
@@ -125,9 +124,7 @@ def _record_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
         return False
     pairs = parse_qsl(urlsplit(checkout.url).query, keep_blank_values=True)
     selection = read_selection(product, data_from_pairs(product, pairs))
-    choices = recording.choices_key(product, selection)
-    tracking.note(visit, models.Event.Kind.ORDER, step=ORDER, choices=choices, price=checkout.total)
-    tracking.page_left(visit, stage=ORDER, price=checkout.total)
+    tracking.checkout_reached(visit, models.Event.Kind.ORDER, selection, checkout.total)
     recording.flush()
     return True
 
