@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from insights.models import DailyBlock, Event
 from insights.rollup import rollup_days
-from insights.tests.shopping import Shopper, hidden, kinds
+from insights.tests.shopping import FROM_SHOP, Shopper, hidden, kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,6 @@ SHIRT_LOOK = (
     "?fabric=oxford_blue&collar=classic&sleeves=long&cuffs=single&buttons=white&fit=regular&pocket="
     "&monogram_position=&monogram_colour=&neck=41.5&chest=103.5&waist=91.5&sleeve=64.5&arm=62.5&shirt_length=79.5"
 )
-#: The Referer of a page of this shop: a `_visit` in an address continues a visit only when it is one.
-FROM_SHOP = {"Referer": "http://testserver/p/city-car/"}
 CAR_LOOK = "?trim=style&engine=turbo100&gearbox=manual6&body_colour=red&roof=body&wheels=w16&interior=fabric_grey"
 
 
