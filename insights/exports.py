@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from insights.figures import ProductInsights
 
@@ -26,13 +27,16 @@ def ratio(part: int, whole: int) -> float | None:
 
 
 def _funnel(insights: ProductInsights) -> Rows:
+    """The page's funnel: all visits first (stage "visits"), then each stage."""
     header = ["stage", "label", "reached", "share_of_visits", "left_here", "share_leaving", "median_seconds"]
-    rows: Iterable[Sequence[Cell]] = (
+    visits = insights.visits
+    rows: list[Sequence[Cell]] = [["visits", _("Visits"), visits, ratio(visits, visits), None, None, None]]
+    rows += (
         [
             s.code,
             s.label,
             s.reached,
-            ratio(s.reached, insights.visits),
+            ratio(s.reached, visits),
             s.left_here,
             ratio(s.left_here, s.reached),
             s.median_seconds,

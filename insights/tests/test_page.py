@@ -238,7 +238,16 @@ def test_csv_numbers_are_not_localised(rf: Any, merchandiser: Any, figures: None
     request.user = merchandiser
     with translation.override("it"):
         rows = _csv(_page_view(request))
-    look = dict(zip(rows[0], rows[1], strict=True))
+    visits, look = (dict(zip(rows[0], row, strict=True)) for row in rows[1:3])
+    assert visits == {
+        "stage": "visits",  # the page's first row: every visit of the period
+        "label": "Visite",
+        "reached": "8",
+        "share_of_visits": "1",
+        "left_here": "",
+        "share_leaving": "",
+        "median_seconds": "",
+    }
     assert look == {
         "stage": "look",
         "label": "Aspetto",  # labels in the merchandiser's language, numbers the same in every one
