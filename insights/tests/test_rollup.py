@@ -64,7 +64,7 @@ def test_funnel_reached_left_here_and_seconds_per_stage() -> None:
         .step("other", at=70)
         .chosen("frame", "black", at=100),
         # Left at the summary after 6 s (until its last event); it stayed 299 s on "look" (the last exact bucket).
-        shopper("v2").step("look", at=0).step("summary", at=299).preview(at=305),
+        shopper("v2").step("look", at=0).step("summary", at=299).chosen("frame", "blue", at=305),
         # Ordered: "look" 300 s (first 10 s bucket), summary 1799 s, checkout counts as reached.
         shopper("v3")
         .step("look", at=0)
@@ -81,6 +81,23 @@ def test_funnel_reached_left_here_and_seconds_per_stage() -> None:
         ("summary", 2, 1, {"6": 1, "1790": 1}),
         ("checkout", 2, 1, {}),
         ("order", 1, 0, {}),
+    ]
+
+
+def test_a_visit_that_left_on_arriving_at_a_stage_has_no_time_on_it() -> None:
+    save(
+        # Left "other" as soon as it showed (with its preview): reached and left there, time unknown.
+        shopper("v1").step("look", at=0).step("other", at=30).preview(at=30),
+        shopper("v2").step("look", at=0).step("other", at=20),
+        # Did something on "other" before leaving: 15 s until its last event.
+        shopper("v3").step("look", at=0).step("other", at=10).preview(at=10).chosen("frame", "blue", at=25),
+        # Came back to "look" and left on arrival: its time there is partly unknown, so not counted.
+        shopper("v4").step("look", at=0).step("other", at=40).step("look", at=45),
+    )
+    rollup_days([DAY])
+    assert funnel()[:2] == [
+        ("look", 4, 1, {"30": 1, "20": 1, "10": 1}),
+        ("other", 4, 3, {"15": 1, "5": 1}),
     ]
 
 
@@ -109,6 +126,21 @@ def test_options_chosen_by_visits_chosen_in_ordering_visits_ordered_and_saved() 
     }
 
 
+def test_an_option_forced_through_choose_anyway_counts_as_chosen() -> None:
+    save(
+        # Insisted on the wicker basket and ordered it; "choose anyway" also changed the frame: not a choice.
+        shopper("v1")
+        .blocked("basket", "wicker", "R1")
+        .anyway_applied("basket", "wicker", "group:frame")
+        .order("frame=blue;basket=wicker"),
+        # Clicked it, then forced it: one visit.
+        shopper("v2").chosen("basket", "wicker").blocked("basket", "wicker").anyway_applied("basket", "wicker"),
+    )
+    rollup_days([DAY])
+    rows = {(r.group, r.option): (r.chosen, r.chosen_ordered, r.ordered, r.saved) for r in DailyOption.objects.all()}
+    assert rows == {("basket", "wicker"): (2, 1, 1, 0), ("frame", "blue"): (0, 0, 1, 0)}
+
+
 def test_fields_count_fillings_and_the_refused_ones_never_clearing() -> None:
     save(
         shopper("v1").filled("height").filled("height", valid=False).cleared("height").filled("tag"),
@@ -120,11 +152,12 @@ def test_fields_count_fillings_and_the_refused_ones_never_clearing() -> None:
 
 def test_blocked_options_by_rule_with_what_the_shopper_did_next() -> None:
     save(
-        # Applied "choose anyway" (the offer and a preview in between do not count).
+        # Clicked, then applied "choose anyway": one block (the offer and a preview in between do not count).
         shopper("v1")
         .blocked("basket", "wicker", "R1")
         .anyway_offered("basket", "wicker")
         .preview()
+        .blocked("basket", "wicker", "R1")
         .anyway_applied("basket", "wicker", "option:frame=blue"),
         # Chose another frame: other option, for both rules named.
         shopper("v2").blocked("frame", "black", "R1,T1").chosen("frame", "blue"),
@@ -148,11 +181,15 @@ def test_blocked_options_by_rule_with_what_the_shopper_did_next() -> None:
     }
 
 
-def test_a_block_asked_twice_is_answered_by_what_followed_both() -> None:
-    save(shopper("v1").blocked("frame", "black", "T1").blocked("frame", "black", "T1").chosen("frame", "blue"))
+def test_a_block_asked_again_before_any_answer_counts_once() -> None:
+    save(
+        shopper("v1").blocked("frame", "black", "T1").blocked("frame", "black", "T1").chosen("frame", "blue"),
+        # Asked again after doing something else: the rule blocked the shopper twice.
+        shopper("v2").blocked("frame", "black", "T1").step("summary").blocked("frame", "black", "T1"),
+    )
     rollup_days([DAY])
     row = DailyBlock.objects.get()
-    assert (row.times, row.other_option) == (2, 2)
+    assert (row.times, row.other_option, row.continued, row.left) == (3, 1, 1, 1)
 
 
 def test_hours_are_local_and_a_late_order_counts_under_the_visit_day() -> None:
