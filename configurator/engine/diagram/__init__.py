@@ -10,9 +10,11 @@ parameter, is answered as a switch (its own assumption dropped), as the SAT sess
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from configurator.engine.compiler import CompiledModel
 from configurator.engine.diagram.building import Builder, Decisions, OverBudget, name
@@ -71,7 +73,34 @@ def compile_diagram(model: CompiledModel, *, max_nodes: int, seconds: float, sif
     """Compile `model` into a `Diagram`, or return None past `max_nodes` nodes or `seconds` of CPU time.
 
     `sift_swaps` > 0 lets CUDD's group sifting shrink the finished diagram, bounded in swaps.
+    The budget is checked between conjunctions, and one CUDD operation cannot be stopped,
+    so the work runs in a child process that is ended past twice the budget (wall clock).
     """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_compile_into, args=(sender, model, max_nodes, seconds, sift_swaps), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(2 * seconds + 1):
+            return None
+        diagram: Diagram | None = receiver.recv()
+        return diagram
+    except EOFError:  # the child died (out of memory)
+        return None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _compile_into(sender: Connection, model: CompiledModel, max_nodes: int, seconds: float, sift_swaps: int) -> None:
+    sender.send(_compile_here(model, max_nodes, seconds, sift_swaps))
+    sender.close()
+
+
+def _compile_here(model: CompiledModel, max_nodes: int, seconds: float, sift_swaps: int) -> Diagram | None:
     start = time.process_time()
     builder = Builder(model, max_nodes=max_nodes, seconds=seconds, sift_swaps=sift_swaps)
     try:
