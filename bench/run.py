@@ -37,6 +37,23 @@ from bench.models import SPECS  # noqa: E402
 from bench.sections import kept_sections  # noqa: E402
 
 
+#: --quick: every part runs, on counts too small for figures worth keeping (about 1 minute for Renault).
+QUICK: dict[str, object] = {
+    "walks": 5,
+    "budget": 5.0,
+    "baseline_budget": 2.0,
+    "http_budget": 2.0,
+    "sample": 20,
+    "jumps": 50,
+    "jump_budget": 3.0,
+    "loads": 2,
+    "long_clicks": 2_000,
+    "long_window": 500,
+    "long_budget": 10.0,
+    "output": Path("-"),
+}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Return the command line options."""
     p = argparse.ArgumentParser(description="Benchmark the configurator engine on real models.")
@@ -48,12 +65,39 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--baseline-budget", type=float, default=30.0, help="seconds of plain-baseline replay per model")
     p.add_argument("--http-budget", type=float, default=30.0, help="seconds of HTTP replay per model")
     p.add_argument("--sample", type=int, default=200, help="recorded steps replayed by the baseline and HTTP")
-    p.add_argument("--timeout", type=float, default=600.0, help="seconds per model before it is reported timed out")
+    p.add_argument("--jumps", type=int, default=2000, help="random jumps per model, at most")
+    p.add_argument("--jump-budget", type=float, default=30.0, help="seconds of random jumps per model")
+    p.add_argument("--loads", type=int, default=5, help="fresh loads whose first 10 clicks are timed")
+    p.add_argument("--long-clicks", type=int, default=50_000, help="clicks of the long-lived session")
+    p.add_argument("--long-window", type=int, default=5_000, help="clicks between RSS readings in it")
+    p.add_argument("--long-budget", type=float, default=300.0, help="seconds of the long-lived session, at most")
+    p.add_argument("--timeout", type=float, default=1500.0, help="seconds per model before it is reported timed out")
+    p.add_argument("--quick", action="store_true", help="a smoke run: small counts and budgets, writes nothing")
     args = p.parse_args(argv)
+    if args.quick:
+        for option, value in QUICK.items():
+            setattr(args, option, value)
     unknown = [m for m in args.models.split(",") if m not in SPECS]
     if unknown:
         p.error(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(SPECS)}")
     return args
+
+
+#: the options passed through to bench/worker.py
+OPTIONS = (
+    "walks",
+    "seed",
+    "budget",
+    "baseline_budget",
+    "http_budget",
+    "sample",
+    "jumps",
+    "jump_budget",
+    "loads",
+    "long_clicks",
+    "long_window",
+    "long_budget",
+)
 
 
 def run_model(key: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -61,7 +105,7 @@ def run_model(key: str, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         out = Path(folder) / "result.json"
         command = [sys.executable, "-m", "bench.worker", key, "--out", str(out)]
-        for option in ("walks", "seed", "budget", "baseline_budget", "http_budget", "sample"):
+        for option in OPTIONS:
             command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         start = time.perf_counter()
