@@ -6,9 +6,11 @@ or an API client sends them: each takes the last selection of a random recorded 
 a probability drawn anew per jump, so jumps range from almost empty to almost complete.
 A subset of a valid selection is valid, so every jump has an answer to compute.
 
-*First clicks after a load*: the product compiled again and a fresh `Session` (what loading
-a published version builds), then the first clicks of a seeded monotone walk; repeated over several loads, because the
-first click of each load is a single sample.
+*First clicks after a load*: the product compiled again and a fresh `Session` (what
+loading a published version builds), then the first clicks of a seeded monotone walk;
+repeated over several loads, because the first click of each load is a single sample.
+The empty page before the first click is not counted: the Session's warm-up answers it
+while loading.
 """
 
 from __future__ import annotations
@@ -82,8 +84,8 @@ def first_clicks(
         start = time.perf_counter()
         session = load()
         out.load_seconds.append(time.perf_counter() - start)
-        walked = random_walks(session, walks=1, step_cap=clicks, seed=seed + 1000 + number, budget=budget)
-        times = [step.seconds for step in walked.steps]
+        walked = random_walks(session, walks=1, step_cap=clicks + 1, seed=seed + 1000 + number, budget=budget)
+        times = [step.seconds for step in walked.steps if step.selection.choices]
         out.first += times[:1]
         out.clicks += times
     return out

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-SECTIONS = ("shop", "resolve", "preview", "orders", "abuse")
+SECTIONS = ("shop", "resolve", "preview", "orders", "abuse", "engine16-baseline")
 
 
 def _pattern(name: str) -> re.Pattern[str]:
