@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any, TypedDict
@@ -32,6 +33,7 @@ class Window(TypedDict):
 
     clicks: int  # clicks answered so far (the end of this window)
     rss_mb: float  # current RSS at the end of the window
+    median_ms: float  # the window's median click (late clicks slower than early ones show here)
     worst_ms: float  # the slowest click of the window
     worst_gc_ms: float  # garbage collection inside that click (0: none)
     gc_max_ms: float  # the longest single collection in the window, wherever it fell
@@ -134,6 +136,7 @@ def long_run(
     done = 0
     with GcClock() as clock:
         while done < clicks and time.perf_counter() < deadline:
+            times: list[float] = []
             worst, worst_gc_in, pauses_before = 0.0, 0.0, len(clock.pauses)
             for _ in range(min(window, clicks - done)):
                 if time.perf_counter() >= deadline:
@@ -146,6 +149,7 @@ def long_run(
                     gc_slow += in_gc >= GC_SHARE * elapsed
                 if in_gc:
                     worst_gc = max(worst_gc, elapsed)
+                times.append(elapsed)
                 if elapsed > worst:
                     worst, worst_gc_in = elapsed, in_gc
                 done += 1
@@ -154,6 +158,7 @@ def long_run(
                 Window(
                     clicks=done,
                     rss_mb=rss_mb(),
+                    median_ms=statistics.median(times) * 1e3 if times else 0.0,
                     worst_ms=worst * 1e3,
                     worst_gc_ms=worst_gc_in * 1e3,
                     gc_max_ms=max(pauses, default=0.0) * 1e3,

@@ -95,12 +95,13 @@ def long_table(r: Result) -> str:
     """Return the Markdown table of the long-lived session, one row per window."""
     long = r["long"]
     lines = [
-        "| clicks | RSS MB | worst click ms | gc inside it ms | longest gc pause ms | collections |",
-        "|---|---|---|---|---|---|",
+        "| clicks | RSS MB | median click ms | worst click ms | gc inside it ms | longest gc pause ms | collections |",
+        "|---|---|---|---|---|---|---|",
     ]
     for w in long["windows"]:
         lines.append(
-            f"| {w['clicks']} | {w['rss_mb']:.0f} | {_ms(w['worst_ms'])} | {_ms(w['worst_gc_ms'])} "
+            f"| {w['clicks']} | {w['rss_mb']:.0f} | {_ms(w.get('median_ms'))} | {_ms(w['worst_ms'])} "
+            f"| {_ms(w['worst_gc_ms'])} "
             f"| {_ms(w['gc_max_ms'])} | {w['collections']} |"
         )
     growth = "–" if long["rss_growth_pct"] is None else f"{long['rss_growth_pct']:+.1f} %"
