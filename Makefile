@@ -15,7 +15,7 @@ BASE_PYTHON := $(shell for c in "$$PYTHON" python3.13 python3.12 python3 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { "$$c" -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: help run test lint api-check bench bench-quick setup messages clean
+.PHONY: help run test lint api-check bench bench-insights bench-quick setup messages clean
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo catalogs and serve on 127.0.0.1:$(PORT) with a Celery worker, beat"
@@ -45,6 +45,8 @@ run: setup
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
+	@# The Insights page's demo data: simulated shoppers, once per demo product, run by the worker (decision 31).
+	DEBUG=$${DEBUG:-1} $(PY) manage.py simulate_shoppers city-car shirt --visits 300 --if-empty --background
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
 	@# The simulated factory (docs/factory-feed.md): an internal endpoint with its own secret and token.
 	@mkdir -p var/factory
@@ -75,6 +77,15 @@ bench: setup
 	$(PY) bench/preview.py --write
 	$(PY) bench/abuse.py --write
 	$(PY) bench/orders.py --write || echo "bench/orders.py needs PostgreSQL on 127.0.0.1:5432 and redis-server: skipped"
+	$(MAKE) --no-print-directory bench-insights
+
+# Insights (bench/insights.py): recording's cost on a click, a rollup of 1,000,000 events, the figures; on
+# SQLite, then on PostgreSQL (its database bench_insights is dropped and created) when it answers.
+BENCH_INSIGHTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_insights
+bench-insights: setup
+	$(PY) bench/insights.py --write
+	$(PY) bench/insights.py --write --database-url $(BENCH_INSIGHTS_DATABASE_URL) \
+		|| echo "bench/insights.py on PostgreSQL needs it at $(BENCH_INSIGHTS_DATABASE_URL): skipped"
 
 bench-quick: setup
 	$(PY) bench/run.py --quick

@@ -11,7 +11,16 @@ import re
 from pathlib import Path
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-SECTIONS = ("shop", "resolve", "preview", "orders", "abuse", "engine16-baseline")
+SECTIONS = (
+    "shop",
+    "resolve",
+    "preview",
+    "orders",
+    "abuse",
+    "insights-sqlite",
+    "insights-postgresql",
+    "engine16-baseline",
+)
 
 
 def _pattern(name: str) -> re.Pattern[str]:

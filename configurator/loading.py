@@ -3,11 +3,13 @@
 A version never changes once published, so its plain model and its compiled solver
 session are built once per process and reused for every request. Cache keys include
 the snapshot's checksum, so a recreated database that reuses an id can never be served
-a stale model.
+a stale model. A session is built under a lock of its own version: two requests for the
+same version build it once, and a big product's build never delays another's first load.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 
@@ -16,14 +18,17 @@ from configurator.engine.compiler import compile_product
 from configurator.engine.model import Product, product_from_dict
 from configurator.engine.session import Session
 
-_lock = threading.RLock()
-_models: OrderedDict[tuple[int, str], Product] = OrderedDict()
-_sessions: OrderedDict[tuple[int, str], Session] = OrderedDict()
+Key = tuple[int, str]  # (version id, snapshot checksum)
+
+_lock = threading.Lock()  # guards the caches and `_building`, never held while building
+_models: OrderedDict[Key, Product] = OrderedDict()
+_sessions: OrderedDict[Key, Session] = OrderedDict()
+_building: dict[Key, threading.Lock] = {}  # one lock per version whose session is being built
 MAX_MODELS = 256
 MAX_SESSIONS = 16  # a compiled industrial model holds a SAT solver of some megabytes
 
 
-def _remember[T](cache: OrderedDict[tuple[int, str], T], key: tuple[int, str], value: T, limit: int) -> T:
+def _remember[T](cache: OrderedDict[Key, T], key: Key, value: T, limit: int) -> T:
     cache[key] = value
     cache.move_to_end(key)
     while len(cache) > limit:
@@ -49,9 +54,27 @@ def version_session(version: CatalogVersion) -> Session:
     """Return the compiled solver session of a published version (compiled once per process)."""
     key = (version.pk, version.checksum)
     session = _sessions.get(key)
-    if session is None:
-        with _lock:
-            session = _sessions.get(key)
-            if session is None:
-                session = _remember(_sessions, key, Session(compile_product(version_model(version))), MAX_SESSIONS)
+    if session is not None:
+        return session
+    with _lock:
+        building = _building.setdefault(key, threading.Lock())
+    with building:  # only requests for this same version wait here
+        session = _sessions.get(key)
+        if session is None:
+            session = build_session(version_model(version))
+            with _lock:
+                _remember(_sessions, key, session, MAX_SESSIONS)
+                _building.pop(key, None)
+    return session
+
+
+def build_session(product: Product) -> Session:
+    """Compile `product` and warm its session, then exempt what it holds from garbage collection.
+
+    A warm session holds millions of objects that live as long as the process; freezing them
+    keeps every later full collection from scanning them again, inside a shopper's click.
+    """
+    session = Session(compile_product(product))
+    gc.collect()
+    gc.freeze()
     return session

@@ -240,10 +240,22 @@ def _outcome(block: Ev, answer: Ev | None, ordered: bool) -> str:
 
 
 def _count_blocks(tally: KeyTally, events: Sequence[Ev], ordered: bool) -> None:
+    """Count each block once with its outcome.
+
+    The same option asked for again before anything answers it (a click on it, then "choose
+    anyway" for it) is one block: the shopper met the rule once.
+    """
     answer: Ev | None = None
+    following: tuple[str, str] | None = None
     # Backwards, so that the next answering event of each block is at hand.
     for e in reversed(events):
+        if e.kind not in NOT_AN_ANSWER:
+            following = None
         if e.kind == K.BLOCKED:
+            asked = (e.group, e.option)
+            if asked == following:
+                continue
+            following = asked
             outcome = _outcome(e, answer, ordered)
             for rule in rule_codes(e.rules):
                 counts = tally.blocks.get((rule, e.group, e.option))

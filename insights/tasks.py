@@ -1,4 +1,4 @@
-"""Celery tasks of the insights: the rollup of new events and the expiry of old ones (beat)."""
+"""Celery tasks of the insights: the rollup of new events and the expiry of old ones (beat), the demo's shoppers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from insights import rollup as rollups
+from insights import simulation
 
 logger = logging.getLogger(__name__)
 
@@ -18,3 +19,23 @@ def rollup() -> dict[str, int]:
     events, rows = rollups.expire()
     logger.info("insights: %d days rolled up, %d events and %d rollup rows expired", days, events, rows)
     return {"days": days, "events_expired": events, "rollups_expired": rows}
+
+
+@shared_task(name="insights.tasks.simulate_shoppers", soft_time_limit=1200, time_limit=1260)
+def simulate_shoppers(code: str, visits: int, seed: str = "1", days: int = 28) -> dict[str, int]:
+    """Populate product `code` with simulated shoppers unless it already has simulated data (`make run`).
+
+    Idempotent: a product with simulated data (a run done, or cut short) is left as it is.
+    """
+    if simulation.simulated_exists(code):
+        return {"visits": 0, "orders": 0, "days": 0}
+    try:
+        tally = simulation.simulate_shoppers(code, visits=visits, seed=seed, days=days)
+    except simulation.SimulationError as error:
+        logger.warning("insights: %s: no simulated shoppers: %s", code, error)
+        return {"visits": 0, "orders": 0, "days": 0}
+    days = rollups.rollup_pending()
+    logger.info(
+        "insights: %s: %d simulated visits, %d orders; %d days rolled up", code, tally.visits, tally.orders, days
+    )
+    return {"visits": tally.visits, "orders": tally.orders, "days": days}

@@ -101,7 +101,7 @@ def field_sums(product: Product, selection: Selection, rejected: Mapping[str, st
         elif rejected.get(parameter.code):
             sums[parameter.code] = value_sum(rejected[parameter.code])
     for text in product.texts:
-        if text.code in selection.texts:
+        if selection.texts.get(text.code):
             sums[text.code] = value_sum(selection.texts[text.code])
         elif rejected.get(text.code):
             sums[text.code] = value_sum(rejected[text.code])

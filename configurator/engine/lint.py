@@ -36,7 +36,7 @@ def lint(product: Product, session: Session | None = None) -> list[Finding]:
         rules = ", ".join(r.rule for r in result.conflict if r.rule) or "the group settings"
         return [Finding("error", "product", f"no configuration satisfies all rules (conflict: {rules})")]
     model = session.model
-    solver = session._fast
+    solving = session.solving
     for group, state in zip(product.groups, result.groups, strict=True):
         active = [o for o in group.options if o.active]
         for option, option_state in zip(group.options, state.options, strict=True):
@@ -46,11 +46,11 @@ def lint(product: Product, session: Session | None = None) -> list[Finding]:
             if not option_state.available:
                 because = ", ".join(r.rule for r in option_state.reasons if r.rule) or "the group settings"
                 findings.append(Finding("warning", subject, f"can never be selected (because of {because})"))
-            elif len(active) > 1 and not solver.solve(assumptions=[-model.options[group.code][option.code]]):
+            elif len(active) > 1 and not solving.satisfiable([-model.options[group.code][option.code]]):
                 findings.append(Finding("warning", subject, "is in every valid configuration (always forced)"))
     for price in product.prices:
         literal = model.price_conditions.get(price.code, 1)
-        if literal != 1 and (literal == -1 or not solver.solve(assumptions=[literal])):
+        if literal != 1 and (literal == -1 or not solving.satisfiable([literal])):
             findings.append(
                 Finding("warning", f"prices.{price.code}", "its condition can never hold: it never applies")
             )

@@ -22,8 +22,8 @@ Display = Literal["radio", "swatch", "select"]
 
 FORMAT = "configurator-catalog/1"
 # The largest preview canvas side, in pixels: what the renderer draws, the catalog
-# accepts and publishing checks (a 4096 × 4096 look with one full-canvas tinted layer
-# took 0.9 s and 140 MB to render first; 5000 × 3750 took the audit 10.5 s and 723 MB).
+# accepts and publishing checks (past it, rendering and the audit cost seconds and
+# hundreds of megabytes: decision 32 has the figures).
 PREVIEW_MAX_SIDE = 4096
 #: A product's lead time when the catalog gives none, and the longest it may give, in working days.
 LEAD_TIME_DAYS = 14

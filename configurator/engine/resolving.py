@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product as cartesian
 
-from configurator.engine.checking import CENT
+from configurator.engine.checking import CENT, Checker
 from configurator.engine.model import Group
 from configurator.engine.selection import Selection
-from configurator.engine.session import Key, Session, _agrees, _Context
+from configurator.engine.solving import Solving, agrees
+from configurator.engine.states import Key
 
 
 @dataclass(frozen=True)
@@ -81,30 +82,30 @@ EXACT_SIZE = 4
 RANKED = 512
 
 
-def resolve(session: Session, selection: Selection, group: str, option: str) -> Resolution:
+def resolve(solving: Solving, checker: Checker, selection: Selection, group: str, option: str) -> Resolution:
     """Return the preferred smallest change to `selection` that makes `group = option` possible."""
-    multi = session._kinds[group] == "multi"
+    multi = solving.kinds[group] == "multi"
     ticked = selection.choices.get(group, frozenset())
     base = Selection(
         choices={**selection.choices, group: ticked | {option} if multi else frozenset([option])},
         parameters=selection.parameters,
         texts=selection.texts,
     )
-    with session._lock:
-        wanted = [session.model.options[group][option]]
-        decisions = _decisions(session, base, group, option)
-        search = _Search(session, wanted, decisions)
+    with solving.lock:
+        wanted = [solving.model.options[group][option]]
+        decisions = _decisions(solving, base, group, option)
+        search = _Search(solving, wanted, decisions)
         undone_sets = search.smallest()
         if undone_sets is None:
             return Resolution(False, None, ())
-        best = _Chooser(session, base, wanted, decisions).best(undone_sets, approximate=search.approximate)
+        best = _Chooser(solving, checker, base, wanted, decisions).best(undone_sets, approximate=search.approximate)
         return _resolution(selection, base, decisions, best)
 
 
-def _decisions(session: Session, base: Selection, group: str, option: str) -> list[_Decision]:
+def _decisions(solving: Solving, base: Selection, group: str, option: str) -> list[_Decision]:
     """Return the decisions of `base` a change may undo (all but the wanted option), in catalog order."""
-    assumptions = session.assumptions(base)
-    model = session.model
+    assumptions = solving.assumptions(base)
+    model = solving.model
     out: list[_Decision] = []
     for g in model.product.groups:
         chosen = base.choices.get(g.code)
@@ -115,7 +116,7 @@ def _decisions(session: Session, base: Selection, group: str, option: str) -> li
             ticks = [o.code for o in g.options if o.code in chosen and (g.code, o.code) != (group, option)]
             out += [_Decision(key, code, (model.options[g.code][code],)) for code in ticks]
         elif g.code != group:
-            out.append(_Decision(key, None, _stating(session, g.code, next(iter(chosen), ""))))
+            out.append(_Decision(key, None, _stating(solving, g.code, next(iter(chosen), ""))))
     for kind, codes in (("parameter", base.parameters), ("text", base.texts)):
         items = model.product.parameters if kind == "parameter" else model.product.texts
         out += [_Decision((kind, i.code), None, tuple(assumptions[(kind, i.code)])) for i in items if i.code in codes]
@@ -134,8 +135,8 @@ class _Search:
     not the smallest.
     """
 
-    def __init__(self, session: Session, wanted: list[int], decisions: list[_Decision]) -> None:
-        self.session, self.wanted, self.decisions = session, wanted, decisions
+    def __init__(self, solving: Solving, wanted: list[int], decisions: list[_Decision]) -> None:
+        self.solving, self.wanted, self.decisions = solving, wanted, decisions
         self.cores: list[frozenset[int]] = []
         self.impossible = False
         self.approximate = False  # past EXACT_SIZE: a minimal change, maybe not the smallest
@@ -144,11 +145,11 @@ class _Search:
     def fits(self, undone: frozenset[int]) -> bool:
         """Tell whether undoing `undone` makes the wanted option possible; keep the core when not."""
         kept = [lit for i, d in enumerate(self.decisions) if i not in undone for lit in d.literals]
-        found = _solution(self.session, [*self.wanted, *kept])
+        found = _solution(self.solving, [*self.wanted, *kept])
         if found is not None:
             self.found = found
             return True
-        core = set(self.session._fast.get_core() or ())
+        core = set(self.solving.last_core())
         owner = {lit: i for i, d in enumerate(self.decisions) if i not in undone for lit in d.literals}
         found = frozenset(owner[lit] for lit in core if lit in owner)
         self.impossible = self.impossible or not found  # impossible whatever the shopper chose
@@ -188,7 +189,7 @@ class _Search:
         found = self.found
         for index in range(len(self.decisions)):
             # The latest solution proves a decision it agrees with can be kept: no solver call.
-            if _agrees(found, self.decisions[index].literals):
+            if agrees(found, self.decisions[index].literals):
                 undone -= {index}
             elif self.fits(undone - {index}):
                 undone -= {index}
@@ -200,9 +201,12 @@ class _Search:
 class _Chooser:
     """Rank the candidate changes by the stated order and return the first one that fits."""
 
-    def __init__(self, session: Session, base: Selection, wanted: list[int], decisions: list[_Decision]) -> None:
-        self.session, self.base, self.wanted, self.decisions = session, base, wanted, decisions
-        product = session.model.product
+    def __init__(
+        self, solving: Solving, checker: Checker, base: Selection, wanted: list[int], decisions: list[_Decision]
+    ) -> None:
+        self.solving, self.checker = solving, checker
+        self.base, self.wanted, self.decisions = base, wanted, decisions
+        product = solving.model.product
         self.groups = {g.code: g for g in product.groups}
         self.position = {g.code: {o.code: i for i, o in enumerate(g.options)} for g in product.groups}
         self.prices = {g.code: {o.code: o.price for o in g.options} for g in product.groups}
@@ -281,7 +285,7 @@ class _Chooser:
             before, after = self._share(code, self.base.choices), self._share(code, selection.choices)
             followed += after[0] - before[0]
             options += after[1] - before[1]
-        checker = self.session.checker
+        checker = self.checker
         followed += checker.default_rules_followed(selection)
         price = (options + sum((amount for _, amount in checker.price_rules(selection)), Decimal(0))).quantize(CENT)
         positions = tuple(-1 if not code else self.position[g][code] for g, code in values)
@@ -295,7 +299,7 @@ class _Chooser:
 
     def _literals(self, undone: frozenset[int], values: tuple[tuple[str, str], ...]) -> list[int]:
         kept = [lit for i, d in enumerate(self.decisions) if i not in undone for lit in d.literals]
-        chosen = [lit for g, code in values for lit in _stating(self.session, g, code)]
+        chosen = [lit for g, code in values for lit in _stating(self.solving, g, code)]
         return [*self.wanted, *kept, *chosen]
 
     def _fits(self, undone: frozenset[int], values: tuple[tuple[str, str], ...]) -> bool:
@@ -304,47 +308,45 @@ class _Chooser:
         have = set(literals)
         if any(core <= have for core in self.cores):
             return False
-        if _solution(self.session, literals) is not None:
+        if _solution(self.solving, literals) is not None:
             return True
-        self.cores.append(frozenset(self.session._fast.get_core() or literals))
+        self.cores.append(self.solving.last_core() or frozenset(literals))
         return False
 
     def _fitting(self, undone: frozenset[int], changed: list[Group]) -> Iterator[tuple[tuple[str, str], ...]]:
         """List every combination of new options of `changed` that fits, one solver call each (plus one)."""
-        session = self.session
-        model = session.model
+        solving = self.solving
+        model = solving.model
         literals = self._literals(undone, ())
-        selector = session._fresh()
+        selector = solving.fresh()
         try:
-            while (found := session._solve([*literals, selector])) is not None:
+            while (found := solving.solve([*literals, selector])) is not None:
                 values = tuple(
                     (g.code, next((o for o, lit in model.options[g.code].items() if lit in found), "")) for g in changed
                 )
                 yield values
                 # Another combination: some group with another option (or any option, for one that had none).
-                block = [-lit for g, code in values if code for lit in _stating(session, g, code)]
+                block = [-lit for g, code in values if code for lit in _stating(solving, g, code)]
                 block += [lit for g, code in values if not code for lit in model.options[g].values()]
-                session._fast.add_clause([-selector, *block])
+                solving.add_clause([-selector, *block])
         finally:
-            session._fast.add_clause([-selector])
-            session._retire_selectors()
+            solving.add_clause([-selector])
+            solving.retire_selectors()
 
 
-def _stating(session: Session, group: str, code: str) -> tuple[int, ...]:
+def _stating(solving: Solving, group: str, code: str) -> tuple[int, ...]:
     """Return the literals stating a choice group's option, or "none" as every option out ("" = none).
 
-    Only option literals: a solution keeps those (`Session._read_model`), so whether one agrees
+    Only option literals: a solution keeps those (`Solving.solve`), so whether one agrees
     is a set test, with no solver call.
     """
-    options = session.model.options[group]
+    options = solving.model.options[group]
     return (options[code],) if code else tuple(-lit for lit in options.values())
 
 
-def _solution(session: Session, literals: Sequence[int]) -> frozenset[int] | None:
+def _solution(solving: Solving, literals: Sequence[int]) -> frozenset[int] | None:
     """Return a solution with every literal: a recent one that has them (no solver call), else the solver's."""
-    context = _Context(literals)
-    known = next((found for found in reversed(session._pool) if context.holds(found)), None)
-    return known if known is not None else session._solve(literals)
+    return solving.solution(literals)
 
 
 def _new_selection(

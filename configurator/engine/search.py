@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from configurator.engine.model import Group
 from configurator.engine.selection import Selection
-from configurator.engine.session import Reason, Session, _agrees
+from configurator.engine.solving import Solving, agrees, flat
+from configurator.engine.states import Propagation, Reason
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,14 @@ class Completion:
 class _Fixer:
     """Grow a list of assumed literals while keeping a model that satisfies them."""
 
-    def __init__(self, session: Session, fixed: list[int], found: frozenset[int]) -> None:
-        self.session, self.fixed, self.found = session, fixed, found
+    def __init__(self, solving: Solving, fixed: list[int], found: frozenset[int]) -> None:
+        self.solving, self.fixed, self.found = solving, fixed, found
 
     def try_(self, literals: Sequence[int]) -> bool:
-        if _agrees(self.found, literals) and all(abs(lit) in self.session._watched_set for lit in literals):
+        if agrees(self.found, literals) and all(abs(lit) in self.solving.watched for lit in literals):
             self.fixed.extend(literals)
             return True
-        found = self.session._solve([*self.fixed, *literals])
+        found = self.solving.solve([*self.fixed, *literals])
         if found is None:
             return False
         self.found = found
@@ -46,7 +47,13 @@ class _Fixer:
         return True
 
 
-def complete(session: Session, selection: Selection, *, parameters: bool = True) -> Completion:
+def complete(
+    solving: Solving,
+    propagate: Callable[[Selection], Propagation],
+    selection: Selection,
+    *,
+    parameters: bool = True,
+) -> Completion:
     """Return a complete valid configuration extending `selection`, following defaults.
 
     The order, each step kept only where it still fits everything fixed before it: the
@@ -62,13 +69,13 @@ def complete(session: Session, selection: Selection, *, parameters: bool = True)
     kept as given either way; when they rule out every configuration the answer is None.
     Texts are never invented: the ones the configuration needs are in `texts_needed`.
     """
-    model = session.model
-    with session._lock:
-        flat = session._flat(session.assumptions(selection))
-        found = session._solve(flat)
+    model = solving.model
+    with solving.lock:
+        literals = flat(solving.assumptions(selection))
+        found = solving.solve(literals)
         if found is None:
-            return Completion(None, session.propagate(selection).conflict)
-        fixer = _Fixer(session, list(flat), found)
+            return Completion(None, propagate(selection).conflict)
+        fixer = _Fixer(solving, literals, found)
         open_groups = [g for g in model.product.groups if g.code not in selection.choices or g.kind == "multi"]
         _follow_defaults(fixer, selection, open_groups, parameters=parameters)
         for group in open_groups:
@@ -80,7 +87,7 @@ def complete(session: Session, selection: Selection, *, parameters: bool = True)
             for code, lit in model.texts.items()
             if not selection.texts.get(code) and not fixer.try_([-lit])  # needed: it cannot be left empty
         )
-        configuration = session.selection_of(fixer.found, selection)
+        configuration = solving.selection_of(fixer.found, selection)
         values = dict(configuration.parameters) if parameters else {}
         configuration = Selection(
             choices=configuration.choices,
@@ -92,7 +99,7 @@ def complete(session: Session, selection: Selection, *, parameters: bool = True)
 
 def _follow_defaults(fixer: _Fixer, selection: Selection, open_groups: list[Group], *, parameters: bool) -> None:
     """Fix each default that still fits: open groups' defaults, default rules, then parameter defaults."""
-    model = fixer.session.model
+    model = fixer.solving.model
     for group in open_groups:
         if group.code in selection.choices:
             continue  # the shopper already ticked what they want here: no defaults on top
@@ -114,7 +121,7 @@ def _decide_group(fixer: _Fixer, group: Group, ticked: frozenset[str]) -> None:
     A multi group gets no option beyond the ticked ones where that fits, else each option
     is left out in catalog order where that fits (the ones that cannot be are forced in).
     """
-    model = fixer.session.model
+    model = fixer.solving.model
     options = [model.options[group.code][o.code] for o in group.options if o.active and o.code not in ticked]
     if group.kind == "multi":
         if not fixer.try_([-lit for lit in options]):
@@ -130,7 +137,7 @@ def _decide_group(fixer: _Fixer, group: Group, ticked: frozenset[str]) -> None:
 
 def _smallest_parameters(fixer: _Fixer, selection: Selection) -> None:
     """Fix each parameter the shopper left open to its smallest value that fits, in catalog order."""
-    for code, var in fixer.session.model.parameters.items():
+    for code, var in fixer.solving.model.parameters.items():
         if code in selection.parameters:
             continue
         # The smallest feasible value: walk down from the model's value.
@@ -140,19 +147,19 @@ def _smallest_parameters(fixer: _Fixer, selection: Selection) -> None:
         fixer.try_(var.stating(index))
 
 
-def explain(session: Session, selection: Selection, group: str, option: str) -> tuple[Reason, ...]:
+def explain(solving: Solving, selection: Selection, group: str, option: str) -> tuple[Reason, ...]:
     """Return a minimal set of rules and choices that make `group = option` impossible.
 
     An empty tuple means the option is possible with the selection (nothing to explain).
     """
-    model = session.model
-    with session._lock:
-        assumptions = session.assumptions(selection)
-        if session._kinds[group] != "multi":
+    model = solving.model
+    with solving.lock:
+        assumptions = solving.assumptions(selection)
+        if solving.kinds[group] != "multi":
             assumptions.pop(("group", group), None)
         target = model.options[group][option]
-        solver = session._guarded_solver()
-        rule_of = dict(session._activators)
+        solver = solving.guarded()
+        rule_of = dict(solving.activators)
         parts: list[tuple[Reason, list[int]]] = [(Reason(rule=code), [lit]) for lit, code in rule_of.items()]
         parts += [(Reason(selection=key), lits) for key, lits in assumptions.items()]
         if solver.solve(assumptions=[target, *(lit for _, lits in parts for lit in lits)]):

@@ -64,7 +64,7 @@ class SelectionError(ValueError):
 
 
 #: Bounds on a decimal as typed, checked before any arithmetic: exact step checks convert
-#: to `Fraction`, whose cost grows with the square of the digits (1 MB of digits: 30 s).
+#: to `Fraction`, whose cost grows with the square of the digits (decision 32 has a figure).
 MAX_DECIMAL_CHARACTERS = 40
 MAX_SIGNIFICANT_DIGITS = 20
 #: ASCII digits only, an optional sign and at most one point; no exponent, no grouping.

@@ -83,6 +83,14 @@ def test_measurements_and_texts_are_filled_and_cleared_without_their_values(clie
     ]
 
 
+def test_a_text_field_sent_empty_is_not_filled(client: Client) -> None:
+    shopper = Shopper(client, "shirt")
+    shopper.open()
+    # The form sends every text field, empty or not: an empty one was never typed in.
+    shopper.send(("monogram", ""), step="monogram")
+    assert _events(kind__in=["filled", "cleared"]) == []
+
+
 def test_checking_a_text_as_it_is_typed_records_nothing(client: Client) -> None:
     shopper = Shopper(client, "shirt")
     shopper.open()

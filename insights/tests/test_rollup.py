@@ -120,11 +120,12 @@ def test_fields_count_fillings_and_the_refused_ones_never_clearing() -> None:
 
 def test_blocked_options_by_rule_with_what_the_shopper_did_next() -> None:
     save(
-        # Applied "choose anyway" (the offer and a preview in between do not count).
+        # Clicked, then applied "choose anyway": one block (the offer and a preview in between do not count).
         shopper("v1")
         .blocked("basket", "wicker", "R1")
         .anyway_offered("basket", "wicker")
         .preview()
+        .blocked("basket", "wicker", "R1")
         .anyway_applied("basket", "wicker", "option:frame=blue"),
         # Chose another frame: other option, for both rules named.
         shopper("v2").blocked("frame", "black", "R1,T1").chosen("frame", "blue"),
@@ -148,11 +149,15 @@ def test_blocked_options_by_rule_with_what_the_shopper_did_next() -> None:
     }
 
 
-def test_a_block_asked_twice_is_answered_by_what_followed_both() -> None:
-    save(shopper("v1").blocked("frame", "black", "T1").blocked("frame", "black", "T1").chosen("frame", "blue"))
+def test_a_block_asked_again_before_any_answer_counts_once() -> None:
+    save(
+        shopper("v1").blocked("frame", "black", "T1").blocked("frame", "black", "T1").chosen("frame", "blue"),
+        # Asked again after doing something else: the rule blocked the shopper twice.
+        shopper("v2").blocked("frame", "black", "T1").step("summary").blocked("frame", "black", "T1"),
+    )
     rollup_days([DAY])
     row = DailyBlock.objects.get()
-    assert (row.times, row.other_option) == (2, 2)
+    assert (row.times, row.other_option, row.continued, row.left) == (3, 1, 1, 1)
 
 
 def test_hours_are_local_and_a_late_order_counts_under_the_visit_day() -> None:

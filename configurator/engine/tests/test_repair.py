@@ -26,7 +26,7 @@ def test_a_moved_solution_is_a_valid_configuration(data: st.DataObject) -> None:
     session = Session(model)
     repairer = Repairer(model, session.checker)
     valid = {_key(c.choices, {t for t, v in c.texts.items() if v}, c.parameters) for c in valid_configurations(product)}
-    solutions = list(session._pool)
+    solutions = list(session.solving.pool)
     for found in solutions:
         # Moving many options at once gives what moving each one does.
         one_by_one = {lit: moved for lit in model.option_of if (moved := repairer.move(found, lit)) is not None}
