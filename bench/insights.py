@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/insights.py [--events 1000000] [--clicks 300] [--write]
     .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/bench_insights --write
+    .venv/bin/python bench/insights.py --http-only --write
 
 Django runs in this process on a throwaway SQLite database (or, with --database-url, on that
 PostgreSQL database, dropped and created first), with the demo catalogs published.
@@ -10,6 +11,9 @@ PostgreSQL database, dropped and created first), with the demo catalogs publishe
   recorded once, then replayed through Django's test client with recording on and off, the
   two alternating click by click (same run, same clicks). "on" is the time until the
   response; the events are written after it (`request_finished`), shown apart.
+- *click over HTTP* (SQLite only; alone with --http-only): the same clicks through two
+  gunicorn servers, recording on and off (bench/insights_http.py): what the test client
+  cannot see, the connection Django reopens for the write and the salt read from the cache.
 - *rollup*: `--events` synthetic events (bench/events.py: a plausible mix over 30 days and
   both demo products) are bulk-inserted, then `rollup_pending()` rolls up every day.
 - *figures*: `product_insights` (all the Insights page reads) over the last 30 days of those
@@ -319,6 +323,28 @@ def report(vendor: str, click: dict[str, Stats], rollup: dict[str, float], figur
     return "\n".join(lines) + "\n"
 
 
+def _http(trace: list[str], write: bool) -> None:
+    """Measure the clicks through real servers and print (and write) their section."""
+    from bench.insights_http import bench_http
+    from bench.insights_http import report as http_report
+
+    found = bench_http(trace)
+    markdown = "\n".join(
+        [
+            "## Insights: recording through a real server (SQLite)",
+            "",
+            f"`bench/insights.py` (bench/insights_http.py), {time.strftime('%Y-%m-%d')}. This machine is shared "
+            "with other jobs: each figure is the fastest of several tries, and the difference is what matters.",
+            *http_report(found, TARGETS["recording_p95_ms"]),
+        ]
+    )
+    print(markdown)
+    if write:
+        from bench.sections import write_section
+
+        write_section("insights-http", markdown, "python bench/insights.py --http-only --write")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000, help="synthetic events to roll up (1,000,000)")
@@ -326,11 +352,16 @@ def main() -> None:
     parser.add_argument("--times", type=int, default=20, help="repeats of each figures measure (20)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="a PostgreSQL database to use (dropped and created first)")
+    parser.add_argument("--http-only", action="store_true", help="only the clicks through real servers (SQLite)")
     parser.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
     args = parser.parse_args()
     vendor = setup(args.database_url)
     print(f"database: {vendor}")
     trace = [url for code in PRODUCTS for url in click_trace(code, args.clicks // len(PRODUCTS), args.seed)]
+    if vendor == "sqlite":
+        _http(trace, args.write)
+    if args.http_only:
+        return
     click = bench_click(trace)
     print("click:", {name: (s["median_ms"], s["p95_ms"]) for name, s in click.items()})
     rollup = bench_rollup(args.events, 30)

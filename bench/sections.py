@@ -18,6 +18,7 @@ SECTIONS = (
     "orders",
     "abuse",
     "insights-sqlite",
+    "insights-http",
     "insights-postgresql",
     "engine16-baseline",
 )

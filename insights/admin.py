@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
-from insights.forms import DEFAULT_DAYS
+from insights.figures.filtering import DEFAULT_DAYS, product_known
 from insights.models import DailyVisits, ProductInsight
 from insights.views import insights_page
 
@@ -99,13 +99,11 @@ class ProductInsightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return HttpResponseRedirect(page_url(product.code))
 
     def page_view(self, request: HttpRequest, code: str) -> HttpResponse:
+        """Serve the page of a catalog product, or of one deleted from the catalog that left figures behind."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        product = get_object_or_404(Product, code=code)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Insights: %(product)s") % {"product": product.name},
-            "subtitle": product.code,
-        }
-        return insights_page(request, product=product, context=context)
+        product = Product.objects.filter(code=code).first()
+        if product is None and not product_known(code):
+            raise Http404
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "subtitle": code}
+        return insights_page(request, code=code, product=product, context=context)

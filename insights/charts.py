@@ -13,8 +13,7 @@ from typing import TypedDict
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from insights.exports import ratio
-from insights.figures import ProductInsights
+from insights.figures import ProductInsights, ratio
 
 #: Labels longer than this are cut on the chart's axis (the table beside it has them whole).
 LABEL_CHARS = 48

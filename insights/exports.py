@@ -13,26 +13,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
-from insights.figures import ProductInsights
+from insights.figures import ProductInsights, ratio
 
 Cell = str | int | float | Decimal | bool | None
 Rows = tuple[list[str], Iterable[Sequence[Cell]]]
 
 
-def ratio(part: int, whole: int) -> float | None:
-    """Return part / whole, or None when there is nothing to divide by."""
-    return part / whole if whole else None
-
-
 def _funnel(insights: ProductInsights) -> Rows:
+    """The page's funnel: all visits first (stage "visits"), then each stage."""
     header = ["stage", "label", "reached", "share_of_visits", "left_here", "share_leaving", "median_seconds"]
-    rows: Iterable[Sequence[Cell]] = (
+    visits = insights.visits
+    rows: list[Sequence[Cell]] = [["visits", _("Visits"), visits, ratio(visits, visits), None, None, None]]
+    rows += (
         [
             s.code,
             s.label,
             s.reached,
-            ratio(s.reached, insights.visits),
+            ratio(s.reached, visits),
             s.left_here,
             ratio(s.left_here, s.reached),
             s.median_seconds,

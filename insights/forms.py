@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insights.figures import Filters, Traffic
+from insights.figures.filtering import DEFAULT_DAYS
 
-#: The period the page shows when none is asked for: the last 30 days, today included.
-DEFAULT_DAYS = 30
 #: "For the next N orders" when the merchandiser did not say how many.
 DEFAULT_ORDERS = 100
 MAX_ORDERS = 1_000_000

@@ -2,8 +2,10 @@
 
 Nothing here touches the database while the shopper waits: `record` appends to a buffer
 of this thread, and `flush` (connected to Django's `request_finished`, which fires once
-the response is sent) writes the buffer with one `bulk_create` in a transaction. A failed
-write is logged and dropped, never raised: insights must not break a shopper's click.
+the response is sent, ahead of Django's own receivers that close the request's database and
+cache connections: see `InsightsConfig.ready`) writes the buffer with one `bulk_create` in a
+transaction. A failed write is logged and dropped, never raised: insights must not break a
+shopper's click.
 
 `simulation(clock)` marks what is recorded inside it, in this thread, as simulated, timed
 by `clock` (`simulate_shoppers` drives the real pages with it).

@@ -3,7 +3,8 @@
 A day's rows are recomputed from all of that day's events (the visits started that day), never
 updated in place: rebuilding a day twice gives the same rows, and a late event only means
 rebuilding its day again. `RollupState("events")` remembers the highest event id rolled up;
-`rollup_pending` rebuilds the days of the events above it. Beat runs `insights.tasks.rollup`.
+`rollup_pending` rebuilds the days of the events above it, counting each day outside the write
+transaction (on SQLite a write transaction holds up every shopper's write). Beat runs `insights.tasks.rollup`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from catalog.selectors import version_latest_for
@@ -38,6 +39,8 @@ from insights.tally import OUTCOMES, DayTally, Ev, KeyTally, stage_order
 STATE = "events"
 #: Events read per database round trip while streaming a day.
 CHUNK = 10_000
+#: Rows deleted per statement when expiring: each statement is a short write transaction.
+BATCH = 5000
 DAILY: tuple[type[models.Model], ...] = (
     DailyVisits,
     DailyStage,
@@ -49,25 +52,29 @@ DAILY: tuple[type[models.Model], ...] = (
 )
 
 
-def rollup_days(days: Iterable[date]) -> None:
-    """Rebuild the rollups of each day from its events, a day per transaction.
+def rollup_days(days: Iterable[date], upto: int | None = None) -> None:
+    """Rebuild the rollups of each day from its events with an id up to `upto`, a day per transaction.
 
-    Only the rows of the (product, version, traffic) the day's events hold are replaced: once a
-    day's events have expired, its rollups are all that is left of it and stay as they are.
+    `upto` defaults to the highest event id committed now (`_watermark`); later events are left
+    for the next `rollup_pending`. A day is counted outside any transaction (SQLite's readers do
+    not hold up its writers, so shoppers' writes go on meanwhile); the write transaction only
+    replaces the day's rows, and not at all when another rollup already wrote a count of the day
+    up to a higher event id (its per-day `RollupState`). Only the rows of the (product, version,
+    traffic) the day's events hold are replaced: once a day's events have expired, its rollups are
+    all that is left of it and stay as they are.
     """
+    top = _watermark() if upto is None else upto
     _state()
     stages: dict[str, list[str] | None] = {}
     for day in sorted(set(days)):
-        # Read before taking the write lock (SQLite's readers do not hold up its writers), and
-        # again under it only if the day's events changed meanwhile.
-        seen = _fingerprint(day)
-        tally = _tally(day)
+        tally = _tally(day, top)
         with transaction.atomic():
-            # One rebuild at a time (PostgreSQL; SQLite's IMMEDIATE transactions write one at a time).
-            RollupState.objects.select_for_update().filter(name=STATE).first()
-            if _fingerprint(day) != seen:
-                tally = _tally(day)
+            # One writer per day at a time (PostgreSQL's row lock; SQLite writes one at a time).
+            counted, _ = RollupState.objects.select_for_update().get_or_create(name=_day_state(day))
+            if counted.last_event > top:
+                continue  # a newer count of the day is already written
             _replace(day, tally, stages)
+            RollupState.objects.filter(pk=counted.pk).update(last_event=top, rolled_at=timezone.now())
 
 
 def rollup_pending() -> int:
@@ -77,7 +84,7 @@ def rollup_pending() -> int:
     if top <= mark:
         return 0
     days = set(Event.objects.filter(id__gt=mark, id__lte=top).values_list("day", flat=True).distinct())
-    rollup_days(days)
+    rollup_days(days, upto=top)
     # Never backwards: a rollup that started earlier may end later.
     RollupState.objects.filter(name=STATE, last_event__lt=top).update(last_event=top, rolled_at=timezone.now())
     return len(days)
@@ -86,8 +93,8 @@ def rollup_pending() -> int:
 def expire() -> tuple[int, int]:
     """Delete events older than INSIGHTS_EVENTS_DAYS and rollups older than INSIGHTS_ROLLUPS_DAYS.
 
-    A day's events are deleted only once rolled up (the days not rolled up yet are, first), a day
-    per transaction. Return (events, rollup rows) deleted.
+    A day's events are deleted only once rolled up (the days not rolled up yet are, first), in
+    batches of short transactions. Return (events, rollup rows) deleted.
     """
     today = timezone.localdate()
     events_before = today - timedelta(days=settings.INSIGHTS_EVENTS_DAYS)
@@ -95,15 +102,20 @@ def expire() -> tuple[int, int]:
     top = _watermark()
     mark = _state().last_event
     old = Event.objects.filter(day__lt=events_before, id__lte=top)
-    rollup_days(old.filter(id__gt=mark).values_list("day", flat=True).distinct())
+    rollup_days(old.filter(id__gt=mark).values_list("day", flat=True).distinct(), upto=top)
     events = 0
     for day in sorted(set(old.values_list("day", flat=True).distinct())):
-        with transaction.atomic():
-            events += old.filter(day=day).delete()[0]
+        events += _delete_in_batches(old.filter(day=day))
+        RollupState.objects.filter(name=_day_state(day)).delete()
     rows = 0
     for model in DAILY:
         rows += _delete_in_batches(model._default_manager.filter(day__lt=rollups_before))
     return events, rows
+
+
+def _day_state(day: date) -> str:
+    """Name the `RollupState` holding the highest event id a day's rows were counted up to."""
+    return f"day:{day.isoformat()}"
 
 
 def _state() -> RollupState:
@@ -123,24 +135,17 @@ def _watermark() -> int:
         return Event.objects.aggregate(top=Max("id"))["top"] or 0
 
 
-def _fingerprint(day: date) -> tuple[int, int | None]:
-    """Return how many events the day has and the highest id: events are only added, or expired by the day."""
-    found = Event.objects.filter(day=day).aggregate(n=Count("id"), top=Max("id"))
-    return found["n"], found["top"]
-
-
-def _visits(day: date) -> Iterator[list[Ev]]:
-    """Yield the events of each visit of the day, in (at, id) order, one visit at a time."""
-    rows = (
-        Event.objects.filter(day=day).order_by("visit", "at", "id").values_list(*Ev._fields).iterator(chunk_size=CHUNK)
-    )
+def _visits(day: date, upto: int) -> Iterator[list[Ev]]:
+    """Yield the events of each visit of the day up to event `upto`, in (at, id) order, a visit at a time."""
+    ordered = Event.objects.filter(day=day, id__lte=upto).order_by("visit", "at", "id")
+    rows = ordered.values_list(*Ev._fields).iterator(chunk_size=CHUNK)
     for _, events in groupby(map(Ev._make, rows), key=attrgetter("visit")):
         yield list(events)
 
 
-def _tally(day: date) -> DayTally:
+def _tally(day: date, upto: int) -> DayTally:
     tally = DayTally(zone=timezone.get_default_timezone())
-    for events in _visits(day):
+    for events in _visits(day, upto):
         tally.add_visit(events)
     return tally
 
@@ -232,8 +237,9 @@ def _stage_row(base: dict[str, Any], c: KeyTally, position: int, stage: str) -> 
     )
 
 
-def _delete_in_batches(queryset: models.QuerySet[Any], size: int = 5000) -> int:
-    """Delete what `queryset` selects, `size` rows per statement (short write locks); return how many."""
+def _delete_in_batches(queryset: models.QuerySet[Any], size: int | None = None) -> int:
+    """Delete what `queryset` selects, `size` (BATCH) rows per statement (short write locks); return how many."""
+    size = size or BATCH
     deleted = 0
     while ids := list(queryset.order_by("pk").values_list("pk", flat=True)[:size]):
         deleted += queryset.filter(pk__gte=ids[0], pk__lte=ids[-1]).delete()[0]

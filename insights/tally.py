@@ -21,6 +21,8 @@ from insights.stages import CHECKOUT, CLOSING, ORDER
 K = Event.Kind
 #: Events that do not answer a block: what the shopper did next is the first event after it of another kind.
 NOT_AN_ANSWER = frozenset({K.ANYWAY_OFFERED, K.PREVIEW, K.BLOCKED})
+#: Events that choose their option for the visit: a click, or "choose anyway" the shopper insisted on.
+CHOOSING = frozenset({K.CHOSEN, K.ANYWAY_APPLIED})
 OUTCOMES = ("anyway", "other_option", "continued", "left")
 
 
@@ -186,24 +188,45 @@ def _stage(event: Ev) -> str:
     return ""
 
 
+def _followed(events: Sequence[Ev], n: int) -> bool:
+    """Whether the shopper did anything after the step event `events[n]`.
+
+    The page that showed the stage records its preview right after the step: that is not the
+    shopper's doing, so a step followed by its preview only is a visit that left on arrival.
+    """
+    after = n + 1
+    if after < len(events) and events[after].kind == K.PREVIEW:
+        after += 1
+    return after < len(events)
+
+
 def _count_stages(tally: KeyTally, seen: dict[str, None], events: Sequence[Ev], ordered: bool) -> None:
-    marks = [(e, stage) for e in events if (stage := _stage(e))]
+    marks = [(n, e, stage) for n, e in enumerate(events) if (stage := _stage(e))]
     spent: dict[str, timedelta] = {}
-    for n, (event, stage) in enumerate(marks):
+    # Stages whose time is unknown: the visit left on arriving there, nothing tells how long it stayed.
+    unknown: set[str] = set()
+    for m, (n, event, stage) in enumerate(marks):
         seen.setdefault(stage, None)
-        if event.kind == K.STEP:
-            # Until the next stage shown, or the visit's last event for the last one.
-            end = marks[n + 1][0].at if n + 1 < len(marks) else events[-1].at
-            spent[stage] = spent.get(stage, timedelta()) + (end - event.at)
-    for stage in dict.fromkeys(stage for _, stage in marks):
+        if event.kind != K.STEP:
+            continue
+        # Until the next stage shown, or the visit's last event for the last one.
+        if m + 1 < len(marks):
+            end = marks[m + 1][1].at
+        elif _followed(events, n):
+            end = events[-1].at
+        else:
+            unknown.add(stage)
+            continue
+        spent[stage] = spent.get(stage, timedelta()) + (end - event.at)
+    for stage in dict.fromkeys(stage for _, _, stage in marks):
         counts = tally.stages.get(stage)
         if counts is None:
             counts = tally.stages[stage] = StageTally()
         counts.reached += 1
-        if stage in spent:
+        if stage in spent and stage not in unknown:
             counts.seconds[bucket(spent[stage] // timedelta(seconds=1))] += 1
     if marks and not ordered:
-        last = marks[-1][1]
+        last = marks[-1][2]
         tally.stages[last].left_here += 1
 
 
@@ -215,7 +238,7 @@ def _option(tally: KeyTally, pair: tuple[str, str]) -> OptionTally:
 
 
 def _count_options(tally: KeyTally, events: Sequence[Ev], ordered: bool) -> None:
-    for pair in dict.fromkeys((e.group, e.option) for e in events if e.kind == K.CHOSEN):
+    for pair in dict.fromkeys((e.group, e.option) for e in events if e.kind in CHOOSING):
         counts = _option(tally, pair)
         counts.chosen += 1
         counts.chosen_ordered += ordered

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest
 
@@ -28,7 +28,7 @@ from configurator.services import VersionEngine
 from insights import recording
 from insights.models import Event
 from insights.privacy import VisitorSource, recordable, visitor_source
-from insights.stages import stage_of
+from insights.stages import CHECKOUT, ORDER, stage_of
 from insights.visits import (
     PREV,
     VISIT,
@@ -78,6 +78,21 @@ def _raw(request: HttpRequest, key: str) -> str:
     )
 
 
+def _from_this_site(request: HttpRequest) -> bool:
+    """Say whether the page that sent the shopper here is one of this site's (its Referer names this host)."""
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and urlsplit(referer).netloc.lower() == request.get_host().lower()
+
+
+def _carried_visit(request: HttpRequest) -> str:
+    """Return the `_visit` the request continues: a form's (posted, or sent by htmx) always; in a page's
+    address only when the shopper came from a page of this site (the redirects after saving or an action,
+    the Order link). An address copied with `_visit` in it and opened elsewhere starts its own visit."""
+    if request.method == "POST" or request.headers.get("HX-Request") == "true" or _from_this_site(request):
+        return _raw(request, VISIT)
+    return ""
+
+
 def visit_for(
     request: HttpRequest, product: Product, version: int, *, arriving: bool = False, sent: PageInput | None = None
 ) -> Visit | None:
@@ -90,7 +105,8 @@ def visit_for(
     if not recordable(request):
         return None
     now = recording.now()
-    start = None if arriving else visit_start(_raw(request, VISIT), now)
+    carried = "" if arriving else _carried_visit(request)
+    start = visit_start(carried, now) if carried else None
     if start is None:
         return Visit(
             id=visit_mint(now),
@@ -102,9 +118,9 @@ def visit_for(
             source=visitor_source(request),
         )
     prev = state_read(product, _raw(request, PREV))
-    visit = Visit(id=_raw(request, VISIT), day=visit_day(start), product=product, version=version, prev=prev, new=False)
+    visit = Visit(id=carried, day=visit_day(start), product=product, version=version, prev=prev, new=False)
     if prev is not None and sent is not None and not sent.live:
-        visit.drafts.extend(changes(product, prev, sent))
+        visit.drafts.extend(changes(product, visit.id, prev, sent))
     return visit
 
 
@@ -114,21 +130,23 @@ def _group_changes(product: Product, prev: PageState, selection: Selection) -> I
         after = selection.choices.get(group.code, frozenset())
         if after == before:
             continue
+        # `chosen` first: a block's outcome is the next event, and picking another option of a
+        # radio group unchooses the old one in the same click (the block was answered by a choice).
+        for option in group.options:
+            if option.code in after and option.code not in before:
+                yield Event(kind=Kind.CHOSEN, group=group.code, option=option.code)
         if group.code not in prev.suggested:
             # A suggestion given way is not something the shopper had chosen.
             for option in group.options:
                 if option.code in before and option.code not in after:
                     yield Event(kind=Kind.UNCHOSEN, group=group.code, option=option.code)
-        for option in group.options:
-            if option.code in after and option.code not in before:
-                yield Event(kind=Kind.CHOSEN, group=group.code, option=option.code)
 
 
-def changes(product: Product, prev: PageState, sent: PageInput) -> list[Event]:
+def changes(product: Product, visit: str, prev: PageState, sent: PageInput) -> list[Event]:
     """Return what the shopper changed since the page `prev`: options chosen and unchosen, fields filled
     (with whether the value was accepted, never the value) and cleared, in catalog order."""
     found = list(_group_changes(product, prev, sent.selection))
-    now = field_sums(product, sent.selection, sent.rejected)
+    now = field_sums(product, visit, sent.selection, sent.rejected)
     codes = [*(p.code for p in product.parameters), *(t.code for t in product.texts)]
     for code in codes:
         if code in now and now[code] != prev.fields.get(code):
@@ -233,7 +251,7 @@ def page_shown(visit: Visit | None, page: ConfiguratorPage, selection: Selection
         stage=stage,
         choices=selection.choices,
         suggested=frozenset(suggested),
-        fields=field_sums(product, selection, rejected),
+        fields=field_sums(product, visit.id, selection, rejected),
         preview=page.preview.key[:16],
         price=page.price.total,
     )
@@ -255,3 +273,14 @@ def page_left(visit: Visit | None, *, stage: str = "", price: Decimal | None = N
     """Record the visit's events when the answer shows no page (a redirect, a 204)."""
     if visit is not None:
         _emit(visit, stage, price)
+
+
+def checkout_reached(visit: Visit | None, kind: str, selection: Selection, price: Decimal) -> None:
+    """Record the checkout opened (`checkout`) or the order placed (`order`), with the configuration's
+    options and its price; the answer shows no configurator page. The checkout view and the simulator
+    (its orders) both record through here."""
+    if visit is None:
+        return
+    stage = CHECKOUT if kind == Kind.CHECKOUT else ORDER
+    visit.note(kind, step=stage, choices=recording.choices_key(visit.product, selection), price=price)
+    page_left(visit, stage=stage, price=price)

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CatalogVersion, OptionGroup, Product, Rule
 from insights import charts
-from insights.exports import TABLES, csv_response, ratio
-from insights.figures import Filters, ProductInsights, product_insights
+from insights.exports import TABLES, csv_response
+from insights.figures import Filters, ProductInsights, product_insights, ratio
 from insights.forms import Query, filters_form, read_query
 from insights.models import DailyVisits
 
@@ -54,22 +54,30 @@ def _only_simulated(filters: Filters) -> bool:
     return kinds == {True}
 
 
-def insights_page(request: HttpRequest, *, product: Product, context: dict[str, Any]) -> HttpResponse:
-    """Render the Insights page of `product`, or one of its tables as CSV (`?format=csv&table=...`)."""
-    versions = list(CatalogVersion.objects.filter(product=product).order_by("-number").values_list("number", flat=True))
-    query = read_query(request.GET, product=product.code, versions=versions)
+def insights_page(request: HttpRequest, *, code: str, product: Product | None, context: dict[str, Any]) -> HttpResponse:
+    """Render the Insights page of product `code`, or one of its tables as CSV (`?format=csv&table=...`).
+
+    `product` is None for a product deleted from the catalog: its figures survive, named by codes.
+    """
+    catalog = _catalog_versions(product)
+    query = read_query(request.GET, product=code, versions=sorted(set(catalog) | _figure_versions(code)))
     language = get_language() or "en"
     if request.GET.get("format") == "csv":
         return _csv(request, query, language)
     shown = figures_shown(query, language=language)
     insights = shown.insights
     query = replace(query, filters=insights.filters)
+    name = product.name if product is not None else insights.product_label
+    # The drop-down: the catalog's versions and those with figures in the period (a version since deleted too).
+    listed = set(catalog) | set(insights.versions) | ({query.filters.version} - {None})
     context = {
         **context,
+        "title": _("Insights: %(product)s") % {"product": name},
         "product": product,
+        "product_name": name,
         "insights": insights,
         "fallback": shown.all_traffic_fallback,
-        "form": filters_form(query, versions=versions),
+        "form": filters_form(query, versions=sorted((v for v in listed if v is not None), reverse=True)),
         "filter_errors": query.errors,
         **_sections(insights),
         "csv": {table: _csv_url(request, query, table) for table in TABLES},
@@ -77,6 +85,18 @@ def insights_page(request: HttpRequest, *, product: Product, context: dict[str, 
         **_catalog_links(request, product),
     }
     return TemplateResponse(request, TEMPLATE, context)
+
+
+def _catalog_versions(product: Product | None) -> list[int]:
+    if product is None:
+        return []
+    return list(CatalogVersion.objects.filter(product=product).order_by("-number").values_list("number", flat=True))
+
+
+def _figure_versions(code: str) -> set[int]:
+    """Return the versions the product has figures under, whatever the period (a filter may name any of them)."""
+    rows = DailyVisits.objects.filter(product=code, version__isnull=False).order_by().values_list("version", flat=True)
+    return {v for v in rows.distinct() if v is not None}
 
 
 def _csv(request: HttpRequest, query: Query, language: str) -> HttpResponse:
@@ -136,10 +156,12 @@ def _hidden_filters(query: Query) -> dict[str, str]:
     return {k: v for k, v in _query_items(query).items() if k != "orders"}
 
 
-def _catalog_links(request: HttpRequest, product: Product) -> dict[str, dict[str, str]]:
+def _catalog_links(request: HttpRequest, product: Product | None) -> dict[str, dict[str, str]]:
     """Return the admin pages of the product's option groups and rules, by code, for those who may see them."""
     user = request.user
     links: dict[str, dict[str, str]] = {"group_links": {}, "rule_links": {}}
+    if product is None:
+        return links
     if user.has_perm("catalog.view_optiongroup") or user.has_perm("catalog.change_optiongroup"):
         for code, pk in OptionGroup.objects.filter(product=product).values_list("code", "pk"):
             links["group_links"][code] = reverse("admin:catalog_optiongroup_change", args=[pk])

@@ -6,13 +6,12 @@ moment the visit started, in base36 epoch seconds, so the day a visit belongs to
 from the id itself and never stored anywhere. The page also carries `_prev`, a compact
 description of what it showed (stage, options, which fields were filled, the preview, the
 price), which the next request is compared with to tell what the shopper changed.
-`_prev` holds a short checksum of each field's value, never the value: the page already
-shows the value, and `_prev` is never written to the database.
+`_prev` holds a short checksum of each field's value, never the value: an HMAC keyed by
+SECRET_KEY and the visit (`value_sum`), and `_prev` is never written to the database.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
@@ -38,6 +38,8 @@ PREV_MAX_LENGTH = 4096
 _VISIT_ID = re.compile(r"\A([0-9a-z]{1,10})-([A-Za-z0-9_-]{16})\Z")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _PREV_VERSION = "1"
+#: The HMAC's key salt of `value_sum` (with SECRET_KEY).
+_SUM_SALT = "insights.visits.value_sum"
 #: Event.price holds 12 digits, 2 of them decimals.
 _PRICE_LIMIT = Decimal(10) ** 10
 
@@ -61,10 +63,14 @@ def visit_start(visit: str, now: datetime) -> datetime | None:
     match = _VISIT_ID.match(visit)
     if match is None:
         return None
-    start = datetime.fromtimestamp(int(match.group(1), 36), tz=UTC)
-    if start > now + CLOCK_SKEW or start < now - VISIT_LIFETIME:
+    seconds = int(match.group(1), 36)
+    # Bounded before converting: a crafted id names a moment no date can hold.
+    if seconds > (now + CLOCK_SKEW).timestamp() or seconds < (now - VISIT_LIFETIME).timestamp():
         return None
-    return start
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def visit_day(start: datetime) -> date:
@@ -72,9 +78,14 @@ def visit_day(start: datetime) -> date:
     return timezone.localtime(start).date()
 
 
-def value_sum(value: str) -> str:
-    """Return a short checksum of a field's value: enough to see it changed, useless to read it back."""
-    return hashlib.blake2s(value.encode(), digest_size=4).hexdigest()
+def value_sum(visit: str, value: str) -> str:
+    """Return a short checksum of a field's value in visit `visit`: enough to see it changed.
+
+    An HMAC keyed by SECRET_KEY, over the visit id and the value: without the key nobody can
+    test guessed measurements or monograms against it, and the same value has another
+    checksum in another visit, so two visits cannot be matched by it either.
+    """
+    return salted_hmac(_SUM_SALT, f"{visit}\n{value}", algorithm="sha256").hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -92,19 +103,19 @@ class PageState:
     price: Decimal | None = None
 
 
-def field_sums(product: Product, selection: Selection, rejected: Mapping[str, str]) -> dict[str, str]:
-    """Return the checksum of every measurement and text the page holds, accepted or set aside."""
+def field_sums(product: Product, visit: str, selection: Selection, rejected: Mapping[str, str]) -> dict[str, str]:
+    """Return the checksum (in visit `visit`) of every measurement and text the page holds, accepted or set aside."""
     sums: dict[str, str] = {}
     for parameter in product.parameters:
         if parameter.code in selection.parameters:
-            sums[parameter.code] = value_sum(format(selection.parameters[parameter.code], "f"))
+            sums[parameter.code] = value_sum(visit, format(selection.parameters[parameter.code], "f"))
         elif rejected.get(parameter.code):
-            sums[parameter.code] = value_sum(rejected[parameter.code])
+            sums[parameter.code] = value_sum(visit, rejected[parameter.code])
     for text in product.texts:
         if selection.texts.get(text.code):
-            sums[text.code] = value_sum(selection.texts[text.code])
+            sums[text.code] = value_sum(visit, selection.texts[text.code])
         elif rejected.get(text.code):
-            sums[text.code] = value_sum(rejected[text.code])
+            sums[text.code] = value_sum(visit, rejected[text.code])
     return sums
 
 

@@ -27,8 +27,6 @@ from configurator.engine.selection import Selection, data_from_pairs
 from configurator.loading import version_model
 from insights import tracking
 from insights.models import Event
-from insights.recording import choices_key
-from insights.stages import CHECKOUT, ORDER
 from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
 from orders.models import Order
@@ -74,22 +72,16 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
         "product_name": product.label(language),
         "back_url": _configurator_url(code, pairs),
     }
-    estimates = _unconfirmed_estimates(product, pairs, language)
-    if estimates:
-        # Values filled in from a standard size are the shop's guess, not the shopper's body.
-        problem = _("Some measurements are still estimates from a standard size: check %(names)s, then order.")
-        context["back_url"] = _configurator_url(code, pairs, keep=("_estimated", "_size"))
-        context["problems"] = [problem % {"names": estimates}]
-        return render(request, "orders/checkout_invalid.html", context, status=400)
+    unconfirmed = _estimates_page(request, product, pairs, context)
+    if unconfirmed is not None:
+        return unconfirmed
     selection = _checked(request, version, data, pairs, context)
     if isinstance(selection, HttpResponse):
         return selection
     quote = selectors.checkout_quote(version, selection, language)
     quoted = {"quoted_version": str(version.number), "quoted_total": quote["price"]["total"]}
     context["picture"] = _picture(request, product, selection)
-    visit = tracking.visit_for(request, product, version.number)
-    # The form keeps the visit, so the order joins it (a checkout opened without one starts its own).
-    context["visit"] = visit.id if visit is not None else ""
+    visit = _checkout_visit(request, product, version.number, context)
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         # A catalog republished since the page was shown: never charge what the shopper did not see.
@@ -115,20 +107,39 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
                 return render(request, "orders/checkout_invalid.html", {**context, "problems": problems}, status=400)
             else:
                 if placement.created:
-                    _record(visit, Event.Kind.ORDER, product, selection, placement.order.total)
+                    tracking.checkout_reached(visit, Event.Kind.ORDER, selection, placement.order.total)
                 messages.success(request, _("Thank you: your order is placed."))
                 return HttpResponseRedirect(placement.order.get_absolute_url())
     else:
         form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted})
-        _record(visit, Event.Kind.CHECKOUT, product, selection, Decimal(quote["price"]["total"]))
+        tracking.checkout_reached(visit, Event.Kind.CHECKOUT, selection, Decimal(quote["price"]["total"]))
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
 
 
-def _record(visit: tracking.Visit | None, kind: str, product: Product, selection: Selection, price: Decimal) -> None:
-    """Record the checkout opened or the order placed, with the configuration's options and its price."""
-    stage = CHECKOUT if kind == Event.Kind.CHECKOUT else ORDER
-    tracking.note(visit, kind, step=stage, choices=choices_key(product, selection), price=price)
-    tracking.page_left(visit, stage=stage, price=price)
+def _estimates_page(
+    request: HttpRequest, product: Product, pairs: list[tuple[str, str]], context: dict[str, Any]
+) -> HttpResponse | None:
+    """Return the page that sends the shopper back to check the measurements still estimated, or None."""
+    estimates = _unconfirmed_estimates(product, pairs, _language())
+    if not estimates:
+        return None
+    # Values filled in from a standard size are the shop's guess, not the shopper's body.
+    problem = _("Some measurements are still estimates from a standard size: check %(names)s, then order.")
+    context["back_url"] = _configurator_url(product.code, pairs, keep=("_estimated", "_size"))
+    context["problems"] = [problem % {"names": estimates}]
+    return render(request, "orders/checkout_invalid.html", context, status=400)
+
+
+def _checkout_visit(
+    request: HttpRequest, product: Product, version: int, context: dict[str, Any]
+) -> tracking.Visit | None:
+    """Return the visit the checkout belongs to, and put it in the form's `context` (Insights).
+
+    The form keeps the visit, so the order joins it (a checkout opened without one starts its own).
+    """
+    visit = tracking.visit_for(request, product, version)
+    context["visit"] = visit.id if visit is not None else ""
+    return visit
 
 
 def _checked(

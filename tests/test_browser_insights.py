@@ -53,3 +53,20 @@ def test_a_visit_in_the_browser_records_steps_choices_and_what_was_blocked(page:
     assert [(e.group, e.option) for e in events if e.kind == "chosen"] == [("body_colour", "black")]
     assert "_visit" not in page.url and "_prev" not in page.url
     assert [a for a in addresses if "_asked=roof" in a], "the click was sent"
+
+
+def test_the_address_after_saving_drops_the_visit_and_the_saved_page_continues_it(page: Any) -> None:
+    page.goto("/p/city-car/")
+    (visit,) = _events(1, kind="visit")
+    page.get_by_role("button", name="Save and share").click()
+    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/"))
+    # The redirect carried `_visit` and `saved`; the page's script took them out of the address bar.
+    page.wait_for_url(re.compile(r"/c/[0-9A-Z]{16}/$"))
+    assert "_visit" not in page.url and "saved=" not in page.url
+    assert "Saved as" in page.locator("#notices").inner_text()
+    (saved,) = _events(1, kind="saved")
+    assert saved.visit == visit.visit
+    # The browser said it came from this site: the saved page continues the visit, no share link was opened.
+    assert len(_events(2, visit=visit.visit, kind="step")) >= 2
+    assert not Event.objects.filter(kind="share_opened").exists()
+    assert Event.objects.filter(kind="visit").count() == 1

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from insights.tests.samples import demo_rollups
-from tests.browsing import ARTIFACTS, BROWSER
+from tests.browsing import ARTIFACTS, BROWSER, PHONE
 
 pytestmark = BROWSER
 
@@ -93,6 +93,7 @@ def test_a_table_downloads_as_csv(page: Any, merchandiser: Any) -> None:
     with open(download.path(), encoding="utf-8-sig") as file:
         rows = list(csv.reader(io.StringIO(file.read())))
     assert rows[0] == ["stage", "label", "reached", "share_of_visits", "left_here", "share_leaving", "median_seconds"]
+    assert rows[1][0] == "visits"
     assert [row[0] for row in rows[-3:]] == ["summary", "checkout", "order"]
 
 
@@ -106,3 +107,33 @@ def test_charts_keep_still_for_those_who_ask_for_less_motion(page: Any, merchand
         "() => [...document.querySelectorAll('canvas[data-chart]')].map((c) => Chart.getChart(c).options.animation)"
     )
     assert animated and all(a is False for a in animated)
+
+
+#: How wide the page is laid out, and what sticks out past the screen's right edge (`width`) without sitting
+#: in a box that scrolls it. A mobile browser widens its layout to fit wide content (innerWidth grows with
+#: it), so the screen's width is given, not read.
+_SIDEWAYS = """
+(width) => {
+  const scrolls = (el) => el.closest(".insights-scroll") !== null;
+  const out = [...document.querySelectorAll("#content-main *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
+    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + el.className : ""));
+  return {page: document.documentElement.scrollWidth, inner: window.innerWidth, out: out.slice(0, 10)};
+}
+"""
+
+
+def test_at_phone_width_the_page_never_scrolls_sideways(phone: Any, merchandiser: Any) -> None:
+    demo_rollups("city-car", until=timezone.localdate())
+    _sign_in(phone)
+    phone.goto("/admin/insights/productinsight/city-car/")
+    _charts_drawn(phone)
+    sideways = phone.evaluate(_SIDEWAYS, PHONE["width"])
+    assert sideways["page"] <= sideways["inner"] == PHONE["width"], sideways
+    assert sideways["out"] == [], sideways
+    # The wide tables scroll in their own box instead, each reachable from the keyboard.
+    boxes = phone.locator(".insights-scroll")
+    assert boxes.count() >= 8
+    assert phone.evaluate(
+        "() => [...document.querySelectorAll('.insights-scroll')].some((b) => b.scrollWidth > b.clientWidth)"
+    )

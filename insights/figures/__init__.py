@@ -6,7 +6,7 @@ JSON `insights_report --json` prints.
 
 from __future__ import annotations
 
-from insights.figures.compute import product_insights
+from insights.figures.compute import product_insights, ratio
 from insights.figures.histograms import histogram_median
 from insights.figures.report import report_data
 from insights.figures.types import (
@@ -37,5 +37,6 @@ __all__ = [
     "Traffic",
     "histogram_median",
     "product_insights",
+    "ratio",
     "report_data",
 ]

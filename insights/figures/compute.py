@@ -56,7 +56,8 @@ def _rows[M: Model](model: type[M], filters: Filters) -> QuerySet[M]:
     return _period(model, filters).filter(_traffic(filters))
 
 
-def _ratio(part: int, whole: int) -> float | None:
+def ratio(part: int, whole: int) -> float | None:
+    """Return part / whole, or None when there is nothing to divide by (never 0 %: decision 29)."""
     return part / whole if whole else None
 
 
@@ -95,7 +96,7 @@ def _option_figure(
     active = bool(choice and choice.active)
     chosen, chosen_ordered = sums.get("chosen", 0), sums.get("chosen_ordered", 0)
     group_label, option_label = labels.option_label(model, group, option, language)
-    conversion = _ratio(orders, visits)
+    conversion = ratio(orders, visits)
     return OptionFigure(
         group=group,
         group_label=group_label,
@@ -104,8 +105,8 @@ def _option_figure(
         chosen=chosen,
         ordered=sums.get("ordered", 0),
         saved=sums.get("saved", 0),
-        take_rate=_ratio(chosen, visits),
-        order_share=_ratio(sums.get("ordered", 0), orders),
+        take_rate=ratio(chosen, visits),
+        order_share=ratio(sums.get("ordered", 0), orders),
         lift=None if not conversion or not chosen else (chosen_ordered / chosen) / conversion,
         never_chosen=active and not (chosen or sums.get("ordered", 0) or sums.get("saved", 0)),
         chosen_ordered=chosen_ordered,

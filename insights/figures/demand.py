@@ -4,9 +4,11 @@ Per part number, the sum over the options that carry it of (orders holding the o
 orders) × the option's bill-of-materials quantity, plus the product's base part, one per
 order. A quantity may be a formula over measurements (`2 * shirt_length + 40`): it is
 evaluated with the mean measurements of the real orders placed in the period that hold
-the option (quantities are linear, so that is exactly their mean quantity), and with each
-measurement's midpoint when there are none (simulated traffic places no real order).
-Decision 29.
+the option (quantities are linear, so that is exactly their mean quantity), but only when at
+least `MIN_ORDERS` of them give the measurement: with fewer, a Viewer could read one customer's
+measurement back from `per_order`, so each measurement takes its range's midpoint (as it does
+with none: simulated traffic places no real order). Only the latest `MAX_ORDERS` orders of the
+period are read, in one query. Decision 29.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from configurator.engine.rules import Linear, RuleError, parse_linear
 from insights.figures.types import DemandFigure, Filters, OptionFigure
 from orders.models import Order
 
+#: Fewer orders holding an option than this and its measurements take their midpoints (k-anonymity).
+MIN_ORDERS = 5
+#: The most orders whose configurations are read (the latest of the period): the page's cost stays flat.
+MAX_ORDERS = 2000
 PER_ORDER_PLACES = Decimal("0.0001")
 QUANTITY_PLACES = Decimal("0.01")
 
@@ -38,7 +44,7 @@ class _Line:
 
 
 def _placed_orders(filters: Filters) -> list[Mapping[str, Any]]:
-    """Return the configurations of the real orders of the filters' product, days and version."""
+    """Return the configurations of the latest `MAX_ORDERS` real orders of the filters' product, days and version."""
     if filters.traffic == "simulated":
         return []
     zone = timezone.get_current_timezone()
@@ -47,7 +53,8 @@ def _placed_orders(filters: Filters) -> list[Mapping[str, Any]]:
     orders = Order.objects.filter(product_code=filters.product, placed_at__gte=start, placed_at__lt=end)
     if filters.version is not None:
         orders = orders.filter(catalog_version__number=filters.version)
-    return [c for c in orders.values_list("configuration", flat=True) if isinstance(c, Mapping)]
+    latest = orders.order_by("-placed_at", "-pk").values_list("configuration", flat=True)[:MAX_ORDERS]
+    return [c for c in latest if isinstance(c, Mapping)]
 
 
 def _holds(configuration: Mapping[str, Any], group: str, option: str) -> bool:
@@ -56,13 +63,14 @@ def _holds(configuration: Mapping[str, Any], group: str, option: str) -> bool:
 
 
 def _mean(values: Iterable[Any]) -> Decimal | None:
+    """Return the mean of the values, None when fewer than `MIN_ORDERS` are numbers (one order must not show)."""
     numbers = []
     for value in values:
         try:
             numbers.append(Decimal(str(value)))
         except InvalidOperation:
             continue
-    return sum(numbers, Decimal(0)) / len(numbers) if numbers else None
+    return sum(numbers, Decimal(0)) / len(numbers) if len(numbers) >= MIN_ORDERS else None
 
 
 def _params(configuration: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -73,7 +81,10 @@ def _params(configuration: Mapping[str, Any]) -> Mapping[str, Any]:
 def _measurements(
     model: Product, formula: Linear, holding: list[Mapping[str, Any]], sources: set[str]
 ) -> dict[str, Decimal]:
-    """Return a value for each measurement the formula names: the orders' mean, else the range's midpoint."""
+    """Return a value for each measurement the formula names: the orders' mean, else the range's midpoint.
+
+    The mean only from `MIN_ORDERS` orders or more (`_mean`).
+    """
     values: dict[str, Decimal] = {}
     for code, _coefficient in formula.terms:
         mean = _mean(_params(c)[code] for c in holding if code in _params(c))

@@ -31,8 +31,7 @@ from configurator.loading import version_model
 from insights import models, recording, tracking
 from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
-from insights.simulation.shoppers import Checkout, Shopper, Tally, Visit
-from insights.stages import ORDER
+from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
 
@@ -118,15 +117,14 @@ def _record_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
     if version is None:
         return False
     product = version_model(version)
-    request = RequestFactory().get(checkout.url, headers={"User-Agent": shopper.agent}, REMOTE_ADDR=shopper.address)
+    headers = {"User-Agent": shopper.agent, "Referer": SHOP_PAGE}
+    request = RequestFactory().get(checkout.url, headers=headers, REMOTE_ADDR=shopper.address)
     visit = tracking.visit_for(request, product, version.number)
     if visit is None or visit.new:
         return False
     pairs = parse_qsl(urlsplit(checkout.url).query, keep_blank_values=True)
     selection = read_selection(product, data_from_pairs(product, pairs))
-    choices = recording.choices_key(product, selection)
-    tracking.note(visit, models.Event.Kind.ORDER, step=ORDER, choices=choices, price=checkout.total)
-    tracking.page_left(visit, stage=ORDER, price=checkout.total)
+    tracking.checkout_reached(visit, models.Event.Kind.ORDER, selection, checkout.total)
     recording.flush()
     return True
 

@@ -45,6 +45,10 @@ from insights.simulation.habits import (
 )
 from insights.simulation.pages import Control, Form, Page, page_read
 
+#: The Referer a browser sends from a page of the shop (the test client's host, over HTTPS): an address
+#: carrying `_visit` (a redirect, the Order link) continues the visit only from one (insights.tracking).
+SHOP_PAGE = "https://testserver/"
+
 
 @dataclass
 class Tally:
@@ -107,7 +111,8 @@ class Visit:
 
     # -- requests ------------------------------------------------------------------------------------
     def _headers(self, htmx: bool) -> dict[str, str]:
-        headers = {"User-Agent": self.shopper.agent}
+        # Every request after the first comes from a page of the shop, as a browser's Referer says.
+        headers = {"User-Agent": self.shopper.agent, "Referer": SHOP_PAGE}
         if self.shopper.language:
             headers["Accept-Language"] = self.shopper.language
         if htmx:

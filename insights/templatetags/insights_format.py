@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -19,7 +19,7 @@ def percent(value: float | None) -> str:
     """Write a fraction as a percentage with one decimal: 0.4251 -> "42.5%" ("42,5%" in Italian)."""
     if value is None:
         return NONE
-    return f"{number_format(value * 100, 1)}%"
+    return f"{number_format(_rounded(value, 1, shift=2), 1)}%"
 
 
 @register.filter
@@ -40,7 +40,17 @@ def factor(value: float | None) -> str:
     """Write a lift as a factor: 1.25 -> "×1.25"."""
     if value is None:
         return NONE
-    return f"×{number_format(value, 2)}"
+    return f"×{number_format(_rounded(value, 2), 2)}"
+
+
+def _rounded(value: float, places: int, *, shift: int = 0) -> Decimal:
+    """Round `value` times 10**shift to `places` decimals, halves up: (2.9999, 2) -> 3.00.
+
+    Django's number_format cuts a float's extra digits off instead of rounding them (2.9999 would read
+    2.99), so the figure is rounded here first. Starting from the float's shortest text keeps 0.0099 an
+    exact 0.99 before the shift, so it rounds to 1.0 as a person would.
+    """
+    return Decimal(str(value)).scaleb(shift).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @register.filter

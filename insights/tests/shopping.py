@@ -1,7 +1,9 @@
-"""A shopper driving the configurator through the test client as the page's htmx does.
+"""The one shopper of the insights tests: drives the configurator through the test client as htmx does.
 
 Each answer's form carries `_visit` and `_prev`; the next click sends them back with the
 configuration the page showed (its pushed address), changed as the shopper changes it.
+The page is read as the simulator reads it (`insights.simulation.pages`): its form, the
+step it shows, its buttons and the Order link, which leads to a real checkout.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from urllib.parse import parse_qsl, urlsplit
 from django.test import Client
 
 from insights.models import Event
+from insights.simulation.pages import Form, page_read
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 _HIDDEN = re.compile(r'<input type="hidden" name="(_visit|_prev)" value="([^"]*)">')
 _SUMMARY_LINK = re.compile(r'href="(/p/[^"]*_step=summary[^"]*)"')
+#: Following a link or a redirect of the shop's page: the browser names the page as the Referer.
+FROM_SHOP = {"Referer": "http://testserver/p/"}
 
 
 def hidden(response: Response, name: str) -> str | None:
@@ -82,4 +87,47 @@ class Shopper:
         response = self.client.get(f"/p/{self.code}/", pairs, headers={"HX-Request": "true", **self.headers})
         if response.status_code == 200 and "HX-Push-Url" in response:
             return self._keep(response, response["HX-Push-Url"])
+        return response
+
+    # -- reading the page as a browser shows it ---------------------------------------------------------
+    @property
+    def form(self) -> Form:
+        """The configurator form the last answer drew."""
+        assert self.last is not None
+        form = page_read(self.last.text).configurator
+        assert form is not None
+        return form
+
+    @property
+    def step(self) -> str:
+        return self.form.value("_step")
+
+    def click(self, *extra: tuple[str, str]) -> int:
+        """Send the form with `extra` as htmx does; return the status (204: the page drew nothing)."""
+        response = self.send(extra=extra)
+        assert response.status_code in (200, 204), response.status_code
+        return response.status_code
+
+    def choose(self, group: str, option: str) -> None:
+        """Pick `option` of a radio or drop-down `group`."""
+        self.send((group, option))
+
+    def next(self) -> None:
+        """Press the step's last `_step` button (Next, or Review on the last step)."""
+        self.send(step=self.form.button_values("_step")[-1])
+
+    def order(self, name: str = "Ada Lovelace", email: str = "ada@example.com") -> Response:
+        """Follow "Order" from the summary, fill in the checkout form and place the order; return the redirect."""
+        assert self.form.links, "the summary offers no Order link"
+        page = page_read(self.client.get(self.form.links[0], headers={**FROM_SHOP, **self.headers}).text)
+        checkout = page.checkout
+        assert checkout is not None
+        checkout.type("name", name)
+        checkout.type("email", email)
+        checkout.type("address", "12 Analytical Street, 20100 Milan")
+        data: dict[str, list[str]] = {}
+        for key, value in checkout.pairs():
+            data.setdefault(key, []).append(value)
+        response = self.client.post(checkout.action, data, headers=self.headers)
+        assert response.status_code == 302, response.text[:2000]
         return response

@@ -17,64 +17,13 @@ from __future__ import annotations
 import io
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from insights.simulation.pages import Form, page_read
+from insights.tests.shopping import Shopper
 from orders.models import Order
-
-HTMX = {"HX-Request": "true"}
-
-
-class Shopper:
-    """One visit: a browser on the configurator page, clicking as htmx does."""
-
-    def __init__(self, url: str = "/p/city-car/") -> None:
-        self.client = Client()
-        response = self.client.get(url)
-        assert response.status_code == 200
-        self._read(response.content.decode())
-
-    def _read(self, html: str) -> None:
-        form = page_read(html).configurator
-        assert form is not None
-        self.form: Form = form
-
-    def click(self, *extra: tuple[str, str]) -> int:
-        response = self.client.get(f"{self.form.action}?{urlencode([*self.form.pairs(), *extra])}", headers=HTMX)
-        assert response.status_code in (200, 204)
-        if response.status_code == 200:
-            self._read(response.content.decode())
-        return response.status_code
-
-    def choose(self, group: str, option: str) -> None:
-        self.form.choose(group, option)
-        self.click()
-
-    def next(self) -> None:
-        self.click(("_step", self.form.button_values("_step")[-1]))
-
-    @property
-    def step(self) -> str:
-        return self.form.value("_step")
-
-    def order(self) -> None:
-        """Follow "Order", fill in the checkout form and place the order."""
-        assert self.form.links, "the summary offers no Order link"
-        page = page_read(self.client.get(self.form.links[0]).content.decode())
-        checkout = page.checkout
-        assert checkout is not None
-        checkout.type("name", "Ada Lovelace")
-        checkout.type("email", "ada@example.com")
-        checkout.type("address", "12 Analytical Street, 20100 Milan")
-        data: dict[str, list[str]] = {}
-        for key, value in checkout.pairs():
-            data.setdefault(key, []).append(value)
-        response = self.client.post(checkout.action, data)
-        assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def _report() -> dict[str, Any]:
@@ -89,28 +38,34 @@ def demo(db: None) -> None:
     call_command("load_demo", stdout=None)
 
 
+def _shopper(query: str = "") -> Shopper:
+    shopper = Shopper(Client(), "city-car")
+    shopper.open(query)
+    return shopper
+
+
 def _drive() -> None:
     for _ in range(3):
-        shopper = Shopper()
+        shopper = _shopper()
         shopper.choose("trim", "premium")
         shopper.next()
         assert shopper.step == "exterior"
     for _ in range(2):
-        shopper = Shopper("/p/city-car/?trim=essential")
+        shopper = _shopper("?trim=essential")
         shopper.next()
         assert [c.value for c in shopper.form.groups()["roof"] if c.disabled] == ["panoramic"]
         assert shopper.click(("_asked", "roof:panoramic")) == 204
     for _ in range(2):
-        shopper = Shopper()
+        shopper = _shopper()
         shopper.next()
         shopper.choose("body_colour", "blue")
         while shopper.step != "summary":
             shopper.next()
         shopper.order()
-    shopper = Shopper()
+    shopper = _shopper()
     shopper.click(("_action", "finish"))
     assert shopper.step == "summary"
-    Shopper()
+    _shopper()
 
 
 def test_known_paths_appear_exactly_in_the_report(demo: None) -> None:

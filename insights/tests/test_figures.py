@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import CatalogVersion
-from insights.figures import Filters, histogram_median, product_insights
+from insights.figures import Filters, demand, histogram_median, product_insights
 from insights.figures.types import Traffic
 from insights.models import (
     DailyBlock,
@@ -27,6 +29,7 @@ from insights.models import (
     DailyVisits,
 )
 from orders import services
+from orders.models import Order
 
 pytestmark = pytest.mark.django_db
 
@@ -280,19 +283,43 @@ def test_demand_sums_options_that_share_a_part_number(rollups: None) -> None:
     assert demand["BK-FRAME"].label == "Frame colour: Blue, Frame colour: Black"
 
 
-def test_demand_uses_the_measurements_of_the_orders_placed(rollups: None, bike: CatalogVersion) -> None:
-    data = {"selections": {"frame": "blue", "basket": "wicker"}, "parameters": {"height": "180"}, "texts": {}}
+def _place(bike: CatalogVersion, height: str, placed: datetime.datetime) -> None:
+    data = {"selections": {"frame": "blue", "basket": "wicker"}, "parameters": {"height": height}, "texts": {}}
     customer = services.Customer(name="Ada", email="ada@example.com", address="1 Road")
     order = services.order_place(version=bike, data=data, customer=customer, language="en").order
-    placed = timezone.make_aware(datetime.datetime.combine(NEXT_MONDAY, datetime.time(23, 30)))
     type(order).objects.filter(pk=order.pk).update(placed_at=placed)
-    insights = _insights(demand_orders=100)
+
+
+def _basket(**kwargs: Any) -> tuple[Decimal, str]:
+    insights = _insights(demand_orders=100, **kwargs)
     basket = next(d for d in insights.demand if d.part_number == "BK-BASKET")
-    # One order in three holds the basket, at 2 * 180 + 10 = 370 cm.
-    assert (basket.per_order, basket.quantity) == (Decimal("123.3333"), Decimal("12333.33"))
-    assert insights.demand_measurements == "orders"
-    type(order).objects.filter(pk=order.pk).update(placed_at=placed + datetime.timedelta(hours=1))  # the next day
-    assert _insights().demand_measurements == "midpoint"
+    return basket.per_order, insights.demand_measurements
+
+
+def test_demand_uses_the_measurements_of_five_orders_placed_or_more(rollups: None, bike: CatalogVersion) -> None:
+    placed = timezone.make_aware(datetime.datetime.combine(NEXT_MONDAY, datetime.time(23, 30)))
+    for height in ("170", "180", "190", "200"):
+        _place(bike, height, placed)
+    # Four orders: one customer's height could be read back from the mean; the midpoint, 175 cm.
+    assert _basket() == (Decimal("120.0000"), "midpoint")
+    _place(bike, "160", placed)
+    # Five orders at a mean 180 cm; one order in three holds the basket, at 2 * 180 + 10 = 370 cm.
+    assert _basket() == (Decimal("123.3333"), "orders")
+    Order.objects.update(placed_at=placed + datetime.timedelta(hours=1))  # the next day, out of the period
+    assert _basket() == (Decimal("120.0000"), "midpoint")
+
+
+def test_demand_reads_only_the_latest_orders_in_one_query(
+    rollups: None, bike: CatalogVersion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demand, "MAX_ORDERS", 5)
+    first = timezone.make_aware(datetime.datetime.combine(MONDAY, datetime.time(9)))
+    _place(bike, "150", first)  # the oldest: left out
+    for hour, height in enumerate(("170", "180", "190", "200", "160"), start=10):
+        _place(bike, height, first.replace(hour=hour))
+    with CaptureQueriesContext(connection) as queries:
+        assert _basket() == (Decimal("123.3333"), "orders")  # the latest five, at a mean 180 cm
+    assert len([q for q in queries.captured_queries if "orders_order" in q["sql"]]) == 1
 
 
 def test_closing_stages_and_the_shoppers_own_choices_are_translated(rollups: None) -> None:

@@ -33,3 +33,18 @@ def test_quantities_keep_their_decimals_only() -> None:
 def test_lifts_read_as_factors() -> None:
     assert factor(1.25) == "×1.25"
     assert factor(None) == "—"
+
+
+def test_percentages_and_lifts_round_half_up_rather_than_drop_digits() -> None:
+    # number_format alone cuts the float's digits: these read 16.6%, 0.9%, 54.9% and ×2.99.
+    assert [percent(v) for v in (50 / 300, 0.0099, 72 / 131, 0.00049, 0.00051)] == [
+        "16.7%",
+        "1.0%",
+        "55.0%",
+        "0.0%",
+        "0.1%",
+    ]
+    assert [factor(v) for v in (2.9999999, 1.005, 1.0049, 0.125)] == ["×3.00", "×1.01", "×1.00", "×0.13"]
+    with translation.override("it"):
+        assert percent(50 / 300) == "16,7%"
+        assert factor(2.9999999) == "×3,00"

@@ -238,7 +238,16 @@ def test_csv_numbers_are_not_localised(rf: Any, merchandiser: Any, figures: None
     request.user = merchandiser
     with translation.override("it"):
         rows = _csv(_page_view(request))
-    look = dict(zip(rows[0], rows[1], strict=True))
+    visits, look = (dict(zip(rows[0], row, strict=True)) for row in rows[1:3])
+    assert visits == {
+        "stage": "visits",  # the page's first row: every visit of the period
+        "label": "Visite",
+        "reached": "8",
+        "share_of_visits": "1",
+        "left_here": "",
+        "share_leaving": "",
+        "median_seconds": "",
+    }
     assert look == {
         "stage": "look",
         "label": "Aspetto",  # labels in the merchandiser's language, numbers the same in every one
@@ -277,7 +286,7 @@ def test_the_page_reads_in_italian(rf: Any, merchandiser: Any, figures: None) ->
         response = _page_view(request)
         text = _text(response.render())
     assert "Imbuto: dove si fermano i clienti" in text
-    assert "Visite 8" in text and "Conversione 37,5%" in text
+    assert "Visite 8" in text and "Conversione 37,5%" in text and "Visitatori giornalieri, sommati 7" in text
     assert "Solo clienti reali: 20 visite simulate in questo periodo non sono contate." in text
 
 
@@ -314,3 +323,37 @@ def test_a_product_never_published_has_an_empty_page(merchandiser: Any, db: None
     Product.objects.create(code="draft-only", name="Draft only")
     response = _client(merchandiser).get("/admin/insights/productinsight/draft-only/")
     assert response.status_code == 200 and "No visits in this period." in _text(response)
+
+
+def test_a_product_deleted_from_the_catalog_still_has_its_page(merchandiser: Any, db: None) -> None:
+    DailyVisits.objects.create(day=DAY, product="gone-bike", version=4, visits=9, visitors=6, orders=2)
+    DailyOption.objects.create(day=DAY, product="gone-bike", version=4, group="frame", option="teal", chosen=3)
+    client = _client(merchandiser)
+    response = client.get("/admin/insights/productinsight/gone-bike/", PERIOD)
+    assert response.status_code == 200
+    text = _text(response)
+    assert "This product is no longer in the catalog." in text
+    assert "Visits 9" in text and "Orders 2" in text
+    assert "Group Option Chosen Take rate Ordered Share of orders Lift Saved frame teal 3 33.3%" in text  # codes
+    assert "<title>Insights: gone-bike" in response.content.decode()
+    assert '<option value="4">Version 4</option>' in response.content.decode()
+    csv_response = client.get(
+        "/admin/insights/productinsight/gone-bike/", {**PERIOD, "format": "csv", "table": "options"}
+    )
+    assert csv_response.status_code == 200 and "teal" in csv_response.content.decode()
+
+
+def test_the_visitors_headline_says_it_sums_daily_visitors(merchandiser: Any, figures: None) -> None:
+    text = _text(_client(merchandiser).get(PAGE, PERIOD))
+    assert "Daily visitors, summed 7" in text
+    assert "a visitor who comes back another day counts again" in text
+
+
+def test_the_version_filter_lists_versions_with_figures_that_left_the_catalog(merchandiser: Any, figures: None) -> None:
+    DailyVisits.objects.create(**{**_key(), "version": 7}, visits=5, orders=1)
+    client = _client(merchandiser)
+    page = client.get(PAGE, PERIOD).content.decode()
+    assert '<option value="7">Version 7</option>' in page and '<option value="1">Version 1</option>' in page
+    seven = client.get(PAGE, {**PERIOD, "version": "7"})
+    assert "Visits 5" in _text(seven) and "catalog version 7." in _text(seven)
+    assert "insights-errors" not in seven.content.decode()  # the version was not set aside

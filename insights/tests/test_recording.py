@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from insights.models import Event
-from insights.tests.shopping import Shopper, hidden, kinds
+from insights.models import DailyBlock, Event
+from insights.rollup import rollup_days
+from insights.tests.shopping import FROM_SHOP, Shopper, hidden, kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +55,8 @@ def test_the_first_looks_suggestions_are_not_chosen_but_the_shoppers_clicks_are(
     # Red was the first look's suggestion: giving it up is no "unchosen".
     assert chosen == [
         ("chosen", "body_colour", "black", "version"),
-        ("unchosen", "body_colour", "black", "exterior"),
         ("chosen", "body_colour", "blue", "exterior"),
+        ("unchosen", "body_colour", "black", "exterior"),
     ]
 
 
@@ -118,6 +120,19 @@ def test_a_click_on_an_unavailable_option_records_the_rules_that_blocked_it(clie
     assert (offered.kind, offered.group, offered.option) == ("anyway_offered", "roof", "contrast_black")
 
 
+def test_a_block_answered_by_picking_another_option_of_the_group_is_other_option(client: Client) -> None:
+    """Blocked B, then the shopper swaps A for C in the same group: the rollup scores it other_option."""
+    shopper = Shopper(client, "city-car")
+    shopper.open(CAR_LOOK.replace("red", "black") + "&_seen=version")
+    shopper.send(step="exterior")
+    assert shopper.send(extra=(("_asked", "roof:contrast_black"),)).status_code == 204
+    shopper.send(("roof", "panoramic"))
+    rollup_days([timezone.localdate()])
+    row = DailyBlock.objects.get(option="contrast_black")
+    assert (row.times, row.other_option, row.continued, row.left) == (1, 1, 0, 0)
+    assert kinds(kind__in=["chosen", "unchosen"]) == ["chosen", "unchosen"]
+
+
 def test_asking_about_an_available_or_unknown_option_records_nothing(client: Client) -> None:
     shopper = Shopper(client, "city-car")
     shopper.open()
@@ -162,9 +177,11 @@ def test_finish_for_me_is_recorded_and_what_it_chose_is_not(client: Client) -> N
 def test_an_action_without_javascript_redirects_within_the_same_visit(client: Client) -> None:
     page = client.get("/p/city-car/" + CAR_LOOK + "&_seen=version")
     visit = hidden(page, "_visit")
-    response = client.get("/p/city-car/" + CAR_LOOK + f"&_seen=version&_action=finish&_visit={visit}")
+    response = client.get(
+        "/p/city-car/" + CAR_LOOK + f"&_seen=version&_action=finish&_visit={visit}", headers=FROM_SHOP
+    )
     assert response.status_code == 302 and f"_visit={visit}" in response["Location"]
-    client.get(response["Location"])
+    client.get(response["Location"], headers=FROM_SHOP)
     assert set(Event.objects.values_list("visit", flat=True)) == {visit}
     assert kinds() == ["visit", "step", "preview", "finish", "step", "preview"]
 
@@ -190,8 +207,33 @@ def test_saving_then_opening_the_saved_page_continue_the_visit(client: Client) -
     (saved,) = _events(kind="saved")
     assert saved.visit == shopper.visit and saved.step == "version"
     assert saved.choices.startswith("trim=style;engine=turbo100;gearbox=manual6;body_colour=red;")
-    client.get(response["Location"])
+    client.get(response["Location"], headers=FROM_SHOP)
     assert kinds(kind__in=["visit", "share_opened"]) == ["visit"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Referer": "https://elsewhere.example/p/city-car/"}],
+    ids=["pasted", "linked-from-another-site"],
+)
+def test_an_address_copied_with_the_visit_in_it_starts_its_own_visit(client: Client, headers: dict[str, str]) -> None:
+    """The saved page's address (`?saved=1&_visit=…`) and the Order link, opened by someone else."""
+    shopper = Shopper(client, "city-car")
+    shopper.open(CAR_LOOK + "&_seen=version,exterior,interior,packs&packs=")
+    saved = client.post("/p/city-car/save", dict(shopper.pairs) | dict(shopper.page_state()))["Location"]
+    page = shopper.send(step="summary")
+    order_link = re.search(r'href="(/orders/checkout/city-car/[^"]*)"', page.text)
+    assert order_link and f"_visit={shopper.visit}" in saved
+    friend = Client()
+    opened = friend.get(saved, headers=headers)
+    assert hidden(opened, "_visit") not in (None, shopper.visit)
+    checkout = friend.get(html.unescape(order_link.group(1)), headers=headers)
+    assert checkout.status_code == 200 and f'name="_visit" value="{shopper.visit}"' not in checkout.text
+    (share,) = _events(kind="share_opened")
+    assert share.visit == hidden(opened, "_visit") and share.visit != shopper.visit
+    (opened_checkout,) = _events(kind="checkout")
+    assert opened_checkout.visit not in (shopper.visit, share.visit)
+    assert kinds(kind="visit") == ["visit"] * 3
 
 
 def test_opening_a_share_link_starts_a_visit(client: Client) -> None:
@@ -211,7 +253,7 @@ def test_checkout_and_order_join_the_visit(client: Client) -> None:
     order_link = re.search(r'href="(/orders/checkout/shirt/[^"]*)"', page.text)
     assert order_link
     url = order_link.group(1).replace("&amp;", "&")
-    checkout = client.get(url)
+    checkout = client.get(url, headers=FROM_SHOP)
     assert checkout.status_code == 200 and f'name="_visit" value="{shopper.visit}"' in checkout.text
     form = checkout.context["form"]
     data = {

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from unittest import mock
 
 import pytest
+from django.core.cache import cache, caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.signals import request_finished
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from insights import recording
 from insights.models import Event
-from insights.privacy import VisitorSource, visitor_hash
+from insights.privacy import VisitorSource, salt_end, visitor_hash
 from insights.tests.shopping import Shopper, hidden
 from orders.models import Order
 
@@ -74,8 +78,14 @@ def test_the_privacy_page_says_what_is_recorded_and_for_how_long(client: Client)
     assert "Do Not Track" in page.text and "Global Privacy Control" in page.text
     assert "deleted after 90 days" in page.text and "kept for 730 days" in page.text
     assert "no cookie is set for it" in page.text
+    assert "memory, never in our database" in page.text
+    assert "forgotten a few minutes after midnight" in page.text and "never written down" not in page.text
     italian = client.get("/it/privacy/")
     assert "Do Not Track" in italian.text and "dopo 90 giorni" in italian.text
+    # Honest about what the detailed records can still tell, in both languages.
+    assert "can be matched to that order by their time and the options chosen" in page.text
+    assert "for as long as they are kept (90 days)" in page.text and "only daily totals" in page.text
+    assert "possono essere collegati a quell" in italian.text and "(90 giorni)" in italian.text
 
 
 def test_no_event_holds_a_measurement_a_monogram_a_name_an_email_an_address_an_ip_or_a_user_agent(
@@ -174,3 +184,60 @@ def test_a_failed_write_is_logged_and_never_reaches_the_shopper(
     assert page.status_code == 200 and not Event.objects.exists()
     assert "Could not record 3 insight events" in caplog.text
     assert not recording.pending()
+
+
+def test_events_are_written_before_django_closes_the_requests_connections() -> None:
+    """As a WSGI server ends a request: the write runs first, on the request's connections, then they close."""
+    happened: list[str] = []
+    recording.record(Event(kind="visit", product="city-car", day=date(2026, 12, 5), visit="v"))
+    real_bulk_create = Event.objects.bulk_create
+
+    def write(*args: object, **kwargs: object) -> object:
+        happened.append("write")
+        return real_bulk_create(*args, **kwargs)  # type: ignore[arg-type]
+
+    caches["default"].get("warm")  # the cache connection of the request is open
+    with (
+        mock.patch.object(Event.objects, "bulk_create", write),
+        mock.patch.object(connection, "close_if_unusable_or_obsolete", lambda: happened.append("database closed")),
+        mock.patch.object(caches["default"], "close", lambda **kw: happened.append("cache closed")),
+    ):
+        request_finished.send(sender=WSGIHandler)
+    # The test client moves Django's own receiver to the end after each request: only ours must be first.
+    assert happened[0] == "write" and sorted(happened[1:]) == ["cache closed", "database closed"]
+    assert Event.objects.filter(visit="v").exists()
+
+
+def test_the_salt_is_kept_until_a_few_minutes_after_its_local_midnight_and_only_in_redis() -> None:
+    # 21:00 UTC is 22:00 in Rome: the day ends in 2 hours, and the salt 10 minutes later.
+    evening = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)
+    source = VisitorSource(host="shop.example", ip=IP, user_agent=AGENT)
+    with mock.patch("insights.privacy.timezone.now", return_value=evening):
+        # The test settings' local-memory cache is one process's: the salt is not put there.
+        visitor_hash(source, date(2026, 12, 5))
+        assert not cache.has_key("insights:salt:2026-12-05")
+        with (
+            mock.patch("insights.privacy._shared_cache", return_value=True),
+            mock.patch.object(cache, "add", wraps=cache.add) as add,
+        ):
+            visitor_hash(source, date(2026, 12, 5))
+    (key, _salt, seconds), _ = add.call_args
+    assert key == "insights:salt:2026-12-05" and seconds == 2 * 3600 + 10 * 60
+    assert salt_end(date(2026, 12, 5)) == datetime(2026, 12, 5, 23, 10, tzinfo=UTC)
+
+
+def test_a_cache_error_while_hashing_uses_the_process_salt_and_keeps_the_events(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    source = VisitorSource(host="shop.example", ip=IP, user_agent=AGENT)
+    today = timezone.localdate()
+    with (
+        mock.patch("insights.privacy._shared_cache", return_value=True),
+        mock.patch.object(cache, "add", side_effect=ConnectionError("Redis is down")),
+    ):
+        for visit in ("a", "b"):
+            recording.record(Event(kind="visit", product="city-car", day=today, visit=visit), visitor=source)
+            recording.flush()
+    hashes = list(Event.objects.filter(kind="visit").values_list("visitor", flat=True))
+    assert len(hashes) == 2 and hashes[0] == hashes[1] and re.fullmatch(r"[0-9a-f]{16}", hashes[0])
+    assert "could not give the visitor salt" in caplog.text and "Could not record" not in caplog.text

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from catalog.selectors import version_latest_for
 from configurator.engine.model import Product
@@ -31,6 +32,7 @@ from insights.visits import (
 )
 
 NOON = datetime(2026, 12, 5, 11, 0, tzinfo=UTC)
+VISIT = visit_mint(NOON)
 
 
 def test_a_visit_id_names_when_the_visit_started() -> None:
@@ -112,29 +114,40 @@ def _sent(selection: Selection, **kwargs: object) -> PageInput:
 
 def test_changing_a_suggestion_is_a_choice_and_giving_it_up_is_no_unchoice(shirt: Product) -> None:
     prev = PageState(stage="style", choices={"collar": frozenset({"classic"})}, suggested=frozenset({"collar"}))
-    found = changes(shirt, prev, _sent(Selection(choices={"collar": frozenset({"cutaway"})})))
+    found = changes(shirt, VISIT, prev, _sent(Selection(choices={"collar": frozenset({"cutaway"})})))
     assert [(e.kind, e.group, e.option) for e in found] == [("chosen", "collar", "cutaway")]
-    assert changes(shirt, prev, _sent(Selection(choices={"collar": frozenset({"classic"})}))) == []
+    assert changes(shirt, VISIT, prev, _sent(Selection(choices={"collar": frozenset({"classic"})}))) == []
 
 
 def test_a_shoppers_own_choice_given_up_is_unchosen(shirt: Product) -> None:
     prev = PageState(stage="style", choices={"collar": frozenset({"classic"})})
-    found = changes(shirt, prev, _sent(Selection(choices={})))
+    found = changes(shirt, VISIT, prev, _sent(Selection(choices={})))
     assert [(e.kind, e.group, e.option) for e in found] == [("unchosen", "collar", "classic")]
 
 
 def test_a_field_is_filled_when_its_value_changes_and_refused_values_are_not_valid(shirt: Product) -> None:
     first = _sent(Selection(parameters={"neck": Decimal("41.5")}))
     prev = PageState(stage="measurements")
-    (filled,) = changes(shirt, prev, first)
+    (filled,) = changes(shirt, VISIT, prev, first)
     assert (filled.kind, filled.field, filled.valid) == ("filled", "neck", True)
-    shown = state_read(shirt, state_text(shirt, PageState(stage="measurements", fields={"neck": value_sum("41.5")})))
-    assert shown is not None and changes(shirt, shown, first) == []
+    shown = state_read(
+        shirt, state_text(shirt, PageState(stage="measurements", fields={"neck": value_sum(VISIT, "41.5")}))
+    )
+    assert shown is not None and changes(shirt, VISIT, shown, first) == []
     refused = _sent(Selection(), rejected={"neck": "41,5,5"}, errors={"neck": ["not a number"]})
-    (again,) = changes(shirt, shown, refused)
+    (again,) = changes(shirt, VISIT, shown, refused)
     assert (again.kind, again.field, again.valid) == ("filled", "neck", False)
-    (cleared,) = changes(shirt, shown, _sent(Selection()))
+    (cleared,) = changes(shirt, VISIT, shown, _sent(Selection()))
     assert (cleared.kind, cleared.field, cleared.valid) == ("cleared", "neck", None)
+
+
+def test_a_fields_checksum_is_keyed_by_the_secret_and_the_visit() -> None:
+    """A guessed value cannot be tested against `_prev` without SECRET_KEY, nor matched across visits."""
+    keyed = value_sum(VISIT, "41.5")
+    assert keyed == value_sum(VISIT, "41.5") != value_sum(VISIT, "41.6")
+    assert keyed != value_sum(visit_mint(NOON), "41.5")
+    with override_settings(SECRET_KEY="another-secret-for-this-test-only-0123456789abcdef"):
+        assert value_sum(VISIT, "41.5") != keyed
 
 
 def test_choices_are_written_in_catalog_order_without_measurements_or_texts(shirt: Product) -> None:
@@ -190,3 +203,37 @@ def test_each_thread_buffers_its_own_events() -> None:
     worker.join()
     assert seen == [0] and len(recording.pending()) == 1
     recording._buffer.events.clear()
+
+
+CRAFTED = [
+    "zzzzzzzz-AAAAAAAAAAAAAAAA",
+    "zzzzzzzzzz-AAAAAAAAAAAAAAAA",
+    "0-AAAAAAAAAAAAAAAA",
+    "-1-AAAAAAAAAAAAAAAA",
+    "zzzzzzzz-AAAAAAAAAAAAAAAA\x00",
+    "1e999-AAAAAAAAAAAAAAAA",
+]
+CAR = "trim=style&engine=turbo100&gearbox=manual6&body_colour=red&roof=body&wheels=w16&interior=fabric_grey&packs="
+
+
+@pytest.mark.parametrize("visit", CRAFTED)
+def test_a_visit_id_too_large_for_a_date_is_no_visit(visit: str) -> None:
+    assert visit_start(visit, NOON) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visit", CRAFTED)
+def test_a_crafted_visit_id_starts_a_new_visit_on_every_page(client: Client, visit: str) -> None:
+    """The configurator, saving and the checkout (shown and posted) answer as without it, never 500."""
+    call_command("load_demo", stdout=None)
+    crafted = urlencode({"_visit": visit})
+    headers = {"HX-Request": "true"}
+    assert client.get(f"/p/city-car/?{CAR}&_seen=version&{crafted}").status_code == 200
+    assert client.get(f"/p/city-car/?{CAR}&_seen=version&{crafted}", headers=headers).status_code == 200
+    assert client.post("/p/city-car/save", {"trim": "premium", "_visit": visit}).status_code == 302
+    checkout = f"/orders/checkout/city-car/?{CAR}"
+    assert client.get(f"{checkout}&{crafted}").status_code == 200
+    posted = client.post(checkout, {"_visit": visit, "name": ""})
+    assert posted.status_code == 200 and "This field is required" in posted.text
+    assert visit not in set(Event.objects.values_list("visit", flat=True))
+    assert Event.objects.filter(kind="visit").count() == 4

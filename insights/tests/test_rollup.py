@@ -64,7 +64,7 @@ def test_funnel_reached_left_here_and_seconds_per_stage() -> None:
         .step("other", at=70)
         .chosen("frame", "black", at=100),
         # Left at the summary after 6 s (until its last event); it stayed 299 s on "look" (the last exact bucket).
-        shopper("v2").step("look", at=0).step("summary", at=299).preview(at=305),
+        shopper("v2").step("look", at=0).step("summary", at=299).chosen("frame", "blue", at=305),
         # Ordered: "look" 300 s (first 10 s bucket), summary 1799 s, checkout counts as reached.
         shopper("v3")
         .step("look", at=0)
@@ -81,6 +81,23 @@ def test_funnel_reached_left_here_and_seconds_per_stage() -> None:
         ("summary", 2, 1, {"6": 1, "1790": 1}),
         ("checkout", 2, 1, {}),
         ("order", 1, 0, {}),
+    ]
+
+
+def test_a_visit_that_left_on_arriving_at_a_stage_has_no_time_on_it() -> None:
+    save(
+        # Left "other" as soon as it showed (with its preview): reached and left there, time unknown.
+        shopper("v1").step("look", at=0).step("other", at=30).preview(at=30),
+        shopper("v2").step("look", at=0).step("other", at=20),
+        # Did something on "other" before leaving: 15 s until its last event.
+        shopper("v3").step("look", at=0).step("other", at=10).preview(at=10).chosen("frame", "blue", at=25),
+        # Came back to "look" and left on arrival: its time there is partly unknown, so not counted.
+        shopper("v4").step("look", at=0).step("other", at=40).step("look", at=45),
+    )
+    rollup_days([DAY])
+    assert funnel()[:2] == [
+        ("look", 4, 1, {"30": 1, "20": 1, "10": 1}),
+        ("other", 4, 3, {"15": 1, "5": 1}),
     ]
 
 
@@ -107,6 +124,21 @@ def test_options_chosen_by_visits_chosen_in_ordering_visits_ordered_and_saved() 
         ("frame", "blue"): (1, 1, 0, 2),
         ("basket", "wicker"): (0, 0, 1, 0),
     }
+
+
+def test_an_option_forced_through_choose_anyway_counts_as_chosen() -> None:
+    save(
+        # Insisted on the wicker basket and ordered it; "choose anyway" also changed the frame: not a choice.
+        shopper("v1")
+        .blocked("basket", "wicker", "R1")
+        .anyway_applied("basket", "wicker", "group:frame")
+        .order("frame=blue;basket=wicker"),
+        # Clicked it, then forced it: one visit.
+        shopper("v2").chosen("basket", "wicker").blocked("basket", "wicker").anyway_applied("basket", "wicker"),
+    )
+    rollup_days([DAY])
+    rows = {(r.group, r.option): (r.chosen, r.chosen_ordered, r.ordered, r.saved) for r in DailyOption.objects.all()}
+    assert rows == {("basket", "wicker"): (2, 1, 1, 0), ("frame", "blue"): (0, 0, 1, 0)}
 
 
 def test_fields_count_fillings_and_the_refused_ones_never_clearing() -> None:

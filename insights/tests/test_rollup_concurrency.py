@@ -66,4 +66,4 @@ def test_an_event_committed_late_is_rolled_up() -> None:
     assert result["days"] == 1
     assert DailyVisits.objects.get().visits == 2
     assert rollup_pending() == 0
-    assert RollupState.objects.get().last_event == Event.objects.latest("id").pk
+    assert RollupState.objects.get(name="events").last_event == Event.objects.latest("id").pk

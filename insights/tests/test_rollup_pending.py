@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from insights import rollup, tasks
@@ -93,17 +95,56 @@ def test_the_beat_task_rolls_up_then_expires() -> None:
     assert (schedule["task"], schedule["schedule"]) == ("insights.tasks.rollup", settings.INSIGHTS_ROLLUP_SECONDS)
 
 
-def test_events_recorded_while_a_day_is_read_are_in_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_day_is_counted_outside_the_write_transaction_and_late_events_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     save(shopper("v1", product="gone"))
     tally = rollup._tally
     late = [shopper("v2", product="gone")]
+    in_transaction: list[bool] = []
+    test_blocks = len(connection.atomic_blocks)  # the test's own transaction
 
-    def tally_then_record(day: date) -> object:
-        counted = tally(day)
+    def tally_then_record(day: date, upto: int) -> object:
+        in_transaction.append(len(connection.atomic_blocks) > test_blocks)
+        counted = tally(day, upto)
         while late:
             late.pop().save()  # recorded after the day was read, before its rows are written
         return counted
 
     monkeypatch.setattr(rollup, "_tally", tally_then_record)
-    rollup_days([DAY])
+    assert rollup_pending() == 1
+    assert DailyVisits.objects.get().visits == 1
+    assert in_transaction == [False]  # SQLite's write lock is never held while counting
+    assert rollup_pending() == 1  # the event recorded meanwhile is above the mark: the next run has it
     assert DailyVisits.objects.get().visits == 2
+    assert in_transaction == [False, False]
+
+
+def test_an_older_count_never_overwrites_a_newer_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    save(shopper("v1", product="gone"))
+    first = Event.objects.latest("id").pk
+    tally = rollup._tally
+    newer: list[None] = []
+
+    def tally_while_another_rollup_runs(day: date, upto: int) -> object:
+        counted = tally(day, upto)
+        if not newer:
+            newer.append(None)
+            save(shopper("v2", product="gone"))
+            rollup_days([day])  # a later rollup counts both visits and writes first
+        return counted
+
+    monkeypatch.setattr(rollup, "_tally", tally_while_another_rollup_runs)
+    rollup_days([DAY], upto=first)  # counted one visit, then found the newer count written
+    assert DailyVisits.objects.get().visits == 2
+
+
+def test_expire_deletes_a_days_events_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    old = timezone.localdate() - timedelta(days=settings.INSIGHTS_EVENTS_DAYS + 1)
+    save(shopper("v1", product="gone", start=at(old)).step("a").step("b"))
+    rollup_pending()
+    monkeypatch.setattr(rollup, "BATCH", 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert expire() == (3, 0)
+    deletes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('DELETE FROM "insights_event"')]
+    assert len(deletes) == 2
+    assert not Event.objects.exists()
+    assert DailyVisits.objects.get(day=old).visits == 1

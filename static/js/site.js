@@ -266,7 +266,22 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 document.addEventListener("htmx:oobAfterSwap", markTextFields);
 
-/* Insights (docs/insights.md): every request of the configurator page carries the visit it belongs
+/* Insights (docs/insights.md): the redirects after saving or an action and the "Order" link carry the
+   visit (`_visit`) so that the page they open continues it. The address bar then drops it, and the
+   one-time `saved` (a reload would say "Saved as" again): an address copied from here starts its own
+   visit wherever it is opened. The server also continues a visit from an address only when the
+   browser says it came from a page of this site (its Referer). */
+(() => {
+  const address = new URL(window.location.href);
+  if (!address.searchParams.has("_visit") && !address.searchParams.has("saved")) {
+    return;
+  }
+  address.searchParams.delete("_visit");
+  address.searchParams.delete("saved");
+  window.history.replaceState(window.history.state, "", address.pathname + address.search + address.hash);
+})();
+
+/* Every request of the configurator page carries the visit it belongs
    to and what the page showed, the form's hidden `_visit` and `_prev`, as the form's own requests
    do; the stepper's links, outside the form, get them here. Addresses never carry them: the page's
    pushed addresses are the server's canonical ones. */

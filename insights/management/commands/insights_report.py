@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime
 import json
 from typing import Any
 
@@ -13,24 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from insights.figures import TRAFFIC, Filters, product_insights, report_data
 from insights.figures.filtering import default_period, product_known, version_known
 from insights.figures.text import report_text
+from insights.management.arguments import day, positive
 from insights.rollup import rollup_pending
-
-
-def _day(value: str) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 1 or more")
-    return number
 
 
 class Command(BaseCommand):
@@ -47,13 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("code", help="product code")
         parser.add_argument("--json", action="store_true", help="print JSON (docs/insights.md) instead of text")
         parser.add_argument(
-            "--since", type=_day, metavar="YYYY-MM-DD", help="first day, YYYY-MM-DD (default: 29 days before --until)"
+            "--since", type=day, metavar="YYYY-MM-DD", help="first day, YYYY-MM-DD (default: 29 days before --until)"
         )
-        parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day, YYYY-MM-DD (default: today)")
-        parser.add_argument("--version", type=_positive, metavar="N", help="one catalog version (default: all)")
+        parser.add_argument("--until", type=day, metavar="YYYY-MM-DD", help="last day, YYYY-MM-DD (default: today)")
+        parser.add_argument("--version", type=positive, metavar="N", help="one catalog version (default: all)")
         parser.add_argument("--traffic", choices=TRAFFIC, default="real", help="real (default), simulated or all")
         parser.add_argument(
-            "--orders", type=_positive, default=100, metavar="N", help="orders the demand is for (default 100)"
+            "--orders", type=positive, default=100, metavar="N", help="orders the demand is for (default 100)"
         )
         parser.add_argument(
             "--language", choices=[code for code, _name in settings.LANGUAGES], default="en", help="language of names"

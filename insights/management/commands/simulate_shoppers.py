@@ -7,7 +7,6 @@ recorded as simulated, kept apart from real shoppers' traffic, and can be delete
 
 from __future__ import annotations
 
-import argparse
 import time
 from typing import Any
 
@@ -16,18 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kombu.exceptions import OperationalError
 
 from catalog.selectors import version_latest_for
+from insights.management.arguments import positive
 from insights.models import Event
 from insights.simulation import SimulationError, Tally, simulate_shoppers, simulated_clear, simulated_exists
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
-    return value
 
 
 class Command(BaseCommand):
@@ -38,9 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", nargs="+", help="product code(s)")
-        parser.add_argument("--visits", type=_positive, default=200, help="visits per product (200)")
+        parser.add_argument("--visits", type=positive, default=200, help="visits per product (200)")
         parser.add_argument("--seed", default="1", help="the same seed replays the same visits (1)")
-        parser.add_argument("--days", type=_positive, default=28, help="spread the visits over the last D days (28)")
+        parser.add_argument("--days", type=positive, default=28, help="spread the visits over the last D days (28)")
         parser.add_argument("--clear", action="store_true", help="first delete the product's earlier simulated data")
         parser.add_argument(
             "--if-empty", action="store_true", help="skip a product that already has simulated data (for make run)"
