@@ -9,7 +9,7 @@ and the compiled diagram's limit on samples of each kind, a long-lived session (
 clicks or --long-budget seconds), and for the catalogs with an HTTP figure the service and
 the API on each kind. A model whose steps are slow runs fewer walks than asked, and the
 tables say how many (the big feature models also have a fixed cap: automotive01 20, linux
-5, automotive02 1). With the default budgets the eight models take about 45 minutes on
+5, automotive02 1). With the default budgets the eight models take 45 to 60 minutes on
 2 cores; `--quick` is a smoke run of a few minutes. Targets are printed beside the figures,
 never asserted. Models whose files are absent (../shared/benchmarks) are skipped with a
 message; a model that exceeds --timeout is reported as "timed out".
