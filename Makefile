@@ -15,7 +15,7 @@ BASE_PYTHON := $(shell for c in "$$PYTHON" python3.13 python3.12 python3 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { "$$c" -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: help run test lint api-check bench bench-insights setup messages clean
+.PHONY: help run test lint api-check bench bench-insights bench-quick setup messages clean
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo catalogs and serve on 127.0.0.1:$(PORT) with a Celery worker, beat"
@@ -86,6 +86,9 @@ bench-insights: setup
 	$(PY) bench/insights.py --write
 	$(PY) bench/insights.py --write --database-url $(BENCH_INSIGHTS_DATABASE_URL) \
 		|| echo "bench/insights.py on PostgreSQL needs it at $(BENCH_INSIGHTS_DATABASE_URL): skipped"
+
+bench-quick: setup
+	$(PY) bench/run.py --quick
 
 clean:
 	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

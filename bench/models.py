@@ -91,27 +91,3 @@ SPECS: dict[str, ModelSpec] = {
         _feature("automotive02", "Automotive02 v1 (DIMACS)", SHARED / "automotive02" / "automotive02_v1.dimacs", 1),
     )
 }
-
-
-@dataclass(frozen=True)
-class Target:
-    """A figure the project aims for (printed beside the measurement, never asserted)."""
-
-    model: str
-    metric: str  # "step_p95_ms" | "speedup" (the smaller of the median and p95 ratios) | "compile_s"
-    limit: float
-    label: str
-
-    def met(self, value: float | None) -> bool | None:
-        """Tell whether `value` meets the target (None when it was not measured)."""
-        if value is None:
-            return None
-        return value >= self.limit if self.metric == "speedup" else value <= self.limit
-
-
-TARGETS = (
-    Target("renault", "step_p95_ms", 20, "Renault step p95 ≤ 20 ms"),
-    Target("renault", "speedup", 5, "Renault ≥ 5x faster than plain (median and p95)"),
-    Target("automotive01", "step_p95_ms", 100, "Automotive01 step p95 ≤ 100 ms"),
-    Target("renault", "compile_s", 2, "Renault compile ≤ 2 s"),
-)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.models import TARGETS, Target
+from bench import report_kinds
 
 Result = dict[str, Any]
 
@@ -46,31 +46,9 @@ def ratios(result: Result) -> tuple[float | None, float | None]:
     return _ratio(base["median_ms"], engine["median_ms"]), _ratio(base["p95_ms"], engine["p95_ms"])
 
 
-def target_value(target: Target, result: Result) -> float | None:
-    """Return the measured figure a target is about (None when not measured)."""
-    if result.get("status") != "ok":
-        return None
-    if target.metric == "step_p95_ms":
-        value: float | None = result["engine"]["p95_ms"]
-        return value
-    if target.metric == "compile_s":
-        return float(result["compile_s"])
-    median, p95 = ratios(result)
-    return None if median is None or p95 is None else min(median, p95)
-
-
 def target_lines(results: Sequence[Result]) -> list[str]:
-    """Return one line per target: the label, the measured figure, met or missed."""
-    by_key = {r["model"]: r for r in results}
-    lines = []
-    for target in TARGETS:
-        result = by_key.get(target.model)
-        value = target_value(target, result) if result else None
-        verdict = {True: "met", False: "MISSED", None: "not measured"}[target.met(value)]
-        unit = {"step_p95_ms": " ms", "compile_s": " s", "speedup": "x"}[target.metric]
-        shown = "–" if value is None else f"{value:.1f}{unit}" if unit != " s" else f"{value:.2f}{unit}"
-        lines.append(f"{target.label}: {shown} ({verdict})")
-    return lines
+    """Return one line per target of issue 16: the label, the measured figure, met or missed."""
+    return [check.line() for check in report_kinds.checks(results)]
 
 
 def _walks(result: Result) -> str:
@@ -254,6 +232,39 @@ def previous_analysis(path: Path) -> str:
     return found.group(1).strip() if found else ""
 
 
+def issue16(results: Sequence[Result]) -> list[str]:
+    """Return the lines of issue 16's summary table and targets (Markdown)."""
+    header, table = report_kinds.summary(results)
+    return [
+        "## Issue 16: every kind of click, the long session, the targets",
+        "",
+        markdown_table(header, table),
+        "",
+        "Targets (printed, not asserted):",
+        "",
+        *[f"- {line}" for line in target_lines(results)],
+        "",
+    ]
+
+
+def baseline16(results: Sequence[Result], machine: dict[str, str]) -> str:
+    """Return issue 16's figures as a dated section that later runs keep: the engine before issue 16's work."""
+    out = [
+        f"## Issue 16 baseline: the engine as of {machine['date']}",
+        "",
+        "Kept by later runs of bench/run.py (rewritten only with `--keep-as-baseline`). "
+        + "; ".join(f"{k}: {v}" for k, v in machine.items())
+        + ".",
+        "",
+        *issue16(results),
+    ]
+    for r in results:
+        if r.get("status") == "ok":
+            out += [f"### {r.get('title', r['model'])}", "", report_kinds.kinds_table(r), ""]
+            out += [report_kinds.long_table(r), ""]
+    return "\n".join(out)
+
+
 def markdown(results: Sequence[Result], machine: dict[str, str], command: str, analysis: str) -> str:
     """Return the whole of docs/performance.md."""
     header, table = rows(results)
@@ -288,20 +299,33 @@ def markdown(results: Sequence[Result], machine: dict[str, str], command: str, a
         "- *HTTP*: Django test client, `POST /api/v1/products/<code>/configure` on a temporary SQLite database (test "
         "settings), catalog imported and published with `catalog_import`; one warm-up request (it compiles), then the "
         "first recorded steps in walk order, compared with the engine's walk time of the same steps.",
+        "- *mixed walks* (issue 16): as the walks, but 15 % of clicks go back: undo a decided group, or switch it to "
+        "an option its answer shows available (half each). *Random jumps*: a random subset of the last selection of a "
+        "random walk (each decision kept with a probability drawn per jump), unrelated to the previous click, as a "
+        "shared link or an API client sends it. All on the walks' session, with reasons; plain and the limit replay a "
+        "random sample of each kind; the service (`configuration_propagate`, reasons and answer data) and HTTP replay "
+        "the first steps of each kind in order.",
+        "- *first clicks after a load*: the product compiled again and a fresh `Session` (warm-up included), then the "
+        "first 10 clicks of a walk (the empty page, answered by the warm-up, not counted); several loads.",
+        "- *the limit*: the compiled decision diagram's own valid domains (`Diagram.domains` on the selection's "
+        'literals) on the same sample, when configurator/engine/diagram exists; otherwise "not built".',
+        "- *long-lived session*: one fresh `Session` answers up to 50,000 clicks of endless mixed walks, with reasons; "
+        "every 5,000 clicks the current RSS (/proc/self/statm) and the slowest click, with the garbage collection "
+        "inside it (timed by `gc.callbacks`); it stops early at its time budget (then fewer clicks are reported).",
         "",
         "## Summary",
         "",
         markdown_table(header, table),
         "",
-        "## Targets (printed, not asserted)",
-        "",
-        *[f"- {line}" for line in target_lines(results)],
-        "",
+        *issue16(results),
     ]
     for r in results:
         out += [f"## {r.get('title', r['model'])}", ""]
         out.append(_model_table(r) if r.get("status") == "ok" else f"Not measured: {r.get('message') or r['status']}.")
         out.append("")
+        if r.get("status") == "ok":
+            out += ["Every kind of click (issue 16):", "", report_kinds.kinds_table(r), ""]
+            out += ["The long-lived session:", "", report_kinds.long_table(r), ""]
     out += [
         "## Observations",
         "",

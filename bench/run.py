@@ -1,14 +1,18 @@
 """Run the benchmark suite: every model in its own process, then print and write the figures.
 
     .venv/bin/python bench/run.py [--walks 200] [--models renault,automotive01] [--seed 1]
-                                  [--output docs/performance.md]
+                                  [--output docs/performance.md] [--quick] [--keep-as-baseline]
 
-Each model walks for at most --budget seconds (90): a model whose steps are slow runs
-fewer walks than asked, and the table says how many (the big feature models also have a
-fixed cap: automotive01 20, linux 5, automotive02 1). Targets are printed beside the
-figures, never asserted. Models whose files are absent
-(../shared/benchmarks) are skipped with a message; a model that exceeds --timeout is
-reported as "timed out".
+Per model: monotone walks and mixed walks (15 % undo or switch) for at most --budget
+seconds each (60), random jumps, the first clicks after fresh loads, the plain approach
+and the compiled diagram's limit on samples of each kind, a long-lived session (50,000
+clicks or --long-budget seconds), and for the catalogs with an HTTP figure the service and
+the API on each kind. A model whose steps are slow runs fewer walks than asked, and the
+tables say how many (the big feature models also have a fixed cap: automotive01 20, linux
+5, automotive02 1). With the default budgets the eight models take 45 to 60 minutes on
+2 cores; `--quick` is a smoke run of a few minutes. Targets are printed beside the figures,
+never asserted. Models whose files are absent (../shared/benchmarks) are skipped with a
+message; a model that exceeds --timeout is reported as "timed out".
 """
 
 from __future__ import annotations
@@ -32,9 +36,25 @@ import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
-from bench import report  # noqa: E402
+from bench import report, report_kinds  # noqa: E402
 from bench.models import SPECS  # noqa: E402
-from bench.sections import kept_sections  # noqa: E402
+from bench.sections import kept_sections, write_section  # noqa: E402
+
+DEFAULT_OUTPUT = Path("docs/performance.md")
+#: --quick: every part runs, on counts too small for figures worth keeping (about 1 minute for Renault).
+QUICK: dict[str, object] = {
+    "walks": 5,
+    "budget": 5.0,
+    "baseline_budget": 2.0,
+    "http_budget": 2.0,
+    "sample": 20,
+    "jumps": 50,
+    "jump_budget": 3.0,
+    "loads": 2,
+    "long_clicks": 2_000,
+    "long_window": 500,
+    "long_budget": 10.0,
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -43,17 +63,55 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--walks", type=int, default=200, help="random walks per model (big feature models: fewer)")
     p.add_argument("--models", default=",".join(SPECS), help=f"comma-separated, of: {', '.join(SPECS)}")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--output", type=Path, default=Path("docs/performance.md"), help="'-' to write nothing")
-    p.add_argument("--budget", type=float, default=90.0, help="seconds of walking per model, at most")
-    p.add_argument("--baseline-budget", type=float, default=30.0, help="seconds of plain-baseline replay per model")
-    p.add_argument("--http-budget", type=float, default=30.0, help="seconds of HTTP replay per model")
+    p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="'-' to write nothing")
+    p.add_argument("--budget", type=float, default=60.0, help="seconds of walking per model, at most")
+    p.add_argument("--baseline-budget", type=float, default=15.0, help="seconds of each plain (and limit) replay")
+    p.add_argument("--http-budget", type=float, default=15.0, help="seconds of each service and HTTP replay")
     p.add_argument("--sample", type=int, default=200, help="recorded steps replayed by the baseline and HTTP")
-    p.add_argument("--timeout", type=float, default=600.0, help="seconds per model before it is reported timed out")
+    p.add_argument("--jumps", type=int, default=2000, help="random jumps per model, at most")
+    p.add_argument("--jump-budget", type=float, default=20.0, help="seconds of random jumps per model")
+    p.add_argument("--loads", type=int, default=5, help="fresh loads whose first 10 clicks are timed")
+    p.add_argument("--long-clicks", type=int, default=50_000, help="clicks of the long-lived session")
+    p.add_argument("--long-window", type=int, default=5_000, help="clicks between RSS readings in it")
+    p.add_argument("--long-budget", type=float, default=180.0, help="seconds of the long-lived session, at most")
+    p.add_argument("--timeout", type=float, default=1500.0, help="seconds per model before it is reported timed out")
+    p.add_argument(
+        "--keep-as-baseline",
+        action="store_true",
+        help="also write issue 16's figures into a dated block that later runs keep (the baseline of issue 16)",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: small counts and budgets; writes only to an explicit --output",
+    )
     args = p.parse_args(argv)
+    if args.quick:
+        for option, value in QUICK.items():
+            setattr(args, option, value)
+        if args.output == DEFAULT_OUTPUT:
+            args.output = Path("-")  # smoke figures never overwrite the real ones
     unknown = [m for m in args.models.split(",") if m not in SPECS]
     if unknown:
         p.error(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(SPECS)}")
     return args
+
+
+#: the options passed through to bench/worker.py
+OPTIONS = (
+    "walks",
+    "seed",
+    "budget",
+    "baseline_budget",
+    "http_budget",
+    "sample",
+    "jumps",
+    "jump_budget",
+    "loads",
+    "long_clicks",
+    "long_window",
+    "long_budget",
+)
 
 
 def run_model(key: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -61,7 +119,7 @@ def run_model(key: str, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         out = Path(folder) / "result.json"
         command = [sys.executable, "-m", "bench.worker", key, "--out", str(out)]
-        for option in ("walks", "seed", "budget", "baseline_budget", "http_budget", "sample"):
+        for option in OPTIONS:
             command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         start = time.perf_counter()
@@ -145,7 +203,9 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(report.text_table(header, table))
     print()
-    print("Targets (not asserted):")
+    print(report.text_table(*report_kinds.summary(results)))
+    print()
+    print("Targets of issue 16 (not asserted):")
     for line in report.target_lines(results):
         print(f"  {line}")
     if str(args.output) != "-":
@@ -155,6 +215,8 @@ def main(argv: list[str] | None = None) -> None:
         others = kept_sections(path.read_text(encoding="utf-8")) if path.exists() else ""
         document = report.markdown(results, info, command_line(), analysis)
         path.write_text(document + ("\n" + others if others else ""), encoding="utf-8")
+        if args.keep_as_baseline:
+            write_section("engine16-baseline", report.baseline16(results, info), command_line(), path)
         print(f"\nWrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 

@@ -11,7 +11,17 @@ import re
 from pathlib import Path
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-SECTIONS = ("shop", "resolve", "preview", "orders", "abuse", "insights-sqlite", "insights-http", "insights-postgresql")
+SECTIONS = (
+    "shop",
+    "resolve",
+    "preview",
+    "orders",
+    "abuse",
+    "insights-sqlite",
+    "insights-http",
+    "insights-postgresql",
+    "engine16-baseline",
+)
 
 
 def _pattern(name: str) -> re.Pattern[str]:

@@ -3,8 +3,10 @@
 A walk starts from the empty selection. Each step is one `Session.propagate(selection)`
 with reasons (what a shopper's click costs), then a uniformly random pick among the
 available options of the open groups; a walk ends when no group is open or at the step
-cap. The baseline asks the same CNF, with the same solver (Glucose 4), one SAT call per
-(open group, option), without reasons.
+cap. A *mixed* walk (`mix` > 0) makes that share of its clicks go back instead: undo a
+decided group, or switch it to another option the answer offers (half each, when both
+are possible). The baseline asks the same CNF, with the same solver (Glucose 4), one SAT
+call per (open group, option), without reasons.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TypedDict
 from pysat.solvers import Solver
 
 from configurator.engine.selection import Selection
-from configurator.engine.session import Session
+from configurator.engine.session import Propagation, Session
 
 
 class Stats(TypedDict):
@@ -68,9 +70,13 @@ def random_walks(
     step_cap: int,
     seed: int,
     budget: float,
+    mix: float = 0.0,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Walks:
-    """Run up to `walks` seeded walks; stop starting (or continuing) walks after `budget` seconds."""
+    """Run up to `walks` seeded walks; stop starting (or continuing) walks after `budget` seconds.
+
+    `mix`: the share of clicks that undo or switch a decided group (0: monotone walks).
+    """
     rng = random.Random(seed)
     out = Walks()
     deadline = time.perf_counter() + budget
@@ -79,7 +85,7 @@ def random_walks(
             out.out_of_budget = True
             break
         out.started += 1
-        if not _walk(session, rng, walk, step_cap, deadline, out):
+        if not _walk(session, rng, (walk, step_cap, mix), deadline, out):
             out.out_of_budget = True
             break
         out.finished += 1
@@ -89,8 +95,12 @@ def random_walks(
     return out
 
 
-def _walk(session: Session, rng: random.Random, walk: int, step_cap: int, deadline: float, out: Walks) -> bool:
-    """Run one walk, appending its steps to `out`; return False when the budget cut it short."""
+def _walk(session: Session, rng: random.Random, plan: tuple[int, int, float], deadline: float, out: Walks) -> bool:
+    """Run one walk (`plan`: its number, step cap, mix), appending its steps to `out`.
+
+    Return False when the budget cut it short.
+    """
+    walk, step_cap, mix = plan
     choices: dict[str, frozenset[str]] = {}
     for _ in range(step_cap):
         if time.perf_counter() >= deadline:
@@ -102,6 +112,8 @@ def _walk(session: Session, rng: random.Random, walk: int, step_cap: int, deadli
         if not result.valid:
             out.invalid += 1
             return True
+        if mix and choices and rng.random() < mix and go_back(result, choices, rng):
+            continue
         picks = [
             (group.code, option.code)
             for group in result.groups
@@ -114,6 +126,29 @@ def _walk(session: Session, rng: random.Random, walk: int, step_cap: int, deadli
         group, option = rng.choice(picks)
         choices[group] = frozenset({option})
     return True
+
+
+def go_back(result: Propagation, choices: dict[str, frozenset[str]], rng: random.Random) -> bool:
+    """Undo a decided group or switch it to another option the answer offers; False when neither can be done.
+
+    A switch picks among the options the engine shows as available in a decided group
+    (the "switch" answer: what the group could change to, the other choices kept).
+    """
+    switches = [
+        (group.code, option.code)
+        for group in result.groups
+        if group.decided
+        for option in group.options
+        if option.available and not option.selected
+    ]
+    if switches and (rng.random() < 0.5 or not choices):
+        group, option = rng.choice(switches)
+        choices[group] = frozenset({option})
+        return True
+    if choices:
+        del choices[rng.choice(sorted(choices))]
+        return True
+    return False
 
 
 def sample(steps: Sequence[Step], size: int, seed: int) -> list[Step]:

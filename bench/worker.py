@@ -6,6 +6,7 @@ Usage: python -m bench.worker MODEL --out FILE [--walks N] [--seed S] [--budget 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import sys
@@ -13,13 +14,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.kinds import first_clicks, jump_selections, last_selections, random_jumps
+from bench.limit import Diagram, compile_limit, time_domains
+from bench.longrun import MIX, long_run
 from bench.models import SPECS, ModelSpec
-from bench.walks import Baseline, random_walks, replay_baseline, replay_engine, sample, stats
+from bench.walks import Baseline, Step, random_walks, replay_baseline, replay_engine, sample, stats
 from configurator.engine.compiler import compile_product
-from configurator.engine.model import product_from_dict
+from configurator.engine.model import Product, product_from_dict
 from configurator.engine.session import Session
 
 SOLVER = "g4"
+FIRST_CLICKS = 10  # clicks after a load reported apart
 
 
 def _rss_mb() -> float:
@@ -74,33 +79,94 @@ def measure(spec: ModelSpec, args: argparse.Namespace) -> dict[str, Any]:
     }
     out["engine"] = stats([step.seconds for step in walks.steps])
 
-    picked = sample(walks.steps, args.sample, args.seed)
     baseline = Baseline(session, solver=SOLVER)
-    replay = replay_baseline(baseline, session, picked, args.baseline_budget)
+    diagram, out["limit"] = compile_limit(compiled)
+    _log(spec.key, f"the limit (diagram): {out['limit']['status']}")
+    kinds = {"monotone": walks.steps, **other_kinds(spec, args, session, walks.steps)}
+    out["kinds"] = {kind: kind_figures(session, baseline, diagram, steps, args) for kind, steps in kinds.items()}
     baseline.close()
-    out["baseline"] = {
-        "stats": stats(replay.seconds),
-        "engine_same_steps": stats(replay.engine_seconds),
-        "calls_median": sorted(replay.calls)[len(replay.calls) // 2] if replay.calls else 0,
-        "mismatches": replay.mismatches,
-        "sample": len(picked),
-    }
-    _log(spec.key, f"baseline: {len(replay.seconds)} steps replayed, {replay.mismatches} mismatches")
+    for kind, figures in out["kinds"].items():
+        _log(spec.key, f"{kind}: {figures['engine']['n']} steps, {figures['mismatches']} mismatches with plain")
+    out["baseline"] = out["kinds"]["monotone"]["baseline"]
     # Replays in walk order (consecutive clicks), as the engine saw them: its caches rely on locality.
     in_order = walks.steps[: args.sample]
     fresh = Session(compiled, solver=SOLVER)
     no_reasons = replay_engine(fresh, in_order, args.baseline_budget, reasons=False)
     out["no_reasons"] = stats(no_reasons)
     out["no_reasons_engine"] = stats([step.seconds for step in in_order[: len(no_reasons)]])
+    del fresh
+    out["first"] = first_figures(product, args)
     out["rss_walks_mb"] = _rss_mb()
+    gc.collect()
+    out["long"] = long_run(
+        Session(compiled, solver=SOLVER),
+        clicks=args.long_clicks,
+        window=args.long_window,
+        seed=args.seed,
+        budget=args.long_budget,
+        progress=lambda message: _log(spec.key, message),
+    )
 
     if spec.http and not args.no_http:
         from bench import http_api
 
         _log(spec.key, "HTTP: setting up Django")
-        out["http"] = http_api.measure(catalog, spec.files[0].parent, in_order, args.http_budget)
+        in_order_kinds = {kind: steps[: args.sample] for kind, steps in kinds.items()}
+        out["http"] = http_api.measure(catalog, spec.files[0].parent, in_order_kinds, args.http_budget)
     out["rss_peak_mb"] = _rss_mb()
     return out
+
+
+def other_kinds(
+    spec: ModelSpec, args: argparse.Namespace, session: Session, monotone: list[Step]
+) -> dict[str, list[Step]]:
+    """Run the mixed walks and the random jumps on `session`; return their steps."""
+    wanted = args.walks if spec.max_walks is None else min(args.walks, spec.max_walks)
+    mixed = random_walks(
+        session,
+        walks=wanted,
+        step_cap=spec.step_cap,
+        seed=args.seed + 1,
+        budget=args.budget,
+        mix=MIX,
+        progress=lambda message: _log(spec.key, f"mixed: {message}"),
+    )
+    selections = jump_selections(last_selections(monotone), args.jumps, args.seed)
+    jumps = random_jumps(session, selections, args.jump_budget)
+    return {"mixed": mixed.steps, "jumps": jumps}
+
+
+def kind_figures(
+    session: Session, baseline: Baseline, diagram: Diagram | None, steps: list[Step], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Return one kind's figures: the engine on every step; plain and the limit on a sample of them."""
+    picked = sample(steps, args.sample, args.seed) if steps else []
+    replay = replay_baseline(baseline, session, picked, args.baseline_budget)
+    limit = None if diagram is None else time_domains(diagram, session, picked, args.baseline_budget)
+    return {
+        "engine": stats([step.seconds for step in steps]),
+        "plain": stats(replay.seconds),
+        "engine_same_steps": stats(replay.engine_seconds),
+        "limit": limit,
+        "mismatches": replay.mismatches,
+        "baseline": {
+            "stats": stats(replay.seconds),
+            "engine_same_steps": stats(replay.engine_seconds),
+            "calls_median": sorted(replay.calls)[len(replay.calls) // 2] if replay.calls else 0,
+            "mismatches": replay.mismatches,
+            "sample": len(picked),
+        },
+    }
+
+
+def first_figures(product: Product, args: argparse.Namespace) -> dict[str, Any]:
+    """Return the first clicks after fresh loads (compile + Session), and the loads' own time."""
+
+    def load() -> Session:
+        return Session(compile_product(product), solver=SOLVER)
+
+    first = first_clicks(load, loads=args.loads, clicks=FIRST_CLICKS, seed=args.seed, budget=args.baseline_budget)
+    return {"load": stats(first.load_seconds), "first": stats(first.first), "clicks": stats(first.clicks)}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -110,10 +176,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--walks", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--budget", type=float, default=90.0)
-    p.add_argument("--baseline-budget", type=float, default=30.0)
-    p.add_argument("--http-budget", type=float, default=30.0)
+    p.add_argument("--budget", type=float, default=60.0)
+    p.add_argument("--baseline-budget", type=float, default=15.0)
+    p.add_argument("--http-budget", type=float, default=15.0)
     p.add_argument("--sample", type=int, default=200)
+    p.add_argument("--jumps", type=int, default=2000)
+    p.add_argument("--jump-budget", type=float, default=20.0)
+    p.add_argument("--loads", type=int, default=5)
+    p.add_argument("--long-clicks", type=int, default=50_000)
+    p.add_argument("--long-window", type=int, default=5_000)
+    p.add_argument("--long-budget", type=float, default=180.0)
     p.add_argument("--no-http", action="store_true")
     return p
 

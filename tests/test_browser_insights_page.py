@@ -10,6 +10,7 @@ import io
 import re
 from typing import Any
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from insights.tests.samples import demo_rollups
@@ -58,8 +59,8 @@ def _charts_drawn(page: Any) -> list[dict[str, Any]]:
 
 def test_each_demo_product_s_page_draws_its_charts(page: Any, merchandiser: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for code in PRODUCTS:
-        demo_rollups(code, until=timezone.localdate())
+    # As after `make run`: simulated shoppers through the real pages, then the rollup.
+    call_command("simulate_shoppers", *PRODUCTS, "--visits", "60", "--seed", "7", stdout=io.StringIO())
     page.context.add_init_script(_CSP_WATCH)
     _sign_in(page)
     page.goto("/admin/insights/productinsight/")
