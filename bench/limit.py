@@ -2,9 +2,9 @@
 
 When `configurator.engine.diagram` is importable, the product's compiled model is compiled
 into a diagram (`compile_diagram(model, max_nodes=..., seconds=...)`) and every recorded
-selection is asked `Diagram.domains(assumptions)`, the selection's literals as the engine
-states them (`Session.assumptions`). That is what answering a click costs with nothing
-around it: no answer objects, no reasons. When the package is not there, or the diagram
+selection is answered from it (`diagram.answers.availability`: every option's availability
+and parameter range, decided groups switchable as the engine has them). That is what
+answering a click costs with the diagram and nothing around it: no reasons. When the package is not there, or the diagram
 does not fit its budget, the report says so instead of a figure.
 """
 
@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypedDict
 
 from bench.walks import Stats, Step, stats
 from configurator.engine.compiler import CompiledModel
 from configurator.engine.session import Session
+from configurator.engine.states import Key
 
 MAX_NODES = 2_000_000
 SECONDS = 60.0
 
 
 class Diagram(Protocol):
-    def domains(self, assumptions: Sequence[int]) -> Any: ...
+    def domains(self, assumptions: Mapping[Key, Sequence[int]], switch: Iterable[Key] = ()) -> Any: ...
 
 
 class LimitState(TypedDict):
@@ -52,20 +53,21 @@ def compile_limit(compiled: CompiledModel, seconds: float = SECONDS) -> tuple[Di
     return diagram, LimitState(status="ok", compile_s=elapsed)
 
 
-def literals(session: Session, step: Step) -> list[int]:
-    """Return the assumption literals of a step's selection, as the engine states them."""
-    return [lit for lits in session.assumptions(step.selection).values() for lit in lits]
-
-
 def time_domains(diagram: Diagram, session: Session, steps: Sequence[Step], budget: float) -> Stats:
-    """Time `diagram.domains` on `steps` until `budget` seconds are spent (at least one step)."""
+    """Time the diagram's answer on `steps` until `budget` seconds are spent (at least one step).
+
+    The answer is `configurator.engine.diagram.answers.availability`: every option's availability and
+    every parameter's range with the engine's "switch" semantics for decided groups, what a click needs
+    without its reasons.
+    """
+    availability = importlib.import_module("configurator.engine.diagram.answers").availability
     seconds: list[float] = []
     deadline = time.perf_counter() + budget
     for step in steps:
         if seconds and time.perf_counter() >= deadline:
             break
-        assumptions = literals(session, step)
+        assumptions = session.assumptions(step.selection)
         start = time.perf_counter()
-        diagram.domains(assumptions)
+        availability(diagram, session.model, assumptions, step.selection)
         seconds.append(time.perf_counter() - start)
     return stats(seconds)
