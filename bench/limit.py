@@ -4,8 +4,9 @@ When `configurator.engine.diagram` is importable, the product's compiled model i
 into a diagram (`compile_diagram(model, max_nodes=..., seconds=...)`) and every recorded
 selection is answered from it (`diagram.answers.availability`: every option's availability
 and parameter range, decided groups switchable as the engine has them). That is what
-answering a click costs with the diagram and nothing around it: no reasons. When the package is not there, or the diagram
-does not fit its budget, the report says so instead of a figure.
+answering a click costs with the diagram and nothing around it: no reasons. When the
+package is not there, or the diagram does not fit its budget, the report says so instead
+of a figure.
 """
 
 from __future__ import annotations

@@ -75,8 +75,10 @@ def compile_diagram(model: CompiledModel, *, max_nodes: int, seconds: float, sif
     `sift_swaps` > 0 lets CUDD's group sifting shrink the finished diagram, bounded in swaps.
     The budget is checked between conjunctions, and one CUDD operation cannot be stopped,
     so the work runs in a child process that is ended past twice the budget (wall clock).
+    The child comes from a fork server, never from a fork of this process: web and Celery
+    workers run threads, and forking a threaded process can deadlock the child.
     """
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_compile_into, args=(sender, model, max_nodes, seconds, sift_swaps), daemon=True)
     child.start()
