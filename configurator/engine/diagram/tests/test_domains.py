@@ -14,7 +14,7 @@ from configurator.engine.session import Session
 from configurator.engine.tests.oracle import extends, multi_groups, valid_configurations
 from configurator.engine.tests.strategies import products, selections
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
