@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypedDict
 
-from bench.walks import go_back
+from bench.walks import go_back, open_picks
 from configurator.engine.selection import Selection
 from configurator.engine.session import Session
 
@@ -104,13 +104,7 @@ class _Clicker:
             return
         if self.choices and self.rng.random() < MIX and go_back(result, self.choices, self.rng):
             return
-        picks = [
-            (group.code, option.code)
-            for group in result.groups
-            if not group.decided
-            for option in group.options
-            if option.available
-        ]
+        picks = open_picks(result)
         if not picks:
             self.choices = {}  # this shopper is done: the next one starts
             return

@@ -114,18 +114,23 @@ def _walk(session: Session, rng: random.Random, plan: tuple[int, int, float], de
             return True
         if mix and choices and rng.random() < mix and go_back(result, choices, rng):
             continue
-        picks = [
-            (group.code, option.code)
-            for group in result.groups
-            if not group.decided
-            for option in group.options
-            if option.available
-        ]
+        picks = open_picks(result)
         if not picks:
             return True
         group, option = rng.choice(picks)
         choices[group] = frozenset({option})
     return True
+
+
+def open_picks(result: Propagation) -> list[tuple[str, str]]:
+    """Return every (group, option) a shopper could click next: the available options of undecided groups."""
+    return [
+        (group.code, option.code)
+        for group in result.groups
+        if not group.decided
+        for option in group.options
+        if option.available
+    ]
 
 
 def go_back(result: Propagation, choices: dict[str, frozenset[str]], rng: random.Random) -> bool:
