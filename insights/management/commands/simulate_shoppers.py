@@ -75,7 +75,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"{code}: {options['visits']} simulated visits handed to the Celery worker: the Insights page "
-            "fills in once the worker has run them (two or three minutes for a few hundred)"
+            "fills in once the worker has run them (one or two minutes for a few hundred)"
         )
 
     def _simulate(self, code: str, options: dict[str, Any]) -> None:
