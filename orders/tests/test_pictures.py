@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -14,6 +15,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from catalog.models import CatalogVersion, PreviewLayer
+from config.env import env_media_storages
 from configurator import preview, preview_expiry
 from configurator.engine.selection import read_selection
 from configurator.loading import version_model
@@ -130,24 +132,48 @@ def test_with_debug_off_layer_images_are_public_and_orders_pictures_need_the_per
 IN_MEMORY = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "previews": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 
-@pytest.fixture
-def in_memory(settings: Any) -> None:
-    """Media and previews in memory: stores that are no folder (as an object store is not)."""
-    settings.STORAGES = IN_MEMORY
+@pytest.fixture(params=["memory", "s3"])
+def store(request: pytest.FixtureRequest, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Media and previews in stores that are no folder: in memory, or an S3 bucket (moto) configured from the env."""
+    static = {"staticfiles": settings.STORAGES["staticfiles"]}
+    if request.param == "memory":
+        settings.STORAGES = {**IN_MEMORY, **static}
+        yield request.param
+        return
+    moto = pytest.importorskip("moto", reason="moto (requirements-dev.txt) is not installed")
+    boto3 = pytest.importorskip("boto3")
+
+    for name, value in {
+        "AWS_STORAGE_BUCKET_NAME": "shop-media",
+        "AWS_S3_REGION_NAME": "eu-south-1",
+        "AWS_S3_ACCESS_KEY_ID": "testing",
+        "AWS_S3_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with moto.mock_aws():
+        boto3.client("s3", region_name="eu-south-1").create_bucket(
+            Bucket="shop-media", CreateBucketConfiguration={"LocationConstraint": "eu-south-1"}
+        )
+        settings.STORAGES = {**env_media_storages(), **static}
+        yield request.param
 
 
 def test_layer_images_previews_and_orders_pictures_work_over_a_store_that_is_not_a_folder(
-    in_memory: None, shirt: CatalogVersion, config: dict[str, Any], client: Client, settings: Any
+    store: str, shirt: CatalogVersion, config: dict[str, Any], client: Client, settings: Any
 ) -> None:
     # Nothing reached the disk: the demo's layer images, the previews and the order's picture are in the stores.
     seen = _look_picture(shirt, config, client)
     order = _place(shirt, config)
     assert not Path(settings.MEDIA_ROOT).exists() and not Path(settings.PREVIEW_ROOT).exists()
     assert storages["default"].listdir("preview")[1]  # the layer images
+    layer = PreviewLayer.objects.filter(product__code="shirt")[0].image.url
+    if store == "s3":  # the admin's link is then the bucket's own address, signed: the bucket stays private
+        assert "shop-media" in layer and "Signature=" in layer
+    else:
+        assert client.get(layer).status_code == 200
     report = preview_expiry.previews_expire(max_age_days=0, max_bytes=0)
     assert report.removed_files >= 2 and report.kept_files == 0
     # The order's picture is the media store's, which expiry never touches.
