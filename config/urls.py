@@ -26,6 +26,7 @@ handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
     # Our own switch (it translates `next` from any language); the same URL and name as Django's.
     path("i18n/setlang/", language.set_language, name="set_language"),
