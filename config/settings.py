@@ -162,6 +162,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Behind PgBouncer in transaction pooling mode (docs/deployment.md) a cursor must not outlive its
+# transaction: DB_DISABLE_SERVER_SIDE_CURSORS=1 with DB_CONN_MAX_AGE=0.
+_database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -58,9 +58,14 @@ def _command(service: str) -> str:
     return " ".join(_compose()["services"][service].get("command", []))
 
 
+def services_command(service: str) -> str:
+    """The service's command as a shell would show it (an empty argument as "")."""
+    return " ".join(part or '""' for part in _compose()["services"][service].get("command", []))
+
+
 def test_the_services_a_shop_runs() -> None:
     services = _compose()["services"]
-    assert set(services) == {"postgres", "redis", "minio", "bucket", *APP_SERVICES}
+    assert set(services) == {"postgres", "redis", "cache", "minio", "bucket", *APP_SERVICES}
     assert _command("web") == "gunicorn --config config/gunicorn.conf.py config.wsgi"
     assert _command("worker").startswith("celery -A config worker")
     # Migrations run once, before the app starts, never from several web processes at once.
@@ -85,8 +90,9 @@ def test_web_worker_and_beat_share_the_database_broker_cache_and_store() -> None
     assert urlsplit(web["DATABASE_URL"]).hostname == "postgres"
     assert urlsplit(web["DATABASE_URL"]).password == "pg-pass"
     assert urlsplit(web["CELERY_BROKER_URL"]).hostname == "redis"
-    assert urlsplit(web["CACHE_URL"]).hostname == "redis"
-    assert web["CELERY_BROKER_URL"] != web["CACHE_URL"]  # separate Redis databases
+    # The cache holds the Insights' visitor salt: never on the broker's persistent Redis.
+    assert urlsplit(web["CACHE_URL"]).hostname == "cache"
+    assert "--appendonly yes" in services_command("redis") and '--save ""' in services_command("cache")
     assert web["MEDIA_STORAGE"] == "s3" and urlsplit(web["AWS_S3_ENDPOINT_URL"]).hostname == "minio"
     assert web["AWS_SECRET_ACCESS_KEY"] == "minio-pass" and web["AWS_STORAGE_BUCKET_NAME"]
     assert web["BIND"] == "0.0.0.0:8000"
@@ -99,12 +105,21 @@ def test_secrets_have_no_default(secret: str) -> None:
 
 
 def test_the_settings_accept_the_web_environment() -> None:
-    """Load the real settings with web's environment (nothing connects): names and formats must be right."""
-    env = {"PATH": os.environ.get("PATH", ""), **_environment("web", SECRETS), "VAR_DIR": str(ROOT / "var" / "test")}
+    """Load the real settings with web's environment (nothing connects): names and formats must be right.
+
+    As behind PgBouncer (docs/deployment.md): no server-side cursors, no persistent connections.
+    """
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        **_environment("web", SECRETS),
+        "VAR_DIR": str(ROOT / "var" / "test"),
+        "DB_DISABLE_SERVER_SIDE_CURSORS": "1",
+        "DB_CONN_MAX_AGE": "0",
+    }
     script = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps([s.DEBUG, s.DATABASES['default']['HOST'], s.CACHES['default']['BACKEND'], "
-        "s.CELERY_BROKER_URL, list(s.SECURE_PROXY_SSL_HEADER), s.SECURE_SSL_REDIRECT]))"
+        "import json, django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(json.dumps([s.DEBUG, d['HOST'], d['DISABLE_SERVER_SIDE_CURSORS'], d['CONN_MAX_AGE'], "
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, list(s.SECURE_PROXY_SSL_HEADER), s.SECURE_SSL_REDIRECT]))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -118,6 +133,8 @@ def test_the_settings_accept_the_web_environment() -> None:
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [
         False,
         "postgres",
+        True,
+        0,
         "django.core.cache.backends.redis.RedisCache",
         "redis://redis:6379/0",
         ["HTTP_X_FORWARDED_PROTO", "https"],
