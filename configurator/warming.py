@@ -30,8 +30,8 @@ def warm_version(version: CatalogVersion) -> None:
     loading.version_session(version)
     engine = services.version_engine(version)
     first = services.configuration_first_look(version)
+    # The session answered the empty selection when it was built; the page opens on the first look.
     services.configuration_check(engine, first or Selection(), settings.LANGUAGE_CODE)
-    engine.session.propagate(Selection())  # the API's and a cleared page's starting point
 
 
 def warm_published() -> list[str]:

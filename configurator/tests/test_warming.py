@@ -36,6 +36,25 @@ def test_warm_published_compiles_each_listed_product_once(demo: None) -> None:
     assert session is next(iter(loading._sessions.values()))
 
 
+def test_the_look_a_page_opens_on_is_answered_without_solving_again(
+    demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from configurator import services
+
+    warming.warm_published()
+    version = next(v for v in listed_versions() if v.product.code == "city-car")
+    engine = services.version_engine(version)
+
+    def solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the first shopper's page solved again")
+
+    monkeypatch.setattr(engine.session.availability, "propagate", solve)
+    first = services.configuration_first_look(version)
+    assert first is not None
+    answer = services.configuration_check(engine, first, "en")
+    assert answer.propagation.valid
+
+
 def test_inactive_products_are_not_warmed(demo: None) -> None:
     Product.objects.filter(code="shirt").update(active=False)
     assert warming.warm_published() == ["city-car v1"]
