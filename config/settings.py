@@ -407,6 +407,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# -- the engine -------------------------------------------------------------------------
+# The compiled path (docs/decisions.md, decision 34): each published version's solution space as a
+# decision diagram, within a node and CPU-time budget; availability comes from it where it is faster.
+ENGINE_DIAGRAM = env_bool("ENGINE_DIAGRAM", True)
+ENGINE_DIAGRAM_NODES = env_int("ENGINE_DIAGRAM_NODES", 1_000_000)
+ENGINE_DIAGRAM_SECONDS = env_float("ENGINE_DIAGRAM_SECONDS", 10.0)
+
 # -- insights (docs/insights.md) ----------------------------------------------------------
 # What shoppers do in the configurator, recorded server-side without personal data: off
 # with INSIGHTS_ENABLED=0. Raw events are kept INSIGHTS_EVENTS_DAYS, the daily rollups the

@@ -10,7 +10,10 @@ and the next click that extends its context asks only the options it had availab
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from configurator.engine.caches import Bounds, Memo, Memos
+from configurator.engine.diagram import Diagram
 from configurator.engine.model import Group
 from configurator.engine.proofs import Proofs
 from configurator.engine.selection import Selection
@@ -24,8 +27,18 @@ Assumptions = dict[Key, list[int]]
 class Availability:
     """Answer "what is still possible?" for a selection (callers hold the solving lock)."""
 
-    def __init__(self, solving: Solving, witnesses: Witnesses, proofs: Proofs, memos: Memos, bounds: Bounds) -> None:
-        self.solving, self.witnesses, self.proofs, self.memos, self.bounds = solving, witnesses, proofs, memos, bounds
+    def __init__(
+        self,
+        solving: Solving,
+        witnesses: Witnesses,
+        proofs: Proofs,
+        caches: tuple[Memos, Bounds],
+        diagram: Diagram | None = None,
+    ) -> None:
+        self.solving, self.witnesses, self.proofs = solving, witnesses, proofs
+        self.memos, self.bounds = caches
+        #: the compiled solution space, when the session answers from it (see `propagate`)
+        self.diagram = diagram
         model = solving.model
         self._groups = model.product.groups
         self._option_vars = frozenset(model.option_of)
@@ -33,28 +46,78 @@ class Availability:
         #: the states of open groups whose unavailable options are all dead, by (group, with reasons, those options)
         self._dead_states: dict[tuple[str, bool, frozenset[int]], GroupState] = {}
 
-    # Solver hot path, tuned against measurements (decision 16); complexity 13.
-    def propagate(self, selection: Selection, *, reasons: bool) -> Propagation:  # noqa: C901
-        """Return every group's options with availability (and reasons), and parameter ranges."""
+    def propagate(self, selection: Selection, *, reasons: bool) -> Propagation:
+        """Return every group's options with availability (and reasons), and parameter ranges.
+
+        With a compiled diagram, availability and ranges come from its valid domains (one
+        pass, no solver call); reasons for the options it excludes still come from proofs.
+        """
         solving = self.solving
         assumptions = solving.assumptions(selection)
-        literals = flat(assumptions)
+        whole = Context(flat(assumptions))
+        possible: Container[int] | None = None
+        if self.diagram is not None:
+            possible = self.diagram.domains(assumptions, self._switched(selection))
+            if possible is None:
+                return self._invalid(selection, assumptions)
         # A solution found earlier (the witness of the latest click) often proves the selection valid.
-        whole = Context(literals)
-        known = next(solving.recent(whole), None) is not None
-        if not known and solving.solve(literals) is None:
+        elif next(solving.recent(whole), None) is None and solving.solve(whole.literals) is None:
             return self._invalid(selection, assumptions)
-        options_of = solving.model.options
-        choices = selection.choices
-        kinds = solving.kinds
-        # An earlier answer for a group, asked under fewer choices, still holds for the options it
-        # excluded (more choices only exclude more): only the options it had available are asked.
+        memos, contexts, asked = self._kept(selection, assumptions, whole, reasons)
+        proven: dict[int, tuple[Reason, ...]] = {}
+        if possible is None:
+            available = self.witnesses.available(whole, list(asked), proven)
+        else:
+            available = {lit for lit in asked if lit in possible}
+        # Only groups with an option newly out, or a choice, need a look: the others are all
+        # available, or as their kept answer says (a big model has thousands of groups).
+        option_of = solving.model.option_of
+        touched = {option_of[lit][0] for lit in asked.difference(available)}
+        touched.update(selection.choices)
+        states: list[GroupState] = []
+        for group in self._groups:
+            memo = memos.get(group.code)
+            if group.code not in touched:
+                states.append(memo.state if memo is not None else self._all_available(group))
+                continue
+            chosen = selection.choices.get(group.code)
+            if chosen is None or group.kind == "multi":
+                state = self._state(group, chosen, memo, whole, available, proven, reasons)
+            else:
+                options = solving.model.options[group.code].values()
+                switched = None if possible is None else {lit for lit in options if lit in possible}
+                state = self._state(group, chosen, memo, contexts[group.code], switched, {}, reasons)
+            states.append(state)
+        if possible is None:
+            parameters = tuple(self._range(code, assumptions, selection) for code in solving.model.parameters)
+        else:
+            parameters = tuple(self._diagram_range(code, possible, selection) for code in solving.model.parameters)
+        complete = self._is_complete(selection)
+        return Propagation(valid=True, complete=complete, groups=tuple(states), parameters=parameters)
+
+    def _switched(self, selection: Selection) -> list[Key]:
+        """Return the decisions answered with their own assumption dropped: decided choice groups, set parameters."""
+        kinds = self.solving.kinds
+        switch: list[Key] = [("group", code) for code in selection.choices if kinds[code] == "choice"]
+        switch += [("parameter", code) for code in selection.parameters]
+        return switch
+
+    def _kept(
+        self, selection: Selection, assumptions: Assumptions, whole: Context, reasons: bool
+    ) -> tuple[dict[str, Memo], dict[str, Context], set[int]]:
+        """Return the kept group answers that still hold, each decided choice group's context, and what to ask.
+
+        An earlier answer for a group, asked under fewer choices, still holds for the options it
+        excluded (more choices only exclude more): only the options it had available are asked,
+        under the whole selection: the options of open groups and the unticked ones of multi
+        groups. A big model has thousands of groups, so they are gathered with set operations.
+        """
+        options_of = self.solving.model.options
+        kinds = self.solving.kinds
         memos: dict[str, Memo] = {}
         contexts: dict[str, Context] = {}  # a decided group's: the others' choices ("switch" semantics)
-        # Asked under the whole selection: the options of open groups and the unticked ones of multi groups.
-        # A big model has thousands of groups, so they are gathered with set operations, not one by one.
         asked = set(self._option_vars)
-        for code, ticked in choices.items():
+        for code, ticked in selection.choices.items():
             options = options_of[code]
             memo = self.memos.of(ticked, reasons).get(code)
             if kinds[code] == "multi":
@@ -70,7 +133,7 @@ class Availability:
                     asked.difference_update(memo.excluded)
         contains: dict[int, bool] = {}  # id of a kept context -> whether the selection contains it (few differ)
         for code, memo in self.memos.of(None, reasons).items():
-            if code in choices:
+            if code in selection.choices:
                 continue
             ok = contains.get(id(memo.have))
             if ok is None:
@@ -79,31 +142,7 @@ class Availability:
                 memos[code] = memo
                 self.memos.used(code, None, reasons)
                 asked.difference_update(memo.excluded)
-        proven: dict[int, tuple[Reason, ...]] = {}
-        available = self.witnesses.available(whole, list(asked), proven)
-        # Only groups with an option newly out, or a choice, need a look: the others are all
-        # available, or as their kept answer says (a big model has thousands of groups).
-        option_of = solving.model.option_of
-        touched = {option_of[lit][0] for lit in asked.difference(available)}
-        touched.update(choices)
-        open_states = self._open_states
-        states: list[GroupState] = []
-        for group in self._groups:
-            memo = memos.get(group.code)
-            if group.code not in touched:
-                states.append(
-                    memo.state if memo is not None else open_states.get(group.code) or self._all_available(group)
-                )
-                continue
-            chosen = choices.get(group.code)
-            if chosen is None or group.kind == "multi":
-                state = self._state(group, chosen, memo, whole, available, proven, reasons)
-            else:
-                state = self._state(group, chosen, memo, contexts[group.code], None, {}, reasons)
-            states.append(state)
-        parameters = tuple(self._range(code, assumptions, selection) for code in solving.model.parameters)
-        complete = self._is_complete(selection)
-        return Propagation(valid=True, complete=complete, groups=tuple(states), parameters=parameters)
+        return memos, contexts, asked
 
     def _state(
         self,
@@ -175,6 +214,16 @@ class Availability:
         rest = self.propagate(relaxed, reasons=True)
         return Propagation(
             valid=False, complete=False, groups=rest.groups, parameters=rest.parameters, conflict=conflict
+        )
+
+    def _diagram_range(self, code: str, possible: Container[int], selection: Selection) -> ParameterState:
+        """Return the range of parameter `code` read off the diagram's valid domains (`x >= value` literals)."""
+        var = self.solving.model.parameters[code]
+        last = len(var.values) - 1
+        high = max((j for j in range(1, last + 1) if var.ge(j) in possible), default=0)
+        low = min((j for j in range(last) if -var.ge(j + 1) in possible), default=last)
+        return ParameterState(
+            code, selection.parameters.get(code), grid_decimal(var.values[low]), grid_decimal(var.values[high])
         )
 
     def _range(self, code: str, assumptions: Assumptions, selection: Selection) -> ParameterState:
