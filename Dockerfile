@@ -1,5 +1,21 @@
 # The configurator's image (docs/deployment.md): one image for web (gunicorn), worker and beat.
 # Build: docker build -t configurator .   Run: see compose.yaml.
+
+# The diagram kernel (configurator/engine/diagram/kernel.c, decision 34) needs a C compiler to build,
+# the running image does not: it is built here and only the compiled module is copied.
+FROM python:3.13.0-slim-bookworm AS kernel
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY configurator/__init__.py configurator/
+COPY configurator/engine/ configurator/engine/
+RUN python -m configurator.engine.diagram.kernel_build \
+    && ls configurator/engine/diagram/_kernel_*
+
 FROM python:3.13.0-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,6 +34,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
+COPY --from=kernel /app/configurator/engine/diagram/_kernel_* configurator/engine/diagram/
 # Compiled translations (Babel, no GNU gettext) and the static files WhiteNoise serves, hashed and
 # compressed, made once at build. The keys exist only for this step: settings refuse to load without
 # them when DEBUG is off, and collectstatic uses neither.

@@ -157,9 +157,12 @@ def test_the_image_is_small_pinned_non_root_and_checked() -> None:
     assert users and users[-1] not in ("root", "0")
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
     assert "pybabel compile" in dockerfile and "collectstatic" in dockerfile
+    # The diagram kernel is compiled in a build stage: the running image has no C compiler.
+    assert "kernel_build" in dockerfile and "COPY --from=kernel" in dockerfile
+    assert "gcc" not in dockerfile.split("COPY --from=kernel")[1]
     assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
-    assert {".git", ".venv", "var"} <= set(ignored)
+    assert {".git", ".venv", "var", "configurator/engine/diagram/_kernel_*"} <= set(ignored)
 
 
 def _compose_client() -> list[str] | None:
