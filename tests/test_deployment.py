@@ -184,3 +184,22 @@ def test_docker_compose_config_accepts_the_file() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
+
+
+def _procfile(name: str) -> dict[str, str]:
+    lines = (ROOT / name).read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_make_serve_runs_gunicorn_one_worker_and_exactly_one_beat() -> None:
+    processes = _procfile("Procfile.production")
+    assert "gunicorn --config config/gunicorn.conf.py config.wsgi" in processes["web"]
+    assert [name for name, command in processes.items() if re.search(r"\bcelery\b.*\bbeat\b", command)] == ["beat"]
+    assert "celery -A config worker" in processes["worker"]
+    assert "runserver" not in " ".join(processes.values())
+
+
+def test_make_runs_factory_follows_the_chosen_port_and_is_restarted() -> None:
+    factory = _procfile("Procfile")["factory"]
+    assert "--port ${FACTORY_PORT" in factory and "9000 --" not in factory
+    assert factory.startswith("while true; do") and "restarting it" in factory
