@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_email, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_email, env_float, env_int, env_list, env_media_storages, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -194,8 +194,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Rendered previews and their recipes: derived, content-addressed, safe to delete.
 PREVIEW_ROOT = Path(env_str("PREVIEW_ROOT", str(VAR_DIR / "previews")))
+# Media (layer images, order pictures) and previews go through these stores only, so
+# every app server sees the same files: local folders, or one S3-compatible bucket
+# (docs/media.md). Django's storage API, never a path under MEDIA_ROOT.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **env_media_storages(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -10,10 +10,12 @@ and the next click that extends its context asks only the options it had availab
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable
+from functools import partial
 
 from configurator.engine.caches import Bounds, Memo, Memos
 from configurator.engine.diagram import Diagram
+from configurator.engine.diagram.kernel import Possible
 from configurator.engine.model import Group
 from configurator.engine.proofs import Proofs
 from configurator.engine.selection import Selection
@@ -55,7 +57,7 @@ class Availability:
         solving = self.solving
         assumptions = solving.assumptions(selection)
         whole = Context(flat(assumptions))
-        possible: Container[int] | None = None
+        possible: Possible | None = None
         if self.diagram is not None:
             possible = self.diagram.domains(assumptions, self._switched(selection))
             if possible is None:
@@ -63,12 +65,12 @@ class Availability:
         # A solution found earlier (the witness of the latest click) often proves the selection valid.
         elif next(solving.recent(whole), None) is None and solving.solve(whole.literals) is None:
             return self._invalid(selection, assumptions)
-        memos, contexts, asked = self._kept(selection, assumptions, whole, reasons)
+        memos, asked = self._kept(selection, whole, reasons)
         proven: dict[int, tuple[Reason, ...]] = {}
         if possible is None:
             available = self.witnesses.available(whole, list(asked), proven)
         else:
-            available = {lit for lit in asked if lit in possible}
+            available = possible.among(asked)
         # Only groups with an option newly out, or a choice, need a look: the others are all
         # available, or as their kept answer says (a big model has thousands of groups).
         option_of = solving.model.option_of
@@ -83,10 +85,11 @@ class Availability:
             chosen = selection.choices.get(group.code)
             if chosen is None or group.kind == "multi":
                 state = self._state(group, chosen, memo, whole, available, proven, reasons)
-            else:
+            else:  # judged under the other groups' choices ("switch" semantics)
                 options = solving.model.options[group.code].values()
-                switched = None if possible is None else {lit for lit in options if lit in possible}
-                state = self._state(group, chosen, memo, contexts[group.code], switched, {}, reasons)
+                switched = None if possible is None else possible.among(options)
+                own = assumptions[("group", group.code)]
+                state = self._state(group, chosen, memo, partial(whole.without, own), switched, {}, reasons)
             states.append(state)
         if possible is None:
             parameters = tuple(self._range(code, assumptions, selection) for code in solving.model.parameters)
@@ -102,34 +105,29 @@ class Availability:
         switch += [("parameter", code) for code in selection.parameters]
         return switch
 
-    def _kept(
-        self, selection: Selection, assumptions: Assumptions, whole: Context, reasons: bool
-    ) -> tuple[dict[str, Memo], dict[str, Context], set[int]]:
-        """Return the kept group answers that still hold, each decided choice group's context, and what to ask.
+    def _kept(self, selection: Selection, whole: Context, reasons: bool) -> tuple[dict[str, Memo], set[int]]:
+        """Return the kept group answers that still hold, and what to ask.
 
         An earlier answer for a group, asked under fewer choices, still holds for the options it
         excluded (more choices only exclude more): only the options it had available are asked,
         under the whole selection: the options of open groups and the unticked ones of multi
         groups. A big model has thousands of groups, so they are gathered with set operations.
+        A decided choice group's answer was kept under the other groups' choices, which never
+        hold its own: it still holds when the whole selection contains them.
         """
         options_of = self.solving.model.options
         kinds = self.solving.kinds
         memos: dict[str, Memo] = {}
-        contexts: dict[str, Context] = {}  # a decided group's: the others' choices ("switch" semantics)
         asked = set(self._option_vars)
         for code, ticked in selection.choices.items():
             options = options_of[code]
             memo = self.memos.of(ticked, reasons).get(code)
-            if kinds[code] == "multi":
-                asked.difference_update(options[c] for c in ticked)
-                context = whole
-            else:
-                asked.difference_update(options.values())
-                context = contexts[code] = whole.without(assumptions[("group", code)])
-            if memo is not None and context.have.issuperset(memo.have):
+            multi = kinds[code] == "multi"
+            asked.difference_update(options[c] for c in ticked) if multi else asked.difference_update(options.values())
+            if memo is not None and whole.have.issuperset(memo.have):
                 memos[code] = memo
                 self.memos.used(code, ticked, reasons)
-                if context is whole:
+                if multi:
                     asked.difference_update(memo.excluded)
         contains: dict[int, bool] = {}  # id of a kept context -> whether the selection contains it (few differ)
         for code, memo in self.memos.of(None, reasons).items():
@@ -142,14 +140,14 @@ class Availability:
                 memos[code] = memo
                 self.memos.used(code, None, reasons)
                 asked.difference_update(memo.excluded)
-        return memos, contexts, asked
+        return memos, asked
 
     def _state(
         self,
         group: Group,
         chosen: frozenset[str] | None,
         memo: Memo | None,
-        context: Context,
+        context: Context | Callable[[], Context],
         available: set[int] | None,
         proven: dict[int, tuple[Reason, ...]],
         reasons: bool,
@@ -158,11 +156,13 @@ class Availability:
 
         `available`: what is available among the group's options asked under `context`
         (with `proven`, reasons kept cores gave); None to ask the group's unticked options here.
+        `context` may come as the function that makes it, called only when it is needed.
         """
         options = self.solving.model.options[group.code]
         kept: dict[int, tuple[Reason, ...]] = memo.excluded if memo is not None else {}
         chosen_lits = {options[c] for c in chosen or ()}
         if available is None:
+            context = context if isinstance(context, Context) else context()
             others = [lit for lit in options.values() if lit not in chosen_lits and lit not in kept]
             available = self.witnesses.available(context, others, proven)
         excluded = [
@@ -170,6 +170,8 @@ class Availability:
         ]
         if memo is not None and not excluded:  # nothing newly excluded: the same state as before
             return memo.state
+        if not isinstance(context, Context):
+            context = context()
         dead_key = None
         if chosen is None:
             # Options impossible in any configuration (dead features) keep the same reasons.
@@ -216,7 +218,7 @@ class Availability:
             valid=False, complete=False, groups=rest.groups, parameters=rest.parameters, conflict=conflict
         )
 
-    def _diagram_range(self, code: str, possible: Container[int], selection: Selection) -> ParameterState:
+    def _diagram_range(self, code: str, possible: Possible, selection: Selection) -> ParameterState:
         """Return the range of parameter `code` read off the diagram's valid domains (`x >= value` literals)."""
         var = self.solving.model.parameters[code]
         last = len(var.values) - 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -20,6 +20,7 @@ from configurator.engine.compiler import CompiledModel
 from configurator.engine.diagram import kernel
 from configurator.engine.diagram.building import Builder, Decisions, OverBudget, name
 from configurator.engine.diagram.flat import Flat, decided_value
+from configurator.engine.diagram.kernel import Possible
 
 Key = tuple[str, str]  # ("group" | "parameter" | "text", code)
 
@@ -46,7 +47,7 @@ class Diagram:
 
     def domains(
         self, assumptions: Mapping[Key, Sequence[int]], switch: Iterable[Key] = (), *, compiled: bool | None = None
-    ) -> Container[int] | None:
+    ) -> Possible | None:
         """Return the decision literals some configuration extending `assumptions` has; None if none does.
 
         For each decision in `switch`, its own variables' literals are those possible
@@ -56,9 +57,13 @@ class Diagram:
         literals = [x for lits in assumptions.values() for lit in lits for x in self.expand.get(lit, (lit,))]
         if compiled or (compiled is None and kernel.available()):
             return self._compiled(literals, switch)
-        return self._python(literals, switch)
+        found = self._python(literals, switch)
+        if found is None:
+            return None
+        variables = 1 + max((*self.flat.var, *self.flat.var_at, *(v for vs in self.variables.values() for v in vs)))
+        return Possible.of(found, variables)
 
-    def _compiled(self, literals: list[int], switch: Iterable[Key]) -> Container[int] | None:
+    def _compiled(self, literals: list[int], switch: Iterable[Key]) -> Possible | None:
         compiled = self._kernel
         if compiled is None:
             compiled = self._kernel = kernel.Kernel(self.flat, self.variables)

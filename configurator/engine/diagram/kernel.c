@@ -128,7 +128,7 @@ static void set_free(struct span *s, int low, int high)
 
 /* The literals of one decision's variables possible with its own assumption dropped
  * (flat.py's _Span); `owner` maps each variable to its decision's number. */
-void dd_switched(int n, const int *var, const int *level, const int *hi, const int *lo, const int *var_at,
+static void switched(int n, const int *var, const int *level, const int *hi, const int *lo, const int *var_at,
                  const int *pstart, const int *pnode, const unsigned char *phi, const signed char *value,
                  const int *owner, int decision, int first, int last, const int *jump, const unsigned char *up,
                  const unsigned char *down, unsigned char *reach, unsigned char *sat, unsigned char *out)
@@ -180,4 +180,16 @@ void dd_switched(int n, const int *var, const int *level, const int *hi, const i
             set_free(&s, level[node] + 1, below);
         }
     }
+}
+
+/* `switched` for `count` decisions: their numbers and first and last levels. */
+void dd_switched(int n, const int *var, const int *level, const int *hi, const int *lo, const int *var_at,
+                 const int *pstart, const int *pnode, const unsigned char *phi, const signed char *value,
+                 const int *owner, int count, const int *decisions, const int *firsts, const int *lasts,
+                 const int *jump, const unsigned char *up, const unsigned char *down, unsigned char *reach,
+                 unsigned char *sat, unsigned char *out)
+{
+    for (int k = 0; k < count; k++)
+        switched(n, var, level, hi, lo, var_at, pstart, pnode, phi, value, owner, decisions[k], firsts[k],
+                 lasts[k], jump, up, down, reach, sat, out);
 }
