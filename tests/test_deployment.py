@@ -82,7 +82,8 @@ def test_exactly_one_beat() -> None:
 
 def test_web_worker_and_beat_share_the_database_broker_cache_and_store() -> None:
     environments = [_environment(service, SECRETS) for service in APP_SERVICES]
-    shared = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "MEDIA_STORAGE", "AWS_S3_ENDPOINT_URL", "SECRET_KEY")
+    shared = ["DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL"]
+    shared += ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"]
     for name in shared:
         assert len({environment[name] for environment in environments}) == 1, name
     web = environments[1]
@@ -93,8 +94,8 @@ def test_web_worker_and_beat_share_the_database_broker_cache_and_store() -> None
     # The cache holds the Insights' visitor salt: never on the broker's persistent Redis.
     assert urlsplit(web["CACHE_URL"]).hostname == "cache"
     assert "--appendonly yes" in services_command("redis") and '--save ""' in services_command("cache")
-    assert web["MEDIA_STORAGE"] == "s3" and urlsplit(web["AWS_S3_ENDPOINT_URL"]).hostname == "minio"
-    assert web["AWS_SECRET_ACCESS_KEY"] == "minio-pass" and web["AWS_STORAGE_BUCKET_NAME"]
+    assert urlsplit(web["AWS_S3_ENDPOINT_URL"]).hostname == "minio" and web["AWS_S3_ADDRESSING_STYLE"] == "path"
+    assert web["AWS_S3_SECRET_ACCESS_KEY"] == "minio-pass" and web["AWS_STORAGE_BUCKET_NAME"]
     assert web["BIND"] == "0.0.0.0:8000"
 
 
@@ -119,7 +120,9 @@ def test_the_settings_accept_the_web_environment() -> None:
     script = (
         "import json, django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default']; "
         "print(json.dumps([s.DEBUG, d['HOST'], d['DISABLE_SERVER_SIDE_CURSORS'], d['CONN_MAX_AGE'], "
-        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, list(s.SECURE_PROXY_SSL_HEADER), s.SECURE_SSL_REDIRECT]))"
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, list(s.SECURE_PROXY_SSL_HEADER), s.SECURE_SSL_REDIRECT, "
+        "s.STORAGES['default']['BACKEND'], s.STORAGES['default']['OPTIONS']['endpoint_url'], "
+        "s.STORAGES['previews']['OPTIONS']['bucket_name']]))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -139,6 +142,9 @@ def test_the_settings_accept_the_web_environment() -> None:
         "redis://redis:6379/0",
         ["HTTP_X_FORWARDED_PROTO", "https"],
         True,
+        "storages.backends.s3.S3Storage",
+        "http://minio:9000",
+        "configurator-media",
     ]
 
 
