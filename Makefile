@@ -15,11 +15,12 @@ BASE_PYTHON := $(shell for c in "$$PYTHON" python3.13 python3.12 python3 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { "$$c" -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: help run test lint api-check bench bench-insights bench-quick setup messages kernel clean
+.PHONY: help run serve test lint api-check bench bench-insights bench-quick setup messages kernel clean
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo catalogs and serve on 127.0.0.1:$(PORT) with a Celery worker, beat"
-	@echo "           and a simulated factory on 127.0.0.1:9000 that receives the orders"
+	@echo "           and a simulated factory that receives the orders (on 9000 if free, or FACTORY_PORT)"
+	@echo "make serve  the production setup locally: DEBUG off, gunicorn, one worker, one beat (docs/deployment.md)"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make api-check  serve the API (DEBUG off, demo catalogs) and fuzz every operation with schemathesis"
@@ -53,13 +54,39 @@ run: setup
 	@# The Insights page's demo data: simulated shoppers, once per demo product, run by the worker (decision 31).
 	DEBUG=$${DEBUG:-1} $(PY) manage.py simulate_shoppers city-car shirt --visits 300 --if-empty --background
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
-	@# The simulated factory (docs/factory-feed.md): an internal endpoint with its own secret and token.
+	@# The simulated factory (docs/factory-feed.md): an internal endpoint with its own secret and token, on
+	@# FACTORY_PORT, else 9000 when free, else a port the system picks (never the web server's PORT).
 	@mkdir -p var/factory
+	@$(PY) -m config.ports choose --prefer 9000 --avoid $(PORT) > var/factory/port
 	@[ -s var/factory/secret ] || $(PY) -c 'import base64, secrets; print("whsec_" + base64.b64encode(secrets.token_bytes(24)).decode())' > var/factory/secret
-	DEBUG=$${DEBUG:-1} $(PY) manage.py factory_endpoint add --name simulator --url http://127.0.0.1:9000/ --secret-file var/factory/secret --internal --update
+	DEBUG=$${DEBUG:-1} $(PY) manage.py factory_endpoint add --name simulator --url http://127.0.0.1:$$(cat var/factory/port)/ --secret-file var/factory/secret --internal --update
 	DEBUG=$${DEBUG:-1} $(PY) manage.py factory_endpoint token simulator --replace --output var/factory/token
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, simulated factory: http://127.0.0.1:9000/_stats)  Ctrl-C stops everything."
-	WEB_PORT=$(PORT) DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho --procfile Procfile --app-root . start --port $(PORT)
+	@# The addresses and the admin's password are printed last, by the Procfile's `ready`, once the server listens.
+	WEB_PORT=$(PORT) FACTORY_PORT=$$(cat var/factory/port) DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho --procfile Procfile --app-root . start --port $(PORT)
+
+# The production setup on this machine (docs/deployment.md): DEBUG off, static files collected and
+# served by WhiteNoise, gunicorn (config/gunicorn.conf.py, warm before forking), one Celery worker and
+# exactly one beat. The embedded defaults, or DATABASE_URL / CELERY_BROKER_URL / CACHE_URL when set;
+# the demo catalogs are loaded only on the embedded database. Plain HTTP on 127.0.0.1: the HTTPS
+# redirect, HSTS and Secure cookies are off unless set. SECRET_KEY and FIELD_ENCRYPTION_KEY, when
+# unset, are the ones kept in var/ (generated once, mode 600; `make run` uses the same).
+SERVE_ENV = DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} SECURE_HSTS_PRELOAD=$${SECURE_HSTS_PRELOAD:-0} \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat $${VAR_DIR:-var}/secret_key)}" \
+	FIELD_ENCRYPTION_KEY="$${FIELD_ENCRYPTION_KEY:-$$(cat $${VAR_DIR:-var}/field_encryption_key)}"
+
+serve: setup
+	@mkdir -p $${VAR_DIR:-var}
+	@[ -n "$$SECRET_KEY" ] || [ -s $${VAR_DIR:-var}/secret_key ] || { umask 077; \
+		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $${VAR_DIR:-var}/secret_key; }
+	@[ -n "$$FIELD_ENCRYPTION_KEY" ] || [ -s $${VAR_DIR:-var}/field_encryption_key ] || { umask 077; \
+		$(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' \
+		> $${VAR_DIR:-var}/field_encryption_key; }
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@[ -n "$$DATABASE_URL" ] || $(SERVE_ENV) $(PY) manage.py load_demo
+	$(SERVE_ENV) $(PY) manage.py ensure_admin
+	WEB_PORT=$(PORT) $(SERVE_ENV) $(VENV)/bin/honcho --procfile Procfile.production --app-root . start --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

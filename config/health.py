@@ -1,6 +1,8 @@
-"""`GET /healthz`: is the database reachable, is the broker reachable.
+"""Probes: `GET /healthz` (the process answers) and `GET /readyz` (database, cache and broker answer).
 
-The probe needs no sign-in, so it names only the component that is down; the error
+A platform restarts a process whose /healthz fails and sends no traffic to one whose /readyz
+fails: a database outage must not restart every web process, so only /readyz looks beyond
+the process. The probes need no sign-in, so it names only the component that is down; the error
 itself (which may name hosts, users or paths) goes to the log.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -26,7 +29,7 @@ def database_status() -> str:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # noqa: BLE001 - any failure means "down"
-        log.error("healthz: the database is unavailable: %s: %s", type(error).__name__, error)
+        log.error("readyz: the database is unavailable: %s: %s", type(error).__name__, error)
         return "unavailable"
     return "ok"
 
@@ -42,7 +45,19 @@ def broker_status() -> str:
                 if not os.access(folder, os.W_OK | os.X_OK):
                     raise OSError(f"broker folder {folder} is missing or not writable")
     except Exception as error:  # noqa: BLE001
-        log.error("healthz: the broker is unavailable: %s: %s", type(error).__name__, error)
+        log.error("readyz: the broker is unavailable: %s: %s", type(error).__name__, error)
+        return "unavailable"
+    return "ok"
+
+
+def cache_status() -> str:
+    """Return "ok", or "unavailable" (and log why) when the shared cache cannot store and read a key."""
+    try:
+        cache.set("readyz", "ok", timeout=10)
+        if cache.get("readyz") != "ok":
+            raise OSError("a key just stored reads back as missing")
+    except Exception as error:  # noqa: BLE001
+        log.error("readyz: the cache is unavailable: %s: %s", type(error).__name__, error)
         return "unavailable"
     return "ok"
 
@@ -50,7 +65,14 @@ def broker_status() -> str:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when both the database and the broker are up, 503 otherwise."""
-    checks = {"database": database_status(), "broker": broker_status()}
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    """Answer 200 while the process serves requests (liveness); it touches nothing outside the process."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Answer 200 when the database, the cache and the broker answer, 503 naming those that do not."""
+    checks = {"database": database_status(), "cache": cache_status(), "broker": broker_status()}
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "error", **checks}, status=200 if ready else 503)

@@ -162,6 +162,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Behind PgBouncer in transaction pooling mode (docs/deployment.md) a cursor must not outlive its
+# transaction: DB_DISABLE_SERVER_SIDE_CURSORS=1 with DB_CONN_MAX_AGE=0.
+_database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -224,8 +227,8 @@ if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
     )
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1]) if _proxy_ssl_header else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# /healthz answers the platform's plain-HTTP probes without a redirect.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz and /readyz answer the platform's plain-HTTP probes without a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # HSTS for a year, subdomains and preload eligibility by default (the shop is HTTPS only);
 # a domain with plain-HTTP subdomains sets SECURE_HSTS_INCLUDE_SUBDOMAINS=0 (and preload off).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

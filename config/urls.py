@@ -25,6 +25,7 @@ handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Media through the media store, with DEBUG off too (config.media says who may see what).
     path(settings.MEDIA_URL.lstrip("/") + "<path:name>", media.media_file, name="media"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
