@@ -89,7 +89,7 @@ serve: setup
 	WEB_PORT=$(PORT) $(SERVE_ENV) $(VENV)/bin/honcho --procfile Procfile.production --app-root . start --port $(PORT)
 
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
