@@ -14,10 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import CatalogVersion
-from catalog.selectors import listed_versions, version_latest_for
+from catalog.selectors import listed_versions, version_latest_cached
 from config.serializers import InputSerializer
 from configurator import services
-from configurator.loading import version_model
 
 LANG = OpenApiParameter(
     "lang", str, description="Language of names and messages: en (default) or it; other values fall back to en."
@@ -35,7 +34,7 @@ def api_language(request: Request) -> str:
 
 
 def _version(code: str) -> CatalogVersion:
-    version = version_latest_for(code)
+    version = version_latest_cached(code)
     if version is None or not version.product.active:
         raise NotFound({"code": [f"no published product '{code}'"]})
     return version
@@ -195,14 +194,14 @@ class ProductListView(APIView):
         """List the published products."""
         language = api_language(request)
         out = []
+        # From the fields publishing stored on each version: no engine model is built.
         for version in listed_versions():
-            model = version_model(version)
             out.append(
                 {
-                    "code": model.code,
-                    "name": model.label(language),
-                    "currency": model.currency,
-                    "base_price": format(model.base_price, "f"),
+                    "code": version.product.code,
+                    "name": version.label(language),
+                    "currency": version.currency,
+                    "base_price": format(version.base_price, "f"),
                     "version": version.number,
                 }
             )

@@ -9,14 +9,12 @@ of the stepper, price, preview and notices, and pushes the canonical URL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -24,18 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
 
-from catalog.models import CatalogVersion
-from catalog.selectors import listed_versions, version_latest_for
+from catalog.selectors import version_latest_cached
 from config.throttling import throttle, throttle_wait, throttled_response
 from configurator import preview, services
-from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, SEEN, SUGGESTED, WANT, PageInput, query_pairs, read_page_input
-from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.pages.sizing import size_fill
 from configurator.pages.wording import confirmed_sentence
+from configurator.selectors import product_cards
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
 from insights.models import Event
@@ -44,19 +40,6 @@ from insights.visits import VISIT
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
-
-
-@dataclass(frozen=True)
-class ProductCard:
-    code: str
-    name: str
-    description: str
-    currency: str
-    base_price: Decimal
-    #: Working days to make it: the card shows the dispatch date an order placed now gets.
-    lead_time_days: int
-    url: str
-    preview: preview.PreviewUrls
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -74,36 +57,21 @@ def _decimal_separator() -> str:
     return str(get_format("DECIMAL_SEPARATOR"))
 
 
-def _first_look(version: CatalogVersion, model: Product) -> Selection:
-    """The look a product's page opens on, for its card: the same picture on both."""
-    return services.configuration_first_look(version) or preview.default_selection(model)
-
-
 @throttle("pages")
 def product_list(request: HttpRequest) -> HttpResponse:
-    """List the published products, in the shopper's language."""
-    language = _language()
-    cards = []
-    for version in listed_versions():
-        model = version_model(version)
-        cards.append(
-            ProductCard(
-                code=model.code,
-                name=model.label(language),
-                description=model.translations.get(language, {}).get("description") or model.description,
-                currency=model.currency,
-                base_price=model.base_price,
-                lead_time_days=model.lead_time_days,
-                url=reverse("configurator:configure", args=[model.code]),
-                preview=preview.preview_urls(preview.preview_recipe(model, _first_look(version, model))),
-            )
-        )
-    return render(request, "configurator/product_list.html", {"products": cards})
+    """List the published products in the shopper's language, a page (`?page=`) at a time."""
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 9 else 0
+    found = product_cards(_language(), number) if number >= 1 else None
+    if found is None:
+        missing = _("There is no page %(page)s of products.") % {"page": raw}
+        return render(request, "configurator/product_list.html", {"missing": missing}, status=404)
+    return render(request, "configurator/product_list.html", {"products": found.cards, "page": found})
 
 
 def _published(code: str) -> VersionEngine:
     """Return the current version of a product the shop offers, with its engine, or 404."""
-    version = version_latest_for(code)
+    version = version_latest_cached(code)
     if version is None or not version.product.active:
         raise Http404(_("No product with this code is offered."))
     return version_engine(version)
