@@ -2,29 +2,25 @@
 
 A card is made from the fields publishing stored on the version (catalog.listing), never
 from the engine model, and a page of cards is kept in the shared cache until the catalog
-changes. Cold: one query counts the listed products, one reads the page's versions.
+changes (configurator.views keeps the rendered page). Cold: one query counts the listed
+products, one reads the page's versions.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from catalog.listing import CACHE_SECONDS, listing_generation
+from catalog.listing import listing_generation
 from catalog.models import CatalogVersion
 from catalog.selectors import latest_versions
-from config.throttling import CACHE_ERRORS
 from configurator import preview
 from configurator.loading import version_model
 from configurator.services import configuration_first_look
-
-logger = logging.getLogger(__name__)
 
 #: Cards per page of the product list.
 PER_PAGE = 24
@@ -111,30 +107,19 @@ def _card(version: CatalogVersion, language: str) -> ProductCard:
 def product_cards(language: str, number: int) -> CardPage | None:
     """Return page `number` (from 1) of the product list in `language`, or None past the last page.
 
-    Page 1 of an empty shop is an empty page. Answers come from the shared cache when it has
-    them; a cache that fails is skipped.
+    Page 1 of an empty shop is an empty page. Two queries; the page keeps the result.
     """
-    key = None
-    try:
-        key = f"configurator:cards:v1:{listing_generation()}:{language}:{number}"
-        cached = cache.get(key)
-    except CACHE_ERRORS:
-        logger.warning("product list read without the cache (CACHE_URL failed)", exc_info=True)
-        cached = None
-    if isinstance(cached, CardPage):
-        return cached
     paginator = Paginator(listed_for_cards(), PER_PAGE, allow_empty_first_page=True)
     if number > paginator.num_pages:
         return None
     page = paginator.page(number)
-    found = CardPage(
+    return CardPage(
         cards=tuple(_card(version, language) for version in page.object_list),
         number=number,
         pages=paginator.num_pages,
     )
-    if key is not None:
-        try:
-            cache.set(key, found, CACHE_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("product list not cached (CACHE_URL failed)", exc_info=True)
-    return found
+
+
+def cards_cache_key(language: str, number: int, day: str) -> str:
+    """Return the shared cache's key of a rendered page of cards (`day`: their dispatch dates' today)."""
+    return f"configurator:cards:v1:{listing_generation()}:{language}:{number}:{day}"

@@ -9,21 +9,27 @@ of the stepper, price, preview and notices, and pushes the canonical URL.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
 
+from catalog.listing import CACHE_SECONDS
 from catalog.selectors import version_latest_cached
-from config.throttling import throttle, throttle_wait, throttled_response
+from config.throttling import CACHE_ERRORS, throttle, throttle_wait, throttled_response
 from configurator import preview, services
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, SEEN, SUGGESTED, WANT, PageInput, query_pairs, read_page_input
@@ -31,12 +37,14 @@ from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.pages.sizing import size_fill
 from configurator.pages.wording import confirmed_sentence
-from configurator.selectors import product_cards
+from configurator.selectors import cards_cache_key, product_cards
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
 from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
+
+logger = logging.getLogger(__name__)
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
@@ -57,16 +65,44 @@ def _decimal_separator() -> str:
     return str(get_format("DECIMAL_SEPARATOR"))
 
 
+def _cards_html(language: str, number: int) -> str | None:
+    """Return page `number` of the product cards rendered, from the shared cache when it has it.
+
+    The rendered cards are what costs (a warm page otherwise spends most of its time in the
+    template), so they are kept, per language and day (the dispatch dates they show), until the
+    catalog changes. None past the last page. A cache that fails is skipped.
+    """
+    try:
+        key: str | None = cards_cache_key(language, number, timezone.localdate().isoformat())
+        cached = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("product list read without the cache (CACHE_URL failed)", exc_info=True)
+        key, cached = None, None
+    if isinstance(cached, str):
+        return cached
+    found = product_cards(language, number)
+    if found is None:
+        return None
+    html = render_to_string("configurator/_product_cards.html", {"products": found.cards, "page": found})
+    if key is not None:
+        try:
+            cache.set(key, html, CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("product list not cached (CACHE_URL failed)", exc_info=True)
+    return html
+
+
 @throttle("pages")
 def product_list(request: HttpRequest) -> HttpResponse:
     """List the published products in the shopper's language, a page (`?page=`) at a time."""
     raw = request.GET.get("page", "1")
     number = int(raw) if raw.isdigit() and len(raw) < 9 else 0
-    found = product_cards(_language(), number) if number >= 1 else None
-    if found is None:
+    html = _cards_html(_language(), number) if number >= 1 else None
+    if html is None:
         missing = _("There is no page %(page)s of products.") % {"page": raw}
         return render(request, "configurator/product_list.html", {"missing": missing}, status=404)
-    return render(request, "configurator/product_list.html", {"products": found.cards, "page": found})
+    # Rendered by the template engine from escaped values: safe to insert as it is.
+    return render(request, "configurator/product_list.html", {"cards": mark_safe(html)})
 
 
 def _published(code: str) -> VersionEngine:
