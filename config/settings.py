@@ -162,6 +162,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A kept connection is checked before a request reuses it: a database restarted or a proxy
+# (PgBouncer) that dropped it costs one reconnect, not one failed request.
+_database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
