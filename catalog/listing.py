@@ -9,6 +9,7 @@ a publish, or a product's row saved (listed or not, its order in the shop, its c
 
 from __future__ import annotations
 
+import logging
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -16,9 +17,12 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from config.throttling import CACHE_ERRORS
 from configurator.engine.model import LEAD_TIME_DAYS, Product
 from configurator.engine.selection import Selection
 from configurator.preview import default_selection, preview_recipe
+
+logger = logging.getLogger(__name__)
 
 #: Seconds a cached answer lives even without a change: bounds what a change made outside
 #: the services (a raw UPDATE) can leave stale, and renews the card pictures' recipes.
@@ -64,9 +68,15 @@ def listing_generation() -> str:
 
 
 def _forget(codes: tuple[str, ...]) -> None:
-    cache.delete_many([latest_key(code) for code in codes])
-    # A new generation: every cached page of the list, in every language, is left to expire.
-    cache.set(_LISTING_GENERATION, uuid.uuid4().hex, None)
+    try:
+        cache.delete_many([latest_key(code) for code in codes])
+        # A new generation: every cached page of the list, in every language, is left to expire.
+        cache.set(_LISTING_GENERATION, uuid.uuid4().hex, None)
+    except CACHE_ERRORS:
+        # Never a failed publish for an unreachable cache: what it holds expires in CACHE_SECONDS.
+        logger.error(
+            "the shared cache (CACHE_URL) failed: %s may be listed as before for a while", codes, exc_info=True
+        )
 
 
 def listing_forget(*codes: str) -> None:

@@ -165,6 +165,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 # A kept connection is checked before a request reuses it: a database restarted or a proxy
 # (PgBouncer) that dropped it costs one reconnect, not one failed request.
 _database["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction pooling, a server-side cursor (QuerySet.iterator() on
+# PostgreSQL) may outlive the transaction it was opened in: DB_DISABLE_SERVER_SIDE_CURSORS=1.
+_database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

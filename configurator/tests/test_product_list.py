@@ -108,3 +108,20 @@ def test_a_version_published_before_cards_gets_its_picture_once(client: Client) 
     CatalogVersion.objects.filter(pk=result.publish.version.pk).update(card_recipe=None)
     assert "City bike" in client.get("/").text
     assert CatalogVersion.objects.get(pk=result.publish.version.pk).card_recipe == stored
+
+
+def test_a_publish_goes_through_when_the_shared_cache_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redis.exceptions import ConnectionError as RedisDown
+
+    from catalog import listing
+
+    class Down:
+        def __getattr__(self, name: str) -> object:
+            def fail(*args: object, **kwargs: object) -> None:
+                raise RedisDown("connection refused")
+
+            return fail
+
+    monkeypatch.setattr(listing, "cache", Down())
+    [result] = catalog_import(small_catalog(), publish=True)
+    assert result.publish is not None and result.publish.created
