@@ -15,7 +15,7 @@ BASE_PYTHON := $(shell for c in "$$PYTHON" python3.13 python3.12 python3 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { "$$c" -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: help run test lint api-check bench bench-insights bench-quick setup messages clean
+.PHONY: help run test lint api-check bench bench-insights bench-quick setup messages kernel clean
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo catalogs and serve on 127.0.0.1:$(PORT) with a Celery worker, beat"
@@ -35,7 +35,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-setup: $(VENV)/.installed messages
+setup: $(VENV)/.installed messages kernel
+
+# The diagram kernel (C through cffi, configurator/engine/diagram/kernel.c): built where a C compiler
+# is present, once per source; without one the pure-Python markings serve, slower.
+kernel: $(VENV)/.installed
+	@$(PY) -m configurator.engine.diagram.kernel_build
 
 # Compiled translations are build output: made here with Babel, so no GNU gettext is needed.
 messages: $(VENV)/.installed

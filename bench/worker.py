@@ -11,16 +11,18 @@ import json
 import resource
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from bench.kinds import first_clicks, jump_selections, last_selections, random_jumps
-from bench.limit import Diagram, compile_limit, time_domains
+from bench.limit import Diagram, LimitState, compile_limit, time_domains
 from bench.longrun import MIX, long_run
 from bench.models import SPECS, ModelSpec
 from bench.walks import Baseline, Step, random_walks, replay_baseline, replay_engine, sample, stats
 from configurator.engine.compiler import compile_product
 from configurator.engine.model import Product, product_from_dict
+from configurator.engine.paths import open_session
 from configurator.engine.session import Session
 
 SOLVER = "g4"
@@ -46,8 +48,16 @@ def measure(spec: ModelSpec, args: argparse.Namespace) -> dict[str, Any]:
     out["read_s"] = time.perf_counter() - start
     start = time.perf_counter()
     compiled = compile_product(product)
-    session = Session(compiled, solver=SOLVER)
+    session, choice = open_session(compiled)
     out["compile_s"] = time.perf_counter() - start
+    out["path"] = asdict(choice)
+    _log(spec.key, f"availability from the {choice.path} path: {choice.reason}")
+    diagram = session.diagram
+
+    def reopen() -> Session:
+        """A fresh session on the same path (its diagram reused, not compiled again)."""
+        return open_session(compiled, lambda: diagram)[0] if diagram is not None else Session(compiled, solver=SOLVER)
+
     out["rss_compile_mb"] = _rss_mb() - rss_start
     out["size"] = {
         "groups": len(product.groups),
@@ -80,17 +90,21 @@ def measure(spec: ModelSpec, args: argparse.Namespace) -> dict[str, Any]:
     out["engine"] = stats([step.seconds for step in walks.steps])
 
     baseline = Baseline(session, solver=SOLVER)
-    diagram, out["limit"] = compile_limit(compiled)
+    limit: Diagram | None = diagram  # the session's own diagram is the limit's too
+    if limit is not None:
+        out["limit"] = LimitState(status="ok", compile_s=choice.compile_seconds)
+    else:
+        limit, out["limit"] = compile_limit(compiled)
     _log(spec.key, f"the limit (diagram): {out['limit']['status']}")
     kinds = {"monotone": walks.steps, **other_kinds(spec, args, session, walks.steps)}
-    out["kinds"] = {kind: kind_figures(session, baseline, diagram, steps, args) for kind, steps in kinds.items()}
+    out["kinds"] = {kind: kind_figures(session, baseline, limit, steps, args) for kind, steps in kinds.items()}
     baseline.close()
     for kind, figures in out["kinds"].items():
         _log(spec.key, f"{kind}: {figures['engine']['n']} steps, {figures['mismatches']} mismatches with plain")
     out["baseline"] = out["kinds"]["monotone"]["baseline"]
     # Replays in walk order (consecutive clicks), as the engine saw them: its caches rely on locality.
     in_order = walks.steps[: args.sample]
-    fresh = Session(compiled, solver=SOLVER)
+    fresh = reopen()
     no_reasons = replay_engine(fresh, in_order, args.baseline_budget, reasons=False)
     out["no_reasons"] = stats(no_reasons)
     out["no_reasons_engine"] = stats([step.seconds for step in in_order[: len(no_reasons)]])
@@ -99,7 +113,7 @@ def measure(spec: ModelSpec, args: argparse.Namespace) -> dict[str, Any]:
     out["rss_walks_mb"] = _rss_mb()
     gc.collect()
     out["long"] = long_run(
-        Session(compiled, solver=SOLVER),
+        reopen(),
         clicks=args.long_clicks,
         window=args.long_window,
         seed=args.seed,
@@ -163,7 +177,8 @@ def first_figures(product: Product, args: argparse.Namespace) -> dict[str, Any]:
     """Return the first clicks after fresh loads (compile + Session), and the loads' own time."""
 
     def load() -> Session:
-        return Session(compile_product(product), solver=SOLVER)
+        """What loading a published version builds: compile, the diagram (within its budget), a warm session."""
+        return open_session(compile_product(product))[0]
 
     first = first_clicks(load, loads=args.loads, clicks=FIRST_CLICKS, seed=args.seed, budget=args.baseline_budget)
     return {"load": stats(first.load_seconds), "first": stats(first.first), "clicks": stats(first.clicks)}

@@ -7,12 +7,15 @@ each does its whole work in one transaction, or nothing at all.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from celery import current_app
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -42,6 +45,8 @@ from configurator.engine.model import LEAD_TIME_DAYS, product_from_dict
 from configurator.engine.schema import Problem, check_catalog, check_product
 from configurator.engine.selection import Selection
 from configurator.engine.session import Session
+
+log = logging.getLogger(__name__)
 
 
 class CatalogError(Exception):
@@ -454,7 +459,20 @@ def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> Pu
             **card,
         )
         listing_forget(product.code)
+        transaction.on_commit(partial(_compile_in_background, version.pk))
     return PublishResult(version=version, created=True, warnings=warnings)
+
+
+def _compile_in_background(version_id: int) -> None:
+    """Ask a worker to compile the new version's diagram (configurator.tasks.diagram_compile).
+
+    Only a head start: a process that loads the version first compiles it itself, so a
+    broker that is down costs a warning here, never the publish.
+    """
+    try:
+        current_app.send_task("configurator.tasks.diagram_compile", args=[version_id], retry=False)
+    except Exception:
+        log.warning("could not ask a worker to compile version %s", version_id, exc_info=True)
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,55 @@ def env_email() -> dict[str, Any]:
     if mailer["BACKEND"] == _SMTP:
         mailer["OPTIONS"]["timeout"] = env_int("EMAIL_TIMEOUT", 20)
     return mailer
+
+
+_S3 = "storages.backends.s3.S3Storage"
+_ADDRESSING_STYLES = {"", "auto", "path", "virtual"}
+
+
+def env_media_storages() -> dict[str, dict[str, Any]]:
+    """Return the `default` (media) and `previews` stores (Django's STORAGES) from the environment.
+
+    Without AWS_STORAGE_BUCKET_NAME both are folders on the local disk: MEDIA_ROOT and
+    PREVIEW_ROOT. With it, both are prefixes of one S3-compatible bucket (`media/` and
+    `previews/`, or MEDIA_STORAGE_PREFIX and PREVIEW_STORAGE_PREFIX), reached at
+    AWS_S3_ENDPOINT_URL (empty for AWS itself) with AWS_S3_ACCESS_KEY_ID and
+    AWS_S3_SECRET_ACCESS_KEY (empty: boto3's own lookup, e.g. an instance role). Every
+    server of a shop must name the same store (docs/media.md).
+    """
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        for name in ("AWS_S3_ENDPOINT_URL", "AWS_S3_ACCESS_KEY_ID", "AWS_S3_SECRET_ACCESS_KEY"):
+            if os.environ.get(name, "").strip():
+                raise ImproperlyConfigured(f"{name} is set but AWS_STORAGE_BUCKET_NAME is not: name the bucket")
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "previews": {"BACKEND": "configurator.storage.PreviewFileStorage"},
+        }
+    endpoint = env_str("AWS_S3_ENDPOINT_URL", "").strip()
+    if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(f"AWS_S3_ENDPOINT_URL={endpoint!r} must start with http:// or https://")
+    style = env_str("AWS_S3_ADDRESSING_STYLE", "").strip().lower()
+    if style not in _ADDRESSING_STYLES:
+        raise ImproperlyConfigured(f"AWS_S3_ADDRESSING_STYLE={style!r} must be auto, path or virtual")
+    common: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": env_str("AWS_S3_REGION_NAME", "").strip() or None,
+        "access_key": env_str("AWS_S3_ACCESS_KEY_ID", "").strip() or None,
+        "secret_key": env_str("AWS_S3_SECRET_ACCESS_KEY", "").strip() or None,
+        "addressing_style": style if style not in {"", "auto"} else None,
+        # The shop serves media itself (orders' pictures only to who may see the order):
+        # the bucket stays private, and an address handed out directly is signed.
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": True,  # names are content-addressed: same name, same bytes
+    }
+    media = env_str("MEDIA_STORAGE_PREFIX", "media").strip("/")
+    previews = env_str("PREVIEW_STORAGE_PREFIX", "previews").strip("/")
+    if not media or not previews or media == previews:
+        raise ImproperlyConfigured("MEDIA_STORAGE_PREFIX and PREVIEW_STORAGE_PREFIX must be two different prefixes")
+    return {
+        "default": {"BACKEND": _S3, "OPTIONS": {**common, "location": media}},
+        "previews": {"BACKEND": _S3, "OPTIONS": {**common, "location": previews}},
+    }

@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_email, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_email, env_float, env_int, env_list, env_media_storages, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -197,8 +197,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Rendered previews and their recipes: derived, content-addressed, safe to delete.
 PREVIEW_ROOT = Path(env_str("PREVIEW_ROOT", str(VAR_DIR / "previews")))
+# Media (layer images, order pictures) and previews go through these stores only, so
+# every app server sees the same files: local folders, or one S3-compatible bucket
+# (docs/media.md). Django's storage API, never a path under MEDIA_ROOT.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **env_media_storages(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -410,6 +413,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# -- the engine -------------------------------------------------------------------------
+# The compiled path (docs/decisions.md, decision 34): each published version's solution space as a
+# decision diagram, within a node and CPU-time budget; availability comes from it where it is faster.
+ENGINE_DIAGRAM = env_bool("ENGINE_DIAGRAM", True)
+ENGINE_DIAGRAM_NODES = env_int("ENGINE_DIAGRAM_NODES", 1_000_000)
+ENGINE_DIAGRAM_SECONDS = env_float("ENGINE_DIAGRAM_SECONDS", 10.0)
+
 # -- insights (docs/insights.md) ----------------------------------------------------------
 # What shoppers do in the configurator, recorded server-side without personal data: off
 # with INSIGHTS_ENABLED=0. Raw events are kept INSIGHTS_EVENTS_DAYS, the daily rollups the

@@ -2,13 +2,12 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import health, language
+from config import health, language, media
 from config.throttling import throttle
 from configurator import views as configurator_views
 from orders import views as orders_views
@@ -26,6 +25,8 @@ handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Media through the media store, with DEBUG off too (config.media says who may see what).
+    path(settings.MEDIA_URL.lstrip("/") + "<path:name>", media.media_file, name="media"),
     path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
     # Our own switch (it translates `next` from any language); the same URL and name as Django's.
     path("i18n/setlang/", language.set_language, name="set_language"),
@@ -48,5 +49,3 @@ urlpatterns += i18n_patterns(
     path("privacy/", orders_views.privacy, name="privacy"),
     prefix_default_language=False,
 )
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

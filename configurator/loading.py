@@ -10,13 +10,19 @@ same version build it once, and a big product's build never delays another's fir
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections import OrderedDict
 
 from catalog.models import CatalogVersion
+from configurator import diagrams
 from configurator.engine.compiler import compile_product
+from configurator.engine.diagram import Diagram
 from configurator.engine.model import Product, product_from_dict
+from configurator.engine.paths import open_session
 from configurator.engine.session import Session
+
+log = logging.getLogger(__name__)
 
 Key = tuple[int, str]  # (version id, snapshot checksum)
 
@@ -61,20 +67,35 @@ def version_session(version: CatalogVersion) -> Session:
     with building:  # only requests for this same version wait here
         session = _sessions.get(key)
         if session is None:
-            session = build_session(version_model(version))
+            session = build_session(version_model(version), version.checksum)
             with _lock:
                 _remember(_sessions, key, session, MAX_SESSIONS)
                 _building.pop(key, None)
     return session
 
 
-def build_session(product: Product) -> Session:
+def build_session(product: Product, checksum: str | None = None) -> Session:
     """Compile `product` and warm its session, then exempt what it holds from garbage collection.
 
-    A warm session holds millions of objects that live as long as the process; freezing them
-    keeps every later full collection from scanning them again, inside a shopper's click.
+    Its diagram, when it compiles within the budget and answers faster, serves availability
+    (kept under `checksum` for every process: configurator/diagrams.py). A warm session holds
+    millions of objects that live as long as the process; freezing them keeps every later
+    full collection from scanning them again, inside a shopper's click.
     """
-    session = Session(compile_product(product))
+    model = compile_product(product)
+    found = diagrams.kept(checksum)  # read here: the compile below runs in another thread, with no database
+    compiled: list[Diagram | None] = []
+
+    def source() -> Diagram | None:
+        if isinstance(found, diagrams.Missing):
+            compiled.append(diagrams.compile_for(model))
+            return compiled[0]
+        return found
+
+    session, choice = open_session(model, source)
+    if compiled:
+        diagrams.keep(checksum, compiled[0])
+    log.info("%s: availability from the %s path (%s)", product.code, choice.path, choice.reason)
     gc.collect()
     gc.freeze()
     return session

@@ -5,12 +5,13 @@ z-order, texts with their drawing attributes). Its `key`, a SHA-256 of the canon
 recipe, names every picture of that look: the same look anywhere (another shopper,
 another process, another catalog version with the same art) has the same key, so it is
 rendered once. `preview_urls` only stores the recipe and names the pictures; the image
-view renders a picture on its first request (`preview_file`) and keeps it on disk
-under `settings.PREVIEW_ROOT`, content-addressed, for every later request.
+view renders a picture on its first request (`preview_file`) and keeps it in the
+previews store (`STORAGES["previews"]`: settings.PREVIEW_ROOT, or a bucket shared by
+every server), content-addressed, for every later request and every other server.
 
-Files there are derived and may go at any time: each use renews a file's modification
-time (at most hourly), which `configurator.preview_expiry` reads to remove what is no
-longer used. Orders keep their own picture in MEDIA.
+Files there are derived and may go at any time: on the local disk each use renews a
+file's modification time (at most hourly), which `configurator.preview_expiry` reads to
+remove what is no longer used. Orders copy their look's picture into the media store.
 """
 
 from __future__ import annotations
@@ -19,11 +20,8 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -31,7 +29,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
@@ -244,67 +243,71 @@ class PreviewUrls:
         return asdict(self)
 
 
-def preview_root() -> Path:
-    """Return the folder of stored recipes and pictures (settings.PREVIEW_ROOT)."""
-    return Path(settings.PREVIEW_ROOT)
+def preview_store() -> Storage:
+    """Return the store of recipes and pictures (STORAGES["previews"]: PREVIEW_ROOT or a bucket)."""
+    return storages["previews"]
 
 
-def _path(key: str, suffix: str) -> Path:
+def stored_name(key: str, suffix: str) -> str:
+    """Return the stored name of `key`'s recipe (`.json`) or picture (`-large.webp`)."""
     # Two-letter fan-out keeps directories small when there are many looks.
-    return preview_root() / key[:2] / f"{key}{suffix}"
+    return f"{key[:2]}/{key}{suffix}"
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
-    """Write `content` to `path` so readers see the whole file or none of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+def _used(name: str) -> bool:
+    """Record a use of `name` for expiry where the store can; return False when it is not there."""
+    store = preview_store()
+    touch = getattr(store, "touch", None)
+    if touch is not None:
+        used: bool = touch(name)
+        return used
+    return store.exists(name)
+
+
+def _touch(name: str) -> None:
+    """Record a use of `name`, just read, where the store keeps uses (the local disk); else nothing."""
+    touch = getattr(preview_store(), "touch", None)
+    if touch is not None:
+        touch(name)
+
+
+def _read(name: str) -> bytes | None:
+    """Return the bytes stored as `name`, or None when it is not (or no longer) there."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-#: A file's use is recorded by renewing its modification time, at most once per this many seconds.
-TOUCH_SECONDS = 3600
-
-
-def _used(path: Path) -> bool:
-    """Record a use of `path` for expiry; return False when the file is not there."""
-    try:
-        if path.stat().st_mtime < time.time() - TOUCH_SECONDS:
-            os.utime(path)
+        with preview_store().open(name, "rb") as handle:
+            content: bytes = handle.read()
     except FileNotFoundError:
-        return False
-    return True
+        return None
+    return content
 
 
 def recipe_save(recipe: Recipe) -> bool:
     """Store `recipe` under its key (once), so any process can render it later; return True if new."""
-    path = _path(recipe.key, ".json")
-    if _used(path):
+    name = stored_name(recipe.key, ".json")
+    if _used(name):
         return False
-    _write_atomic(path, json.dumps(recipe.as_data(), sort_keys=True).encode())
+    preview_store().save(name, ContentFile(json.dumps(recipe.as_data(), sort_keys=True).encode()))
     return True
 
 
 def recipe_stored(recipe: Recipe) -> bool:
     """Return True if `recipe` is already stored (its look was shown before and has not expired)."""
-    return _path(recipe.key, ".json").exists()
+    return preview_store().exists(stored_name(recipe.key, ".json"))
 
 
 def recipe_load(key: str) -> Recipe | None:
     """Return the stored recipe of `key`, or None when unknown, unreadable or not matching."""
     if not KEY.match(key):
         return None
-    path = _path(key, ".json")
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    name = stored_name(key, ".json")
+    content = _read(name)
+    if content is None:
         return None
-    _used(path)
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return None
+    _touch(name)
     recipe = Recipe.from_data(data)
     # A file whose content does not hash to its name is not trusted (edited, corrupt).
     return recipe if recipe is not None and recipe.key == key else None
@@ -481,33 +484,45 @@ def preview_render(recipe: Recipe, size: str, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def preview_file(key: str, size: str, fmt: str) -> Path | None:
-    """Return the file of picture `key`/`size`/`fmt`, rendering and storing it when first asked.
+def preview_file(key: str, size: str, fmt: str) -> bytes | None:
+    """Return the bytes of picture `key`/`size`/`fmt`, rendering and storing it when first asked.
 
     Return None when the key, size or format is unknown or the recipe's layer images
     cannot be read; nothing is then stored.
     """
-    path = preview_stored(key, size, fmt)
-    if path is not None:
-        return path
+    content = preview_stored(key, size, fmt)
+    if content is not None:
+        return content
     if size not in SIZES or fmt not in FORMATS or not KEY.match(key):
         return None
-    path = _path(key, f"-{size}.{fmt}")
     recipe = recipe_load(key)
     if recipe is None:
         return None
     try:
-        content = preview_render(recipe, size, fmt)
+        return preview_picture(recipe, size, fmt)
     except PreviewUnavailable as error:
         logger.warning("preview %s not rendered: %s", key, error)
         return None
-    _write_atomic(path, content)
-    return path
 
 
-def preview_stored(key: str, size: str, fmt: str) -> Path | None:
-    """Return the file of picture `key`/`size`/`fmt` if it is already rendered (a use), else None."""
+def preview_picture(recipe: Recipe, size: str, fmt: str) -> bytes:
+    """Return the bytes of `recipe`'s `size`/`fmt` picture: the stored one, else rendered now and stored.
+
+    Raise `PreviewUnavailable` when it must be rendered and cannot be (see `preview_render`).
+    """
+    content = preview_stored(recipe.key, size, fmt)
+    if content is None:
+        content = preview_render(recipe, size, fmt)
+        preview_store().save(stored_name(recipe.key, f"-{size}.{fmt}"), ContentFile(content))
+    return content
+
+
+def preview_stored(key: str, size: str, fmt: str) -> bytes | None:
+    """Return the bytes of picture `key`/`size`/`fmt` if it is already rendered (a use), else None."""
     if size not in SIZES or fmt not in FORMATS or not KEY.match(key):
         return None
-    path = _path(key, f"-{size}.{fmt}")
-    return path if _used(path) else None
+    name = stored_name(key, f"-{size}.{fmt}")
+    content = _read(name)
+    if content is not None:
+        _touch(name)
+    return content

@@ -1,7 +1,10 @@
-"""Expiry of the preview folder: what no page has used for a while goes (decision 19).
+"""Expiry of the previews store: what no page has used for a while goes (decision 19).
 
-Everything under settings.PREVIEW_ROOT is derived. Each use renews a file's modification
-time (at most hourly, `configurator.preview`), and `previews_expire` (a beat task,
+Everything in the previews store (STORAGES["previews"]) is derived. On the local disk
+each use renews a file's modification time (at most hourly, `configurator.preview`); an
+object store keeps the time a file was written, so there a file goes that long after it
+was made and is rendered again if still wanted. The sweep works through the storage API
+on either, and `previews_expire` (a beat task,
 `configurator.tasks`) removes the files unused for `PREVIEW_MAX_AGE_DAYS`, then the least
 recently used while the folder holds more than `PREVIEW_MAX_BYTES`. A picture whose recipe
 is gone stays servable; a recipe whose pictures are gone renders them again; a page that
@@ -10,15 +13,15 @@ lost both asks for itself again, which stores its recipes anew (static/js/site.j
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import Storage
 
-from configurator.preview import preview_root
+from configurator.preview import preview_store
+from configurator.storage import TEMPORARY_PREFIX
 
 
 @dataclass(frozen=True)
@@ -31,19 +34,23 @@ class ExpiryReport:
     kept_bytes: int
 
 
-def _stored_files(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    """Yield each file of the two-letter fan-out under `root` with its stat (skipping any removed meanwhile)."""
-    if not root.is_dir():
+def _stored_files(store: Storage) -> Iterator[tuple[str, float, int]]:
+    """Yield each file of the two-letter fan-out with its modification time and size (skipping any just removed)."""
+    try:
+        folders, _files = store.listdir("")
+    except FileNotFoundError:
         return
-    for folder in root.iterdir():
-        if not folder.is_dir():
+    for folder in folders:
+        try:
+            _dirs, names = store.listdir(folder)
+        except FileNotFoundError:
             continue
-        for path in folder.iterdir():
+        for base in names:
+            name = f"{folder}/{base}"
             try:
-                stat = path.stat()
+                yield name, store.get_modified_time(name).timestamp(), store.size(name)
             except FileNotFoundError:
                 continue
-            yield path, stat
 
 
 def previews_expire(*, max_age_days: int | None = None, max_bytes: int | None = None) -> ExpiryReport:
@@ -57,33 +64,34 @@ def previews_expire(*, max_age_days: int | None = None, max_bytes: int | None = 
     budget = settings.PREVIEW_MAX_BYTES if max_bytes is None else max_bytes
     now = time.time()
     oldest = now - age_days * 86400
-    files: list[tuple[float, int, Path]] = []
+    files: list[tuple[float, int, str]] = []
     removed_files = removed_bytes = 0
+    store = preview_store()
 
-    def remove(path: Path, size: int) -> None:
+    def remove(name: str, size: int) -> None:
         nonlocal removed_files, removed_bytes
         try:
-            path.unlink()
+            store.delete(name)
         except FileNotFoundError:
             return
         removed_files += 1
         removed_bytes += size
 
-    for path, stat in _stored_files(preview_root()):
-        if path.name.startswith(".tmp-"):
-            if stat.st_mtime < now - 3600:
-                remove(path, stat.st_size)
-        elif stat.st_mtime < oldest:
-            remove(path, stat.st_size)
+    for name, mtime, size in _stored_files(store):
+        if name.rpartition("/")[2].startswith(TEMPORARY_PREFIX):
+            if mtime < now - 3600:
+                remove(name, size)
+        elif mtime < oldest:
+            remove(name, size)
         else:
-            files.append((stat.st_mtime, stat.st_size, path))
+            files.append((mtime, size, name))
     files.sort(key=lambda item: item[0])
     total = sum(size for _, size, _ in files)
     kept = len(files)
-    for _mtime, size, path in files:
+    for _mtime, size, name in files:
         if total <= budget:
             break
-        remove(path, size)
+        remove(name, size)
         total -= size
         kept -= 1
     return ExpiryReport(removed_files=removed_files, removed_bytes=removed_bytes, kept_files=kept, kept_bytes=total)

@@ -405,19 +405,16 @@ _PREVIEW_CACHE = "public, max-age=31536000, immutable"
 
 def _preview_bytes(request: HttpRequest, key: str, size: str, fmt: str) -> bytes | HttpResponse:
     """Return a picture's bytes, rendering it if needed (throttled), or a 429 answer; raise 404 if unknown."""
-    path = preview.preview_stored(key, size, fmt)
-    if path is not None:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            pass  # expired between the check and the read: render it again
+    content = preview.preview_stored(key, size, fmt)
+    if content is not None:
+        return content
     wait = throttle_wait(request, "preview_render")
     if wait is not None:
         return throttled_response(request, wait)
-    path = preview.preview_file(key, size, fmt)
-    if path is None:
+    content = preview.preview_file(key, size, fmt)
+    if content is None:
         raise Http404(_("No such preview image."))
-    return path.read_bytes()
+    return content
 
 
 @throttle("preview")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.models import CatalogVersion
 from catalog.selectors import version_latest_for
+from config import media
 from config.throttling import throttle, throttle_wait
 from configurator import preview
 from configurator.engine.model import Product
@@ -212,6 +213,17 @@ def order_detail(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """Show an order to whoever holds its secret link: what was ordered, its status and history."""
     order = _order_or_404(number, key)
     return render(request, "orders/order_detail.html", _order_context(order))
+
+
+@require_safe
+@throttle("preview")
+def order_picture(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """Serve the order's picture to whoever holds its secret link (from the media store, any server)."""
+    order = _order_or_404(number, key)
+    name = order.preview_image.name if order.preview_image else None
+    if not name:
+        raise Http404(_("This order has no picture."))
+    return media.stored_file_response(request, order.preview_image.storage, name, media.PRIVATE)
 
 
 @never_cache

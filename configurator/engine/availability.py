@@ -10,7 +10,12 @@ and the next click that extends its context asks only the options it had availab
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from configurator.engine.caches import Bounds, Memo, Memos
+from configurator.engine.diagram import Diagram
+from configurator.engine.diagram.kernel import Possible
 from configurator.engine.model import Group
 from configurator.engine.proofs import Proofs
 from configurator.engine.selection import Selection
@@ -24,8 +29,18 @@ Assumptions = dict[Key, list[int]]
 class Availability:
     """Answer "what is still possible?" for a selection (callers hold the solving lock)."""
 
-    def __init__(self, solving: Solving, witnesses: Witnesses, proofs: Proofs, memos: Memos, bounds: Bounds) -> None:
-        self.solving, self.witnesses, self.proofs, self.memos, self.bounds = solving, witnesses, proofs, memos, bounds
+    def __init__(
+        self,
+        solving: Solving,
+        witnesses: Witnesses,
+        proofs: Proofs,
+        caches: tuple[Memos, Bounds],
+        diagram: Diagram | None = None,
+    ) -> None:
+        self.solving, self.witnesses, self.proofs = solving, witnesses, proofs
+        self.memos, self.bounds = caches
+        #: the compiled solution space, when the session answers from it (see `propagate`)
+        self.diagram = diagram
         model = solving.model
         self._groups = model.product.groups
         self._option_vars = frozenset(model.option_of)
@@ -33,44 +48,90 @@ class Availability:
         #: the states of open groups whose unavailable options are all dead, by (group, with reasons, those options)
         self._dead_states: dict[tuple[str, bool, frozenset[int]], GroupState] = {}
 
-    # Solver hot path, tuned against measurements (decision 16); complexity 13.
-    def propagate(self, selection: Selection, *, reasons: bool) -> Propagation:  # noqa: C901
-        """Return every group's options with availability (and reasons), and parameter ranges."""
+    def propagate(self, selection: Selection, *, reasons: bool) -> Propagation:
+        """Return every group's options with availability (and reasons), and parameter ranges.
+
+        With a compiled diagram, availability and ranges come from its valid domains (one
+        pass, no solver call); reasons for the options it excludes still come from proofs.
+        """
         solving = self.solving
         assumptions = solving.assumptions(selection)
-        literals = flat(assumptions)
+        whole = Context(flat(assumptions))
+        possible: Possible | None = None
+        if self.diagram is not None:
+            possible = self.diagram.domains(assumptions, self._switched(selection))
+            if possible is None:
+                return self._invalid(selection, assumptions)
         # A solution found earlier (the witness of the latest click) often proves the selection valid.
-        whole = Context(literals)
-        known = next(solving.recent(whole), None) is not None
-        if not known and solving.solve(literals) is None:
+        elif next(solving.recent(whole), None) is None and solving.solve(whole.literals) is None:
             return self._invalid(selection, assumptions)
-        options_of = solving.model.options
-        choices = selection.choices
-        kinds = solving.kinds
-        # An earlier answer for a group, asked under fewer choices, still holds for the options it
-        # excluded (more choices only exclude more): only the options it had available are asked.
+        memos, asked = self._kept(selection, whole, reasons)
+        proven: dict[int, tuple[Reason, ...]] = {}
+        if possible is None:
+            available = self.witnesses.available(whole, list(asked), proven)
+        else:
+            available = possible.among(asked)
+        # Only groups with an option newly out, or a choice, need a look: the others are all
+        # available, or as their kept answer says (a big model has thousands of groups).
+        option_of = solving.model.option_of
+        touched = {option_of[lit][0] for lit in asked.difference(available)}
+        touched.update(selection.choices)
+        states: list[GroupState] = []
+        for group in self._groups:
+            memo = memos.get(group.code)
+            if group.code not in touched:
+                states.append(memo.state if memo is not None else self._all_available(group))
+                continue
+            chosen = selection.choices.get(group.code)
+            if chosen is None or group.kind == "multi":
+                state = self._state(group, chosen, memo, whole, available, proven, reasons)
+            else:  # judged under the other groups' choices ("switch" semantics)
+                options = solving.model.options[group.code].values()
+                switched = None if possible is None else possible.among(options)
+                own = assumptions[("group", group.code)]
+                state = self._state(group, chosen, memo, partial(whole.without, own), switched, {}, reasons)
+            states.append(state)
+        if possible is None:
+            parameters = tuple(self._range(code, assumptions, selection) for code in solving.model.parameters)
+        else:
+            parameters = tuple(self._diagram_range(code, possible, selection) for code in solving.model.parameters)
+        complete = self._is_complete(selection)
+        return Propagation(valid=True, complete=complete, groups=tuple(states), parameters=parameters)
+
+    def _switched(self, selection: Selection) -> list[Key]:
+        """Return the decisions answered with their own assumption dropped: decided choice groups, set parameters."""
+        kinds = self.solving.kinds
+        switch: list[Key] = [("group", code) for code in selection.choices if kinds[code] == "choice"]
+        switch += [("parameter", code) for code in selection.parameters]
+        return switch
+
+    def _kept(self, selection: Selection, whole: Context, reasons: bool) -> tuple[dict[str, Memo], set[int]]:
+        """Return the kept group answers that still hold, and what to ask.
+
+        An earlier answer for a group, asked under fewer choices, still holds for the options it
+        excluded (more choices only exclude more): only the options it had available are asked,
+        under the whole selection: the options of open groups and the unticked ones of multi
+        groups. A big model has thousands of groups, so they are gathered with set operations.
+        A decided choice group's answer was kept under the other groups' choices, which never
+        hold its own: it still holds when the whole selection contains them.
+        """
+        options_of = self.solving.model.options
+        kinds = self.solving.kinds
         memos: dict[str, Memo] = {}
-        contexts: dict[str, Context] = {}  # a decided group's: the others' choices ("switch" semantics)
-        # Asked under the whole selection: the options of open groups and the unticked ones of multi groups.
-        # A big model has thousands of groups, so they are gathered with set operations, not one by one.
         asked = set(self._option_vars)
-        for code, ticked in choices.items():
+        for code, ticked in selection.choices.items():
             options = options_of[code]
             memo = self.memos.of(ticked, reasons).get(code)
-            if kinds[code] == "multi":
-                asked.difference_update(options[c] for c in ticked)
-                context = whole
-            else:
-                asked.difference_update(options.values())
-                context = contexts[code] = whole.without(assumptions[("group", code)])
-            if memo is not None and context.have.issuperset(memo.have):
+            multi = kinds[code] == "multi"
+            asked.difference_update(options[c] for c in ticked) if multi else asked.difference_update(options.values())
+            if memo is not None and whole.have.issuperset(memo.have):
                 memos[code] = memo
                 self.memos.used(code, ticked, reasons)
-                if context is whole:
+                if multi:
                     asked.difference_update(memo.excluded)
         contains: dict[int, bool] = {}  # id of a kept context -> whether the selection contains it (few differ)
         for code, memo in self.memos.of(None, reasons).items():
-            if code in choices:
+            if code in selection.choices:
                 continue
             ok = contains.get(id(memo.have))
             if ok is None:
@@ -79,38 +140,14 @@ class Availability:
                 memos[code] = memo
                 self.memos.used(code, None, reasons)
                 asked.difference_update(memo.excluded)
-        proven: dict[int, tuple[Reason, ...]] = {}
-        available = self.witnesses.available(whole, list(asked), proven)
-        # Only groups with an option newly out, or a choice, need a look: the others are all
-        # available, or as their kept answer says (a big model has thousands of groups).
-        option_of = solving.model.option_of
-        touched = {option_of[lit][0] for lit in asked.difference(available)}
-        touched.update(choices)
-        open_states = self._open_states
-        states: list[GroupState] = []
-        for group in self._groups:
-            memo = memos.get(group.code)
-            if group.code not in touched:
-                states.append(
-                    memo.state if memo is not None else open_states.get(group.code) or self._all_available(group)
-                )
-                continue
-            chosen = choices.get(group.code)
-            if chosen is None or group.kind == "multi":
-                state = self._state(group, chosen, memo, whole, available, proven, reasons)
-            else:
-                state = self._state(group, chosen, memo, contexts[group.code], None, {}, reasons)
-            states.append(state)
-        parameters = tuple(self._range(code, assumptions, selection) for code in solving.model.parameters)
-        complete = self._is_complete(selection)
-        return Propagation(valid=True, complete=complete, groups=tuple(states), parameters=parameters)
+        return memos, asked
 
     def _state(
         self,
         group: Group,
         chosen: frozenset[str] | None,
         memo: Memo | None,
-        context: Context,
+        context: Context | Callable[[], Context],
         available: set[int] | None,
         proven: dict[int, tuple[Reason, ...]],
         reasons: bool,
@@ -119,11 +156,13 @@ class Availability:
 
         `available`: what is available among the group's options asked under `context`
         (with `proven`, reasons kept cores gave); None to ask the group's unticked options here.
+        `context` may come as the function that makes it, called only when it is needed.
         """
         options = self.solving.model.options[group.code]
         kept: dict[int, tuple[Reason, ...]] = memo.excluded if memo is not None else {}
         chosen_lits = {options[c] for c in chosen or ()}
         if available is None:
+            context = context if isinstance(context, Context) else context()
             others = [lit for lit in options.values() if lit not in chosen_lits and lit not in kept]
             available = self.witnesses.available(context, others, proven)
         excluded = [
@@ -131,6 +170,8 @@ class Availability:
         ]
         if memo is not None and not excluded:  # nothing newly excluded: the same state as before
             return memo.state
+        if not isinstance(context, Context):
+            context = context()
         dead_key = None
         if chosen is None:
             # Options impossible in any configuration (dead features) keep the same reasons.
@@ -175,6 +216,16 @@ class Availability:
         rest = self.propagate(relaxed, reasons=True)
         return Propagation(
             valid=False, complete=False, groups=rest.groups, parameters=rest.parameters, conflict=conflict
+        )
+
+    def _diagram_range(self, code: str, possible: Possible, selection: Selection) -> ParameterState:
+        """Return the range of parameter `code` read off the diagram's valid domains (`x >= value` literals)."""
+        var = self.solving.model.parameters[code]
+        last = len(var.values) - 1
+        high = max((j for j in range(1, last + 1) if var.ge(j) in possible), default=0)
+        low = min((j for j in range(last) if -var.ge(j + 1) in possible), default=last)
+        return ParameterState(
+            code, selection.parameters.get(code), grid_decimal(var.values[low]), grid_decimal(var.values[high])
         )
 
     def _range(self, code: str, assumptions: Assumptions, selection: Selection) -> ParameterState:

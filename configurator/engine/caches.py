@@ -57,6 +57,10 @@ class Budget:
             self.size -= old_size
             self._drops[old[0]](old)
 
+    def discard(self, key: Entry) -> None:
+        """Forget an entry its cache dropped by itself."""
+        self.size -= self._entries.pop(key, 0)
+
     def touch(self, key: Entry) -> None:
         """Mark an entry used now (it goes last in line to be dropped)."""
         if key in self._entries:
@@ -211,6 +215,12 @@ class Answers:
     def keep(self, key: AnswerKey, answer: Propagation) -> None:
         self._answers[key] = answer
         self._budget.add((self._tag, key), self._size)
+
+    def clear(self) -> None:
+        """Forget every answer (they were computed on another path)."""
+        for key in self._answers:
+            self._budget.discard((self._tag, key))
+        self._answers.clear()
 
     def _drop(self, key: Entry) -> None:
         del self._answers[key[1]]

@@ -22,6 +22,7 @@ from configurator.engine.availability import Availability
 from configurator.engine.caches import Answers, Bounds, Budget, Cores, Memos
 from configurator.engine.checking import Checker, Price, Validation
 from configurator.engine.compiler import CompiledModel
+from configurator.engine.diagram import Diagram
 from configurator.engine.proofs import Proofs
 from configurator.engine.resolving import Resolution
 from configurator.engine.search import Completion
@@ -42,8 +43,15 @@ class Session:
     MEMORY_PER_OPTION = 1024
 
     def __init__(
-        self, model: CompiledModel, solver: str = "g4", *, warm: bool = True, memory: int | None = None
+        self,
+        model: CompiledModel,
+        solver: str = "g4",
+        *,
+        warm: bool = True,
+        memory: int | None = None,
+        diagram: Diagram | None = None,
     ) -> None:
+        """`diagram`: the model's compiled solution space; availability then comes from it (see paths.py)."""
         self.model = model
         self.checker = Checker(model.product)
         self.solving = Solving(model, solver)
@@ -53,12 +61,23 @@ class Session:
         self.proofs = Proofs(self.solving, cores)
         self.witnesses = Witnesses(self.solving, self.checker, cores)
         memos, bounds = Memos(self.budget), Bounds(self.budget)
-        self.availability = Availability(self.solving, self.witnesses, self.proofs, memos, bounds)
+        self.availability = Availability(self.solving, self.witnesses, self.proofs, (memos, bounds), diagram)
         self._answers = Answers(self.budget, len(model.option_of))
         if warm:
             # Find a witness for every selectable option and a reason for every dead one now,
             # so the first shopper's first click costs no more than any other.
             self.propagate(Selection())
+
+    def use_diagram(self, diagram: Diagram | None) -> None:
+        """Answer availability and ranges from `diagram` from now on (None: from the SAT path)."""
+        with self.solving.lock:
+            self.availability.diagram = diagram
+            self._answers.clear()
+
+    @property
+    def diagram(self) -> Diagram | None:
+        """The compiled solution space availability comes from, if any."""
+        return self.availability.diagram
 
     def propagate(self, selection: Selection, *, reasons: bool = True) -> Propagation:
         """Return every group's options with availability (and reasons), and parameter ranges.

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
@@ -26,11 +27,11 @@ DAY = 86400
 def _look(monogram: str) -> tuple[preview.PreviewUrls, list[Path]]:
     """Store a look's recipe and render its large pictures; return its addresses and files."""
     urls = preview.preview_urls(preview.preview_recipe(_product(), _selection({"monogram": monogram})))
-    files = [preview._path(urls.key, ".json")]
+    root = Path(settings.PREVIEW_ROOT)
+    files = [root / preview.stored_name(urls.key, ".json")]
     for fmt in ("webp", "png"):
-        path = preview.preview_file(urls.key, "large", fmt)
-        assert path is not None
-        files.append(path)
+        assert preview.preview_file(urls.key, "large", fmt) is not None
+        files.append(root / preview.stored_name(urls.key, f"-large.{fmt}"))
     return urls, files
 
 
@@ -57,7 +58,7 @@ def test_using_a_picture_or_recipe_renews_it(settings: Any) -> None:
     settings.PREVIEW_MAX_AGE_DAYS = 14
     urls, files = _look("USE")
     _age(files, 20)
-    assert preview.preview_stored(urls.key, "large", "webp") == files[1]  # served again
+    assert preview.preview_stored(urls.key, "large", "webp") == files[1].read_bytes()  # served again
     assert preview.recipe_load(urls.key) is not None  # rendered from again
     preview_expiry.previews_expire()
     assert files[0].exists() and files[1].exists()

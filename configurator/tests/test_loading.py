@@ -25,7 +25,7 @@ class _Builds:
         self.built: list[str] = []
         self._lock = threading.Lock()
 
-    def __call__(self, product: Product) -> Session:
+    def __call__(self, product: Product, checksum: str | None = None) -> Session:
         name = cast(str, product)
         with self._lock:
             self.built.append(name)

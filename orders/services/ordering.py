@@ -16,13 +16,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import CatalogVersion
 from config.errors import DETAIL, ApplicationError
-from configurator import preview
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, read_selection
 from configurator.loading import version_model, version_session
@@ -33,6 +31,7 @@ from orders.models import BuildOrder, Order, OrderEmail, OrderEvent, OrderStatus
 from orders.services.delivery import enqueue
 from orders.services.emails import EMAILED_STATUSES, order_email_queue
 from orders.services.factories import routes_assign
+from orders.services.pictures import order_picture_keep, order_picture_release
 
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
 
@@ -114,20 +113,6 @@ def order_check(*, version: CatalogVersion, data: dict[str, Any], language: str)
 logger = logging.getLogger(__name__)
 
 
-def _frozen_preview(product: Product, selection: Selection) -> ContentFile[bytes] | None:
-    """Render the order's picture now, so later catalog changes never alter what was ordered.
-
-    A missing layer image must not stop an order: it is logged and the order has no picture.
-    """
-    recipe = preview.preview_recipe(product, selection)
-    try:
-        image = preview.preview_render(recipe, "large", "png")
-    except preview.PreviewUnavailable:
-        logger.warning("order preview of %s not rendered", product.code, exc_info=True)
-        return None
-    return ContentFile(image, name=f"{recipe.key}.png")
-
-
 def order_place(
     *,
     version: CatalogVersion,
@@ -152,7 +137,7 @@ def order_place(
     product = version_model(version)
     selection = order_check(version=version, data=data, language=language)
     price = version_session(version).price(selection, language)
-    picture = _frozen_preview(product, selection)  # rendered before the transaction: it takes tens of ms
+    picture = order_picture_keep(product, selection)  # stored before the transaction: a file is no part of it
     now = timezone.now()
     due = dispatch_estimate(product.lead_time_days, now)
     order: Order | None = None
@@ -176,9 +161,9 @@ def order_place(
                 customer_address=customer["address"],
                 notes=notes,
                 due_date=due,
-                preview_image=picture,
+                preview_image=picture or None,
             )
-            order.save(force_insert=True)  # writes the picture file, which a rollback does not undo
+            order.save(force_insert=True)
             OrderEvent.objects.create(order=order, status=OrderStatus.PLACED, source="shop")
             public_id = uuid.uuid4()
             payload = build_order_data(
@@ -203,7 +188,7 @@ def order_place(
             order_email_queue(order=order, kind=OrderEmail.Kind.PLACED)
     except Exception as error:
         # The order was rolled back, but its picture file was already written: remove it (F14).
-        _picture_discard(order)
+        order_picture_release(picture)
         if isinstance(error, BuildOrderError):
             raise ConfigurationRejected(
                 [{"rule": None, "field": "bom", "kind": "bom", "message": f"bill of materials: {error}"}]
@@ -215,12 +200,6 @@ def order_place(
                 return Placement(existing, created=False)
         raise
     return Placement(order, created=True)
-
-
-def _picture_discard(order: Order | None) -> None:
-    """Delete the file of an order that was not saved after all."""
-    if order is not None and order.preview_image and getattr(order.preview_image, "_committed", False):
-        order.preview_image.delete(save=False)
 
 
 def _order_for_key(key: str, fingerprint: str) -> Order | None:

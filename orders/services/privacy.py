@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from orders.models import (
     OutboxMessage,
 )
 from orders.services.audit import audit_record
+from orders.services.pictures import order_picture_release
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +116,7 @@ def order_export(*, order: Order) -> dict[str, Any]:
         ],
         "preview_picture": {
             "present": bool(order.preview_image),
-            "url": order.preview_image.url if order.preview_image else None,
+            "url": reverse("orders:picture", args=[order.number, order.access_key]) if order.preview_image else None,
         },
         "build_order": None
         if build_order is None
@@ -256,7 +258,6 @@ def order_anonymise(*, order: Order, actor: str) -> bool:
         if locked.anonymised_at is not None:
             return False
         picture = locked.preview_image.name if locked.preview_image else ""
-        storage = locked.preview_image.storage
         _order_erase(locked, now)
         cancelled = _build_order_erase(locked, now)
         audit_record(
@@ -266,8 +267,9 @@ def order_anonymise(*, order: Order, actor: str) -> bool:
             details={"deliveries_cancelled": cancelled},
         )
         if picture:
-            # The picture shows the monogram; delete the file only once the erasure is committed.
-            transaction.on_commit(lambda: storage.delete(picture))
+            # The picture shows the monogram; delete the file only once the erasure is committed,
+            # and only if no other order shows the same look (one file per look).
+            transaction.on_commit(lambda: order_picture_release(picture))
     log.info("order %s anonymised by %s (%d pending deliveries cancelled)", locked.number, actor, cancelled)
     return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
@@ -55,14 +56,19 @@ def test_the_order_page_is_never_stored_by_a_browser_or_proxy(
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
 
 
-def test_an_order_keeps_its_picture_when_every_preview_expires(
-    shirt: CatalogVersion, config: dict[str, Any], settings: Any, tmp_path: Any
-) -> None:
+@pytest.fixture
+def stores(settings: Any, tmp_path: Any) -> None:
+    """Media and previews in folders of the test's own (before the demo catalogs store their layer images)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PREVIEW_ROOT = tmp_path / "previews"
+
+
+def test_an_order_keeps_its_picture_when_every_preview_expires(
+    stores: None, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
     order = services.order_place(version=shirt, data=config, customer=CUSTOMER, language="en").order
     assert order.preview_image
     preview_expiry.previews_expire(max_age_days=0, max_bytes=0)
-    # Orders copy their picture into MEDIA when placed: the preview folder is not theirs.
+    # Orders copy their look's picture into the media store when placed: the previews store is not theirs.
     with order.preview_image.open("rb") as picture:
-        assert picture.read(8) == b"\x89PNG\r\n\x1a\n"
+        assert picture.read(12)[8:] == b"WEBP"

@@ -104,7 +104,7 @@ def test_export_holds_every_order_of_the_email_whatever_its_case(
     assert exported["build_order"]["deliveries"] == [
         {"factory": "simulator", "state": "delivered", "attempts": 0, "delivered_at": mock.ANY}
     ]
-    assert exported["preview_picture"]["present"] and exported["preview_picture"]["url"].endswith(".png")
+    assert exported["preview_picture"]["present"] and exported["preview_picture"]["url"].endswith("/picture.webp")
     assert "not linked to a person" in data["not_held"]["saved_configurations"]
     assert other.number not in json.dumps(data)
     json.dumps(data)  # JSON-ready as it is

@@ -35,8 +35,9 @@ def test_order_freezes_version_configuration_price_and_build_order(
     assert {line["code"] for line in order.price_lines} >= {"shirt", "P1", "P2"}
     assert order.summary["parameters"][1] == {"code": "chest", "name": "Chest", "value": "102", "unit": "cm"}
     assert order.status == OrderStatus.PLACED
-    with order.preview_image.open("rb") as picture:  # the look as ordered, frozen as a PNG
-        assert picture.read(8) == b"\x89PNG\r\n\x1a\n"
+    with order.preview_image.open("rb") as picture:  # the look as ordered: its preview, one WebP per look
+        head = picture.read(12)
+        assert head[:4] == b"RIFF" and head[8:] == b"WEBP"
     assert list(OrderEvent.objects.filter(order=order).values_list("status", flat=True)) == ["placed"]
     build_order = BuildOrder.objects.get(order=order)
     assert build_order.payload["order_number"] == order.number and build_order.payload["notes"] == "Gift wrap"

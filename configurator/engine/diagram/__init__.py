@@ -13,12 +13,14 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from configurator.engine.compiler import CompiledModel
+from configurator.engine.diagram import kernel
 from configurator.engine.diagram.building import Builder, Decisions, OverBudget, name
 from configurator.engine.diagram.flat import Flat, decided_value
+from configurator.engine.diagram.kernel import Possible
 
 Key = tuple[str, str]  # ("group" | "parameter" | "text", code)
 
@@ -37,14 +39,39 @@ class Diagram:
     #: how many nodes the exported diagram has, and the CPU seconds its compilation took
     nodes: int
     seconds: float
+    #: the compiled kernel over `flat`, made on first use in the process that answers (not pickled)
+    _kernel: kernel.Kernel | None = field(default=None, repr=False, compare=False)
 
-    def domains(self, assumptions: Mapping[Key, Sequence[int]], switch: Iterable[Key] = ()) -> set[int] | None:
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_kernel": None}
+
+    def domains(
+        self, assumptions: Mapping[Key, Sequence[int]], switch: Iterable[Key] = (), *, compiled: bool | None = None
+    ) -> Possible | None:
         """Return the decision literals some configuration extending `assumptions` has; None if none does.
 
         For each decision in `switch`, its own variables' literals are those possible
-        with its own assumption dropped and every other kept.
+        with its own assumption dropped and every other kept. `compiled`: answer with the
+        compiled kernel (True), the pure-Python markings (False), or the kernel when built (None).
         """
         literals = [x for lits in assumptions.values() for lit in lits for x in self.expand.get(lit, (lit,))]
+        if compiled or (compiled is None and kernel.available()):
+            return self._compiled(literals, switch)
+        found = self._python(literals, switch)
+        if found is None:
+            return None
+        variables = 1 + max((*self.flat.var, *self.flat.var_at, *(v for vs in self.variables.values() for v in vs)))
+        return Possible.of(found, variables)
+
+    def _compiled(self, literals: list[int], switch: Iterable[Key]) -> Possible | None:
+        compiled = self._kernel
+        if compiled is None:
+            compiled = self._kernel = kernel.Kernel(self.flat, self.variables)
+        number = compiled.decision
+        spans = [(number[key], *self.spans[key]) for key in switch if self.variables.get(key)]
+        return compiled.domains(literals, spans)
+
+    def _python(self, literals: list[int], switch: Iterable[Key]) -> set[int] | None:
         value = decided_value(literals)
         if value is None:
             return None
@@ -69,7 +96,9 @@ class Diagram:
         return out
 
 
-def compile_diagram(model: CompiledModel, *, max_nodes: int, seconds: float, sift_swaps: int = 0) -> Diagram | None:
+def compile_diagram(
+    model: CompiledModel, *, max_nodes: int, seconds: float, sift_swaps: int = 0, in_process: bool = False
+) -> Diagram | None:
     """Compile `model` into a `Diagram`, or return None past `max_nodes` nodes or `seconds` of CPU time.
 
     `sift_swaps` > 0 lets CUDD's group sifting shrink the finished diagram, bounded in swaps.
@@ -77,7 +106,10 @@ def compile_diagram(model: CompiledModel, *, max_nodes: int, seconds: float, sif
     so the work runs in a child process that is ended past twice the budget (wall clock).
     The child comes from a fork server, never from a fork of this process: web and Celery
     workers run threads, and forking a threaded process can deadlock the child.
+    `in_process`: compile here instead (for a small model, whose operations are quick).
     """
+    if in_process:
+        return _compile_here(model, max_nodes, seconds, sift_swaps)
     context = multiprocessing.get_context("forkserver")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_compile_into, args=(sender, model, max_nodes, seconds, sift_swaps), daemon=True)

@@ -16,12 +16,25 @@ from the nodes above as already marked and left into the nodes below.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, MutableSequence, Sequence
 from dataclasses import dataclass, field
 
 from dd import cudd
 
 Key = tuple[str, str]
+Ints = MutableSequence[int]  # array("i") once exported
+
+
+@dataclass
+class _Lists:
+    """The arrays while they are being filled."""
+
+    var_at: list[int]
+    var: list[int]
+    level: list[int]
+    hi: list[int]
+    lo: list[int]
 
 
 @dataclass
@@ -29,14 +42,32 @@ class Flat:
     """The diagram's nodes as arrays (see the module docstring)."""
 
     #: level -> CNF variable, 0 for a level of a quantified (absent) variable
-    var_at: list[int]
+    var_at: Ints
     #: node -> its variable, level, children; the last node is the true terminal
-    var: list[int]
-    level: list[int]
-    hi: list[int]
-    lo: list[int]
-    #: node -> (parent, through its hi edge) for each edge into it
-    parents: list[list[tuple[int, bool]]] = field(default_factory=list)
+    var: Ints
+    level: Ints
+    hi: Ints
+    lo: Ints
+    _parents: list[list[tuple[int, bool]]] | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_parents": None}  # derived: rebuilt where needed
+
+    def drop_parents(self) -> None:
+        """Free the parent lists (built again if asked for)."""
+        self._parents = None
+
+    @property
+    def parents(self) -> list[list[tuple[int, bool]]]:
+        """Node -> (parent, through its hi edge) for each edge into it."""
+        if self._parents is None:
+            parents: list[list[tuple[int, bool]]] = [[] for _ in self.var]
+            for node in range(len(self.var) - 1):
+                for target, through_hi in ((self.hi[node], True), (self.lo[node], False)):
+                    if target >= 0:
+                        parents[target].append((node, through_hi))
+            self._parents = parents
+        return self._parents
 
     @classmethod
     def export(cls, bdd: cudd.BDD, root: cudd.Function, names: Mapping[str, int]) -> Flat:
@@ -59,7 +90,7 @@ class Flat:
         order = sorted(found, key=lambda ident: found[ident][0].level)
         index = {ident: position for position, ident in enumerate(order)}
         terminal = len(order)
-        flat = cls(var_at, [], [], [], [])
+        flat = _Lists(var_at, [], [], [], [])
 
         def child(g: cudd.Function) -> int:
             return terminal if g == true else -1 if g == bdd.false else index[int(g)]
@@ -70,18 +101,18 @@ class Flat:
             flat.level.append(f.level)
             flat.hi.append(child(high))
             flat.lo.append(child(low))
-        if root == true:
-            terminal = 0
         flat.var.append(0)
         flat.level.append(levels)
         flat.hi.append(-1)
         flat.lo.append(-1)
-        flat.parents = [[] for _ in flat.var]
-        for node in range(terminal):
-            for target, through_hi in ((flat.hi[node], True), (flat.lo[node], False)):
-                if target >= 0:
-                    flat.parents[target].append((node, through_hi))
-        return flat
+        # Arrays of C ints: a fifth of the memory of lists of Python ints, and the kernel reads them in place.
+        return cls(
+            array("i", flat.var_at),
+            array("i", flat.var),
+            array("i", flat.level),
+            array("i", flat.hi),
+            array("i", flat.lo),
+        )
 
     @property
     def size(self) -> int:

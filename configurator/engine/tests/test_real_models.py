@@ -29,6 +29,7 @@ from pysat.solvers import Solver
 from catalog.formats.dimacs import read_dimacs
 from catalog.formats.xcsp import read_xcsp
 from configurator.engine.compiler import compile_product
+from configurator.engine.diagram import compile_diagram
 from configurator.engine.model import Product, product_from_dict
 from configurator.engine.selection import Selection
 from configurator.engine.session import Propagation, Session
@@ -192,6 +193,15 @@ def renault() -> Renault:
 
 
 @pytest.fixture(scope="module")
+def renault_diagram(renault: Renault) -> Session:
+    """A session of the same model whose availability comes from its compiled diagram."""
+    model = renault.session.model
+    diagram = compile_diagram(model, max_nodes=2_000_000, seconds=120)
+    assert diagram is not None, "Renault's solution space must compile"
+    return Session(model, diagram=diagram)
+
+
+@pytest.fixture(scope="module")
 def renault_expected() -> dict[str, Any]:
     result: dict[str, Any] = json.loads((RENAULT / "expected.json").read_text())
     return result
@@ -297,13 +307,42 @@ def test_renault_independent_encoding_finds_the_measured_dead_values(
 def test_renault_availability_agrees_with_an_independent_sat_encoding_on_random_selections(
     renault: Renault, renault_prefixes: list[tuple[Selection, Propagation]]
 ) -> None:
+    """See `_independent_mismatches`."""
+    assert _independent_mismatches(renault, renault_prefixes) == []
+
+
+def test_renault_diagram_path_agrees_with_an_independent_sat_encoding_on_random_selections(
+    renault: Renault, renault_diagram: Session, renault_prefixes: list[tuple[Selection, Propagation]]
+) -> None:
+    """The same check with availability from the compiled diagram, on the same prefixes and after undo and
+    switch: each prefix is asked after a longer one (undo) and after the same walk with another option."""
+    answered = [(selection, renault_diagram.propagate(selection)) for selection, _ in reversed(renault_prefixes)]
+    assert _independent_mismatches(renault, answered) == []
+
+
+@pytest.mark.parametrize("scenario", ["empty", "fix1", "fix3", "fix10", "fix20"])
+def test_renault_diagram_path_matches_the_measured_scenarios(
+    renault: Renault, renault_diagram: Session, renault_expected: dict[str, Any], scenario: str
+) -> None:
+    """The measured scenarios on the diagram path: the same unavailable values, each with a reason."""
+    facts = renault_expected["scenarios"][scenario]
+    fixed = {f"v{var}": frozenset([renault.code(var, name)]) for var, name in facts["fixed"].items()}
+    result = renault_diagram.propagate(Selection(choices=fixed))
+    free = [g for g in result.groups if g.code not in fixed]
+    unavailable = {(g.code, o.code) for g in free for o in g.options if not o.available}
+    expected = {(f"v{var}", renault.code(var, name)) for var, names in facts["unselectable"].items() for name in names}
+    assert unavailable == expected
+    assert [(g.code, o.code) for g in free for o in g.options if not o.available and not o.reasons] == []
+
+
+def _independent_mismatches(renault: Renault, answered: list[tuple[Selection, Propagation]]) -> list[str]:
     """On 25 seeded walk prefixes (0..30 engine-chosen steps, each valid), every option of
     every open group is available in the engine iff the independent encoding is satisfiable with
     the selection plus that option; and for every decided group, each of its other options is
     available iff satisfiable with the selection minus that group plus that option."""
     oracle, literal = renault.oracle, renault.literal
     mismatches: list[str] = []
-    for n, (selection, result) in enumerate(renault_prefixes):
+    for n, (selection, result) in enumerate(answered):
         assert result.valid
         base = renault.assumptions(selection)
         witness = oracle.solution(base)
@@ -323,7 +362,7 @@ def test_renault_availability_agrees_with_an_independent_sat_encoding_on_random_
                         f"prefix {n} {dict(selection.choices)}: {group.code}={option.code} "
                         f"engine {option.available}, independent SAT {expected}"
                     )
-    assert mismatches == []
+    return mismatches
 
 
 # -- walks to the end ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from configurator.engine.compiler import compile_product
+from configurator.engine.diagram import compile_diagram
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.engine.session import Reason, Session
@@ -15,25 +16,96 @@ from configurator.engine.tests.oracle import extends, multi_groups, valid_config
 from configurator.engine.tests.strategies import products, selections
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: the diagram path's runs of the same tests (the SAT path's reasons and caches are shared by both)
+DIAGRAM_SETTINGS = settings(SETTINGS, max_examples=150)
+#: walks of ten clicks, each checked against the oracle, cost several times a single answer
+WALK_SETTINGS = settings(SETTINGS, max_examples=80)
+
+
+def session_on(path: str, product: Product) -> Session:
+    """Return a session of `product` answering availability from the SAT path or from its diagram."""
+    model = compile_product(product)
+    if path == "sat":
+        return Session(model)
+    diagram = compile_diagram(model, max_nodes=100_000, seconds=30, in_process=True)
+    session = Session(model, diagram=diagram)
+    assert diagram is None or session.diagram is diagram
+    return session
 
 
 @SETTINGS
 @given(data=st.data())
 def test_propagate_matches_the_oracle(data: st.DataObject) -> None:
+    _propagate_matches_the_oracle("sat", data)
+
+
+@DIAGRAM_SETTINGS
+@given(data=st.data())
+def test_propagate_matches_the_oracle_on_the_diagram(data: st.DataObject) -> None:
+    _propagate_matches_the_oracle("diagram", data)
+
+
+def _propagate_matches_the_oracle(path: str, data: st.DataObject) -> None:
     product = data.draw(products())
     selection = data.draw(selections(product))
     configs = valid_configurations(product)
-    session = Session(compile_product(product))
+    session = session_on(path, product)
     assert_propagation_matches(session, product, configs, selection)
+
+
+@WALK_SETTINGS
+@given(data=st.data())
+def test_propagate_stays_exact_over_a_mixed_walk(data: st.DataObject) -> None:
+    _propagate_stays_exact_over_a_mixed_walk("sat", data)
+
+
+@WALK_SETTINGS
+@given(data=st.data())
+def test_propagate_stays_exact_over_a_mixed_walk_on_the_diagram(data: st.DataObject) -> None:
+    _propagate_stays_exact_over_a_mixed_walk("diagram", data)
+
+
+def _propagate_stays_exact_over_a_mixed_walk(path: str, data: st.DataObject) -> None:
+    """Clicks as shoppers make them: mostly a new choice, sometimes an undo or a switch of a decided group."""
+    product = data.draw(products())
+    configs = valid_configurations(product)
+    session = session_on(path, product)
+    selection = Selection()
+    for _ in range(10):
+        result = session.propagate(selection)
+        assert_propagation_matches(session, product, configs, selection)
+        decided = [g for g in result.groups if g.decided]
+        move = data.draw(st.sampled_from(["choose", "choose", "choose", "undo", "switch"]))
+        if move == "undo" and decided:
+            selection = selection.without(("group", data.draw(st.sampled_from(decided)).code))
+            continue
+        states = decided if move == "switch" and decided else [g for g in result.groups if not g.decided]
+        offered = [(g.code, o.code) for g in states for o in g.options if o.available and not o.selected]
+        if not offered:
+            break
+        group, option = data.draw(st.sampled_from(offered))
+        kind = product.group(group).kind  # type: ignore[union-attr]
+        chosen = selection.choices.get(group, frozenset()) if kind == "multi" else frozenset()
+        selection = Selection({**selection.choices, group: chosen | {option}}, selection.parameters, selection.texts)
 
 
 @SETTINGS
 @given(data=st.data())
 def test_propagate_stays_exact_over_a_session_of_clicks(data: st.DataObject) -> None:
+    _propagate_stays_exact_over_a_session_of_clicks("sat", data)
+
+
+@DIAGRAM_SETTINGS
+@given(data=st.data())
+def test_propagate_stays_exact_over_a_session_of_clicks_on_the_diagram(data: st.DataObject) -> None:
+    _propagate_stays_exact_over_a_session_of_clicks("diagram", data)
+
+
+def _propagate_stays_exact_over_a_session_of_clicks(path: str, data: st.DataObject) -> None:
     """Witnesses, moved solutions, cached cores and answers carried from click to click keep every answer exact."""
     product = data.draw(products())
     configs = valid_configurations(product)
-    session = Session(compile_product(product))
+    session = session_on(path, product)
     for _ in range(4):
         selection = data.draw(selections(product))
         for size in range(len(selection.keys()) + 1):

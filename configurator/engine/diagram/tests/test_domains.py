@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from configurator.engine.compiler import compile_product
-from configurator.engine.diagram import compile_diagram
+from configurator.engine.diagram import compile_diagram, kernel
 from configurator.engine.diagram.answers import availability
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
@@ -22,7 +23,7 @@ SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 def test_domains_match_the_oracle_and_the_session(data: st.DataObject) -> None:
     product = data.draw(products())
     model = compile_product(product)
-    diagram = compile_diagram(model, max_nodes=100_000, seconds=30)
+    diagram = compile_diagram(model, max_nodes=100_000, seconds=30, in_process=True)
     configs = valid_configurations(product)
     if diagram is None:
         assert not configs, "a small product must compile, unless it has no configuration"
@@ -61,3 +62,29 @@ def _oracle(product: Product, configs: list[Selection], selection: Selection) ->
         values = [c.parameters[parameter.code] for c in context]
         ranges[parameter.code] = (min(values), max(values)) if values else None
     return options, ranges
+
+
+@pytest.mark.skipif(not kernel.available(), reason="the diagram kernel is not built (make setup builds it)")
+@SETTINGS
+@given(data=st.data())
+def test_the_compiled_kernel_answers_as_the_python_markings(data: st.DataObject) -> None:
+    """Every literal, with decided groups and set parameters switched, the same from kernel.c as from flat.py."""
+    product = data.draw(products())
+    model = compile_product(product)
+    diagram = compile_diagram(model, max_nodes=100_000, seconds=30, in_process=True)
+    if diagram is None:
+        return
+    session = Session(model, warm=False)
+    literals = [lit for vars_ in diagram.variables.values() for var in vars_ for lit in (var, -var)]
+    for _ in range(3):
+        selection = data.draw(selections(product))
+        assumptions = session.assumptions(selection)
+        switch = [("group", code) for code in selection.choices] + [
+            ("parameter", code) for code in selection.parameters
+        ]
+        switch = data.draw(st.permutations(switch)).copy()[: data.draw(st.integers(0, len(switch)))]
+        python = diagram.domains(assumptions, switch, compiled=False)
+        compiled = diagram.domains(assumptions, switch, compiled=True)
+        assert (python is None) == (compiled is None)
+        if python is not None and compiled is not None:
+            assert [lit for lit in literals if lit in compiled] == [lit for lit in literals if lit in python]
