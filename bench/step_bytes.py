@@ -69,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", nargs="+", default=["renault", "pc-richmond"])
     parser.add_argument("--per-step", type=int, default=10)
+    parser.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
     args = parser.parse_args()
 
     from bench.http_api import setup_django
@@ -80,6 +81,7 @@ def main() -> None:
     from catalog.services import catalog_import
 
     settings.RATELIMIT_ENABLE = False
+    lines: list[str] = []
     for key in args.models:
         spec = SPECS[key]
         why = spec.missing()
@@ -90,8 +92,19 @@ def main() -> None:
         code = catalog["products"][0]["code"]
         catalog_import(catalog, publish=True)
         catalog_import(_sectioned(catalog, args.per_step), publish=True)
-        print(_measure(code, None))
-        print(_measure(f"{code}-steps", "s1"))
+        for line in (_measure(code, None), _measure(f"{code}-steps", "s1")):
+            print(line)
+            lines.append(f"    {line}")
+    if args.write:
+        from bench.sections import write_section
+
+        heading = (
+            "## Bytes a big model sends\n\n"
+            "`bench/step_bytes.py`: each model as the importers make it (one page) and cut into sections of"
+            f" {args.per_step} groups (`-steps`, the stepped layout): the page's full load, its htmx answer to one"
+            " click, and `POST configure` for the empty selection, whole and with `?step=` (the first section).\n\n"
+        )
+        write_section("step-bytes", heading + "\n".join(lines), "python bench/step_bytes.py --write")
 
 
 if __name__ == "__main__":
