@@ -107,6 +107,8 @@ bench: setup
 	$(PY) bench/shop.py --write
 	$(PY) bench/resolve.py --write
 	$(PY) bench/preview.py --write
+	$(PY) bench/product_list.py --write
+	$(PY) bench/step_bytes.py --write
 	$(PY) bench/abuse.py --write
 	$(PY) bench/orders.py --write || echo "bench/orders.py needs PostgreSQL on 127.0.0.1:5432 and redis-server: skipped"
 	$(MAKE) --no-print-directory bench-insights

@@ -15,6 +15,8 @@ SECTIONS = (
     "shop",
     "resolve",
     "preview",
+    "product-list",
+    "step-bytes",
     "orders",
     "abuse",
     "insights-sqlite",

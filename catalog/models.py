@@ -468,6 +468,16 @@ class CatalogVersion(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.SET_NULL, null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # What the product list shows, copied from the snapshot at publish so that listing the
+    # shop reads one row per product and builds no engine model (issue 17).
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    translations = models.JSONField(_("translations"), default=translations_default, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    base_price = models.DecimalField(_("base price"), **MONEY, default=Decimal("0"))
+    lead_time_days = models.PositiveIntegerField(_("lead time (working days)"), default=LEAD_TIME_DAYS)
+    #: The preview recipe of the look the product's page opens on (configurator.preview.Recipe.as_data).
+    card_recipe = models.JSONField(_("card preview recipe"), null=True, blank=True)
 
     class Meta:
         ordering = ["product", "-number"]
@@ -486,6 +496,14 @@ class CatalogVersion(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError(_("A published catalog version cannot be deleted."))
+
+    def label(self, language: str) -> str:
+        """Return the product's name in `language` (English when it has no translation)."""
+        return (self.translations.get(language) or {}).get("name") or self.name
+
+    def description_in(self, language: str) -> str:
+        """Return the product's description in `language` (English when it has no translation)."""
+        return (self.translations.get(language) or {}).get("description") or self.description
 
 
 def snapshot_checksum(snapshot: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from catalog.images import ImageHeader, canvas_of, image_check, layer_findings, layer_image_problems, product_layers
+from catalog.listing import listing_forget, version_card_fields
 from catalog.models import (
     CatalogVersion,
     Option,
@@ -38,9 +39,12 @@ from catalog.models import (
 )
 from catalog.snapshots import GUIDE_TEXT, product_as_dict
 from catalog.storage import ContentAddressedStorage, content_name
+from configurator.engine.compiler import compile_product
 from configurator.engine.lint import Finding, lint
 from configurator.engine.model import LEAD_TIME_DAYS, product_from_dict
 from configurator.engine.schema import Problem, check_catalog, check_product
+from configurator.engine.selection import Selection
+from configurator.engine.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -444,6 +448,7 @@ def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> Pu
         latest = product.versions.order_by("-number").first()
         if latest is not None and latest.checksum == checksum:
             return PublishResult(version=latest, created=False, warnings=warnings)
+        card = version_card_fields(snapshot, product_from_dict(snapshot), _linted(snapshot).first_look)
         version = CatalogVersion.objects.create(
             product=product,
             number=(latest.number + 1) if latest else 1,
@@ -451,7 +456,9 @@ def catalog_publish(product: Product, *, user: Any = None, note: str = "") -> Pu
             checksum=checksum,
             published_by=user if getattr(user, "pk", None) else None,
             note=note,
+            **card,
         )
+        listing_forget(product.code)
         transaction.on_commit(partial(_compile_in_background, version.pk))
     return PublishResult(version=version, created=True, warnings=warnings)
 
@@ -468,21 +475,38 @@ def _compile_in_background(version_id: int) -> None:
         log.warning("could not ask a worker to compile version %s", version_id, exc_info=True)
 
 
-_lint_cache: dict[str, list[Finding]] = {}
+@dataclass(frozen=True)
+class _Linted:
+    findings: list[Finding]
+    #: The look the product's page opens on (defaults, completed), found with the same solver.
+    first_look: Selection | None = None
+
+
+_lint_cache: dict[str, _Linted] = {}
 
 
 def _lint_snapshot(snapshot: dict[str, Any]) -> list[Finding]:
     """Return parse problems as errors or, when the rules parse, the solver's findings."""
+    return _linted(snapshot).findings
+
+
+def _linted(snapshot: dict[str, Any]) -> _Linted:
     checksum = snapshot_checksum(snapshot)
     if checksum not in _lint_cache:
         problems = check_product(snapshot, snapshot["code"])
         if problems:
-            findings = [Finding("error", p.path, p.message) for p in problems]
+            linted = _Linted([Finding("error", p.path, p.message) for p in problems])
         else:
-            findings = lint(product_from_dict(snapshot))
+            # One compile answers both the lint and the product card's first look.
+            model = product_from_dict(snapshot)
+            session = Session(compile_product(model))
+            findings = lint(model, session)
+            errors = any(f.level == "error" for f in findings)
+            first_look = None if errors else session.complete(Selection(), parameters=False).configuration
+            linted = _Linted(findings, first_look)
         if len(_lint_cache) > 64:
             _lint_cache.clear()
-        _lint_cache[checksum] = findings
+        _lint_cache[checksum] = linted
     return _lint_cache[checksum]
 
 

@@ -162,8 +162,11 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A kept connection is checked before a request reuses it: a database restarted or a proxy
+# (PgBouncer) that dropped it costs one reconnect, not one failed request.
+_database["CONN_HEALTH_CHECKS"] = True
 # Behind PgBouncer in transaction pooling mode (docs/deployment.md) a cursor must not outlive its
-# transaction: DB_DISABLE_SERVER_SIDE_CURSORS=1 with DB_CONN_MAX_AGE=0.
+# transaction (QuerySet.iterator() on PostgreSQL): DB_DISABLE_SERVER_SIDE_CURSORS=1 with DB_CONN_MAX_AGE=0.
 _database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

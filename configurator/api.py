@@ -8,19 +8,29 @@ from django.conf import settings
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import CatalogVersion
-from catalog.selectors import listed_versions, version_latest_for
+from catalog.selectors import listed_versions, version_latest_cached
 from config.serializers import InputSerializer
 from configurator import services
+from configurator.engine.model import Group, Parameter, Product, TextField
 from configurator.loading import version_model
+from configurator.pages.steps import OTHER
 
 LANG = OpenApiParameter(
     "lang", str, description="Language of names and messages: en (default) or it; other values fall back to en."
+)
+
+STEP = OpenApiParameter(
+    "step",
+    str,
+    description="Answer only the groups, parameters and texts of this step: a section's code, or `other` for"
+    " those in no section (the page's steps). Validity, violations and the price stay the whole product's."
+    " Unknown steps answer 400.",
 )
 
 
@@ -35,10 +45,31 @@ def api_language(request: Request) -> str:
 
 
 def _version(code: str) -> CatalogVersion:
-    version = version_latest_for(code)
+    version = version_latest_cached(code)
     if version is None or not version.product.active:
         raise NotFound({"code": [f"no published product '{code}'"]})
     return version
+
+
+def _step_codes(product: Product, step: str) -> frozenset[str]:
+    """Return the codes of the fields on `step` (a section, or OTHER); raise a 400 naming `step` if unknown."""
+    sections = [section.code for section in product.sections]
+    fields: list[Group | Parameter | TextField] = [*product.groups, *product.parameters, *product.texts]
+    steps = [*sections, OTHER] if any(f.section not in sections for f in fields) else sections
+    if step not in steps:
+        raise ValidationError({"step": [f"unknown step '{step}': use one of {', '.join(steps)}"]})
+    return frozenset(f.code for f in fields if (f.section if f.section in sections else OTHER) == step)
+
+
+def _on_step(request: Request, version: CatalogVersion, answer: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the fields of the step `?step=` names (all of them without it)."""
+    step = request.query_params.get("step")
+    if step is None:
+        return answer
+    shown = _step_codes(version_model(version), step)
+    for key in ("groups", "parameters", "texts"):
+        answer[key] = [field for field in answer[key] if field["code"] in shown]
+    return answer
 
 
 class SelectionInput(InputSerializer):
@@ -195,14 +226,14 @@ class ProductListView(APIView):
         """List the published products."""
         language = api_language(request)
         out = []
+        # From the fields publishing stored on each version: no engine model is built.
         for version in listed_versions():
-            model = version_model(version)
             out.append(
                 {
-                    "code": model.code,
-                    "name": model.label(language),
-                    "currency": model.currency,
-                    "base_price": format(model.base_price, "f"),
+                    "code": version.product.code,
+                    "name": version.label(language),
+                    "currency": version.currency,
+                    "base_price": format(version.base_price, "f"),
                     "version": version.number,
                 }
             )
@@ -224,23 +255,25 @@ class ProductDetailView(APIView):
 class ConfigureView(APIView):
     throttle_scope = "api_configure"
 
-    @extend_schema(request=SelectionInput, responses={200: Answer}, parameters=[LANG])
+    @extend_schema(request=SelectionInput, responses={200: Answer}, parameters=[LANG, STEP])
     def post(self, request: Request, code: str) -> Response:
         """Propagate a selection: availability with reasons, parameter ranges, validity, price."""
         version = _version(code)
         data = _parsed(SelectionInput(data=request.data))
-        return Response(services.configuration_propagate(version, data, api_language(request)))
+        answer = services.configuration_propagate(version, data, api_language(request))
+        return Response(_on_step(request, version, answer))
 
 
 class CompleteView(APIView):
     throttle_scope = "api_configure"
 
-    @extend_schema(request=SelectionInput, responses={200: CompleteAnswer}, parameters=[LANG])
+    @extend_schema(request=SelectionInput, responses={200: CompleteAnswer}, parameters=[LANG, STEP])
     def post(self, request: Request, code: str) -> Response:
         """Complete a selection with defaults and first available options ("finish for me")."""
         version = _version(code)
         data = _parsed(SelectionInput(data=request.data))
-        return Response(services.configuration_complete(version, data, api_language(request)))
+        answer = services.configuration_complete(version, data, api_language(request))
+        return Response(_on_step(request, version, answer))
 
 
 class ResolveView(APIView):

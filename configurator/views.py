@@ -9,54 +9,45 @@ of the stepper, price, preview and notices, and pushes the canonical URL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from decimal import Decimal
+import logging
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
 
-from catalog.models import CatalogVersion
-from catalog.selectors import listed_versions, version_latest_for
-from config.throttling import throttle, throttle_wait, throttled_response
+from catalog.listing import CACHE_SECONDS
+from catalog.selectors import version_latest_cached
+from config.throttling import CACHE_ERRORS, throttle, throttle_wait, throttled_response
 from configurator import preview, services
-from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, SEEN, SUGGESTED, WANT, PageInput, query_pairs, read_page_input
-from configurator.loading import version_model
 from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.pages.sizing import size_fill
 from configurator.pages.wording import confirmed_sentence
+from configurator.selectors import cards_cache_key, product_cards
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
 from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
 
+logger = logging.getLogger(__name__)
+
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
-
-
-@dataclass(frozen=True)
-class ProductCard:
-    code: str
-    name: str
-    description: str
-    currency: str
-    base_price: Decimal
-    #: Working days to make it: the card shows the dispatch date an order placed now gets.
-    lead_time_days: int
-    url: str
-    preview: preview.PreviewUrls
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -74,36 +65,49 @@ def _decimal_separator() -> str:
     return str(get_format("DECIMAL_SEPARATOR"))
 
 
-def _first_look(version: CatalogVersion, model: Product) -> Selection:
-    """The look a product's page opens on, for its card: the same picture on both."""
-    return services.configuration_first_look(version) or preview.default_selection(model)
+def _cards_html(language: str, number: int) -> str | None:
+    """Return page `number` of the product cards rendered, from the shared cache when it has it.
+
+    The rendered cards are what costs (a warm page otherwise spends most of its time in the
+    template), so they are kept, per language and day (the dispatch dates they show), until the
+    catalog changes. None past the last page. A cache that fails is skipped.
+    """
+    try:
+        key: str | None = cards_cache_key(language, number, timezone.localdate().isoformat())
+        cached = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("product list read without the cache (CACHE_URL failed)", exc_info=True)
+        key, cached = None, None
+    if isinstance(cached, str):
+        return cached
+    found = product_cards(language, number)
+    if found is None:
+        return None
+    html = render_to_string("configurator/_product_cards.html", {"products": found.cards, "page": found})
+    if key is not None:
+        try:
+            cache.set(key, html, CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("product list not cached (CACHE_URL failed)", exc_info=True)
+    return html
 
 
 @throttle("pages")
 def product_list(request: HttpRequest) -> HttpResponse:
-    """List the published products, in the shopper's language."""
-    language = _language()
-    cards = []
-    for version in listed_versions():
-        model = version_model(version)
-        cards.append(
-            ProductCard(
-                code=model.code,
-                name=model.label(language),
-                description=model.translations.get(language, {}).get("description") or model.description,
-                currency=model.currency,
-                base_price=model.base_price,
-                lead_time_days=model.lead_time_days,
-                url=reverse("configurator:configure", args=[model.code]),
-                preview=preview.preview_urls(preview.preview_recipe(model, _first_look(version, model))),
-            )
-        )
-    return render(request, "configurator/product_list.html", {"products": cards})
+    """List the published products in the shopper's language, a page (`?page=`) at a time."""
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 9 else 0
+    html = _cards_html(_language(), number) if number >= 1 else None
+    if html is None:
+        missing = _("There is no page %(page)s of products.") % {"page": raw}
+        return render(request, "configurator/product_list.html", {"missing": missing}, status=404)
+    # Rendered by the template engine from escaped values: safe to insert as it is.
+    return render(request, "configurator/product_list.html", {"cards": mark_safe(html)})
 
 
 def _published(code: str) -> VersionEngine:
     """Return the current version of a product the shop offers, with its engine, or 404."""
-    version = version_latest_for(code)
+    version = version_latest_cached(code)
     if version is None or not version.product.active:
         raise Http404(_("No product with this code is offered."))
     return version_engine(version)

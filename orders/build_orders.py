@@ -9,6 +9,7 @@ documented in docs/factory-feed.md and checked by docs/factory-build-order.schem
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -147,6 +148,16 @@ def build_order_data(
         "notes": notes,
         "ship_to": ship_to,
     }
+
+
+def build_order_body(payload: Any) -> str:
+    """Return the JSON text a build order is signed and sent as (the webhook's body).
+
+    The one stored copy is the build order's `payload`; the body is made from it on each
+    attempt, canonically (keys sorted, no spaces), so every retry sends the same bytes
+    whatever the database does to a JSON document's key order.
+    """
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def order_summary(product: Product, selection: Selection, language: str) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 An order is written once and never recomputed: it keeps the catalog version it was
 configured against, the configuration, the itemised price and the build order. The
-outbox has two levels: one `OutboxMessage` per build order (the signed body and its
-stable webhook id, written in the order's transaction) and one `Delivery` per factory
+outbox has two levels: one `OutboxMessage` per build order (its stable webhook id; the
+signed body is made from the build order's payload, written in the order's transaction) and one `Delivery` per factory
 endpoint, which carries the retry schedule (`next_attempt_at`, attempts, last error)
 that the beat sweep drives. See docs/factory-feed.md.
 """
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import CatalogVersion
+from orders.build_orders import build_order_body
 from orders.encryption import EncryptedTextField
 from orders.webhooks import address_is_public
 
@@ -71,6 +72,8 @@ class Order(models.Model):
         ordering = ["-placed_at"]
         verbose_name = pgettext_lazy("purchase", "order")
         verbose_name_plural = _("orders")
+        # The admin's order list and every page of it sort by this: newest first, without a scan.
+        indexes = [models.Index(fields=["-placed_at"], name="order_placed_idx")]
         permissions = [("view_personal_data", _("Can see shoppers' personal data (name, e-mail, address, notes)"))]
 
     def __str__(self) -> str:
@@ -214,7 +217,8 @@ class FactoryEndpoint(models.Model):
             (
                 "manage_factories",
                 _("Can manage factories: endpoints, signing secrets, the internal flag and API tokens"),
-            )
+            ),
+            ("retry_now", _("Can say a factory is back: its waiting deliveries are sent again now")),
         ]
 
     def __str__(self) -> str:
@@ -257,14 +261,14 @@ class FactoryToken(models.Model):
 class OutboxMessage(models.Model):
     """The event to send for one build order, written in the order's transaction.
 
-    `body` is the exact JSON text that is signed and sent on every attempt, so a
-    retry is byte-for-byte the same message under the same `webhook_id`.
+    `body` is the JSON text that is signed and sent on every attempt, made from the build
+    order's payload (stored once), so a retry is byte-for-byte the same message under the
+    same `webhook_id`.
     """
 
     build_order = models.OneToOneField(BuildOrder, on_delete=models.CASCADE, related_name="outbox")
     webhook_id = models.CharField(_("webhook id"), max_length=64, unique=True)
     event_type = models.CharField(_("event type"), max_length=64, default="build_order.created")
-    body = models.TextField(_("body"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     fanned_out_at = models.DateTimeField(
         _("deliveries created"), null=True, blank=True, help_text=_("When a delivery per endpoint was created.")
@@ -279,6 +283,11 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.webhook_id
+
+    @property
+    def body(self) -> str:
+        """Return the JSON text signed and sent: the build order's payload (orders.build_orders)."""
+        return build_order_body(self.build_order.payload)
 
 
 class DeliveryState(models.TextChoices):
@@ -346,6 +355,7 @@ class AuditAction(models.TextChoices):
     ENDPOINT_CHANGED = "endpoint_changed", _("Factory endpoint changed")
     ENDPOINT_DISABLED = "endpoint_disabled", _("Factory endpoint disabled")
     DELIVERY_REPLAYED = "delivery_replayed", _("Delivery replayed")
+    RETRIES_DUE = "retries_due", _("Factory back: waiting deliveries sent now")
     ORDER_ANONYMISED = "order_anonymised", _("Order anonymised")
 
 

@@ -115,3 +115,36 @@ def large_catalog(*, tables: int = 4, rows: int = 50_000, columns: int = 4, seed
             {"code": "big", "name": "Big", "currency": "EUR", "base_price": "1.00", "groups": groups, "rules": rules}
         ],
     }
+
+
+def listed_products(count: int, *, prefix: str = "p") -> list[Any]:
+    """Create `count` listed products, each with one published version carrying its card fields.
+
+    Rows are written directly (no solver, no history): for tests and benchmarks of the product
+    list, which reads nothing else. Return the versions.
+    """
+    from decimal import Decimal
+
+    from catalog.models import CatalogVersion, Product
+    from configurator.preview import Recipe
+
+    recipe = Recipe(width=800, height=600, background="#f0f0f0").as_data()
+    products = Product.objects.bulk_create(
+        Product(code=f"{prefix}{n:04d}", name=f"Product {n}", position=n) for n in range(count)
+    )
+    return CatalogVersion.objects.bulk_create(
+        CatalogVersion(
+            product=product,
+            number=1,
+            snapshot={"code": product.code},
+            checksum=f"{product.code}-1",
+            name=product.name,
+            description=f"Made to order, number {n}.",
+            translations={"it": {"name": f"Prodotto {n}"}},
+            currency="EUR",
+            base_price=Decimal("100.00") + n,
+            lead_time_days=10,
+            card_recipe=recipe,
+        )
+        for n, product in enumerate(products)
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog.models import CatalogVersion
-from catalog.selectors import version_latest_for
+from catalog.selectors import version_latest_cached
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.forms import read_page_input
@@ -88,7 +88,7 @@ def configuration_restore(saved: SavedConfiguration) -> SavedState:
     """Open `saved` on the product's current version, dropping what no longer fits and saying so."""
     language = get_language() or "en"
     # The saved version is protected from deletion, so the latest is at worst that one.
-    current = version_latest_for(saved.product.code) or saved.version
+    current = version_latest_cached(saved.product.code) or saved.version
     product = version_model(current)
     before = version_model(saved.version)
     page = read_page_input(product, _data_pairs(saved.data))

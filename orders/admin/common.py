@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 PERSONAL_DATA = "orders.view_personal_data"
 MANAGE_FACTORIES = "orders.manage_factories"
 REPLAY_DELIVERY = "orders.replay_delivery"
+RETRY_NOW = "orders.retry_now"
 #: the order fields that identify or reach the shopper
 PERSONAL_FIELDS = ["customer_name", "customer_email", "customer_address", "notes", "access_key"]
 HIDDEN = _("hidden (needs the permission to see shoppers' personal data)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.record_admin import RecordAdmin
 from orders import services, webhooks
-from orders.admin.common import MANAGE_FACTORIES, REPLAY_DELIVERY, ReadOnlyInline, no_store, request_actor
+from orders.admin.common import MANAGE_FACTORIES, REPLAY_DELIVERY, RETRY_NOW, ReadOnlyInline, no_store, request_actor
 from orders.models import (
     Delivery,
     DeliveryAttempt,
@@ -83,7 +83,7 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "url", "active", "internal", "created_at"]
     list_filter = ["active", "internal"]
     inlines = [FactoryTokenInline]
-    actions = ["create_token", "revoke_tokens"]
+    actions = ["create_token", "revoke_tokens", "factory_back"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = ["name", "url", "active", "internal"]
@@ -179,6 +179,32 @@ class FactoryEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             request,
             ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", done) % {"count": done},
         )
+
+    def has_retry_now_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(RETRY_NOW)
+
+    @admin.action(description=_("The factory is back: send its waiting deliveries now"), permissions=["retry_now"])
+    def factory_back(self, request: HttpRequest, queryset: QuerySet[FactoryEndpoint]) -> None:
+        for endpoint in queryset:
+            if not endpoint.active:
+                message = gettext("%(name)s is disabled: enable it first, then say it is back.") % {
+                    "name": endpoint.name
+                }
+                self.message_user(request, message, level=messages.WARNING)
+                continue
+            count = services.endpoint_retries_due(endpoint_id=endpoint.pk, actor=request_actor(request))
+            self.log_change(
+                request, endpoint, gettext("Factory back: %(count)d deliveries sent now") % {"count": count}
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(name)s: %(count)d waiting delivery is being sent now.",
+                    "%(name)s: %(count)d waiting deliveries are being sent now.",
+                    count,
+                )
+                % {"name": endpoint.name, "count": count},
+            )
 
 
 class DeliveryAttemptInline(ReadOnlyInline):

@@ -166,7 +166,11 @@ class OutboxMessageAdmin(RecordAdmin):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = [f.name for f in OutboxMessage._meta.fields if f.name != "id"]
         # The body is the build order as sent, with the shopper's name and address.
-        return fields if request.user.has_perm(PERSONAL_DATA) else [f for f in fields if f != "body"]
+        return [*fields, "body"] if request.user.has_perm(PERSONAL_DATA) else fields
+
+    @admin.display(description=_("body"))
+    def body(self, message: OutboxMessage) -> str:
+        return message.body
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)

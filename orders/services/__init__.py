@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from configurator.engine.selection import SelectionError
 from orders.services.audit import audit_record, cli_actor
-from orders.services.delivery import delivery_attempt, delivery_replay, outbox_fan_out, outbox_sweep, retry_delay
+from orders.services.delivery import (
+    delivery_attempt,
+    delivery_replay,
+    endpoint_retries_due,
+    outbox_fan_out,
+    outbox_sweep,
+    retry_delay,
+)
 from orders.services.emails import order_email_message, order_email_queue, order_email_send, order_emails_sweep
 from orders.services.factories import (
     endpoint_disable,
@@ -54,6 +61,7 @@ __all__ = [
     "delivery_attempt",
     "delivery_replay",
     "endpoint_disable",
+    "endpoint_retries_due",
     "endpoint_save",
     "feed_positions_assign",
     "order_anonymise",

@@ -82,7 +82,7 @@ def delivery_attempt(*, delivery_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    delivery = Delivery.objects.select_related("message", "endpoint").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("message__build_order", "endpoint").get(pk=delivery_id)
     endpoint = delivery.endpoint
     if not endpoint.active:
         delivery.lease_until = None
@@ -181,6 +181,32 @@ def delivery_replay(*, delivery_id: int, actor: str = "system") -> bool:
             )
             enqueue("delivery_send", delivery_id)
     return bool(changed)
+
+
+def endpoint_retries_due(*, endpoint_id: int, actor: str) -> int:
+    """Send an endpoint's waiting deliveries now ("the factory is back"); return how many.
+
+    After an outage each pending delivery waits for its next attempt, up to
+    ORDERS_RETRY_CAP_SECONDS away: the backlog drains at the pace of the backoff. This
+    makes every pending, unclaimed delivery to the endpoint due now and enqueues it;
+    attempts, first attempt and the dead-letter deadline are left as they are. Nothing
+    for a disabled endpoint. Recorded in the audit trail with the count.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        endpoint = FactoryEndpoint.objects.select_for_update().filter(pk=endpoint_id, active=True).first()
+        if endpoint is None:
+            return 0
+        waiting = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(endpoint=endpoint, state=DeliveryState.PENDING, next_attempt_at__gt=now)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=waiting).update(next_attempt_at=now, enqueued_at=now)
+        audit_record(actor=actor, action=AuditAction.RETRIES_DUE, target=endpoint, details={"deliveries": len(waiting)})
+        enqueue("delivery_send", *waiting)
+    return len(waiting)
 
 
 def outbox_sweep(*, limit: int = 1000) -> dict[str, int]:

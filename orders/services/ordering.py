@@ -182,7 +182,6 @@ def order_place(
             message = OutboxMessage.objects.create(
                 build_order=build_order,
                 webhook_id=f"msg_{public_id.hex}",
-                body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
                 enqueued_at=now,
             )
             enqueue("outbox_fan_out", message.pk)

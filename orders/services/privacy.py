@@ -14,7 +14,6 @@ under the same id with a different body.
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 from typing import Any
 
@@ -243,12 +242,7 @@ def _build_order_erase(order: Order, now: datetime.datetime) -> int:
     cancelled = _cancel_pending_deliveries(order, now)
     OutboxMessage.objects.filter(build_order=build_order, fanned_out_at__isnull=True).update(fanned_out_at=now)
     build_order.payload = build_order_anonymised(build_order.payload)
-    build_order.save(update_fields=["payload"])
-    for message in OutboxMessage.objects.filter(build_order=build_order):
-        message.body = json.dumps(
-            build_order_anonymised(json.loads(message.body)), ensure_ascii=False, separators=(",", ":")
-        )
-        message.save(update_fields=["body"])
+    build_order.save(update_fields=["payload"])  # the outbox's body is made from it
     return cancelled
 
 

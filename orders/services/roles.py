@@ -51,6 +51,7 @@ ROLES: dict[str, list[str]] = {
         "orders.change_factoryendpoint",
         "orders.manage_factories",
         "orders.replay_delivery",
+        "orders.retry_now",
     ],
     # Answer shoppers: orders with their personal data, and erase it when a shopper asks.
     "Customer service": [
@@ -76,17 +77,19 @@ def roles_sync(apps: Any = global_apps) -> None:
             permission = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is None:
                 if _model_not_migrated(apps, app_label, codename):
-                    continue  # the migration that creates the model syncs the roles again
+                    continue  # the migration that creates it syncs the roles again
                 raise LookupError(f"role {name!r}: no permission {dotted!r}")
             wanted.append(permission)
         group.permissions.set(wanted)
 
 
 def _model_not_migrated(apps: Any, app_label: str, codename: str) -> bool:
-    """Whether `codename` is a model permission of a model the migrations have not created yet."""
+    """Whether `codename` belongs to a model, or a custom permission, the migrations have not made yet."""
     action, _sep, model = codename.partition("_")
     if action not in ("add", "change", "delete", "view"):
-        return False
+        # A custom permission: declared in some model's Meta, as the migrations have it so far.
+        declared = (name for m in apps.get_app_config(app_label).get_models() for name, _text in m._meta.permissions)
+        return codename not in declared
     try:
         apps.get_model(app_label, model)
     except LookupError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from catalog.models import CatalogVersion
@@ -252,3 +253,46 @@ def test_pages_shown_once_have_the_admin_breadcrumbs_and_wrap_long_values(
     for page in (secret, tokens):
         assert '<ol class="breadcrumbs">' in page and 'class="breadcrumbs"><a' not in page
         assert 'class="shown-once"' in page  # wraps on a phone instead of widening the page
+
+
+def test_factory_back_sends_every_waiting_delivery_now_and_leaves_a_trace(
+    client: Client, operator: User, order: Order, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orders import tasks
+
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.delivery_send, "delay", sent.append)
+    services.outbox_fan_out(message_id=order.build_order.outbox.pk)
+    delivery = Delivery.objects.get()
+    later = timezone.now() + datetime.timedelta(minutes=50)
+    # After an outage: four failed attempts, the next one 50 minutes away.
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=4, next_attempt_at=later, enqueued_at=None)
+    sent.clear()
+    client.force_login(operator)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/admin/orders/factoryendpoint/",
+            {"action": "factory_back", "_selected_action": [delivery.endpoint_id]},
+            follow=True,
+        )
+    assert "1 waiting delivery is being sent now." in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at <= timezone.now() and delivery.attempts == 4
+    assert delivery.state == DeliveryState.PENDING and sent == [delivery.pk]
+    entry = AuditEntry.objects.get(action="retries_due")
+    assert entry.actor == "admin:operator" and entry.details == {"deliveries": 1}
+
+
+def test_factory_back_on_a_disabled_endpoint_sends_nothing_and_says_why(
+    client: Client, operator: User, order: Order, endpoint: FactoryEndpoint
+) -> None:
+    services.outbox_fan_out(message_id=order.build_order.outbox.pk)
+    later = timezone.now() + datetime.timedelta(minutes=50)
+    Delivery.objects.update(next_attempt_at=later)
+    FactoryEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+    client.force_login(operator)
+    response = client.post(
+        "/admin/orders/factoryendpoint/", {"action": "factory_back", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert "is disabled: enable it first" in response.content.decode()
+    assert Delivery.objects.get().next_attempt_at == later

@@ -7,6 +7,7 @@ the persona may do and checks the effect, not only the status code.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -250,3 +251,21 @@ def test_status_only_for_orders_routed_to_the_factory(
         )
         assert unknown.status_code == 404
         assert set(unknown.json()) == set(response.json())
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_factory_back_action(
+    login: Callable[[str], Client], persona: str, routed: dict[str, Order], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orders import tasks
+
+    monkeypatch.setattr(tasks.delivery_send, "delay", lambda pk: None)
+    services.outbox_fan_out(message_id=routed["only_a"].build_order.outbox.pk)
+    delivery = Delivery.objects.get()
+    later = timezone.now() + datetime.timedelta(minutes=30)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=later)
+    login(persona).post(
+        "/admin/orders/factoryendpoint/", {"action": "factory_back", "_selected_action": [delivery.endpoint_id]}
+    )
+    moved = Delivery.objects.get(pk=delivery.pk).next_attempt_at < later
+    assert moved is (persona == "operator")
