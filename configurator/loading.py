@@ -111,8 +111,7 @@ def version_serving(version: CatalogVersion) -> CatalogVersion:
             return version
         start = key not in _background
         _background.add(key)
-    if start:
-        version_model(version)  # the snapshot is read here, in the request's thread and connection
+    if start:  # the thread reads the snapshot too: a big one takes a request's worth of time to read and parse
         threading.Thread(target=_build_in_background, args=(version,), name=f"build-{key[0]}", daemon=True).start()
     return ready
 
@@ -126,7 +125,7 @@ def _build_in_background(version: CatalogVersion) -> None:
     finally:
         with _lock:
             _background.discard(key)
-        connections.close_all()  # the diagram cache may have opened this thread's own connection
+        connections.close_all()  # reading the snapshot and the diagram cache opened this thread's own connection
 
 
 def full() -> bool:

@@ -11,6 +11,7 @@ the selection contain it?" is `have.issuperset(kept)`, as fast either way.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,11 +37,19 @@ class Budget:
         self.limit = limit
         self.size = 0
         self._entries: OrderedDict[Entry, int] = OrderedDict()  # oldest first
-        self._drops: list[Callable[[Entry], None]] = []
+        self._drops: list[Callable[[], Callable[[Entry], None] | None]] = []
 
     def owner(self, drop: Callable[[Entry], None]) -> int:
-        """Register a cache by the function that forgets one of its entries; return its tag."""
-        self._drops.append(drop)
+        """Register a cache by the method that forgets one of its entries; return its tag.
+
+        The budget holds the method weakly: each cache holds the budget, and a cycle of the
+        two would outlive its session once `gc.freeze()` exempts them from collection (a
+        dropped catalog version's kept answers would stay in memory for good).
+        """
+        try:
+            self._drops.append(weakref.WeakMethod(drop))
+        except TypeError:  # not a method of a Python object: no cycle through it, held as it is
+            self._drops.append(lambda: drop)
         return len(self._drops) - 1
 
     def add(self, key: Entry, size: int) -> None:
@@ -55,7 +64,9 @@ class Budget:
         while self.size > self.limit and len(entries) > 1:
             old, old_size = entries.popitem(last=False)
             self.size -= old_size
-            self._drops[old[0]](old)
+            drop = self._drops[old[0]]()
+            if drop is not None:
+                drop(old)
 
     def discard(self, key: Entry) -> None:
         """Forget an entry its cache dropped by itself."""

@@ -103,3 +103,20 @@ def test_the_least_recently_used_entries_are_dropped_first() -> None:
     budget.add((tag, "a"), 25)  # a bigger answer for the same entry replaces it
     assert dropped == [(tag, "b"), (tag, "c"), (tag, "d")]
     assert budget.size == 25
+
+
+def test_a_dropped_session_is_freed_without_the_cycle_collector() -> None:
+    """Loading freezes what a session holds (gc.freeze): a cycle among its caches would then never be freed,
+    and every superseded catalog version's kept answers would stay in memory."""
+    import gc
+    import weakref
+
+    session = Session(compile_product(_generated(3, groups=8, rules=10)))
+    session.propagate(Selection())
+    held = [weakref.ref(x) for x in (session, session.budget, session.availability, session.solving)]
+    gc.disable()
+    try:
+        del session
+        assert [ref() is None for ref in held] == [True] * len(held)
+    finally:
+        gc.enable()
