@@ -27,27 +27,13 @@ if sys.path[0] == str(Path(__file__).resolve().parent):
     sys.path[0] = str(ROOT)  # import `bench.*` as a package, and never shadow the standard library
 
 import argparse  # noqa: E402
-import copy  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
-SHIRT: dict[str, Any] = {
-    "selections": {
-        "fabric": "oxford_blue",
-        "collar": "classic",
-        "sleeves": "long",
-        "cuffs": "double",
-        "buttons": "white",
-        "fit": "regular",
-        "pocket": None,
-        "monogram_position": "chest",
-        "monogram_colour": "navy",
-    },
-    "parameters": {"neck": "40", "chest": "102", "waist": "90", "sleeve": "64", "arm": "62", "shirt_length": "78"},
-    "texts": {"monogram": "JS"},
-}
+from orders.samples import shirt_configuration  # noqa: E402
+
 LETTERS = "ABCDEFGHJKLMNPRSTW"
 
 
@@ -91,8 +77,7 @@ def _run(label: str, orders: int, offset: int, picture: Callable[[Any, Any], Any
     customer = services.Customer(name="Ada Lovelace", email="ada@example.com", address="1 Road\nTown")
     with mock.patch.object(ordering, "order_picture_keep", timed_picture):
         for index in range(orders):
-            data = copy.deepcopy(SHIRT)
-            data["texts"] = {"monogram": _monogram(offset + index)}
+            data = shirt_configuration(texts={"monogram": _monogram(offset + index)})
             # The shopper's checkout showed this look: its recipe stored, its large WebP rendered.
             recipe = preview.preview_recipe(product, read_selection(product, data))
             preview.preview_urls(recipe)

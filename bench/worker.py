@@ -29,6 +29,13 @@ SOLVER = "g4"
 FIRST_CLICKS = 10  # clicks after a load reported apart
 
 
+def _frozen(session: Session) -> Session:
+    """Collect, then exempt what exists from later collections, as configurator.loading does after a build."""
+    gc.collect()
+    gc.freeze()
+    return session
+
+
 def _rss_mb() -> float:
     """Return this process's peak resident set size so far, in MB (Linux reports KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -55,8 +62,9 @@ def measure(spec: ModelSpec, args: argparse.Namespace) -> dict[str, Any]:
     diagram = session.diagram
 
     def reopen() -> Session:
-        """A fresh session on the same path (its diagram reused, not compiled again)."""
-        return open_session(compiled, lambda: diagram)[0] if diagram is not None else Session(compiled, solver=SOLVER)
+        """A fresh session on the same path (its diagram reused, not compiled again), frozen as loading freezes it."""
+        fresh = open_session(compiled, lambda: diagram)[0] if diagram is not None else Session(compiled, solver=SOLVER)
+        return _frozen(fresh)
 
     out["rss_compile_mb"] = _rss_mb() - rss_start
     out["size"] = {
@@ -178,7 +186,7 @@ def first_figures(product: Product, args: argparse.Namespace) -> dict[str, Any]:
 
     def load() -> Session:
         """What loading a published version builds: compile, the diagram (within its budget), a warm session."""
-        return open_session(compile_product(product))[0]
+        return _frozen(open_session(compile_product(product))[0])
 
     first = first_clicks(load, loads=args.loads, clicks=FIRST_CLICKS, seed=args.seed, budget=args.baseline_budget)
     return {"load": stats(first.load_seconds), "first": stats(first.first), "clicks": stats(first.clicks)}

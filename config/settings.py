@@ -419,6 +419,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 ENGINE_DIAGRAM = env_bool("ENGINE_DIAGRAM", True)
 ENGINE_DIAGRAM_NODES = env_int("ENGINE_DIAGRAM_NODES", 1_000_000)
 ENGINE_DIAGRAM_SECONDS = env_float("ENGINE_DIAGRAM_SECONDS", 10.0)
+# Each process keeps compiled versions up to this many MB (the least recently used dropped first), and
+# compiles a newly published version in the background while shoppers keep the previous one.
+ENGINE_SESSIONS_MB = env_int("ENGINE_SESSIONS_MB", 2048)
+ENGINE_BUILD_IN_BACKGROUND = env_bool("ENGINE_BUILD_IN_BACKGROUND", True)
 
 # -- insights (docs/insights.md) ----------------------------------------------------------
 # What shoppers do in the configurator, recorded server-side without personal data: off

@@ -24,3 +24,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 RATELIMIT_ENABLE = False
 AXES_ENABLED = False
+ENGINE_BUILD_IN_BACKGROUND = False  # a published version serves at once (test_loading.py tests the background build)

@@ -18,7 +18,7 @@ from catalog.selectors import listed_versions, version_latest_cached
 from config.serializers import InputSerializer
 from configurator import services
 from configurator.engine.model import Group, Parameter, Product, TextField
-from configurator.loading import version_model
+from configurator.loading import version_model, version_serving
 from configurator.pages.steps import OTHER
 
 LANG = OpenApiParameter(
@@ -48,7 +48,7 @@ def _version(code: str) -> CatalogVersion:
     version = version_latest_cached(code)
     if version is None or not version.product.active:
         raise NotFound({"code": [f"no published product '{code}'"]})
-    return version
+    return version_serving(version)
 
 
 def _step_codes(product: Product, step: str) -> frozenset[str]:

@@ -5,6 +5,12 @@ session are built once per process and reused for every request. Cache keys incl
 the snapshot's checksum, so a recreated database that reuses an id can never be served
 a stale model. A session is built under a lock of its own version: two requests for the
 same version build it once, and a big product's build never delays another's first load.
+
+Publishing never pauses the shop (`version_serving`): while a process compiles a newly
+published version in the background, its shoppers keep the product's newest version that
+is ready; they switch when the new one is, and the versions it supersedes are dropped.
+The sessions kept are bounded by their size (ENGINE_SESSIONS_MB), the least recently
+used going first.
 """
 
 from __future__ import annotations
@@ -13,6 +19,10 @@ import gc
 import logging
 import threading
 from collections import OrderedDict
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections
 
 from catalog.models import CatalogVersion
 from configurator import diagrams
@@ -26,12 +36,15 @@ log = logging.getLogger(__name__)
 
 Key = tuple[int, str]  # (version id, snapshot checksum)
 
-_lock = threading.Lock()  # guards the caches and `_building`, never held while building
+_lock = threading.Lock()  # guards the caches, `_building` and `_ready`, never held while building
 _models: OrderedDict[Key, Product] = OrderedDict()
 _sessions: OrderedDict[Key, Session] = OrderedDict()
+_sizes: dict[Key, int] = {}  # bytes each kept session added to the process when it was built
 _building: dict[Key, threading.Lock] = {}  # one lock per version whose session is being built
+_ready: dict[int, CatalogVersion] = {}  # product id -> its newest version whose session is kept
+_background: set[Key] = set()  # versions being built in a background thread
 MAX_MODELS = 256
-MAX_SESSIONS = 16  # a compiled industrial model holds a SAT solver of some megabytes
+MIN_SIZE = 1 << 20  # a session is counted as at least 1 MB (the measured growth can be less)
 
 
 def _remember[T](cache: OrderedDict[Key, T], key: Key, value: T, limit: int) -> T:
@@ -40,6 +53,15 @@ def _remember[T](cache: OrderedDict[Key, T], key: Key, value: T, limit: int) -> 
     while len(cache) > limit:
         cache.popitem(last=False)
     return value
+
+
+def _rss() -> int:
+    """Return this process's resident memory in bytes (0 where /proc is not there)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * 4096
 
 
 def version_model(version: CatalogVersion) -> Product:
@@ -67,11 +89,79 @@ def version_session(version: CatalogVersion) -> Session:
     with building:  # only requests for this same version wait here
         session = _sessions.get(key)
         if session is None:
+            before = _rss()
             session = build_session(version_model(version), version.checksum)
-            with _lock:
-                _remember(_sessions, key, session, MAX_SESSIONS)
-                _building.pop(key, None)
+            _keep(version, session, max(MIN_SIZE, _rss() - before))
     return session
+
+
+def version_serving(version: CatalogVersion) -> CatalogVersion:
+    """Return the version to serve shoppers for `version`, the product's latest published one.
+
+    `version` itself when its session is ready. Otherwise, when an older version of the
+    same product is ready, that one, while `version` compiles in a background thread
+    (ENGINE_BUILD_IN_BACKGROUND); with none ready, `version` (its first request compiles it).
+    """
+    key = (version.pk, version.checksum)
+    if key in _sessions or not settings.ENGINE_BUILD_IN_BACKGROUND:
+        return version
+    with _lock:
+        ready = _ready.get(version.product_id)
+        if ready is None or ready.number >= version.number or (ready.pk, ready.checksum) not in _sessions:
+            return version
+        start = key not in _background
+        _background.add(key)
+    if start:
+        version_model(version)  # the snapshot is read here, in the request's thread and connection
+        threading.Thread(target=_build_in_background, args=(version,), name=f"build-{key[0]}", daemon=True).start()
+    return ready
+
+
+def _build_in_background(version: CatalogVersion) -> None:
+    key = (version.pk, version.checksum)
+    try:
+        version_session(version)
+    except Exception:
+        log.exception("building version %s in the background failed: its first request builds it", key[0])
+    finally:
+        with _lock:
+            _background.discard(key)
+        connections.close_all()  # the diagram cache may have opened this thread's own connection
+
+
+def full() -> bool:
+    """Tell whether the kept sessions fill ENGINE_SESSIONS_MB (one more would push the least used out)."""
+    with _lock:
+        return bool(_sessions) and sum(_sizes.values()) >= settings.ENGINE_SESSIONS_MB << 20
+
+
+def _keep(version: CatalogVersion, session: Session, size: int) -> None:
+    """Keep a newly built session; drop the versions it supersedes, then the least used past the bound."""
+    key = (version.pk, version.checksum)
+    limit = settings.ENGINE_SESSIONS_MB << 20
+    with _lock:
+        _sessions[key] = session
+        _sessions.move_to_end(key)
+        _sizes[key] = size
+        _building.pop(key, None)
+        ready = _ready.get(version.product_id)
+        if ready is None or ready.number <= version.number:
+            _ready[version.product_id] = version
+            if ready is not None and ready.number < version.number:
+                _forget((ready.pk, ready.checksum))
+                log.info("version %s superseded by %s: dropped", ready.pk, version.pk)
+        while len(_sessions) > 1 and sum(_sizes.values()) > limit:
+            _forget(next(iter(_sessions)))
+
+
+def _forget(key: Key) -> None:
+    """Drop a kept session and model (the caller holds `_lock`)."""
+    _sessions.pop(key, None)
+    _models.pop(key, None)
+    _sizes.pop(key, None)
+    for product, ready in list(_ready.items()):
+        if (ready.pk, ready.checksum) == key:
+            del _ready[product]
 
 
 def build_session(product: Product, checksum: str | None = None) -> Session:

@@ -33,6 +33,7 @@ from config.throttling import CACHE_ERRORS, throttle, throttle_wait, throttled_r
 from configurator import preview, services
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, SEEN, SUGGESTED, WANT, PageInput, query_pairs, read_page_input
+from configurator.loading import version_serving
 from configurator.models import SavedConfiguration, normalize_code
 from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
 from configurator.pages.sizing import size_fill
@@ -110,7 +111,7 @@ def _published(code: str) -> VersionEngine:
     version = version_latest_cached(code)
     if version is None or not version.product.active:
         raise Http404(_("No product with this code is offered."))
-    return version_engine(version)
+    return version_engine(version_serving(version))
 
 
 def _page(

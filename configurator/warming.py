@@ -49,14 +49,13 @@ def warm_published() -> list[str]:
         # A database not migrated yet (the first start of a new deployment): serve cold.
         log.warning("warming skipped: the catalog cannot be read (%s: %s)", type(error).__name__, error)
         return []
-    limit: int | None = getattr(loading, "MAX_SESSIONS", None)
-    if limit is not None and len(versions) > limit:
-        skipped = ", ".join(f"{v.product.code} v{v.number}" for v in versions[limit:])
-        log.warning("warming the first %d versions only (the cache holds %d); cold: %s", limit, limit, skipped)
-        versions = versions[:limit]
     warmed: list[str] = []
-    for version in versions:
+    for number, version in enumerate(versions):
         name = f"{version.product.code} v{version.number}"
+        if loading.full():
+            skipped = ", ".join(f"{v.product.code} v{v.number}" for v in versions[number:])
+            log.warning("the compiled versions fill ENGINE_SESSIONS_MB: not warmed: %s", skipped)
+            break
         began = time.perf_counter()
         try:
             warm_version(version)

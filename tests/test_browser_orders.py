@@ -5,14 +5,14 @@ Skipped, with the reason, where /usr/bin/chromium or Playwright is missing; see 
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
 from catalog.selectors import version_latest_for
 from orders import services
 from orders.models import Order
-from orders.tests.conftest import CUSTOMER, SHIRT
+from orders.samples import shirt_configuration
+from orders.tests.conftest import CUSTOMER
 from tests.browsing import BROWSER
 
 pytestmark = BROWSER
@@ -21,7 +21,7 @@ pytestmark = BROWSER
 def _order() -> Order:
     version = version_latest_for("shirt")
     assert version is not None
-    return services.order_place(version=version, data=copy.deepcopy(SHIRT), customer=CUSTOMER, language="en").order
+    return services.order_place(version=version, data=shirt_configuration(), customer=CUSTOMER, language="en").order
 
 
 def test_the_order_page_shows_a_status_change_without_a_reload(page: Any) -> None:
@@ -54,7 +54,7 @@ def _checkout_path() -> str:
     version = version_latest_for("shirt")
     assert version is not None
     product = version_model(version)
-    pairs = selection_pairs(product, read_selection(product, copy.deepcopy(SHIRT)))
+    pairs = selection_pairs(product, read_selection(product, shirt_configuration()))
     return "/orders/checkout/shirt/?" + "&".join(f"{k}={v}" for k, v in pairs)
 
 

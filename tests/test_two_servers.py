@@ -22,10 +22,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from orders.samples import shirt_configuration
 
 pytestmark = pytest.mark.servers
 
@@ -35,23 +36,11 @@ START_SECONDS = 20
 FERNET = "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTA="
 PREVIEW = re.compile(r"/preview/[0-9a-f]{64}-large\.webp")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-SHIRT: dict[str, Any] = {
-    "product": "shirt",
-    "selections": {
-        "fabric": "oxford_blue",
-        "collar": "classic",
-        "sleeves": "long",
-        "cuffs": "double",
-        "buttons": "white",
-        "fit": "regular",
-        "pocket": None,
-        "monogram_position": "chest",
-        "monogram_colour": "navy",
-    },
-    "parameters": {"neck": "40", "chest": "102", "waist": "90", "sleeve": "64", "arm": "62", "shirt_length": "78"},
-    "texts": {"monogram": "AB"},
-    "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "address": "1 Road\nTown"},
-}
+SHIRT = shirt_configuration(
+    product="shirt",
+    texts={"monogram": "AB"},
+    customer={"name": "Ada Lovelace", "email": "ada@example.com", "address": "1 Road\nTown"},
+)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 import secrets
@@ -20,7 +19,8 @@ from django.test import Client, override_settings
 from catalog.selectors import version_latest_for
 from configurator.models import SavedConfiguration
 from orders import services
-from orders.tests.conftest import CUSTOMER, SHIRT
+from orders.samples import shirt_configuration
+from orders.tests.conftest import CUSTOMER
 from orders.tests.test_views import _checkout_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -80,8 +80,8 @@ def test_pages_send_a_content_security_policy_without_inline_script(client: Clie
     code = SavedConfiguration.objects.get().code
     version = version_latest_for("shirt")
     assert version is not None
-    order = services.order_place(version=version, data=copy.deepcopy(SHIRT), customer=CUSTOMER, language="en").order
-    pages = ["/", "/p/shirt/", f"/c/{code}/?saved=1", _checkout_url(version, SHIRT), "/privacy/"]
+    order = services.order_place(version=version, data=shirt_configuration(), customer=CUSTOMER, language="en").order
+    pages = ["/", "/p/shirt/", f"/c/{code}/?saved=1", _checkout_url(version, shirt_configuration()), "/privacy/"]
     pages += [order.get_absolute_url(), "/admin/login/", "/api/docs/"]
     for url in pages:
         page = client.get(url)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
 from catalog.models import CatalogVersion
+from catalog.services import catalog_import
+from catalog.tests.factories import small_catalog
 from configurator import loading
 from configurator.engine.model import Product
 from configurator.engine.session import Session
@@ -39,6 +41,8 @@ class _Builds:
 def builds(monkeypatch: pytest.MonkeyPatch) -> _Builds:
     monkeypatch.setattr(loading, "_sessions", OrderedDict())
     monkeypatch.setattr(loading, "_building", {})
+    monkeypatch.setattr(loading, "_sizes", {})
+    monkeypatch.setattr(loading, "_ready", {})
     monkeypatch.setattr(loading, "version_model", lambda version: version.product)
     fake = _Builds({"A"})
     monkeypatch.setattr(loading, "build_session", fake)
@@ -46,7 +50,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> _Builds:
 
 
 def _version(pk: int, product: str) -> CatalogVersion:
-    return cast(CatalogVersion, SimpleNamespace(pk=pk, checksum=f"sum{pk}", product=product))
+    return cast(CatalogVersion, SimpleNamespace(pk=pk, checksum=f"sum{pk}", product=product, product_id=pk, number=1))
 
 
 def test_many_requests_for_one_new_version_build_its_session_once(builds: _Builds) -> None:
@@ -92,3 +96,65 @@ def test_a_built_session_is_served_again_without_building(builds: _Builds) -> No
     first = loading.version_session(version)
     assert loading.version_session(version) is first
     assert builds.built == ["B"]
+
+
+# -- publishing without a pause ------------------------------------------------------------------
+@pytest.fixture
+def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("_sessions", "_models"):
+        monkeypatch.setattr(loading, name, OrderedDict())
+    for name in ("_building", "_sizes", "_ready"):
+        monkeypatch.setattr(loading, name, {})
+    monkeypatch.setattr(loading, "_background", set())
+
+
+def _publish_bike(price: str) -> CatalogVersion:
+    catalog = small_catalog()
+    catalog["products"][0]["base_price"] = price
+    (result,) = catalog_import(catalog, publish=True)
+    assert result.publish is not None
+    return CatalogVersion.objects.get(pk=result.publish.version.pk)
+
+
+@pytest.mark.django_db
+def test_a_new_version_compiles_in_the_background_while_shoppers_keep_the_ready_one(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    first = _publish_bike("499.00")
+    assert loading.version_serving(first) == first  # nothing ready yet: its own request compiles it
+    loading.version_session(first)
+    second = _publish_bike("549.00")
+    release = threading.Event()
+    real = loading.build_session
+
+    def held(product: Product, checksum: str | None = None) -> Session:
+        assert release.wait(30)
+        return real(product, checksum)
+
+    monkeypatch.setattr(loading, "build_session", held)
+    assert loading.version_serving(second) == first, "shoppers keep the ready version while the new one compiles"
+    assert loading.version_serving(second) == first  # asked again: one build, still the ready one
+    release.set()
+    for _ in range(600):
+        if (second.pk, second.checksum) in loading._sessions:
+            break
+        threading.Event().wait(0.05)
+    assert loading.version_serving(second) == second
+    assert (first.pk, first.checksum) not in loading._sessions, "the superseded version is dropped"
+
+
+@pytest.mark.django_db
+def test_kept_sessions_are_bounded_by_size(fresh_caches: None, settings: Any) -> None:
+    settings.ENGINE_SESSIONS_MB = 0  # room for the latest one only
+    first = _publish_bike("499.00")
+    loading.version_session(first)
+    (result,) = catalog_import(
+        {**small_catalog(), "products": [{**small_catalog()["products"][0], "code": "trike", "name": "Trike"}]},
+        publish=True,
+    )
+    assert result.publish is not None
+    other = result.publish.version
+    loading.version_session(other)
+    assert list(loading._sessions) == [(other.pk, other.checksum)]
+    assert loading.full()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.django_db
 def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     call_command("load_demo", stdout=StringIO())
     monkeypatch.setattr(loading, "_sessions", OrderedDict())
+    monkeypatch.setattr(loading, "_sizes", {})
+    monkeypatch.setattr(loading, "_ready", {})
 
 
 def _cached_products() -> set[str]:
@@ -76,8 +79,8 @@ def test_one_failing_product_does_not_stop_the_others(
     assert "warming city-car v1 failed" in caplog.text
 
 
-def test_no_more_versions_than_the_cache_keeps(demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loading, "MAX_SESSIONS", 1, raising=False)
+def test_no_more_versions_than_the_cache_keeps(demo: None, settings: Any) -> None:
+    settings.ENGINE_SESSIONS_MB = 0  # full after the first
     assert len(warming.warm_published()) == 1
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -12,24 +11,10 @@ from catalog.models import CatalogVersion
 from catalog.selectors import version_latest_for
 from orders import services
 from orders.models import FactoryEndpoint
+from orders.samples import shirt_configuration
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-SHIRT: dict[str, Any] = {
-    "selections": {
-        "fabric": "oxford_blue",
-        "collar": "classic",
-        "sleeves": "long",
-        "cuffs": "double",
-        "buttons": "white",
-        "fit": "regular",
-        "pocket": None,
-        "monogram_position": "chest",
-        "monogram_colour": "navy",
-    },
-    "parameters": {"neck": "40", "chest": "102", "waist": "90", "sleeve": "64", "arm": "62", "shirt_length": "78"},
-    "texts": {"monogram": "JS"},
-}
 CUSTOMER = services.Customer(name="Ada Lovelace", email="ada@example.com", address="12 St James's Square\nLondon")
 
 
@@ -43,7 +28,7 @@ def shirt(db: None) -> CatalogVersion:
 
 @pytest.fixture
 def config() -> dict[str, Any]:
-    return copy.deepcopy(SHIRT)
+    return shirt_configuration()
 
 
 @pytest.fixture
