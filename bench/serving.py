@@ -10,7 +10,7 @@ flushed), a Celery worker and the factory simulator (orders/harness.py). Figures
 1. *clicks*: `--clients` threads, each a keep-alive HTTP client, for `--seconds` each: the htmx
    configure click of the city car and the shirt (seeded random walks, bench/shop.py) and
    `POST /api/v1/products/<code>/configure` with each demo product's shipped configuration
-   (the shopper's picks of bench/orders.py completed with the catalog's defaults): clicks/s and
+   (the city car's defaults completed, the shirt's of orders/samples.py): clicks/s and
    p50/p95/p99 as the clients saw them;
 2. *first answer*: Renault Megane's page (../shared/benchmarks/renault-megane, read with the XCSP
    reader) right after gunicorn starts, and right after each of `--publishes` publishes made by a
@@ -394,22 +394,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
     django.setup()
-    from bench.orders import CUSTOMER, PICKS, SECRET
+    from bench.orders import CUSTOMER, SECRET
     from bench.shop import SEED, _walk_urls
     from catalog.selectors import version_latest_for
     from configurator.services import configuration_complete
     from orders import services as order_services
     from orders.models import Delivery, DeliveryState
+    from orders.samples import shirt_configuration
 
     figures["big_import_s"] = round(_big_import(), 1)
     clicks = {code: [url for url, _ in _walk_urls(code, 10, SEED + 1)] for code in PRODUCTS}
     shipped: dict[str, dict[str, Any]] = {}
-    for code, picks in (("city-car", {}), ("shirt", PICKS)):
-        version = version_latest_for(code)
-        assert version is not None
-        configuration = configuration_complete(version, picks, "en")["configuration"]
-        assert configuration is not None, code
-        shipped[code] = configuration
+    car = version_latest_for("city-car")
+    assert car is not None
+    shipped["city-car"] = configuration_complete(car, {}, "en")["configuration"]  # the catalog's defaults
+    shipped["shirt"] = shirt_configuration()  # the demo shirt's order (orders/samples.py)
     from django.db import connections
 
     connections.close_all()
