@@ -101,7 +101,8 @@ api-check: setup
 	.ci/schemathesis
 
 # Figures of the engine on real models (../shared/benchmarks), the shopper's click (wrk on gunicorn),
-# the preview and the orders pipeline: prints tables, writes docs/performance.md.
+# the preview, the orders pipeline and the production setup under load (gunicorn on PostgreSQL and
+# Redis): prints tables, writes docs/performance.md.
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/shop.py --write
@@ -111,6 +112,7 @@ bench: setup
 	$(PY) bench/step_bytes.py --write
 	$(PY) bench/abuse.py --write
 	$(PY) bench/orders.py --write || echo "bench/orders.py needs PostgreSQL on 127.0.0.1:5432 and redis-server: skipped"
+	$(PY) bench/serving.py --write || echo "bench/serving.py needs PostgreSQL and Redis on 127.0.0.1 (5432, 6379): skipped"
 	$(MAKE) --no-print-directory bench-insights
 
 # Insights (bench/insights.py): recording's cost on a click, a rollup of 1,000,000 events, the figures; on

@@ -86,16 +86,16 @@ def _click(runs: int) -> tuple[float, float]:
     return medians[0], medians[1]
 
 
-def _measure(name: str, runs: int) -> str:
-    """Print one cache backend's figures; return them as a row of the Markdown table."""
+def list_figures(runs: int) -> dict[str, float]:
+    """GET / through the WSGI handler with the cache now configured, emptied first then warm: medians.
+
+    Return CPU (process time) and queries of a cold and of a warm request (bench/serving.py uses it too).
+    """
     from django.core.cache import cache
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
     from django.test.client import RequestFactory
     from django.test.utils import CaptureQueriesContext
-
-    from catalog.listing import listing_forget
-    from catalog.selectors import version_latest_cached, version_latest_for
 
     handler = WSGIHandler()
     environ = RequestFactory().get("/").environ
@@ -113,16 +113,30 @@ def _measure(name: str, runs: int) -> str:
         with CaptureQueriesContext(connection) as queries:
             warm_cpu.append(_cpu_ms(get))
         warm_queries.append(len(queries.captured_queries))
+    return {
+        "cold_cpu_ms": statistics.median(cold_cpu),
+        "cold_queries": statistics.median(cold_queries),
+        "warm_cpu_ms": statistics.median(warm_cpu),
+        "warm_queries": statistics.median(warm_queries),
+    }
+
+
+def _measure(name: str, runs: int) -> str:
+    """Print one cache backend's figures; return them as a row of the Markdown table."""
+    from catalog.listing import listing_forget
+    from catalog.selectors import version_latest_cached, version_latest_for
+
+    listing = list_figures(runs)
     listing_forget("p0100")
     version_latest_cached("p0100")
     from_db = [_cpu_ms(lambda: version_latest_for("p0100")) for _ in range(runs * 10)]
     cached = [_cpu_ms(lambda: version_latest_cached("p0100")) for _ in range(runs * 10)]
     click_before, click_after = _click(runs * 5)
     figures = (
-        statistics.median(cold_cpu),
-        statistics.median(cold_queries),
-        statistics.median(warm_cpu),
-        statistics.median(warm_queries),
+        listing["cold_cpu_ms"],
+        listing["cold_queries"],
+        listing["warm_cpu_ms"],
+        listing["warm_queries"],
         statistics.median(from_db),
         statistics.median(cached),
         click_before,

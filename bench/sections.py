@@ -18,6 +18,7 @@ SECTIONS = (
     "product-list",
     "step-bytes",
     "orders",
+    "serving",
     "abuse",
     "insights-sqlite",
     "insights-http",

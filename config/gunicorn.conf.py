@@ -67,3 +67,25 @@ def on_starting(server: Any) -> None:
     caches.close_all()
     gc.collect()
     gc.freeze()
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Forget the master's multiprocessing fork server in a new worker.
+
+    Warming compiles decision diagrams in a child of a fork server (configurator/engine/diagram),
+    which the master starts. A worker inherits the master's record of that server, whose process
+    is not its child: the worker's next compile (a version published since the start) failed with
+    ChildProcessError and a 500 (bench/serving.py). The worker starts its own server when it
+    needs one; the master keeps its own.
+    """
+    from multiprocessing import forkserver
+
+    state = forkserver._forkserver  # the module's singleton, which multiprocessing keeps private
+    alive = getattr(state, "_forkserver_alive_fd", None)
+    if alive is not None:
+        try:
+            os.close(alive)
+        except OSError:
+            pass
+    for name in ("_forkserver_alive_fd", "_forkserver_pid", "_forkserver_address"):
+        setattr(state, name, None)

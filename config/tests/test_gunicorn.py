@@ -69,3 +69,29 @@ def test_warming_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     with mock.patch("configurator.warming.warm_published") as warm:
         conf["on_starting"](_server())
     warm.assert_not_called()
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def test_a_worker_forked_after_a_compile_can_still_compile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The master warms (a fork server child compiles), forks a worker; the worker's own compile works."""
+    import multiprocessing
+    import os
+
+    conf = _load(monkeypatch)
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(1) as pool:  # the master's fork server is running now
+        assert pool.apply(_square, (3,)) == 9
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            conf["post_fork"](_server(), None)
+            with context.Pool(1) as pool:
+                code = 0 if pool.apply(_square, (4,)) == 16 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
