@@ -17,9 +17,9 @@ from configurator.engine.tests.strategies import products, selections
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: the diagram path's runs of the same tests (the SAT path's reasons and caches are shared by both)
-DIAGRAM_SETTINGS = settings(SETTINGS, max_examples=150)
+DIAGRAM_SETTINGS = settings(SETTINGS, max_examples=120)
 #: walks of ten clicks, each checked against the oracle, cost several times a single answer
-WALK_SETTINGS = settings(SETTINGS, max_examples=80)
+WALK_SETTINGS = settings(SETTINGS, max_examples=60)
 
 
 def session_on(path: str, product: Product) -> Session:
