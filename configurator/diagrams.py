@@ -15,6 +15,7 @@ import zlib
 from django.conf import settings
 from django.core.cache import cache
 
+from config.throttling import CACHE_ERRORS
 from configurator.engine.compiler import CompiledModel
 from configurator.engine.diagram import Diagram
 from configurator.engine.paths import compile_model
@@ -43,7 +44,11 @@ def kept(checksum: str | None) -> Diagram | Missing | None:
     """Return the diagram kept under `checksum`, None if it is known not to compile, else MISSING."""
     if not settings.ENGINE_DIAGRAM:
         return None
-    value = cache.get(_key(checksum)) if checksum is not None else None
+    try:
+        value = cache.get(_key(checksum)) if checksum is not None else None
+    except CACHE_ERRORS:  # the shared cache is down: compile, as a first process would
+        log.warning("kept diagram %s not read (CACHE_URL failed)", checksum, exc_info=True)
+        return MISSING
     if value == _NONE:
         return None
     if value is not None:
@@ -65,7 +70,10 @@ def keep(checksum: str | None, diagram: Diagram | None) -> None:
     if checksum is None or not settings.ENGINE_DIAGRAM:
         return
     value = _NONE if diagram is None else zlib.compress(pickle.dumps(diagram, protocol=5), 1)
-    cache.set(_key(checksum), value, TIMEOUT)
+    try:
+        cache.set(_key(checksum), value, TIMEOUT)
+    except CACHE_ERRORS:  # the next process compiles it again; the shopper is served either way
+        log.warning("diagram %s not kept (CACHE_URL failed)", checksum, exc_info=True)
 
 
 def diagram_for(model: CompiledModel, checksum: str | None) -> Diagram | None:

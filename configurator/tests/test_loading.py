@@ -158,3 +158,21 @@ def test_kept_sessions_are_bounded_by_size(fresh_caches: None, settings: Any) ->
     loading.version_session(other)
     assert list(loading._sessions) == [(other.pk, other.checksum)]
     assert loading.full()
+
+
+def test_a_shared_cache_that_is_down_only_costs_a_compile(caplog: pytest.LogCaptureFixture) -> None:
+    """The diagram's cache is a head start: when CACHE_URL fails, a version still loads (compiled here)."""
+    import socket
+
+    from django.test import override_settings
+
+    from configurator import diagrams
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))  # a port nothing listens on
+        location = f"redis://127.0.0.1:{unused.getsockname()[1]}/0"
+        down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+        with override_settings(CACHES=down), caplog.at_level("WARNING", logger="configurator.diagrams"):
+            assert isinstance(diagrams.kept("any-checksum"), diagrams.Missing)
+            diagrams.keep("any-checksum", None)  # says so, never raises
+    assert "CACHE_URL failed" in caplog.text
