@@ -60,8 +60,7 @@ class Diagram:
         found = self._python(literals, switch)
         if found is None:
             return None
-        variables = 1 + max((*self.flat.var, *self.flat.var_at, *(v for vs in self.variables.values() for v in vs)))
-        return Possible.of(found, variables)
+        return Possible.of(found, 1 + max((abs(lit) for lit in found), default=0))
 
     def _compiled(self, literals: list[int], switch: Iterable[Key]) -> Possible | None:
         compiled = self._kernel
