@@ -16,17 +16,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def port_9000_held() -> Iterator[None]:
-    """Something else listening on 127.0.0.1:9000 (or already there: then it is held anyway)."""
-    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        holder.bind(("127.0.0.1", 9000))
+def held_port() -> Iterator[int]:
+    """A port something else listens on, held for the whole test.
+
+    It is a port of the test's own rather than 9000: two suites run side by side in CI, and one
+    suite's holder closing 9000 would free it under the other's feet.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
         holder.listen()
-    except OSError:
-        pass
-    assert not is_free(9000)
-    yield
-    holder.close()
+        port: int = holder.getsockname()[1]
+        assert not is_free(port)
+        yield port
 
 
 def _free_port() -> int:
@@ -36,9 +37,9 @@ def _free_port() -> int:
         return port
 
 
-def test_with_9000_taken_another_free_port_is_chosen(port_9000_held: None) -> None:
-    port = choose_port(requested=None, prefer=9000)
-    assert port != 9000 and is_free(port)
+def test_with_the_preferred_port_taken_another_free_port_is_chosen(held_port: int) -> None:
+    port = choose_port(requested=None, prefer=held_port)
+    assert port != held_port and is_free(port)
 
 
 def test_the_preferred_port_is_kept_when_free() -> None:
@@ -67,12 +68,12 @@ def test_a_bad_factory_port_is_refused_naming_it(requested: str, message: str) -
         choose_port(requested=requested, prefer=9000)
 
 
-def test_a_factory_port_in_use_is_refused_naming_it(port_9000_held: None) -> None:
-    with pytest.raises(PortError, match="FACTORY_PORT=9000 is already in use"):
-        choose_port(requested="9000", prefer=9000)
+def test_a_factory_port_in_use_is_refused_naming_it(held_port: int) -> None:
+    with pytest.raises(PortError, match=f"FACTORY_PORT={held_port} is already in use"):
+        choose_port(requested=str(held_port), prefer=9000)
 
 
-def test_the_command_prints_the_port_or_says_why_not(port_9000_held: None) -> None:
+def test_the_command_prints_the_port_or_says_why_not(held_port: int) -> None:
     def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "config.ports", "choose", *args],
@@ -83,12 +84,12 @@ def test_the_command_prints_the_port_or_says_why_not(port_9000_held: None) -> No
             text=True,
         )
 
-    chosen = run("--prefer", "9000", "--avoid", "8000", env={})
-    assert chosen.returncode == 0 and int(chosen.stdout) not in (9000, 8000)
-    refused = run("--prefer", "9000", env={"FACTORY_PORT": "9000"})
-    assert refused.returncode == 2 and "FACTORY_PORT=9000 is already in use" in refused.stderr
+    chosen = run("--prefer", str(held_port), "--avoid", "8000", env={})
+    assert chosen.returncode == 0 and int(chosen.stdout) not in (held_port, 8000)
+    refused = run("--prefer", "9000", env={"FACTORY_PORT": str(held_port)})
+    assert refused.returncode == 2 and f"FACTORY_PORT={held_port} is already in use" in refused.stderr
 
 
-def test_wait_for_sees_a_listening_port_and_gives_up_on_a_silent_one(port_9000_held: None) -> None:
-    assert wait_for(9000, timeout=2)
+def test_wait_for_sees_a_listening_port_and_gives_up_on_a_silent_one(held_port: int) -> None:
+    assert wait_for(held_port, timeout=2)
     assert not wait_for(_free_port(), timeout=0.5)

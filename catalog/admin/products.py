@@ -1,141 +1,36 @@
-"""The merchandisers' admin: edit the draft catalog, check it, publish versions."""
+"""The product page: the draft, its status, publishing."""
 
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import forms
+from catalog.admin.inlines import (
+    BaseLayerInline,
+    OptionGroupInline,
+    ParameterInline,
+    PriceRuleInline,
+    RuleInline,
+    SectionInline,
+    SizeInline,
+    TextFieldInline,
+)
 from catalog.models import (
-    CatalogVersion,
-    Option,
-    OptionGroup,
-    Parameter,
-    PreviewLayer,
-    PriceRule,
     Product,
-    Rule,
-    Section,
-    Size,
-    TextField,
     snapshot_checksum,
 )
 from catalog.services import CatalogError, catalog_lint, catalog_publish
 from catalog.snapshots import product_as_dict
-from config.record_admin import ReadOnlyRecordAdmin
-
-
-class SectionInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Section
-    form = forms.SectionForm
-    extra = 0
-
-
-class OptionGroupInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = OptionGroup
-    form = forms.OptionGroupForm
-    fields = ["position", "code", "name", "kind", "required", "min_count", "max_count", "section", "display", "name_it"]
-    extra = 0
-    show_change_link = True
-
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        section = formset.form.base_fields["section"]
-        if obj is not None and isinstance(section, ModelChoiceField):
-            section.queryset = Section.objects.filter(product=obj)
-        return formset
-
-
-class ParameterInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Parameter
-    form = forms.ParameterForm
-    fields = [
-        "position",
-        "code",
-        "name",
-        "unit",
-        "min_value",
-        "max_value",
-        "step",
-        "default",
-        "section",
-        "name_it",
-        "guide_image",
-        "guide_text",
-        "guide_text_it",
-    ]
-    extra = 0
-
-
-class SizeInline(admin.StackedInline):  # type: ignore[type-arg]
-    """The size table: shoppers start from one of these sizes, then check each measurement."""
-
-    model = Size
-    form = forms.SizeForm
-    fields = [("position", "code", "name", "name_it"), "values_text"]
-    extra = 0
-    classes = ["collapse"]
-
-
-class TextFieldInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = TextField
-    form = forms.TextFieldForm
-    fields = ["position", "code", "name", "max_length", "charset", "required", "section", "name_it"]
-    extra = 0
-
-
-RULE_FIELDS: tuple[str | tuple[str, ...], ...] = (
-    ("code", "kind", "active", "position"),
-    "expr",
-    ("when", "prefer"),
-    "table_groups",
-    "table_rows",
-    ("message", "message_it"),
-)
-
-
-class RuleInline(admin.StackedInline):  # type: ignore[type-arg]
-    model = Rule
-    form = forms.RuleForm
-    fields = RULE_FIELDS
-    extra = 0
-    classes = ["collapse"]
-
-
-class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = PriceRule
-    form = forms.PriceRuleForm
-    fields = ["position", "code", "when", "amount", "per", "label", "label_it"]
-    extra = 0
-
-
-class BaseLayerInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = PreviewLayer
-    form = forms.PreviewLayerForm
-    fields = ["image", "z", "tint", "thumbnail"]
-    readonly_fields = ["thumbnail"]
-    verbose_name = _("base preview layer")
-    verbose_name_plural = _("base preview layers (drawn whatever the options)")
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PreviewLayer]:
-        return super().get_queryset(request).filter(option__isnull=True)
-
-    @admin.display(description=_("preview"))
-    def thumbnail(self, layer: PreviewLayer) -> SafeString | str:
-        return format_html('<img src="{}" alt="" style="max-height:60px">', layer.image.url) if layer.image else "—"
 
 
 def _publish(request: HttpRequest, product: Product) -> bool:
@@ -299,132 +194,3 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         else:
             response = super().response_change(request, obj)
         return response
-
-
-class OptionInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Option
-    form = forms.OptionForm
-    fields = [
-        "position",
-        "code",
-        "name",
-        "name_it",
-        "price",
-        "part_number",
-        "bom_quantity",
-        "bom_unit",
-        "swatch",
-        "is_default",
-        "active",
-    ]
-    extra = 0
-
-
-class OptionLayerInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = PreviewLayer
-    form = forms.PreviewLayerForm
-    fields = ["image", "z", "tint"]
-    extra = 0
-
-
-@admin.register(OptionGroup)
-class OptionGroupAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    form = forms.OptionGroupForm
-    list_display = ["code", "name", "product", "kind", "required", "section", "position"]
-    list_filter = ["product", "kind", "required"]
-    search_fields = ["code", "name", "options__code", "options__name"]
-    list_select_related = ["product", "section"]
-    ordering = ["product", "position"]
-    inlines = [OptionInline]
-
-
-@admin.register(Option)
-class OptionAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    form = forms.OptionForm
-    list_display = ["code", "name", "group", "price", "part_number", "active"]
-    list_filter = ["group__product", "active", "group"]
-    search_fields = ["code", "name", "part_number"]
-    list_select_related = ["group", "group__product"]
-    inlines = [OptionLayerInline]
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for layer in formset.save(commit=False):
-            layer.product = form.instance.group.product
-            layer.save()
-        for layer in formset.deleted_objects:
-            layer.delete()
-
-
-@admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    form = forms.RuleForm
-    list_display = ["code", "product", "kind", "summary", "message", "active"]
-    list_filter = ["product", "kind", "active"]
-    search_fields = ["code", "expr", "when", "prefer", "message"]
-    list_select_related = ["product"]
-    fields = ["product", *RULE_FIELDS]
-
-    @admin.display(description=_("rule"))
-    def summary(self, rule: Rule) -> str:
-        if rule.kind == Rule.Kind.TABLE:
-            return ngettext(
-                "table over %(groups)s, %(count)d row", "table over %(groups)s, %(count)d rows", len(rule.rows)
-            ) % {
-                "groups": ", ".join(rule.groups),
-                "count": len(rule.rows),
-            }
-        if rule.kind == Rule.Kind.DEFAULT:
-            return f"{rule.when or 'always'} ⇒ prefer {rule.prefer}"
-        if rule.kind == Rule.Kind.WARNING:
-            return f"warn unless {rule.expr}"
-        return rule.expr
-
-
-@admin.register(PriceRule)
-class PriceRuleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    form = forms.PriceRuleForm
-    list_display = ["code", "product", "when", "amount", "per", "label"]
-    list_filter = ["product"]
-    search_fields = ["code", "when", "label"]
-    list_select_related = ["product"]
-
-
-@admin.register(Parameter)
-class ParameterAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    form = forms.ParameterForm
-    list_display = ["code", "name", "product", "unit", "min_value", "max_value", "step", "default"]
-    list_filter = ["product", "unit"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Size)
-class SizeAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    form = forms.SizeForm
-    list_display = ["code", "name", "product", "position"]
-    list_filter = ["product"]
-    search_fields = ["code", "name"]
-    list_select_related = ["product"]
-    fields = ["product", ("position", "code", "name", "name_it"), "values_text"]
-
-
-@admin.register(CatalogVersion)
-class CatalogVersionAdmin(ReadOnlyRecordAdmin):
-    """Published versions: read-only, for looking up what a shopper or an order saw."""
-
-    list_display = ["product", "number", "published_at", "published_by", "note"]
-    list_filter = ["product"]
-    date_hierarchy = "published_at"
-    fields = readonly_fields = (
-        "product",
-        "number",
-        "published_at",
-        "published_by",
-        "note",
-        "checksum",
-        "pretty_snapshot",
-    )
-
-    @admin.display(description=_("snapshot"))
-    def pretty_snapshot(self, version: CatalogVersion) -> SafeString:
-        text = json.dumps(version.snapshot, indent=2, ensure_ascii=False)
-        return format_html('<pre style="max-height:40em;overflow:auto">{}</pre>', text)

@@ -1,0 +1,126 @@
+"""The product page's inlines: the parts of one product, edited on its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from catalog import forms
+from catalog.models import (
+    OptionGroup,
+    Parameter,
+    PreviewLayer,
+    PriceRule,
+    Rule,
+    Section,
+    Size,
+    TextField,
+)
+
+
+class SectionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Section
+    form = forms.SectionForm
+    extra = 0
+
+
+class OptionGroupInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = OptionGroup
+    form = forms.OptionGroupForm
+    fields = ["position", "code", "name", "kind", "required", "min_count", "max_count", "section", "display", "name_it"]
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        section = formset.form.base_fields["section"]
+        if obj is not None and isinstance(section, ModelChoiceField):
+            section.queryset = Section.objects.filter(product=obj)
+        return formset
+
+
+class ParameterInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Parameter
+    form = forms.ParameterForm
+    fields = [
+        "position",
+        "code",
+        "name",
+        "unit",
+        "min_value",
+        "max_value",
+        "step",
+        "default",
+        "section",
+        "name_it",
+        "guide_image",
+        "guide_text",
+        "guide_text_it",
+    ]
+    extra = 0
+
+
+class SizeInline(admin.StackedInline):  # type: ignore[type-arg]
+    """The size table: shoppers start from one of these sizes, then check each measurement."""
+
+    model = Size
+    form = forms.SizeForm
+    fields = [("position", "code", "name", "name_it"), "values_text"]
+    extra = 0
+    classes = ["collapse"]
+
+
+class TextFieldInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = TextField
+    form = forms.TextFieldForm
+    fields = ["position", "code", "name", "max_length", "charset", "required", "section", "name_it"]
+    extra = 0
+
+
+RULE_FIELDS: tuple[str | tuple[str, ...], ...] = (
+    ("code", "kind", "active", "position"),
+    "expr",
+    ("when", "prefer"),
+    "table_groups",
+    "table_rows",
+    ("message", "message_it"),
+)
+
+
+class RuleInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = Rule
+    form = forms.RuleForm
+    fields = RULE_FIELDS
+    extra = 0
+    classes = ["collapse"]
+
+
+class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PriceRule
+    form = forms.PriceRuleForm
+    fields = ["position", "code", "when", "amount", "per", "label", "label_it"]
+    extra = 0
+
+
+class BaseLayerInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PreviewLayer
+    form = forms.PreviewLayerForm
+    fields = ["image", "z", "tint", "thumbnail"]
+    readonly_fields = ["thumbnail"]
+    verbose_name = _("base preview layer")
+    verbose_name_plural = _("base preview layers (drawn whatever the options)")
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PreviewLayer]:
+        return super().get_queryset(request).filter(option__isnull=True)
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, layer: PreviewLayer) -> SafeString | str:
+        return format_html('<img src="{}" alt="" style="max-height:60px">', layer.image.url) if layer.image else "—"
