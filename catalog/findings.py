@@ -108,6 +108,17 @@ class _Draft:
         return format_html("{} {}", noun, self.link(found.get(code), label)), f"{noun} {label}"
 
 
+#: The format's keys in the words of the admin's labels (others are shown as they are).
+_FIELD_WORDS = {
+    "expr": gettext_lazy("expression"),
+    "when": gettext_lazy("condition"),
+    "prefer": gettext_lazy("preference"),
+    "groups": gettext_lazy("table groups"),
+    "rows": gettext_lazy("allowed rows"),
+    "bom_quantity": gettext_lazy("BOM quantity"),
+    "per": gettext_lazy("per parameter unit"),
+}
+
 _PART_NOUNS = {
     "groups": gettext_lazy("group"),
     "rules": gettext_lazy("rule"),
@@ -145,7 +156,7 @@ def _sentence(draft: _Draft, subject: str, message: str) -> tuple[SafeString, st
     if match := _INDEXED.match(subject):
         option = int(match["option"]) if match["option"] is not None else None
         part_html, part_text = draft.part(match["part"], int(match["index"]), option)
-        field = f" ({match['field']})" if match["field"] else ""
+        field = f" ({_FIELD_WORDS.get(match['field'], match['field'])})" if match["field"] else ""
         return format_html("{}{}: {}", part_html, field, message), f"{part_text}{field}: {message}"
     return format_html("{}: {}", subject, message), f"{subject}: {message}"
 

@@ -8,6 +8,7 @@ itself, not later at publishing time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -110,6 +111,43 @@ def translatable(*keys: str) -> Callable[[F], F]:
     return decorate
 
 
+class SectionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A section named with its product, for the pages where sections of several products are offered."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.product.name}"
+
+
+def scope_sections(form: forms.BaseForm, product_id: int | None) -> None:
+    """Offer in `form`'s section dropdown only the sections of the product.
+
+    A part not yet in a product: on its own page (a product dropdown beside) every
+    section, named with its product; in the product's page the inline scopes them.
+    """
+    field = form.fields.get("section")
+    if not isinstance(field, forms.ModelChoiceField):
+        return
+    if product_id is not None:
+        field.queryset = Section.objects.filter(product_id=product_id)
+    elif "product" in form.fields:
+        scoped = SectionChoiceField(
+            queryset=Section.objects.select_related("product"),
+            required=field.required,
+            label=field.label,
+            help_text=field.help_text,
+        )
+        scoped.widget = field.widget
+        form.fields["section"] = scoped
+
+
+class ProductPartForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A part placed in one of its product's sections: only those are offered (the model refuses others)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_sections(self, getattr(self.instance, "product_id", None))
+
+
 def _add_problems(form: forms.BaseForm, problems: list[Problem], fields: dict[str, str]) -> None:
     for problem in problems:
         head = problem.path.split(".")[0].split("[")[0]
@@ -135,7 +173,7 @@ class SectionForm(TranslatedForm):
 
 
 @translatable("name", "description")
-class OptionGroupForm(TranslatedForm):
+class OptionGroupForm(ProductPartForm, TranslatedForm):
     class Meta:
         model = OptionGroup
         exclude = ["translations"]
@@ -159,7 +197,7 @@ class OptionForm(TranslatedForm):
 
 
 @translatable("name", "description", "guide_text")
-class ParameterForm(TranslatedForm):
+class ParameterForm(ProductPartForm, TranslatedForm):
     """A parameter; its measuring guide's picture must be one of the site's static files."""
 
     class Meta:
@@ -254,15 +292,31 @@ class SizeForm(TranslatedForm):
 
 
 @translatable("name", "description")
-class TextFieldForm(TranslatedForm):
+class TextFieldForm(ProductPartForm, TranslatedForm):
     class Meta:
         model = TextField
         exclude = ["translations"]
 
 
+#: The form fields each kind of rule uses; the others stay empty (the format refuses them: schema.check_rule).
+RULE_KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    Rule.Kind.CONSTRAINT: ("expr",),
+    Rule.Kind.WARNING: ("expr",),
+    Rule.Kind.TABLE: ("table_groups", "table_rows"),
+    Rule.Kind.DEFAULT: ("when", "prefer"),
+}
+#: A rule's form field by the key the format and its checker use.
+_RULE_KEYS = {"expr": "expr", "when": "when", "prefer": "prefer", "groups": "table_groups", "rows": "table_rows"}
+
+
 @translatable("message")
 class RuleForm(TranslatedForm):
-    """A rule; a table's groups and rows are edited as text, one row per line."""
+    """A rule; a table's groups and rows are edited as text, one row per line.
+
+    Only the fields of the rule's kind are shown (static/admin-studio/rule-kind.js reads
+    `data-kind-fields` on the kind's dropdown); one of another kind left filled is refused
+    on save, naming it, rather than silently dropped or kept unused.
+    """
 
     table_groups = forms.CharField(
         label=_("Table groups"), required=False, help_text=_("Group codes separated by commas, e.g. engine, gearbox.")
@@ -282,6 +336,9 @@ class RuleForm(TranslatedForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("table_groups", ", ".join(self.instance.groups or []))
         self.initial.setdefault("table_rows", "\n".join(", ".join(row) for row in self.instance.rows or []))
+        if "kind" in self.fields:
+            kinds = {str(kind): list(fields) for kind, fields in RULE_KIND_FIELDS.items()}
+            self.fields["kind"].widget.attrs["data-kind-fields"] = json.dumps(kinds)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -295,15 +352,18 @@ class RuleForm(TranslatedForm):
         product = data.get("product") or getattr(self.instance, "product", None)
         if product is None or not data.get("kind") or not data.get("code"):
             return data
+        # Every field given, of the kind or not: the checker refuses those of another kind by name.
         rule = {"code": data["code"], "kind": data["kind"]}
-        if data["kind"] in (Rule.Kind.CONSTRAINT, Rule.Kind.WARNING):
-            rule["expr"] = data.get("expr", "")
-        elif data["kind"] == Rule.Kind.TABLE:
+        rule.update(
+            {key: (data.get(field) or "") for key, field in _RULE_KEYS.items() if (data.get(field) or "").strip()}
+        )
+        if groups or data["kind"] == Rule.Kind.TABLE:
             rule.update(groups=groups, rows=rows)
-        else:
-            rule.update(when=data.get("when", ""), prefer=data.get("prefer", ""))
-        fields = {"expr": "expr", "when": "when", "prefer": "prefer", "groups": "table_groups", "rows": "table_rows"}
-        _add_problems(self, check_rule(rule, draft_vocabulary(product)), fields)
+        if data["kind"] in (Rule.Kind.CONSTRAINT, Rule.Kind.WARNING):
+            rule.setdefault("expr", "")
+        elif data["kind"] == Rule.Kind.DEFAULT:
+            rule.setdefault("prefer", "")
+        _add_problems(self, check_rule(rule, draft_vocabulary(product)), _RULE_KEYS)
         return data
 
 

@@ -31,22 +31,27 @@ class SectionInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class OptionGroupInline(admin.TabularInline):  # type: ignore[type-arg]
+class SectionScopedInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Parts placed in a section: the dropdown offers the sections of the product being edited only."""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        section = formset.form.base_fields.get("section")
+        if isinstance(section, ModelChoiceField):
+            # A new product has no saved section yet: none to offer.
+            section.queryset = Section.objects.filter(product=obj) if obj is not None else Section.objects.none()
+        return formset
+
+
+class OptionGroupInline(SectionScopedInline):
     model = OptionGroup
     form = forms.OptionGroupForm
     fields = ["position", "code", "name", "kind", "required", "min_count", "max_count", "section", "display", "name_it"]
     extra = 0
     show_change_link = True
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        section = formset.form.base_fields["section"]
-        if obj is not None and isinstance(section, ModelChoiceField):
-            section.queryset = Section.objects.filter(product=obj)
-        return formset
 
-
-class ParameterInline(admin.TabularInline):  # type: ignore[type-arg]
+class ParameterInline(SectionScopedInline):
     model = Parameter
     form = forms.ParameterForm
     fields = [
@@ -77,7 +82,7 @@ class SizeInline(admin.StackedInline):  # type: ignore[type-arg]
     classes = ["collapse"]
 
 
-class TextFieldInline(admin.TabularInline):  # type: ignore[type-arg]
+class TextFieldInline(SectionScopedInline):
     model = TextField
     form = forms.TextFieldForm
     fields = ["position", "code", "name", "max_length", "charset", "required", "section", "name_it"]

@@ -47,8 +47,8 @@ def _publish(request: HttpRequest, product: Product) -> bool:
             format_html(
                 "{} {}{}",
                 ngettext(
-                    "%(code)s was not published: %(count)d problem to fix first.",
-                    "%(code)s was not published: %(count)d problems to fix first.",
+                    "Not published: %(code)s has %(count)d problem to fix first.",
+                    "Not published: %(code)s has %(count)d problems to fix first.",
                     len(problems),
                 )
                 % {"code": product.code, "count": len(problems)},
