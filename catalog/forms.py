@@ -15,6 +15,8 @@ from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import image_header, layer_image_help, layer_image_problems
@@ -111,6 +113,34 @@ def translatable(*keys: str) -> Callable[[F], F]:
     return decorate
 
 
+class ColourInput(forms.TextInput):
+    """A colour as text (#c0392b, or empty where optional) with a colour picker beside it.
+
+    The picker has no name: the text is what is sent, so an optional colour may stay
+    empty (a picker alone always holds one). static/admin-studio/colour.js keeps both in step.
+    """
+
+    class Media:
+        js = ["admin-studio/colour.js"]
+        css = {"all": ["admin-studio/studio.css"]}
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"size": 8, "maxlength": 7, "placeholder": "#rrggbb", **(attrs or {})})
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        text = super().render(name, value, attrs, renderer)
+        colour = value if isinstance(value, str) and len(value) == 7 and value.startswith("#") else "#000000"
+        empty = "" if value else " is-empty"
+        return format_html(
+            '<span class="colour-field">{}<input type="color" data-colour-picker class="colour-picker{}" '
+            'value="{}" aria-label="{}" tabindex="-1"></span>',
+            text,
+            empty,
+            colour.lower(),
+            _("Pick a colour"),
+        )
+
+
 class SectionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A section named with its product, for the pages where sections of several products are offered."""
 
@@ -163,6 +193,7 @@ class ProductForm(TranslatedForm):
     class Meta:
         model = Product
         exclude = ["translations"]
+        widgets = {"preview_background": ColourInput}
 
 
 @translatable("name")
@@ -184,6 +215,7 @@ class OptionForm(TranslatedForm):
     class Meta:
         model = Option
         exclude = ["translations"]
+        widgets = {"swatch": ColourInput}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -332,6 +364,10 @@ class RuleForm(TranslatedForm):
         model = Rule
         exclude = ["translations", "groups", "rows"]
 
+    class Media:
+        js = ["admin-studio/rule-kind.js"]
+        css = {"all": ["admin-studio/studio.css"]}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("table_groups", ", ".join(self.instance.groups or []))
@@ -397,6 +433,7 @@ class PreviewLayerForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PreviewLayer
         fields = ["image", "z", "tint"]
+        widgets = {"tint": ColourInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

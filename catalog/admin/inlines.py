@@ -114,18 +114,30 @@ class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class BaseLayerInline(admin.TabularInline):  # type: ignore[type-arg]
+class LayerInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Preview layers, each with a thumbnail of its image (on its tint's colour, as a shopper sees it)."""
+
     model = PreviewLayer
     form = forms.PreviewLayerForm
-    fields = ["image", "z", "tint", "thumbnail"]
+    fields = ["thumbnail", "image", "z", "tint"]
     readonly_fields = ["thumbnail"]
-    verbose_name = _("base preview layer")
-    verbose_name_plural = _("base preview layers (drawn whatever the options)")
     extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PreviewLayer]:
-        return super().get_queryset(request).filter(option__isnull=True)
 
     @admin.display(description=_("preview"))
     def thumbnail(self, layer: PreviewLayer) -> SafeString | str:
-        return format_html('<img src="{}" alt="" style="max-height:60px">', layer.image.url) if layer.image else "—"
+        if not layer.image:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img class="studio-thumbnail" src="{}" alt="{}"></a>',
+            layer.image.url,
+            layer.image.url,
+            _("Layer image %(name)s") % {"name": layer.image.name},
+        )
+
+
+class BaseLayerInline(LayerInline):
+    verbose_name = _("base preview layer")
+    verbose_name_plural = _("base preview layers (drawn whatever the options)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PreviewLayer]:
+        return super().get_queryset(request).filter(option__isnull=True)

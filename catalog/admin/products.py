@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +90,43 @@ def _publication_state(product: Product, snapshot: dict[str, Any]) -> str:
     return str(_("Has changes not yet published (latest version: %(number)s).") % {"number": latest.number})
 
 
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the product page: the page's fieldsets (by their index) and inlines it shows."""
+
+    slug: str
+    label: str | Promise
+    fieldsets: tuple[int, ...] = ()
+    inlines: tuple[type[InlineModelAdmin[Any, Any]], ...] = ()
+
+
+TABS = (
+    Tab("general", _("General"), fieldsets=(0,)),
+    Tab("steps", _("Steps"), inlines=(SectionInline,)),
+    Tab("options", _("Options"), inlines=(OptionGroupInline,)),
+    Tab("measurements", _("Measurements & sizes"), inlines=(ParameterInline, SizeInline, TextFieldInline)),
+    Tab("rules", _("Rules"), inlines=(RuleInline,)),
+    Tab("prices", _("Prices"), fieldsets=(1,), inlines=(PriceRuleInline,)),
+    Tab("preview", _("Preview"), fieldsets=(2,), inlines=(BaseLayerInline,)),
+)
+
+
+def tabs_context(adminform: Any, inline_admin_formsets: list[Any]) -> list[dict[str, Any]]:
+    """Return the tabs with the fieldsets and inline formsets each shows; any not placed goes to the first."""
+    fieldsets = list(adminform)
+    placed = {i for tab in TABS for i in tab.fieldsets}
+    placed_inlines = {inline for tab in TABS for inline in tab.inlines}
+    tabs = []
+    for number, tab in enumerate(TABS):
+        shown = [fieldsets[i] for i in tab.fieldsets if i < len(fieldsets)]
+        inlines = [f for f in inline_admin_formsets if type(f.opts) in tab.inlines]
+        if number == 0:
+            shown += [fieldset for i, fieldset in enumerate(fieldsets) if i not in placed]
+            inlines += [f for f in inline_admin_formsets if type(f.opts) not in placed_inlines]
+        tabs.append({"slug": tab.slug, "label": tab.label, "fieldsets": shown, "inlines": inlines})
+    return tabs
+
+
 def _insights_url(request: HttpRequest, product: Product | None) -> str:
     """Return the product's Insights page for those who may see it ("" without the insights app)."""
     if product is None or not request.user.has_perm("insights.view_productinsight"):
@@ -132,6 +172,10 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     ]
     actions = ["publish"]
     change_form_template = "admin/catalog/product/change_form.html"
+
+    class Media:
+        css = {"all": ["admin-studio/studio.css"]}
+        js = ["admin-studio/tabs.js"]
 
     def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
         """Check the sizes against the parameters submitted in the same save, a new one included."""
@@ -196,6 +240,8 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         context["has_publish_permission"] = self.has_publish_permission(request)
         context["insights_url"] = _insights_url(request, kwargs.get("obj"))
+        if "adminform" in context:
+            context["studio_tabs"] = tabs_context(context["adminform"], context.get("inline_admin_formsets", []))
         return super().render_change_form(request, context, *args, **kwargs)
 
     def response_change(self, request: HttpRequest, obj: Product) -> HttpResponse:
