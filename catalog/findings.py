@@ -2,7 +2,7 @@
 
 The engine and the format checker speak in paths and codes ("groups.collar.mandarin: can
 never be selected (because of R15)", "shirt.rules[3].expr: unknown option …"). Here they
-become sentences with the draft's names ("Mandarin (Collar) can never be chosen: rule R15
+become sentences with the draft's names ("Collar “Mandarin” can never be chosen: rule R15
 forbids it"), codes in brackets where a name alone is ambiguous, each name a link to the
 admin page where it is edited. The draft status and the publishing messages both render
 through `plain_findings`.
@@ -75,8 +75,8 @@ class _Draft:
         group = self.groups.get(group_code)
         option_name = option.name if option else option_code
         group_name = group.name if group else group_code
-        text = f"{option_name} ({group_name})"
-        return format_html("{} ({})", self.link(option, option_name), self.link(group, group_name)), text
+        text = f"{group_name} “{option_name}”"
+        return format_html("{} “{}”", self.link(group, group_name), self.link(option, option_name)), text
 
     def rules_list(self, codes: Iterable[str]) -> tuple[SafeString, str]:
         codes = [code.strip() for code in codes if code.strip()]
@@ -138,8 +138,13 @@ def _sentence(draft: _Draft, subject: str, message: str) -> tuple[SafeString, st
         return _option_sentence(draft, html, text, message, bool(match["layer"]))
     if subject == "product":
         if match := _CONFLICT.match(message):
-            rules_html, rules_text = draft.rules_list(match["rules"].split(","))
-            template = _("No configuration satisfies all the rules: {} contradict each other.")
+            codes = match["rules"].split(",")
+            rules_html, rules_text = draft.rules_list(codes)
+            template = ngettext(
+                "No configuration satisfies all the rules: rule {} can never hold.",
+                "No configuration satisfies all the rules: rules {} contradict each other.",
+                len(codes),
+            )
             return format_html(template, rules_html), template.format(rules_text)
         return format_html("{}", message), message
     kind, _dot, code = subject.partition(".")

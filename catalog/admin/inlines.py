@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
@@ -31,7 +32,7 @@ class SectionInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class SectionScopedInline(admin.TabularInline):  # type: ignore[type-arg]
+class SectionScopedInline(InlineModelAdmin):  # type: ignore[type-arg]
     """Parts placed in a section: the dropdown offers the sections of the product being edited only."""
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
@@ -43,7 +44,7 @@ class SectionScopedInline(admin.TabularInline):  # type: ignore[type-arg]
         return formset
 
 
-class OptionGroupInline(SectionScopedInline):
+class OptionGroupInline(SectionScopedInline, admin.TabularInline):  # type: ignore[type-arg]
     model = OptionGroup
     form = forms.OptionGroupForm
     fields = ["position", "code", "name", "kind", "required", "min_count", "max_count", "section", "display", "name_it"]
@@ -51,23 +52,16 @@ class OptionGroupInline(SectionScopedInline):
     show_change_link = True
 
 
-class ParameterInline(SectionScopedInline):
+class ParameterInline(SectionScopedInline, admin.StackedInline):  # type: ignore[type-arg]
+    """Measurements, stacked: with their measuring guides they are too wide for one table row."""
+
     model = Parameter
     form = forms.ParameterForm
     fields = [
-        "position",
-        "code",
-        "name",
-        "unit",
-        "min_value",
-        "max_value",
-        "step",
-        "default",
-        "section",
-        "name_it",
+        ("position", "code", "name", "name_it"),
+        ("unit", "min_value", "max_value", "step", "default", "section"),
         "guide_image",
-        "guide_text",
-        "guide_text_it",
+        ("guide_text", "guide_text_it"),
     ]
     extra = 0
 
@@ -82,7 +76,7 @@ class SizeInline(admin.StackedInline):  # type: ignore[type-arg]
     classes = ["collapse"]
 
 
-class TextFieldInline(SectionScopedInline):
+class TextFieldInline(SectionScopedInline, admin.TabularInline):  # type: ignore[type-arg]
     model = TextField
     form = forms.TextFieldForm
     fields = ["position", "code", "name", "max_length", "charset", "required", "section", "name_it"]
