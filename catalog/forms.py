@@ -141,11 +141,8 @@ class ColourInput(forms.TextInput):
         )
 
 
-class SectionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """A section named with its product, for the pages where sections of several products are offered."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.product.name}"
+def _section_and_product(section: Section) -> str:
+    return f"{section.name} — {section.product.name}"
 
 
 def scope_sections(form: forms.BaseForm, product_id: int | None) -> None:
@@ -160,14 +157,8 @@ def scope_sections(form: forms.BaseForm, product_id: int | None) -> None:
     if product_id is not None:
         field.queryset = Section.objects.filter(product_id=product_id)
     elif "product" in form.fields:
-        scoped = SectionChoiceField(
-            queryset=Section.objects.select_related("product"),
-            required=field.required,
-            label=field.label,
-            help_text=field.help_text,
-        )
-        scoped.widget = field.widget
-        form.fields["section"] = scoped
+        field.label_from_instance = _section_and_product  # type: ignore[method-assign,assignment]
+        field.queryset = Section.objects.select_related("product")
 
 
 class ProductPartForm(forms.ModelForm):  # type: ignore[type-arg]

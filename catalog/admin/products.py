@@ -8,8 +8,11 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
@@ -19,6 +22,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import forms
+from catalog.admin.history import product_history
 from catalog.admin.inlines import (
     BaseLayerInline,
     OptionGroupInline,
@@ -223,6 +227,28 @@ class ProductAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         if not errors:
             parts.append(format_html("<p>{}</p>", _publication_state(product, snapshot)))
         return format_html_join("", "{}", ((part,) for part in parts))
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        """The history of the product and of its parts, each save with its field changes."""
+        product = self.get_object(request, unquote(object_id))
+        if product is None:
+            raise Http404
+        if not self.has_view_history_or_change_history_permission(request, product):
+            raise PermissionDenied
+        entries, page = product_history(product, request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History of %(product)s and its parts") % {"product": product},
+            "subtitle": None,
+            "object": product,
+            "opts": self.opts,
+            "module_name": self.opts.verbose_name_plural,
+            "entries": entries,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/catalog/product/object_history.html", context)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         """Publishing puts the draft in front of shoppers: a permission of its own, beyond editing."""
