@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from catalog.models import CatalogVersion, Product
+from catalog.models import CatalogVersion, Option, OptionGroup, Product
 from tests.browsing import ARTIFACTS, BROWSER
 
 pytestmark = BROWSER
@@ -148,3 +148,30 @@ def test_a_refused_publish_stays_on_the_page_with_its_problems(studio: Any) -> N
     assert not CatalogVersion.objects.filter(product__code="city-car", number__gt=1).exists()
     _no_sideways_scroll(page)
     page.screenshot(path=SHOTS / "studio-06-publish-refused.png", full_page=True)
+
+
+def test_layers_show_thumbnails_and_colours_have_a_picker(studio: Any) -> None:
+    page = studio
+    mandarin = Option.objects.get(group__product__code="shirt", group__code="collar", code="mandarin")
+    page.goto(f"/admin/catalog/option/{mandarin.pk}/change/")
+    thumbnail = page.locator("#layers-group img.studio-thumbnail").first
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#layers-group img.studio-thumbnail');"
+        " return i && i.complete && i.naturalWidth > 0 }"
+    )
+    _no_sideways_scroll(page)
+    page.screenshot(path=SHOTS / "studio-07-option-layer-thumbnails.png", full_page=True)
+    # A swatch: the picker fills the text; the text may be emptied (the swatch is optional).
+    group = OptionGroup.objects.get(product__code="city-car", code="body_colour")
+    page.goto(f"/admin/catalog/optiongroup/{group.pk}/change/")
+    _no_sideways_scroll(page)
+    swatch = page.locator("input[name='options-0-swatch']")
+    picker = swatch.locator("xpath=following-sibling::input[@type='color']")
+    picker.fill("#12ab34")
+    assert swatch.input_value() == "#12ab34"
+    swatch.fill("#c0392b")
+    assert picker.input_value() == "#c0392b"
+    swatch.fill("")
+    assert "is-empty" in (picker.get_attribute("class") or "")
+    page.screenshot(path=SHOTS / "studio-08-swatch-colour-picker.png", full_page=True)
