@@ -44,6 +44,7 @@ class PriceLine:
     pk: int
     product: str
     label: str
+    name: str
     old: Decimal
     new: Decimal
 
@@ -62,7 +63,8 @@ def price_lines(rows: Iterable[models.Model], field: str, change: PriceChange) -
     lines = []
     for row in rows:
         old = getattr(row, field)
-        lines.append(PriceLine(row.pk, _product_code(row), str(row), old, change.applied_to(old)))
+        name = str(getattr(row, "name", "") or getattr(row, "label", ""))
+        lines.append(PriceLine(row.pk, _product_code(row), str(row), name, old, change.applied_to(old)))
     return lines
 
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -94,13 +94,13 @@ class SpreadsheetAdmin(ImportExportMixin):  # type: ignore[misc]
 
 class PriceChangeForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Change"),
+        label=pgettext_lazy("price change", "Change"),
         choices=[("percent", _("by a percentage (%)")), ("amount", _("by a fixed amount (+/-)"))],
         widget=forms.RadioSelect,
         initial="percent",
     )
     value = forms.DecimalField(
-        label=_("By"),
+        label=pgettext_lazy("price change", "By"),
         max_digits=10,
         decimal_places=2,
         min_value=Decimal("-100"),
@@ -146,7 +146,11 @@ def change_prices(modeladmin: Any, request: HttpRequest, queryset: models.QueryS
                 count = sum(1 for line in applied if line.new != line.old)
                 modeladmin.message_user(
                     request,
-                    gettext("Changed %(count)d prices. Publish the product to show them in the shop.")
+                    ngettext(
+                        "Changed %(count)d price. Publish the product to show it in the shop.",
+                        "Changed %(count)d prices. Publish the product to show them in the shop.",
+                        count,
+                    )
                     % {"count": count},
                     messages.SUCCESS,
                 )
