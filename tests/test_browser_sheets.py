@@ -22,10 +22,18 @@ pytestmark = BROWSER
 SCREENSHOTS = ARTIFACTS / "screenshots"
 ADMIN = {"width": 1366, "height": 900}
 PASSWORD = "pw-merchandiser-123"
+# Collects what the Content-Security-Policy blocked (Playwright's own scripts are exempt).
+_CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
 
 
 def _sign_in(page: Any) -> None:
     page.set_viewport_size(ADMIN)
+    page.context.add_init_script(_CSP_WATCH)
     page.goto("/admin/login/?next=/admin/")
     page.fill("#id_username", "merchandiser")
     page.fill("#id_password", PASSWORD)
@@ -34,6 +42,7 @@ def _sign_in(page: Any) -> None:
 
 
 def _shot(page: Any, name: str) -> None:
+    assert page.evaluate("() => window.__cspViolations") == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"sheets-{name}.png"), full_page=True)
 

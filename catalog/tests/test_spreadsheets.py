@@ -189,3 +189,20 @@ def test_a_viewer_can_export_but_not_import(client: Client, viewer: Any, bike: P
     response = _dry_run(client, "pricerule", b"product,code,amount\nbike,P1,-20.00\n")
     assert response.status_code == 403
     assert str(PriceRule.objects.get(code="P1").amount) == "-10.00"
+
+
+def test_an_editor_without_add_permission_may_change_but_not_add(
+    client: Client, django_user_model: Any, bike: Product
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user(username="editor", password="pw-editor-123", is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_option", "change_option"]))
+    client.force_login(editor)
+    sheet = b"product,group,code,price\nbike,frame,black,25.00\nbike,basket,steel,12.00\n"
+    problems = _dry_run(client, "option", sheet).context["report"].problems
+    assert problems == ("row 3: This row adds a new option; you may only change existing ones.",)
+    changed = _dry_run(client, "option", sheet.rsplit(b"\n", 2)[0] + b"\n")
+    assert _confirm(client, "option", changed).status_code == 302
+    assert str(Option.objects.get(code="black").price) == "25.00"
+    assert not Option.objects.filter(code="steel").exists()
