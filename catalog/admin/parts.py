@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import forms
 from catalog.admin.inlines import RULE_FIELDS
-from catalog.admin.sheets import SpreadsheetAdmin, change_prices
+from catalog.admin.sheets import GroupOfProductFilter, SpreadsheetAdmin, change_prices
 from catalog.models import (
     Option,
     OptionGroup,
@@ -69,7 +69,7 @@ class OptionAdmin(SpreadsheetAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     actions = [change_prices]
     price_field = "price"
     list_display = ["code", "name", "group", "price", "part_number", "active"]
-    list_filter = ["group__product", "active", "group"]
+    list_filter = ["group__product", ("group", GroupOfProductFilter), "active"]
     search_fields = ["code", "name", "part_number"]
     list_select_related = ["group", "group__product"]
     inlines = [OptionLayerInline]

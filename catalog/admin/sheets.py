@@ -24,8 +24,24 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from import_export.results import RowResult
 
+from catalog.models import OptionGroup
 from catalog.repricing import PriceChange, PriceLine, price_lines, price_problems, prices_change
 from catalog.spreadsheets import import_report
+
+
+class GroupOfProductFilter(admin.RelatedFieldListFilter):
+    """Option groups: those of the product chosen in the product filter, else all, named with their product.
+
+    Groups of different products share names ("Wheels"); bulk edits pick one product's group.
+    """
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        groups = OptionGroup.objects.select_related("product").order_by("product__position", "product", "position")
+        product = request.GET.get("group__product__id__exact", "")
+        if product.isdigit():
+            groups = groups.filter(product_id=int(product))
+        return [(str(group.pk), f"{group.product.code}: {group.name}") for group in groups]
+
 
 IMPORT_TEMPLATE = "admin/catalog/option/import.html"
 PRICES_TEMPLATE = "admin/catalog/option/change_prices.html"

@@ -133,3 +133,15 @@ def test_a_viewer_cannot_change_prices(client: Client, viewer: Any, bike: Produc
     assert "Change prices" not in page.text
     _post(client, "option", pks, price_change="1", kind="amount", value="5", apply="Apply")
     assert _prices() == {"blue": "0.00", "black": "20.00", "wicker": "35.00"}
+
+
+def test_the_group_filter_offers_the_chosen_product_s_groups(client: Client, merchandiser: Any, bike: Product) -> None:
+    trike = small_catalog()
+    trike["products"][0]["code"] = "trike"
+    catalog_import(trike)
+    client.force_login(merchandiser)
+    changelist = reverse("admin:catalog_option_changelist")
+    everything = client.get(changelist).text
+    assert "bike: Frame colour" in everything and "trike: Frame colour" in everything
+    bikes = client.get(f"{changelist}?group__product__id__exact={bike.pk}").text
+    assert "bike: Frame colour" in bikes and "trike: Frame colour" not in bikes
