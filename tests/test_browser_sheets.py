@@ -52,14 +52,19 @@ def _wheel_prices() -> dict[str, Decimal]:
     return dict(wheels.values_list("code", "price"))
 
 
-def _raised_sheet(content: bytes, by: Decimal) -> bytes:
-    """Return the exported workbook with every price raised by `by`, as a merchandiser would in a spreadsheet."""
+def _raised_sheet(content: bytes, by: Decimal, typo: str = "") -> bytes:
+    """Return the exported workbook with every price raised by `by`, as a merchandiser would in a spreadsheet.
+
+    With `typo`, the third row's price is that text instead.
+    """
     book = openpyxl.load_workbook(io.BytesIO(content))
     sheet = book.active
     price = [cell.value for cell in sheet[1]].index("price") + 1
     for row in range(2, sheet.max_row + 1):
         cell = sheet.cell(row=row, column=price)
         cell.value = Decimal(str(cell.value)) + by
+    if typo:
+        sheet.cell(row=3, column=price).value = typo
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -83,9 +88,21 @@ def test_a_group_s_prices_raised_by_spreadsheet_then_changed_by_the_action(
     download.value.save_as(exported)
     raised = tmp_path / "wheels-raised.xlsx"
     raised.write_bytes(_raised_sheet(exported.read_bytes(), Decimal("100")))
+    typo = tmp_path / "wheels-typo.xlsx"
+    typo.write_bytes(_raised_sheet(exported.read_bytes(), Decimal("100"), typo="55O.00"))
 
     page.goto("/admin/catalog/option/")
     page.locator("a.import_link").click()
+    page.set_input_files("#id_import_file", str(typo))
+    page.select_option("#id_format", label="xlsx")
+    page.get_by_role("button", name="Submit").click()
+    problems = page.locator("#import-problems")
+    problems.wait_for()
+    assert problems.inner_text() == "row 3, column price: '55O.00' is not an amount"
+    assert page.get_by_role("button", name="Confirm import").count() == 0
+    assert _wheel_prices() == before
+    _shot(page, "3-bad-row")
+
     page.set_input_files("#id_import_file", str(raised))
     page.select_option("#id_format", label="xlsx")
     page.get_by_role("button", name="Submit").click()
@@ -94,13 +111,13 @@ def test_a_group_s_prices_raised_by_spreadsheet_then_changed_by_the_action(
     assert report.locator("tr.update").count() == len(before)
     assert "0 new rows, 4 changed rows" in page.locator("#import-summary").inner_text()
     assert _wheel_prices() == before, "the dry run writes nothing"
-    _shot(page, "3-dry-run")
+    _shot(page, "4-dry-run")
 
     page.get_by_role("button", name="Confirm import").click()
     page.wait_for_url(re.compile(r"/admin/catalog/option/$"))
     assert "publish the product" in page.locator(".messagelist").inner_text()
     assert _wheel_prices() == {code: price + 100 for code, price in before.items()}
-    _shot(page, "4-imported")
+    _shot(page, "5-imported")
 
     page.goto(f"/admin/catalog/option/?group__product__id__exact={wheels.product_id}&group__id__exact={wheels.pk}")
     page.locator("#action-toggle").check()
@@ -114,11 +131,11 @@ def test_a_group_s_prices_raised_by_spreadsheet_then_changed_by_the_action(
     preview.wait_for()
     assert preview.locator("tbody tr").count() == len(before)
     assert _wheel_prices() == {code: price + 100 for code, price in before.items()}
-    _shot(page, "5-price-preview")
+    _shot(page, "6-price-preview")
 
     page.get_by_role("button", name="Apply these prices").click()
     page.wait_for_url(re.compile(r"/admin/catalog/option/\?"))
     assert "Changed 4 prices" in page.locator(".messagelist").inner_text()
     expected = {code: ((price + 100) * Decimal("0.9")).quantize(Decimal("0.01")) for code, price in before.items()}
     assert _wheel_prices() == expected
-    _shot(page, "6-prices-changed")
+    _shot(page, "7-prices-changed")
