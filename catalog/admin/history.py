@@ -130,5 +130,8 @@ def product_history(
     entries = []
     for _date, history_id, model in current.object_list:
         record = model.history.select_related("history_user").get(history_id=history_id)  # type: ignore[attr-defined]
-        entries.append(_entry(record))
+        entry = _entry(record)
+        # A save of the product's page saves the product even when only its parts changed: nothing to show.
+        if entry.changes or record.history_type != "~":
+            entries.append(entry)
     return entries, current

@@ -73,7 +73,6 @@ class SizeInline(admin.StackedInline):  # type: ignore[type-arg]
     form = forms.SizeForm
     fields = [("position", "code", "name", "name_it"), "values_text"]
     extra = 0
-    classes = ["collapse"]
 
 
 class TextFieldInline(SectionScopedInline, admin.TabularInline):  # type: ignore[type-arg]
@@ -98,7 +97,6 @@ class RuleInline(admin.StackedInline):  # type: ignore[type-arg]
     form = forms.RuleForm
     fields = RULE_FIELDS
     extra = 0
-    classes = ["collapse"]
 
 
 class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
