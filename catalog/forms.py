@@ -354,6 +354,10 @@ class RuleForm(TranslatedForm):
     class Meta:
         model = Rule
         exclude = ["translations", "groups", "rows"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2, "cols": 80, "style": "font-family: monospace"})
+            for name in ("expr", "when", "prefer")
+        }
 
     class Media:
         js = ["admin-studio/rule-kind.js"]
