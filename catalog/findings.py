@@ -30,6 +30,7 @@ Level = Literal["error", "warning"]
 _INDEXED = re.compile(r"^(?P<part>[a-z_]+)\[(?P<index>\d+)\](?:\.options\[(?P<option>\d+)\])?(?:\.(?P<field>.+))?$")
 #: A lint subject: "groups.collar.mandarin", "groups.collar.mandarin.layers[0]", "prices.P3", "parameters.chest".
 _OPTION = re.compile(r"^groups\.(?P<group>[^.]+)\.(?P<option>[^.\[]+)(?P<layer>\.layers\[\d+\])?$")
+_BASE_LAYER = re.compile(r"^preview\.layers\[(?P<index>\d+)\](?P<field>\..+)?$")
 _BECAUSE = re.compile(r"^can never be selected \(because of (?P<rules>.+)\)$")
 _CONFLICT = re.compile(r"^no configuration satisfies all rules \(conflict: (?P<rules>.+)\)$")
 _NARROW = re.compile(r"^the rules allow only (?P<range>.+)$")
@@ -147,6 +148,11 @@ def _sentence(draft: _Draft, subject: str, message: str) -> tuple[SafeString, st
             )
             return format_html(template, rules_html), template.format(rules_text)
         return format_html("{}", message), message
+    if match := _BASE_LAYER.match(subject):
+        url = reverse("admin:catalog_product_change", args=[draft.product.pk]) + "#tab-preview"
+        label = _("Base preview layer %(number)d") % {"number": int(match["index"]) + 1}
+        detail = match["field"] or ""
+        return format_html('<a href="{}">{}</a>{}: {}', url, label, detail, message), f"{label}{detail}: {message}"
     kind, _dot, code = subject.partition(".")
     if kind == "prices" and message == "its condition can never hold: it never applies":
         price = draft.prices.get(code)

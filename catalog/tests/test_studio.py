@@ -251,3 +251,10 @@ def test_the_history_lists_field_changes_of_the_product_and_its_parts(staff: Cli
         in text
     )
     assert "<strong>base price:</strong> <del>499.00</del> → <ins>519.00</ins>" in text
+
+
+def test_a_base_layer_finding_links_to_the_preview_tab(staff: Client, bike: Product) -> None:
+    PreviewLayer.objects.create(product=bike, image="preview/0123456789abcdef0123456789abcdef.png")
+    page = staff.get(reverse("admin:catalog_product_change", args=[bike.pk]))
+    url = reverse("admin:catalog_product_change", args=[bike.pk])
+    assert f'<a href="{url}#tab-preview">Base preview layer 1</a>: layer image preview/0123' in page.text
