@@ -82,6 +82,8 @@ class TranslatedForm(forms.ModelForm):  # type: ignore[type-arg]
         translations = {lang: dict(texts) for lang, texts in (self.instance.translations or {}).items()}
         for key in self.translated:
             for code, _language in OTHER_LANGUAGES:
+                if self.is_bound and self.add_prefix(f"{key}_{code}") not in self.data:
+                    continue  # not on this page (an inline shows fewer): keep the translation as it is
                 value = self.cleaned_data.get(f"{key}_{code}", "").strip()
                 if value:
                     translations.setdefault(code, {})[key] = value

@@ -178,3 +178,23 @@ def test_layers_show_thumbnails_and_colours_have_a_picker(studio: Any) -> None:
     swatch.fill("")
     assert "is-empty" in (picker.get_attribute("class") or "")
     page.screenshot(path=SHOTS / "studio-08-swatch-colour-picker.png", full_page=True)
+
+
+def test_the_history_shows_who_changed_which_field_of_which_part(studio: Any) -> None:
+    page = studio
+    _open(page)
+    page.get_by_role("tab", name="Prices").click()
+    page.locator("input[name='base_price']").fill("19900.00")
+    page.get_by_role("tab", name="Rules").click()
+    page.locator("textarea[name='rules-2-expr']").fill("roof = contrast_black -> body_colour != red")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_load_state("domcontentloaded")
+    page.get_by_role("link", name="History").click()
+    history = page.locator("#change-history")
+    rows = history.locator("tbody tr")
+    assert "studio" in rows.first.inner_text()
+    changes = history.locator("td.changes").all_inner_texts()
+    assert any("expression:" in c and "body_colour != black → roof" in c for c in changes), changes
+    assert any("base price:" in c and "→ 19900.00" in c for c in changes), changes
+    _no_sideways_scroll(page)
+    page.screenshot(path=SHOTS / "studio-09-history-changes.png", full_page=True)

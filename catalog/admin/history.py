@@ -70,15 +70,11 @@ def _shown(value: Any) -> str:
 
 
 def _changes(record: Any) -> tuple[FieldChange, ...]:
-    """Return what `record` changed from the object's record before it (every field given, when added)."""
-    model = record.instance_type
-    labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
-    if record.history_type == "-":
-        return ()
-    previous = record.prev_record
+    """Return what `record` changed from the object's record before it (nothing when added or deleted whole)."""
+    previous = record.prev_record if record.history_type == "~" else None
     if previous is None:
-        values = [(name, None, getattr(record, name, None)) for name in labels if name not in IGNORED | {"id"}]
-        return tuple(FieldChange(labels[name], "", _shown(new)) for name, _old, new in values if new not in (None, ""))
+        return ()
+    labels = {f.name: str(f.verbose_name) for f in record.instance_type._meta.fields}
     delta = record.diff_against(previous, excluded_fields=IGNORED, foreign_keys_are_objs=True)
     return tuple(FieldChange(labels.get(c.field, c.field), _shown(c.old), _shown(c.new)) for c in delta.changes)
 
