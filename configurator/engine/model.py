@@ -38,7 +38,7 @@ from configurator.engine.fields import (
 from configurator.engine.fields import LEAD_TIME_DAYS as LEAD_TIME_DAYS
 from configurator.engine.fields import LEAD_TIME_MAX_DAYS as LEAD_TIME_MAX_DAYS
 from configurator.engine.fields import PREVIEW_MAX_SIDE as PREVIEW_MAX_SIDE
-from configurator.engine.kinds import measure_str
+from configurator.engine.kinds import measure_str as measure_str
 from configurator.engine.kinds import money_str as money_str
 
 GroupKind = Literal["choice", "multi"]
