@@ -22,6 +22,7 @@ of the product: expressions, formulas, references, tables, ranges and grids.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -283,12 +284,17 @@ FILE = _part("file", Field("format", NESTED), Field("products", NESTED))
 # -- the engine model ------------------------------------------------------------------
 
 
-def read(part: Part, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the engine attributes of `part`'s scalar fields in (checked) `data`, defaults filled in.
+def read(part: Part, data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
+    """Return the keyword arguments of engine dataclass `cls` for `part`'s scalar fields in (checked) `data`.
 
     A key left out or null takes its default; a required key left out raises KeyError.
+    A field `cls` has no attribute for goes into its `extra` mapping, so a field the
+    engine does not compute with travels from a file to a snapshot and back with no
+    code (a `cls` without `extra` then refuses it: TypeError).
     """
-    values = {}
+    attributes = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     for field in part.fields:
         if isinstance(field.kind, Nested):
             continue
@@ -297,8 +303,11 @@ def read(part: Part, data: Mapping[str, Any]) -> dict[str, Any]:
             if field.required:
                 raise KeyError(field.key)
             value = field.default
-        values[field.engine_attr] = field.kind.parse(value)
-    return values
+        if field.engine_attr in attributes:
+            values[field.engine_attr] = field.kind.parse(value)
+        else:
+            extra[field.key] = field.kind.parse(value)
+    return {**values, "extra": extra} if extra else values
 
 
 def write(part: Part, obj: Any, **nested: Any) -> dict[str, Any]:
@@ -306,12 +315,15 @@ def write(part: Part, obj: Any, **nested: Any) -> dict[str, Any]:
 
     The caller gives the value of each nested key, written by hand.
     """
-    return {
-        field.key: nested[field.key]
-        if isinstance(field.kind, Nested)
-        else field.kind.dump(getattr(obj, field.engine_attr))
-        for field in part.fields
-    }
+    out = {}
+    for field in part.fields:
+        if isinstance(field.kind, Nested):
+            out[field.key] = nested[field.key]
+        elif hasattr(obj, field.engine_attr):
+            out[field.key] = field.kind.dump(getattr(obj, field.engine_attr))
+        else:
+            out[field.key] = field.kind.dump(obj.extra[field.key])
+    return out
 
 
 # -- catalog rows ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from configurator.engine.fields import (
     TEXT_PART,
     TEXT_PLACE,
     TEXT_PREVIEW,
+    Part,
     read,
     write,
 )
@@ -50,6 +51,9 @@ FORMAT = "configurator-catalog/1"
 
 #: Languages a translation may be given in, besides the catalog's own (English) text.
 Translations = Mapping[str, Mapping[str, str]]
+#: The values of table fields (configurator.engine.fields) a part has no attribute for, by
+#: JSON key: data the engine carries from a file to a snapshot and back without using it.
+Extra = Mapping[str, Any]
 
 
 def _translated(default: str, translations: Translations, key: str, language: str) -> str:
@@ -63,6 +67,7 @@ class Section:
     code: str
     name: str
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -90,6 +95,7 @@ class Option:
     swatch: str = OPTION.default("swatch")
     layers: tuple[Layer, ...] = ()
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -109,6 +115,7 @@ class Group:
     default: tuple[str, ...] = ()
     display: Display = GROUP.default("display")  # noqa: RUF009 (a string from the field table)
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -150,6 +157,7 @@ class Parameter:
     section: str = ""
     guide: Guide | None = None
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -171,6 +179,7 @@ class Size:
     name: str
     values: tuple[tuple[str, Decimal], ...]
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -229,6 +238,7 @@ class TextField:
     section: str = ""
     preview: TextPreview | None = None
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -253,6 +263,7 @@ class Rule:
     prefer: str = ""
     active: bool = RULE.default("active")
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def text(self, language: str) -> str:
         return _translated(self.message, self.translations, "message", language)
@@ -268,6 +279,7 @@ class PriceRule:
     when: str = ""
     per: str = ""
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def text(self, language: str) -> str:
         return _translated(self.label, self.translations, "label", language)
@@ -302,6 +314,7 @@ class Product:
     preview: Preview = field(default_factory=Preview)
     sizes: tuple[Size, ...] = ()
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -340,8 +353,13 @@ def _dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _build[T](cls: type[T], part: Part, data: Mapping[str, Any], **nested: Any) -> T:
+    """Return `cls` built from `part`'s scalar fields in `data` (`fields.read`) and the nested values given."""
+    return cls(**read(part, data, cls), **nested)
+
+
 def _layers(items: Any) -> tuple[Layer, ...]:
-    return tuple(Layer(**read(LAYER, item)) for item in items or ())
+    return tuple(_build(Layer, LAYER, item) for item in items or ())
 
 
 def _layers_dict(layers: tuple[Layer, ...]) -> list[dict[str, Any]]:
@@ -352,9 +370,9 @@ def _text_preview(data: Mapping[str, Any] | None) -> TextPreview | None:
     if not data:
         return None
     places = tuple(
-        TextPlace(option=option, **read(TEXT_PLACE, place)) for option, place in (data.get("places") or {}).items()
+        _build(TextPlace, TEXT_PLACE, place, option=option) for option, place in (data.get("places") or {}).items()
     )
-    return TextPreview(**read(TEXT_PREVIEW, data), places=places)
+    return _build(TextPreview, TEXT_PREVIEW, data, places=places)
 
 
 def _text_preview_dict(preview: TextPreview | None) -> dict[str, Any] | None:
@@ -371,35 +389,37 @@ def _default_codes(value: Any) -> tuple[str, ...]:
 
 
 def _group(data: Mapping[str, Any]) -> Group:
-    options = tuple(Option(**read(OPTION, o), layers=_layers(o.get("layers"))) for o in data.get("options", ()))
-    return Group(**read(GROUP, data), default=_default_codes(data.get("default")), options=options)
+    options = tuple(_build(Option, OPTION, o, layers=_layers(o.get("layers"))) for o in data.get("options", ()))
+    return _build(Group, GROUP, data, default=_default_codes(data.get("default")), options=options)
 
 
 def _guide(data: Mapping[str, Any] | None) -> Guide | None:
-    return Guide(**read(GUIDE, data)) if data else None
+    return _build(Guide, GUIDE, data) if data else None
 
 
 def _size(data: Mapping[str, Any]) -> Size:
     values = tuple((code, _dec(value)) for code, value in data.get("values", {}).items())
-    return Size(**read(SIZE, data), values=values)
+    return _build(Size, SIZE, data, values=values)
 
 
 def product_from_dict(data: Mapping[str, Any]) -> Product:
     """Build a `Product` from one product object of the exchange format (already checked)."""
     preview = data.get("preview") or {}
-    return Product(
-        **read(PRODUCT, data),
-        sections=tuple(Section(**read(SECTION_PART, s)) for s in data.get("sections", ())),
+    return _build(
+        Product,
+        PRODUCT,
+        data,
+        sections=tuple(_build(Section, SECTION_PART, s) for s in data.get("sections", ())),
         groups=tuple(_group(g) for g in data.get("groups", ())),
         parameters=tuple(
-            Parameter(**read(PARAMETER, p), guide=_guide(p.get("guide"))) for p in data.get("parameters", ())
+            _build(Parameter, PARAMETER, p, guide=_guide(p.get("guide"))) for p in data.get("parameters", ())
         ),
         texts=tuple(
-            TextField(**read(TEXT_PART, t), preview=_text_preview(t.get("preview"))) for t in data.get("texts", ())
+            _build(TextField, TEXT_PART, t, preview=_text_preview(t.get("preview"))) for t in data.get("texts", ())
         ),
-        rules=tuple(Rule(**read(RULE, r)) for r in data.get("rules", ())),
-        prices=tuple(PriceRule(**read(PRICE, p)) for p in data.get("prices", ())),
-        preview=Preview(**read(PREVIEW, preview), layers=_layers(preview.get("layers"))),
+        rules=tuple(_build(Rule, RULE, r) for r in data.get("rules", ())),
+        prices=tuple(_build(PriceRule, PRICE, p) for p in data.get("prices", ())),
+        preview=_build(Preview, PREVIEW, preview, layers=_layers(preview.get("layers"))),
         sizes=tuple(_size(s) for s in data.get("sizes", ())),
     )
 

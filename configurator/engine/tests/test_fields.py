@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from configurator.engine.fields import OPTION, PARTS, columns
-from configurator.engine.model import product_from_dict, product_to_dict
+from configurator.engine.fields import OPTION, PARTS, Field, Part, columns, read, write
+from configurator.engine.kinds import Integer
+from configurator.engine.model import Option, product_from_dict, product_to_dict
 from configurator.engine.schema import check_product
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -93,19 +94,8 @@ def test_a_sparse_option_takes_the_table_defaults() -> None:
     }
     assert check_product(data) == []
     option = product_to_dict(product_from_dict(data))["groups"][0]["options"][0]
-    assert option == {
-        "code": "blue",
-        "name": "Blue",
-        "description": "",
-        "translations": {},
-        "price": "0.00",
-        "part_number": "",
-        "bom_quantity": "1",
-        "bom_unit": "pcs",
-        "active": True,
-        "swatch": "",
-        "layers": [],
-    }
+    defaults = {"price": "0.00", "bom_quantity": "1", "bom_unit": "pcs", "active": True, "swatch": "", "layers": []}
+    assert {key: option[key] for key in defaults} == defaults
     assert list(option) == [field.key for field in OPTION.fields]
 
 
@@ -130,18 +120,20 @@ def test_options_prices_and_parameters_survive_a_spreadsheet_round_trip(path: Pa
     assert product_to_dict(product_from_dict(again)) == product
 
 
+def test_a_field_the_engine_has_no_attribute_for_travels_in_extra() -> None:
+    """Adding a table field needs no engine code: it is read into `extra` and written back."""
+    part = Part("option", (*OPTION.fields, Field("weight_grams", Integer(0), 0)))
+    option = Option(**read(part, {"code": "blue", "name": "Blue", "weight_grams": 250}, Option))
+    assert option.extra == {"weight_grams": 250}
+    assert write(part, option, layers=[])["weight_grams"] == 250
+    assert Option(**read(part, {"code": "red", "name": "Red"}, Option)).extra == {"weight_grams": 0}
+
+
 def test_spreadsheet_columns_name_the_scalar_keys_in_export_order() -> None:
-    assert [c.key for c in columns("option")] == [
-        "code",
-        "name",
-        "description",
-        "price",
-        "part_number",
-        "bom_quantity",
-        "bom_unit",
-        "active",
-        "swatch",
-    ]
+    keys = [c.key for c in columns("option")]
+    assert keys[:4] == ["code", "name", "description", "price"]
+    assert {"bom_unit", "active", "swatch"} <= set(keys)
+    assert not {"translations", "layers"} & set(keys)
     assert [(c.key, c.model) for c in columns("parameter") if c.key in ("min", "max")] == [
         ("min", "min_value"),
         ("max", "max_value"),
