@@ -9,7 +9,7 @@ from the key (a string: the engine imports no Django), and whether it is transla
 Driven from this table: the checker's allowed and required keys and its plain checks
 (`configurator.engine.schema`), `product_from_dict` / `product_to_dict` for scalar
 fields (`read`, `write`), the draft's rows (`row_values`, `row_json`, used by
-`catalog.services` and `catalog.snapshots`), spreadsheet columns (`columns`) and the
+`catalog.services` and `catalog.snapshots`), spreadsheet columns (`configurator.engine.spreadsheets`) and the
 test that docs/catalog-format.schema.json agrees (configurator/engine/tests/test_fields.py).
 
 Left to hand-written code, as fields of kind `Nested` or marked `special`: option
@@ -52,6 +52,7 @@ PREVIEW_MAX_SIDE = 4096
 LEAD_TIME_DAYS = 14
 LEAD_TIME_MAX_DAYS = 365
 
+#: The default of a key that must be given.
 REQUIRED: Any = object()
 _SAME: Any = object()
 
@@ -65,19 +66,22 @@ TRANSLATIONS = Translations()
 EXPRESSION = Expression()
 SECTION = SectionCode()
 NESTED = Nested()
-COLOUR_HINT = "a colour like '#c0392b'"
-OPTIONAL_COLOUR = Text(r"(#[0-9A-Fa-f]{6})?\Z", COLOUR_HINT)
+OPTIONAL_COLOUR = Text(r"(#[0-9A-Fa-f]{6})?\Z", "a colour like '#c0392b'")
 ANCHOR = Text(r"[lmr][tmbas]\Z", "a Pillow text anchor such as 'mm' or 'lt'")
 
 
 @dataclass(frozen=True)
 class Field:
+    """One key of a part: see the module's docstring."""
+
     key: str
     kind: Kind
+    #: The JSON value a key left out (or null) stands for; `REQUIRED` when it must be given.
     default: Any = REQUIRED
     #: The engine dataclass attribute, when not `key`.
     attr: str = ""
-    #: The catalog row's attribute: "" for `key` (None for nested fields), None when not a row attribute.
+    #: The catalog row's attribute when not `key`; None when the row has none. Nested keys have
+    #: none unless named (a text's `preview`, stored as JSON).
     model: Any = _SAME
     translatable: bool = False
 
@@ -102,6 +106,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Part:
+    """An object of the exchange format (a product, an option, a layer, …): its fields in export order."""
+
     name: str
     fields: tuple[Field, ...]
 
@@ -352,60 +358,3 @@ def row_values(part: Part, data: Mapping[str, Any], resolve: Callable[[str], Any
 def row_json(part: Part, row: Any) -> dict[str, Any]:
     """Return the JSON keys of `part` that a catalog row stores, read off `row` by attribute."""
     return {field.key: field.kind.load(getattr(row, attr)) for field in part.fields if (attr := field.model_attr)}
-
-
-# -- spreadsheets --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """One spreadsheet column of a part: a JSON key, its row attribute and its cell conversions."""
-
-    key: str
-    kind: Kind
-    required: bool
-    #: The JSON default an empty cell stands for (None when required or null).
-    default: Any
-    #: The catalog row's attribute (for an import-export resource), or None.
-    model: str | None
-
-    def to_cell(self, value: Any) -> str:
-        """Return a JSON value (as `product_to_dict` or `catalog.snapshots` gives it) as cell text."""
-        return self.kind.to_cell(value)
-
-    def from_cell(self, text: str | None) -> Any:
-        """Return the JSON value of cell text; None for an empty cell (the key then takes its default).
-
-        Raise ValueError naming the problem ("'x' is not a whole number"; "a value is
-        required") for the caller to report with the row and the column.
-        """
-        if text is None or not text.strip():
-            if self.required:
-                raise ValueError("a value is required")
-            return None
-        return self.kind.from_cell(text)
-
-
-def columns(part_name: str) -> tuple[Column, ...]:
-    """Return the spreadsheet columns of a part ("option", "price", "parameter", …), in export order.
-
-    The contract for bulk import and export: one column per scalar key (headers are the
-    JSON keys); translations, nested objects and rule tables have no column, and the
-    parent's code (an option's group) is the caller's own column. An import builds each
-    row's JSON object with `from_cell` (leaving out None), and must then check the whole
-    product with `configurator.engine.schema.check_product` before writing: `from_cell`
-    checks a cell's form, not ranges, references or expressions. An export writes
-    `to_cell` of each key of the part's object in the exchange format.
-    """
-    part = PARTS[part_name]
-    return tuple(
-        Column(
-            key=field.key,
-            kind=field.kind,
-            required=field.required,
-            default=None if field.required else field.default,
-            model=field.model_attr,
-        )
-        for field in part.fields
-        if field.kind.column
-    )

@@ -37,7 +37,7 @@ def decimal_of(value: Any) -> Decimal:
 class Kind:
     """Plain text: the same value in every form."""
 
-    #: Whether a spreadsheet column may hold it (see `configurator.engine.fields.columns`).
+    #: Whether a spreadsheet column may hold it (see `configurator.engine.spreadsheets.columns`).
     column = True
     #: Whether the checker and the engine leave it to hand-written code (nested objects, references).
     special = False
