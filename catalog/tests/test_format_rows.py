@@ -20,6 +20,7 @@ from catalog.models import (
     TextField,
 )
 from catalog.services import catalog_import, catalog_parse
+from catalog.spreadsheets import COLUMNS
 from configurator.engine.fields import PARTS
 from configurator.engine.kinds import SectionCode
 
@@ -61,3 +62,11 @@ def test_importing_the_same_file_again_changes_no_row() -> None:
     before = {model: model.history.count() for model in parts}
     catalog_import(catalog_parse(path.read_bytes()), base_dir=path.parent)
     assert {model: model.history.count() for model in parts} == before
+
+
+@pytest.mark.parametrize(("model", "part"), [(Option, "option"), (PriceRule, "price"), (Parameter, "parameter")])
+def test_spreadsheet_columns_named_like_a_key_store_its_attribute(model: type[models.Model], part: str) -> None:
+    table = {field.key: field.model_attr for field in PARTS[part].fields}
+    named = [column for column in COLUMNS[model] if column.name in table and column.kind != "translation"]
+    assert named
+    assert {column.name: column.attribute for column in named} == {column.name: table[column.name] for column in named}
