@@ -32,7 +32,7 @@ from configurator.engine.model import product_from_dict, product_to_dict
 
 
 def _layer(layer: PreviewLayer) -> dict[str, Any]:
-    return {**row_json(LAYER, layer), "image": layer.image.name}
+    return {**row_json(LAYER, layer), "image": layer.image.name}  # the stored name, not the file
 
 
 def product_as_dict(product: Product) -> dict[str, Any]:
