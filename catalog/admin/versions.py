@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -70,7 +71,11 @@ class CatalogVersionAdmin(ReadOnlyRecordAdmin):
     @admin.display(description=_("snapshot"))
     def pretty_snapshot(self, version: CatalogVersion) -> SafeString:
         text = json.dumps(version.snapshot, indent=2, ensure_ascii=False)
-        return format_html('<pre style="max-height:40em;overflow:auto">{}</pre>', text)
+        return format_html(
+            '<details><summary>{}</summary><pre style="max-height:40em;overflow:auto">{}</pre></details>',
+            gettext("Show the snapshot (exchange format)"),
+            text,
+        )
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
@@ -200,9 +205,10 @@ def _default_old(new: str, versions: list[CatalogVersion]) -> str:
 
 
 def _version_label(version: CatalogVersion) -> str:
-    who = version.published_by.get_username() if version.published_by else "—"
-    note = f" — {version.note}" if version.note else ""
-    return f"v{version.number} · {version.published_at:%Y-%m-%d %H:%M} · {who}{note}"
+    parts = [f"v{version.number}", f"{timezone.localtime(version.published_at):%Y-%m-%d %H:%M}"]
+    if version.published_by:
+        parts.append(version.published_by.get_username())
+    return " · ".join(parts) + (f" — {version.note}" if version.note else "")
 
 
 def _may_schedule(request: HttpRequest) -> bool:
