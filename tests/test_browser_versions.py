@@ -1,14 +1,17 @@
-"""Versions in the admin, in a real browser at 1366×900: compare two versions, roll back with confirmation.
+"""Versions in the admin, in a real browser at 1366×900: compare, roll back with confirmation, schedule.
 
 Skipped, with the reason, where /usr/bin/chromium or Playwright is missing; see tests/browsing.py.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
-from catalog.models import CatalogVersion, Option, Product
+from django.utils import timezone
+
+from catalog.models import CatalogVersion, Option, Product, PublishSchedule
 from catalog.services import catalog_publish
 from tests.browsing import ARTIFACTS, BROWSER
 
@@ -68,3 +71,39 @@ def test_compare_two_versions_then_roll_back_with_confirmation(page: Any, publis
     third = CatalogVersion.objects.get(product=car, number=3)
     assert third.checksum == first.checksum != second.checksum
     assert third.note == "rollback to v1: the wheel price was a mistake"
+
+
+def test_schedule_the_draft_from_its_comparison_then_cancel(page: Any, publisher: Any) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(ADMIN)
+    car = Product.objects.get(code="city-car")
+    Option.objects.filter(group__product=car, group__code="wheels", code="w17").update(price="990.00")
+    _sign_in(page, "publisher")
+
+    page.goto(f"/admin/catalog/catalogversion/compare/{car.code}/draft/")
+    assert page.locator("#compare-summary").inner_text() == "Changes: 1 option"
+    page.screenshot(path=SCREENSHOTS / "schedule-1-compare-draft.png", full_page=True)
+    page.get_by_role("link", name="Schedule publishing this draft").click()
+    assert page.locator("#id_product option:checked").inner_text() == str(car)
+    tomorrow = timezone.localtime(timezone.now() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#id_publish_at", tomorrow)
+    page.fill("#id_note", "summer wheel prices")
+    assert _no_sideways_scroll(page)
+    page.screenshot(path=SCREENSHOTS / "schedule-2-form.png", full_page=True)
+
+    page.get_by_role("button", name="Schedule").click()
+    page.wait_for_url(re.compile(r"/publishschedule/$"))
+    row = page.locator("#result_list tbody tr").first
+    assert (
+        "waiting" in row.inner_text()
+        and "will publish the draft as it was when scheduled: 1 option" in row.inner_text()
+    )
+    page.screenshot(path=SCREENSHOTS / "schedule-3-list-waiting.png", full_page=True)
+
+    row.locator("input.action-select").check()
+    page.select_option("select[name=action]", "cancel")
+    page.locator(".actions button[type=submit]").click()
+    assert "1 publication cancelled." in page.locator(".messagelist").inner_text()
+    assert "cancelled by publisher" in page.locator("#result_list tbody tr").first.inner_text()
+    page.screenshot(path=SCREENSHOTS / "schedule-4-cancelled.png", full_page=True)
+    assert PublishSchedule.objects.get().state == PublishSchedule.State.CANCELLED

@@ -31,7 +31,7 @@ class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
         label=_("publish at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Beat publishes within a minute of this time."),
+        help_text=_("Published within a minute of this time."),
     )
     note = forms.CharField(label=_("note"), max_length=280, required=False)
 

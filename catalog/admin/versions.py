@@ -157,6 +157,8 @@ class CatalogVersionAdmin(ReadOnlyRecordAdmin):
                 )
                 return HttpResponseRedirect(change_url)
             self._rollback_message(request, result.created, result.version, version)
+            for finding in result.warnings[:20]:
+                self.message_user(request, f"{finding.subject}: {finding.message}", messages.WARNING)
             return HttpResponseRedirect(reverse("admin:catalog_catalogversion_change", args=[result.version.pk]))
         context = {
             **self.admin_site.each_context(request),
