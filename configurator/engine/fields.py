@@ -23,6 +23,7 @@ of the product: expressions, formulas, references, tables, ranges and grids.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -125,6 +126,11 @@ class Part:
     @property
     def translatable(self) -> tuple[str, ...]:
         return tuple(field.key for field in self.fields if field.translatable)
+
+    @functools.cached_property
+    def scalars(self) -> tuple[tuple[str, str, Kind, Any], ...]:
+        """Key, engine attribute, kind and default of each field the engine reads from the table."""
+        return tuple((f.key, f.engine_attr, f.kind, f.default) for f in self.fields if not isinstance(f.kind, Nested))
 
     def default(self, key: str) -> Any:
         """Return the engine value of `key`'s default (for the engine dataclasses' defaults)."""
@@ -290,6 +296,16 @@ FILE = _part("file", Field("format", NESTED), Field("products", NESTED))
 # -- the engine model ------------------------------------------------------------------
 
 
+_ATTRIBUTES: dict[type[Any], frozenset[str]] = {}
+
+
+def _attributes(cls: type[Any]) -> frozenset[str]:
+    """Return the attribute names of engine dataclass `cls` (read once per class)."""
+    if cls not in _ATTRIBUTES:
+        _ATTRIBUTES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return _ATTRIBUTES[cls]
+
+
 def read(part: Part, data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
     """Return the keyword arguments of engine dataclass `cls` for `part`'s scalar fields in (checked) `data`.
 
@@ -298,21 +314,19 @@ def read(part: Part, data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
     engine does not compute with travels from a file to a snapshot and back with no
     code (a `cls` without `extra` then refuses it: TypeError).
     """
-    attributes = {f.name for f in dataclasses.fields(cls)}
+    attributes = _attributes(cls)
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    for field in part.fields:
-        if isinstance(field.kind, Nested):
-            continue
-        value = data.get(field.key)
+    for key, attr, kind, default in part.scalars:
+        value = data.get(key)
         if value is None:
-            if field.required:
-                raise KeyError(field.key)
-            value = field.default
-        if field.engine_attr in attributes:
-            values[field.engine_attr] = field.kind.parse(value)
+            if default is REQUIRED:
+                raise KeyError(key)
+            value = default
+        if attr in attributes:
+            values[attr] = kind.parse(value)
         else:
-            extra[field.key] = field.kind.parse(value)
+            extra[key] = kind.parse(value)
     return {**values, "extra": extra} if extra else values
 
 
@@ -321,14 +335,15 @@ def write(part: Part, obj: Any, **nested: Any) -> dict[str, Any]:
 
     The caller gives the value of each nested key, written by hand.
     """
+    attributes = _attributes(type(obj))
     out = {}
     for field in part.fields:
-        if isinstance(field.kind, Nested):
-            out[field.key] = nested[field.key]
-        elif hasattr(obj, field.engine_attr):
-            out[field.key] = field.kind.dump(getattr(obj, field.engine_attr))
+        key, kind = field.key, field.kind
+        if isinstance(kind, Nested):
+            out[key] = nested[key]
         else:
-            out[field.key] = field.kind.dump(obj.extra[field.key])
+            attr = field.attr or key
+            out[key] = kind.dump(getattr(obj, attr) if attr in attributes else obj.extra[key])
     return out
 
 
