@@ -253,11 +253,9 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         Section, product.sections.all(), data.get("sections", []), parent, partial(row_values, SECTION_PART), user
     )
 
-    def section(code: str) -> Section | None:
-        return sections.get(code)
-
     def values(part: Part) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-        return partial(row_values, part, resolve=section)
+        """The row values of `part` from its JSON object, its section code resolved to the row."""
+        return partial(row_values, part, resolve=sections.get)
 
     groups = _sync(OptionGroup, product.groups.all(), data.get("groups", []), parent, values(GROUP), user)
     options_by_group: dict[str, dict[str, Option]] = {}
@@ -281,7 +279,7 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         product.parameters.all(),
         data.get("parameters", []),
         parent,
-        lambda p: {**row_values(PARAMETER, p, resolve=section), **_parameter_guide(p)},
+        lambda p: {**values(PARAMETER)(p), **_parameter_guide(p)},
         user,
     )
     _sync(
