@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -93,11 +94,11 @@ class RuleLine:
 
 
 def _rule_text(rule: Rule) -> str:
+    """Word a rule as the admin's list of rules does: its expression, or what its table spans."""
     if rule.kind == "table":
-        return _("Allowed combinations of %(groups)s: %(count)d row(s)") % {
-            "groups": ", ".join(rule.groups),
-            "count": len(rule.rows),
-        }
+        count = len(rule.rows)
+        text = ngettext("table over %(groups)s, %(count)d row", "table over %(groups)s, %(count)d rows", count)
+        return text % {"groups": ", ".join(rule.groups), "count": count}
     return rule.expr
 
 

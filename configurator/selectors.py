@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -133,6 +133,8 @@ def access_draft(user: AbstractBaseUser | AnonymousUser, code: str) -> Product:
 
     Raise PermissionDenied for anyone else (shoppers never see a draft), Http404 for no such product.
     """
-    if not (user.is_active and getattr(user, "is_staff", False) and user.has_perm("catalog.change_product")):
+    if not isinstance(user, PermissionsMixin) or not (user.is_active and getattr(user, "is_staff", False)):
+        raise PermissionDenied
+    if not user.has_perm("catalog.change_product"):
         raise PermissionDenied
     return get_object_or_404(Product, code=code)

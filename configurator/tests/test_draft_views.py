@@ -147,3 +147,12 @@ def test_the_product_admin_page_links_to_its_draft(bike: Product, merchandiser: 
     change = f"/admin/catalog/product/{bike.pk}/change/"
     assert f'href="{DRAFT}"' in _signed_in(merchandiser).get(change).text
     assert f'href="{DRAFT}"' not in _signed_in(viewer).get(change).text
+
+
+def test_the_draft_and_why_pages_speak_italian(bike: Product, merchandiser: Any) -> None:
+    editor = _signed_in(merchandiser)
+    assert "Bozza — non pubblicata; i clienti non la vedono." in editor.get("/it" + DRAFT).text
+    Rule.objects.create(product=bike, code="R8", expr="basket -> frame = black", message="Baskets need black.")
+    why = editor.get("/it/p/bike/draft/why/basket/wicker/").text
+    assert "Non si può mai scegliere: queste 2 regole insieme lo vietano" in why
+    assert "Opzione <a href=" in why
