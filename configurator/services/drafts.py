@@ -9,7 +9,10 @@ the answer.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from catalog.models import CatalogVersion, Product, snapshot_checksum
 from catalog.services import catalog_lint
@@ -30,13 +33,32 @@ class Draft:
     problems: tuple[Finding, ...] = ()
 
 
+#: The errors of the drafts seen last, by snapshot checksum: a click reads the draft again, never
+#: lints it again (the lint's warnings about layer files, the part it does not cache, are not wanted here).
+_errors: OrderedDict[str, tuple[Finding, ...]] = OrderedDict()
+_errors_lock = threading.Lock()
+MAX_ERRORS = 64
+
+
+def _draft_errors(product: Product, snapshot: dict[str, Any], checksum: str) -> tuple[Finding, ...]:
+    found = _errors.get(checksum)
+    if found is None:
+        found = tuple(f for f in catalog_lint(product, snapshot) if f.level == "error")
+        with _errors_lock:
+            _errors[checksum] = found
+            while len(_errors) > MAX_ERRORS:
+                _errors.popitem(last=False)
+    return found
+
+
 def draft_engine(product: Product) -> Draft:
     """Return the draft of `product` with its (cached) engine, or its errors when it has any."""
     snapshot = product_as_dict(product)
-    problems = tuple(f for f in catalog_lint(product, snapshot) if f.level == "error")
+    checksum = snapshot_checksum(snapshot)
+    problems = _draft_errors(product, snapshot, checksum)
     if problems:
         return Draft(product=product, engine=None, problems=problems)
-    version = CatalogVersion(product=product, number=0, snapshot=snapshot, checksum=snapshot_checksum(snapshot))
+    version = CatalogVersion(product=product, number=0, snapshot=snapshot, checksum=checksum)
     return Draft(product=product, engine=version_engine(version))
 
 
