@@ -517,3 +517,31 @@ def catalog_lint(product: Product, snapshot: dict[str, Any] | None = None) -> li
     """
     snapshot = snapshot if snapshot is not None else product_as_dict(product)
     return [*_lint_snapshot(snapshot), *layer_findings(snapshot)]
+
+
+# -- rolling back --------------------------------------------------------------------------
+
+
+def catalog_rollback(product: Product, *, to: int, user: Any = None, note: str = "") -> PublishResult:
+    """Make version `to` of `product` the draft again and publish it as the newest version.
+
+    In one transaction: the old snapshot replaces the draft (as an import of it would; its
+    layer images are found in storage by their stored names), then the draft is published
+    with the note "rollback to v<to>", so draft and shop agree afterwards. Raise
+    `CatalogError` (nothing changed) for an unknown version, or one the current checks refuse.
+    When the version equals the latest, only the draft is reset; nothing is published.
+    """
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        version = product.versions.filter(number=to).first()
+        if version is None:
+            raise CatalogError([Problem("to", f"{product.code} has no version {to}")])
+        snapshot = version.snapshot
+        problems = check_product(snapshot, product.code)
+        images, image_problems = _load_images({"products": [snapshot]}, None)
+        problems += image_problems
+        if problems:
+            raise CatalogError(problems)
+        _product_write(snapshot, images, user)
+        reason = f"rollback to v{to}"
+        return catalog_publish(product, user=user, note=f"{reason}: {note}" if note else reason)

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import forms
 from catalog.admin.inlines import RULE_FIELDS
+from catalog.admin.sheets import GroupOfProductFilter, SpreadsheetAdmin, change_prices
 from catalog.models import (
     Option,
     OptionGroup,
@@ -21,6 +22,7 @@ from catalog.models import (
     Rule,
     Size,
 )
+from catalog.spreadsheets import OptionResource, ParameterResource, PriceRuleResource
 
 
 class OptionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -61,10 +63,13 @@ class OptionGroupAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
 
 
 @admin.register(Option)
-class OptionAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class OptionAdmin(SpreadsheetAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     form = forms.OptionForm
+    resource_classes = [OptionResource]
+    actions = [change_prices]
+    price_field = "price"
     list_display = ["code", "name", "group", "price", "part_number", "active"]
-    list_filter = ["group__product", "active", "group"]
+    list_filter = ["group__product", ("group", GroupOfProductFilter), "active"]
     search_fields = ["code", "name", "part_number"]
     list_select_related = ["group", "group__product"]
     inlines = [OptionLayerInline]
@@ -103,8 +108,11 @@ class RuleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
 
 
 @admin.register(PriceRule)
-class PriceRuleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class PriceRuleAdmin(SpreadsheetAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     form = forms.PriceRuleForm
+    resource_classes = [PriceRuleResource]
+    actions = [change_prices]
+    price_field = "amount"
     list_display = ["code", "product", "when", "amount", "per", "label"]
     list_filter = ["product"]
     search_fields = ["code", "when", "label"]
@@ -112,8 +120,9 @@ class PriceRuleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
 
 
 @admin.register(Parameter)
-class ParameterAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class ParameterAdmin(SpreadsheetAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     form = forms.ParameterForm
+    resource_classes = [ParameterResource]
     list_display = ["code", "name", "product", "unit", "min_value", "max_value", "step", "default"]
     list_filter = ["product", "unit"]
     search_fields = ["code", "name"]
