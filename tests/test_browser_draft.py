@@ -20,13 +20,13 @@ ADMIN = {"width": 1366, "height": 900}
 
 def _sign_in(page: Any) -> None:
     page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", "merchandiser")
-    page.fill("#id_password", "pw-merchandiser-123")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw-editor-123")
     page.get_by_role("button", name=re.compile("Log in|Accedi")).click()
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
-def test_try_the_draft_from_the_admin_and_see_a_new_rule_s_effect(page: Any, merchandiser: Any) -> None:
+def test_try_the_draft_from_the_admin_and_see_a_new_rule_s_effect(page: Any, editor: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size(ADMIN)
     car = Product.objects.get(code="city-car")
@@ -66,7 +66,7 @@ def test_try_the_draft_from_the_admin_and_see_a_new_rule_s_effect(page: Any, mer
     page.wait_for_url(re.compile(rf"/admin/catalog/product/{car.pk}/change/"))
 
 
-def test_why_an_option_can_never_be_chosen_names_the_rules(page: Any, merchandiser: Any) -> None:
+def test_why_an_option_can_never_be_chosen_names_the_rules(page: Any, editor: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size(ADMIN)
     car = Product.objects.get(code="city-car")

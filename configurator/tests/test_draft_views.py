@@ -52,15 +52,15 @@ def test_shoppers_and_view_only_staff_are_refused(bike: Product, shopper: Any, v
 
 
 def test_the_draft_shows_a_new_rule_that_the_published_page_does_not(
-    bike: Product, merchandiser: Any, client: Client
+    bike: Product, editor: Any, client: Client
 ) -> None:
     tall = "?height=195&_step=look"
-    editor = _signed_in(merchandiser)
-    before = editor.get(DRAFT + tall)
+    staff = _signed_in(editor)
+    before = staff.get(DRAFT + tall)
     assert before.status_code == 200 and "disabled" not in _option_tag(before.text, "frame", "black")
     Rule.objects.create(product=bike, code="R9", expr="height > 190 -> frame = blue", message="Tall frames: blue only.")
 
-    draft = editor.get(DRAFT + tall)  # the changed draft, on the next request
+    draft = staff.get(DRAFT + tall)  # the changed draft, on the next request
     assert "disabled" in _option_tag(draft.text, "frame", "black")
     assert re.search(r'id="why-frame-black">[^<]*Tall frames: blue only\.<', draft.text)
     shop = client.get("/p/bike/" + tall)
@@ -68,8 +68,8 @@ def test_the_draft_shows_a_new_rule_that_the_published_page_does_not(
     assert "Tall frames" not in shop.text
 
 
-def test_the_draft_page_says_so_links_back_and_offers_no_save_or_order(bike: Product, merchandiser: Any) -> None:
-    page = _signed_in(merchandiser).get(DRAFT + "?frame=blue&basket=&height=180&tag=Ann&_step=summary")
+def test_the_draft_page_says_so_links_back_and_offers_no_save_or_order(bike: Product, editor: Any) -> None:
+    page = _signed_in(editor).get(DRAFT + "?frame=blue&basket=&height=180&tag=Ann&_step=summary")
     assert "Draft — not published; shoppers do not see this." in page.text
     assert f'href="/admin/catalog/product/{bike.pk}/change/"' in page.text
     assert "Your configuration is complete and can be built." in page.text
@@ -77,41 +77,41 @@ def test_the_draft_page_says_so_links_back_and_offers_no_save_or_order(bike: Pro
     assert "/orders/" not in page.text and ">Order<" not in page.text
 
 
-def test_every_request_of_the_draft_page_stays_on_the_draft(bike: Product, merchandiser: Any) -> None:
-    editor = _signed_in(merchandiser)
-    page = editor.get(DRAFT)
+def test_every_request_of_the_draft_page_stays_on_the_draft(bike: Product, editor: Any) -> None:
+    staff = _signed_in(editor)
+    page = staff.get(DRAFT)
     assert f'action="{DRAFT}"' in page.text and f'hx-get="{DRAFT}"' in page.text
     assert 'action="/p/bike/"' not in page.text and 'href="/p/bike/?' not in page.text
-    clicked = editor.get(DRAFT, {"frame": "black", "_seen": "look", "_step": "look"}, HTTP_HX_REQUEST="true")
+    clicked = staff.get(DRAFT, {"frame": "black", "_seen": "look", "_step": "look"}, HTTP_HX_REQUEST="true")
     assert clicked.status_code == 200 and clicked["HX-Push-Url"].startswith(DRAFT + "?")
-    finished = editor.get(DRAFT, {"_seen": "look", "_action": "finish"})
+    finished = staff.get(DRAFT, {"_seen": "look", "_action": "finish"})
     assert finished.status_code == 302 and finished["Location"].startswith(DRAFT + "?")
 
 
-def test_trying_the_draft_records_no_insight_events(bike: Product, merchandiser: Any, client: Client) -> None:
+def test_trying_the_draft_records_no_insight_events(bike: Product, editor: Any, client: Client) -> None:
     client.get("/p/bike/")
     client.get("/p/bike/", {"frame": "black", "_seen": "look"})
     recorded = Event.objects.count()
     assert recorded > 0  # the shop's visit is recorded: the draft's below would be too, were it not excluded
-    editor = _signed_in(merchandiser)
-    editor.get(DRAFT)
-    editor.get(DRAFT, {"frame": "black", "_seen": "look"})
-    editor.get(DRAFT, {"_seen": "look", "_action": "finish"})
+    staff = _signed_in(editor)
+    staff.get(DRAFT)
+    staff.get(DRAFT, {"frame": "black", "_seen": "look"})
+    staff.get(DRAFT, {"_seen": "look", "_action": "finish"})
     assert Event.objects.count() == recorded
 
 
-def test_a_draft_with_errors_shows_them_instead_of_the_configurator(bike: Product, merchandiser: Any) -> None:
+def test_a_draft_with_errors_shows_them_instead_of_the_configurator(bike: Product, editor: Any) -> None:
     Rule.objects.create(product=bike, code="RX", expr="frame = = blue")
-    editor = _signed_in(merchandiser)
-    page = editor.get(DRAFT)
+    staff = _signed_in(editor)
+    page = staff.get(DRAFT)
     assert page.status_code == 200
     problem = "expected an option code after &#x27;frame =&#x27;"
     assert "cannot be tried" in page.text and problem in page.text
     assert 'id="configurator"' not in page.text
-    why = editor.get(WHY_BLACK)
+    why = staff.get(WHY_BLACK)
     assert why.status_code == 200 and problem in why.text
     # An htmx click on a draft that broke meanwhile reloads the page, which then shows the errors.
-    assert editor.get(DRAFT, {"frame": "blue"}, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+    assert staff.get(DRAFT, {"frame": "blue"}, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
 
 
 def _why_rules(html: str) -> list[str]:
@@ -120,12 +120,12 @@ def _why_rules(html: str) -> list[str]:
     return re.findall(r'<a href="/admin/catalog/rule/\d+/change/">([^<]+)</a>', listed.group(1))
 
 
-def test_why_lists_exactly_the_minimal_rules_that_forbid_the_option(bike: Product, merchandiser: Any) -> None:
+def test_why_lists_exactly_the_minimal_rules_that_forbid_the_option(bike: Product, editor: Any) -> None:
     # R1 (a basket needs a blue frame) and R8 (a basket needs a black frame) together forbid the basket;
     # R9 is about something else and T1 allows every frame: neither belongs in the answer.
     Rule.objects.create(product=bike, code="R8", expr="basket -> frame = black", message="Baskets need black.")
     Rule.objects.create(product=bike, code="R9", expr="height >= 160 or frame = blue", message="Tall riders.")
-    page = _signed_in(merchandiser).get("/p/bike/draft/why/basket/wicker/")
+    page = _signed_in(editor).get("/p/bike/draft/why/basket/wicker/")
     assert page.status_code == 200
     assert sorted(_why_rules(page.text)) == ["R1", "R8"]
     assert "basket -&gt; frame = black" in page.text and "Baskets need black." in page.text
@@ -133,26 +133,26 @@ def test_why_lists_exactly_the_minimal_rules_that_forbid_the_option(bike: Produc
     assert f'href="/admin/catalog/option/{wicker.pk}/change/"' in page.text
 
 
-def test_why_says_when_the_option_can_be_chosen_or_is_inactive(bike: Product, merchandiser: Any) -> None:
-    editor = _signed_in(merchandiser)
-    page = editor.get(WHY_BLACK)
+def test_why_says_when_the_option_can_be_chosen_or_is_inactive(bike: Product, editor: Any) -> None:
+    staff = _signed_in(editor)
+    page = staff.get(WHY_BLACK)
     assert "It can be chosen: no rule forbids it on the draft." in page.text
     assert 'class="why-rules"' not in page.text
     Option.objects.filter(group__product=bike, code="black").update(active=False)
-    assert "It is not active" in editor.get(WHY_BLACK).text
-    assert editor.get("/p/bike/draft/why/frame/purple/").status_code == 404
+    assert "It is not active" in staff.get(WHY_BLACK).text
+    assert staff.get("/p/bike/draft/why/frame/purple/").status_code == 404
 
 
-def test_the_product_admin_page_links_to_its_draft(bike: Product, merchandiser: Any, viewer: Any) -> None:
+def test_the_product_admin_page_links_to_its_draft(bike: Product, editor: Any, viewer: Any) -> None:
     change = f"/admin/catalog/product/{bike.pk}/change/"
-    assert f'href="{DRAFT}"' in _signed_in(merchandiser).get(change).text
+    assert f'href="{DRAFT}"' in _signed_in(editor).get(change).text
     assert f'href="{DRAFT}"' not in _signed_in(viewer).get(change).text
 
 
-def test_the_draft_and_why_pages_speak_italian(bike: Product, merchandiser: Any) -> None:
-    editor = _signed_in(merchandiser)
-    assert "Bozza — non pubblicata; i clienti non la vedono." in editor.get("/it" + DRAFT).text
+def test_the_draft_and_why_pages_speak_italian(bike: Product, editor: Any) -> None:
+    staff = _signed_in(editor)
+    assert "Bozza — non pubblicata; i clienti non la vedono." in staff.get("/it" + DRAFT).text
     Rule.objects.create(product=bike, code="R8", expr="basket -> frame = black", message="Baskets need black.")
-    why = editor.get("/it/p/bike/draft/why/basket/wicker/").text
+    why = staff.get("/it/p/bike/draft/why/basket/wicker/").text
     assert "Non si può mai scegliere: queste 2 regole insieme lo vietano" in why
     assert "Opzione <a href=" in why
