@@ -5,7 +5,8 @@ the shop's roles (orders.services.roles):
 
 - `shopper`: a signed-in customer, no staff rights;
 - `viewer`: staff with the "Viewers" role, view permissions only;
-- `merchandiser`: staff with the "Merchandisers" role (edit and publish the catalog);
+- `merchandiser`, `publisher`: staff with the "Catalog publisher" role (edit and publish the catalog);
+- `editor`: staff with the "Merchandiser" role (edit the draft catalog, never publish it);
 - `operator`: staff with the "Factory operators" role (endpoints, tokens, replays);
 - `customer_service`: staff with the "Customer service" role (orders with personal data, anonymise);
 - `outsider`: an anonymous client;
@@ -70,8 +71,20 @@ def _staff_with_role(django_user_model, username: str, role: str) -> User:
 
 @pytest.fixture
 def merchandiser(db, django_user_model):
-    """A staff user who may edit and publish the catalog (the "Merchandisers" role)."""
-    return _staff_with_role(django_user_model, "merchandiser", "Merchandisers")
+    """A staff user who may edit and publish the catalog (the "Catalog publisher" role)."""
+    return _staff_with_role(django_user_model, "merchandiser", "Catalog publisher")
+
+
+@pytest.fixture
+def publisher(db, django_user_model):
+    """A staff user who may edit and publish the catalog, now or scheduled (the "Catalog publisher" role)."""
+    return _staff_with_role(django_user_model, "publisher", "Catalog publisher")
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A staff user who edits the draft catalog but may not publish it (the "Merchandiser" role)."""
+    return _staff_with_role(django_user_model, "editor", "Merchandiser")
 
 
 @pytest.fixture

@@ -544,3 +544,73 @@ def snapshot_checksum(snapshot: dict[str, Any]) -> str:
     """Return a stable hash of a snapshot, to tell whether a draft changed since."""
     canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PublishSchedule(models.Model):
+    """A publication of a product's draft planned for a time; beat carries it out (catalog.tasks.publish_due).
+
+    What is scheduled is the draft *as it was when scheduled* (`snapshot`, `checksum`): at
+    the time, the draft is published only if it still equals that snapshot, otherwise the
+    schedule is refused, so nothing a merchandiser did not review reaches shoppers.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        PUBLISHED = "published", _("published")
+        UNCHANGED = "unchanged", _("nothing changed")
+        REFUSED = "refused", _("refused")
+        CANCELLED = "cancelled", _("cancelled")
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="publish_schedules"
+    )
+    publish_at = models.DateTimeField(_("publish at"))
+    snapshot = models.JSONField(_("scheduled draft"))
+    checksum = models.CharField(_("checksum"), max_length=64)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("scheduled"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    #: Why it was refused: the problems, one per line.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    version = models.ForeignKey(
+        CatalogVersion,
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("scheduled publication")
+        verbose_name_plural = _("scheduled publications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(state="pending"),
+                name="one_pending_schedule_per_product",
+                violation_error_message=_("This product already has a publication waiting; cancel it first."),
+            )
+        ]
+        indexes = [models.Index(fields=["state", "publish_at"], name="schedule_due")]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} @ {self.publish_at:%Y-%m-%d %H:%M}"

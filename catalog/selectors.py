@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from catalog.listing import CACHE_SECONDS, MISSING, latest_key
-from catalog.models import CatalogVersion
+from catalog.models import CatalogVersion, Product
+from catalog.snapshots import product_as_dict
 from config.throttling import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -68,3 +70,29 @@ def version_latest_cached(code: str) -> CatalogVersion | None:
     except CACHE_ERRORS:
         logger.warning("latest version of %r not cached (CACHE_URL failed)", code, exc_info=True)
     return version
+
+
+#: How the draft is named where a version number is expected (`catalog_diff CODE 3 draft`, ?new=draft).
+DRAFT = "draft"
+
+
+def version_number(text: str) -> int | None:
+    """Read a version as people write it ("3" or "v3"); None when it is not one."""
+    digits = text.strip().lower().removeprefix("v")
+    return int(digits) if digits.isdecimal() and int(digits) > 0 else None
+
+
+def snapshot_of(product: Product, which: str) -> dict[str, Any]:
+    """Return the snapshot of version `which` of `product` ("3", "v3"), or of its draft for "draft".
+
+    Raise LookupError with a sentence naming what is missing.
+    """
+    if which.strip().lower() == DRAFT:
+        return product_as_dict(product)
+    number = version_number(which)
+    if number is None:
+        raise LookupError(f"'{which}' is not a version: give a number such as 3, or '{DRAFT}'")
+    snapshot = product.versions.filter(number=number).values_list("snapshot", flat=True).first()
+    if snapshot is None:
+        raise LookupError(f"{product.code} has no version {number}")
+    return dict(snapshot)

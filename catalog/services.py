@@ -40,8 +40,22 @@ from catalog.models import (
 from catalog.snapshots import GUIDE_TEXT, product_as_dict
 from catalog.storage import ContentAddressedStorage, content_name
 from configurator.engine.compiler import compile_product
+from configurator.engine.fields import (
+    GROUP,
+    OPTION,
+    PARAMETER,
+    PREVIEW,
+    PRICE,
+    PRODUCT,
+    RULE,
+    SECTION_PART,
+    SIZE,
+    TEXT_PART,
+    Part,
+    row_values,
+)
 from configurator.engine.lint import Finding, lint
-from configurator.engine.model import LEAD_TIME_DAYS, product_from_dict
+from configurator.engine.model import product_from_dict
 from configurator.engine.schema import Problem, check_catalog, check_product
 from configurator.engine.selection import Selection
 from configurator.engine.session import Session
@@ -212,44 +226,18 @@ def _sync[M: models.Model](
     return keep
 
 
-def _texts(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": item["name"],
-        "description": item.get("description", ""),
-        "translations": item.get("translations") or {},
-    }
-
-
-def _parameter_texts(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A parameter's texts; its guide's translated text is kept in `translations` (GUIDE_TEXT)."""
-    texts = _texts(item)
+def _parameter_guide(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A parameter's guide; its translated text is kept in the parameter's `translations` (GUIDE_TEXT)."""
     guide = item.get("guide") or {}
-    translations = {lang: dict(values) for lang, values in texts["translations"].items()}
+    translations = {lang: dict(values) for lang, values in (item.get("translations") or {}).items()}
     for lang, values in (guide.get("translations") or {}).items():
         if values.get("text"):
             translations.setdefault(lang, {})[GUIDE_TEXT] = values["text"]
-    return {
-        **texts,
-        "translations": translations,
-        "guide_image": guide.get("image", ""),
-        "guide_text": guide.get("text", ""),
-    }
+    return {"translations": translations, "guide_image": guide.get("image", ""), "guide_text": guide.get("text", "")}
 
 
 def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: Any) -> tuple[Product, bool]:
-    preview = data.get("preview") or {}
-    fields = {
-        **_texts(data),
-        "currency": data["currency"],
-        "base_price": Decimal(str(data["base_price"])),
-        "part_number": data.get("part_number", ""),
-        "lead_time_days": data.get("lead_time_days", LEAD_TIME_DAYS),
-        "layout": data.get("layout", "steps"),
-        "active": data.get("active", True),
-        "preview_width": preview.get("width", 800),
-        "preview_height": preview.get("height", 600),
-        "preview_background": preview.get("background", "#ffffff"),
-    }
+    fields = {**row_values(PRODUCT, data), **row_values(PREVIEW, data.get("preview") or {})}
     product = Product.objects.select_for_update().filter(code=data["code"]).first()
     created = product is None
     if product is None:
@@ -262,33 +250,14 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
     parent = {"product": product}
 
     sections = _sync(
-        Section,
-        product.sections.all(),
-        data.get("sections", []),
-        parent,
-        lambda s: {"name": s["name"], "translations": s.get("translations") or {}},
-        user,
+        Section, product.sections.all(), data.get("sections", []), parent, partial(row_values, SECTION_PART), user
     )
 
-    def section(item: Mapping[str, Any]) -> Section | None:
-        return sections.get(item.get("section") or "")
+    def values(part: Part) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+        """The row values of `part` from its JSON object, its section code resolved to the row."""
+        return partial(row_values, part, resolve=sections.get)
 
-    groups = _sync(
-        OptionGroup,
-        product.groups.all(),
-        data.get("groups", []),
-        parent,
-        lambda g: {
-            **_texts(g),
-            "kind": g.get("kind", "choice"),
-            "required": g.get("required", True),
-            "min_count": g.get("min"),
-            "max_count": g.get("max"),
-            "section": section(g),
-            "display": g.get("display", "radio"),
-        },
-        user,
-    )
+    groups = _sync(OptionGroup, product.groups.all(), data.get("groups", []), parent, values(GROUP), user)
     options_by_group: dict[str, dict[str, Option]] = {}
     existing_options: dict[int, list[Option]] = {}
     for option in Option.objects.filter(group__product=product):
@@ -302,16 +271,7 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
             existing_options.get(group.pk, []),
             group_data["options"],
             {"group": group},
-            lambda o, defaults=defaults: {  # type: ignore[misc]
-                **_texts(o),
-                "price": Decimal(str(o.get("price", "0"))),
-                "part_number": o.get("part_number", ""),
-                "bom_quantity": str(o.get("bom_quantity", "1")),
-                "bom_unit": o.get("bom_unit", "pcs"),
-                "active": o.get("active", True),
-                "swatch": o.get("swatch", ""),
-                "is_default": o["code"] in defaults,
-            },
+            lambda o, defaults=defaults: {**row_values(OPTION, o), "is_default": o["code"] in defaults},  # type: ignore[misc]
             user,
         )
     _sync(
@@ -319,15 +279,7 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         product.parameters.all(),
         data.get("parameters", []),
         parent,
-        lambda p: {
-            **_parameter_texts(p),
-            "unit": p.get("unit", ""),
-            "min_value": Decimal(str(p["min"])),
-            "max_value": Decimal(str(p["max"])),
-            "step": Decimal(str(p.get("step", "1"))),
-            "default": None if p.get("default") is None else Decimal(str(p["default"])),
-            "section": section(p),
-        },
+        lambda p: {**values(PARAMETER)(p), **_parameter_guide(p)},
         user,
     )
     _sync(
@@ -335,61 +287,13 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         product.sizes.all(),
         data.get("sizes") or [],
         parent,
-        lambda s: {
-            "name": s["name"],
-            "translations": s.get("translations") or {},
-            # Exact decimal text, as the file gives it ("40.5", never a float).
-            "values": {code: str(value) for code, value in s["values"].items()},
-        },
+        # Exact decimal text, as the file gives it ("40.5", never a float).
+        lambda s: {**row_values(SIZE, s), "values": {code: str(value) for code, value in s["values"].items()}},
         user,
     )
-    _sync(
-        TextField,
-        product.texts.all(),
-        data.get("texts", []),
-        parent,
-        lambda t: {
-            **_texts(t),
-            "max_length": t["max_length"],
-            "charset": t.get("charset", ""),
-            "required": t.get("required", False),
-            "section": section(t),
-            "preview": t.get("preview"),
-        },
-        user,
-    )
-    _sync(
-        Rule,
-        product.rules.all(),
-        data.get("rules", []),
-        parent,
-        lambda r: {
-            "kind": r["kind"],
-            "expr": r.get("expr", ""),
-            "groups": r.get("groups", []),
-            "rows": r.get("rows", []),
-            "when": r.get("when", ""),
-            "prefer": r.get("prefer", ""),
-            "message": r.get("message", ""),
-            "translations": r.get("translations") or {},
-            "active": r.get("active", True),
-        },
-        user,
-    )
-    _sync(
-        PriceRule,
-        product.prices.all(),
-        data.get("prices", []),
-        parent,
-        lambda p: {
-            "when": p.get("when", ""),
-            "amount": Decimal(str(p["amount"])),
-            "per": p.get("per", ""),
-            "label": p.get("label", ""),
-            "translations": p.get("translations") or {},
-        },
-        user,
-    )
+    _sync(TextField, product.texts.all(), data.get("texts", []), parent, values(TEXT_PART), user)
+    _sync(Rule, product.rules.all(), data.get("rules", []), parent, values(RULE), user)
+    _sync(PriceRule, product.prices.all(), data.get("prices", []), parent, values(PRICE), user)
     _layers_write(product, data, options_by_group, images)
     return product, created
 
@@ -517,3 +421,31 @@ def catalog_lint(product: Product, snapshot: dict[str, Any] | None = None) -> li
     """
     snapshot = snapshot if snapshot is not None else product_as_dict(product)
     return [*_lint_snapshot(snapshot), *layer_findings(snapshot)]
+
+
+# -- rolling back --------------------------------------------------------------------------
+
+
+def catalog_rollback(product: Product, *, to: int, user: Any = None, note: str = "") -> PublishResult:
+    """Make version `to` of `product` the draft again and publish it as the newest version.
+
+    In one transaction: the old snapshot replaces the draft (as an import of it would; its
+    layer images are found in storage by their stored names), then the draft is published
+    with the note "rollback to v<to>", so draft and shop agree afterwards. Raise
+    `CatalogError` (nothing changed) for an unknown version, or one the current checks refuse.
+    When the version equals the latest, only the draft is reset; nothing is published.
+    """
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        version = product.versions.filter(number=to).first()
+        if version is None:
+            raise CatalogError([Problem("to", f"{product.code} has no version {to}")])
+        snapshot = version.snapshot
+        problems = check_product(snapshot, product.code)
+        images, image_problems = _load_images({"products": [snapshot]}, None)
+        problems += image_problems
+        if problems:
+            raise CatalogError(problems)
+        _product_write(snapshot, images, user)
+        reason = f"rollback to v{to}"
+        return catalog_publish(product, user=user, note=f"{reason}: {note}" if note else reason)

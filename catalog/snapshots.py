@@ -13,15 +13,26 @@ from typing import Any
 from django.db.models import Prefetch
 
 from catalog.models import Option, OptionGroup, Parameter, PreviewLayer, Product
+from configurator.engine.fields import (
+    GROUP,
+    LAYER,
+    OPTION,
+    PARAMETER,
+    PREVIEW,
+    PRICE,
+    PRODUCT,
+    RULE,
+    RULE_KIND_KEYS,
+    SECTION_PART,
+    SIZE,
+    TEXT_PART,
+    row_json,
+)
 from configurator.engine.model import product_from_dict, product_to_dict
 
 
-def _texts(obj: Any) -> dict[str, Any]:
-    return {"name": obj.name, "description": obj.description, "translations": obj.translations}
-
-
 def _layer(layer: PreviewLayer) -> dict[str, Any]:
-    return {"image": layer.image.name, "z": layer.z, "tint": layer.tint}
+    return {**row_json(LAYER, layer), "image": layer.image.name}  # the stored name, not the file
 
 
 def product_as_dict(product: Product) -> dict[str, Any]:
@@ -35,79 +46,25 @@ def product_as_dict(product: Product) -> dict[str, Any]:
     for layer in PreviewLayer.objects.filter(product=product).order_by("z", "id"):
         layers_by_option[layer.option_id].append(layer)
 
+    def option(o: Option) -> dict[str, Any]:
+        return {**row_json(OPTION, o), "layers": [_layer(layer) for layer in layers_by_option.get(o.id, [])]}
+
     data: dict[str, Any] = {
-        "code": product.code,
-        **_texts(product),
-        "currency": product.currency,
-        "base_price": str(product.base_price),
-        "part_number": product.part_number,
-        "lead_time_days": product.lead_time_days,
-        "layout": product.layout,
-        "active": product.active,
-        "sections": [{"code": s.code, "name": s.name, "translations": s.translations} for s in product.sections.all()],
+        **row_json(PRODUCT, product),
+        "sections": [row_json(SECTION_PART, s) for s in product.sections.all()],
         "groups": [
-            {
-                "code": g.code,
-                **_texts(g),
-                "kind": g.kind,
-                "required": g.required,
-                "min": g.min_count,
-                "max": g.max_count,
-                "section": g.section.code if g.section else "",
-                "display": g.display,
-                "default": _group_default(g),
-                "options": [
-                    {
-                        "code": o.code,
-                        **_texts(o),
-                        "price": str(o.price),
-                        "part_number": o.part_number,
-                        "bom_quantity": o.bom_quantity,
-                        "bom_unit": o.bom_unit,
-                        "active": o.active,
-                        "swatch": o.swatch,
-                        "layers": [_layer(layer) for layer in layers_by_option.get(o.id, [])],
-                    }
-                    for o in g.options.all()
-                ],
-            }
+            {**row_json(GROUP, g), "default": _group_default(g), "options": [option(o) for o in g.options.all()]}
             for g in groups
         ],
         "parameters": [_parameter(p) for p in product.parameters.select_related("section")],
-        "texts": [
-            {
-                "code": t.code,
-                **_texts(t),
-                "max_length": t.max_length,
-                "charset": t.charset,
-                "required": t.required,
-                "section": t.section.code if t.section else "",
-                "preview": t.preview,
-            }
-            for t in product.texts.select_related("section")
-        ],
+        "texts": [row_json(TEXT_PART, t) for t in product.texts.select_related("section")],
         "rules": [_rule(rule) for rule in product.rules.all()],
-        "prices": [
-            {
-                "code": p.code,
-                "when": p.when,
-                "amount": str(p.amount),
-                "per": p.per,
-                "label": p.label,
-                "translations": p.translations,
-            }
-            for p in product.prices.all()
-        ],
+        "prices": [row_json(PRICE, p) for p in product.prices.all()],
         "preview": {
-            "width": product.preview_width,
-            "height": product.preview_height,
-            "background": product.preview_background,
+            **row_json(PREVIEW, product),
             "layers": [_layer(layer) for layer in layers_by_option.get(None, [])],
         },
-        "sizes": [
-            {"code": s.code, "name": s.name, "translations": s.translations, "values": s.values}
-            for s in product.sizes.all()
-        ],
+        "sizes": [{**row_json(SIZE, s), "values": s.values} for s in product.sizes.all()],
     }
     # One canonical form: the engine model's writer decides key order and defaults.
     return product_to_dict(product_from_dict(data))
@@ -129,16 +86,8 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
         else None
     )
     return {
-        "code": parameter.code,
-        "name": parameter.name,
-        "description": parameter.description,
+        **row_json(PARAMETER, parameter),
         "translations": {lang: texts for lang, texts in translations.items() if texts},
-        "unit": parameter.unit,
-        "min": str(parameter.min_value),
-        "max": str(parameter.max_value),
-        "step": str(parameter.step),
-        "default": None if parameter.default is None else str(parameter.default),
-        "section": parameter.section.code if parameter.section else "",
         "guide": guide,
     }
 
@@ -151,12 +100,6 @@ def _group_default(group: OptionGroup) -> str | list[str] | None:
 
 
 def _rule(rule: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"code": rule.code, "kind": rule.kind, "message": rule.message}
-    data.update(active=rule.active, translations=rule.translations)
-    if rule.kind in ("constraint", "warning"):
-        data["expr"] = rule.expr
-    elif rule.kind == "table":
-        data.update(groups=rule.groups, rows=rule.rows)
-    else:
-        data.update(when=rule.when, prefer=rule.prefer)
-    return data
+    """A rule with only the keys of its kind (a draft row keeps the others, blank)."""
+    others = frozenset().union(*RULE_KIND_KEYS.values()) - RULE_KIND_KEYS[rule.kind]
+    return {key: value for key, value in row_json(RULE, rule).items() if key not in others}

@@ -480,6 +480,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Throttle counts are keyed by address: a database cache keeps expired rows until read again.
     "configurator-cache-expire": {"task": "configurator.tasks.cache_expire", "schedule": crontab(minute=41)},
     "insights-rollup": {"task": "insights.tasks.rollup", "schedule": float(INSIGHTS_ROLLUP_SECONDS)},
+    # Scheduled publications are chosen to the minute.
+    "catalog-publish-due": {"task": "catalog.tasks.publish_due", "schedule": crontab()},
 }
 
 # -- logging -----------------------------------------------------------------------------

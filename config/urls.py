@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config import health, language, media
 from config.throttling import throttle
-from configurator import views as configurator_views
+from configurator import preview_views
 from orders import views as orders_views
 from orders.admin import view_on_site
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # Media through the media store, with DEBUG off too (config.media says who may see what).
     path(settings.MEDIA_URL.lstrip("/") + "<path:name>", media.media_file, name="media"),
-    path("preview/<str:key>-<str:size>.<str:fmt>", configurator_views.preview_image, name="preview-image"),
+    path("preview/<str:key>-<str:size>.<str:fmt>", preview_views.preview_image, name="preview-image"),
     # Our own switch (it translates `next` from any language); the same URL and name as Django's.
     path("i18n/setlang/", language.set_language, name="set_language"),
     # Before the admin's own: "View on site" only for those who may see the object (an order's link is secret).

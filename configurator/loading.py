@@ -11,6 +11,10 @@ published version in the background, its shoppers keep the product's newest vers
 is ready; they switch when the new one is, and the versions it supersedes are dropped.
 The sessions kept are bounded by their size (ENGINE_SESSIONS_MB), the least recently
 used going first.
+
+A draft (an unsaved version, `pk` None: staff trying it before publishing) is kept apart,
+by its snapshot's checksum, in a few slots of its own: clicking through it is fast, a changed
+draft has another checksum, and a draft never takes the place of a published version.
 """
 
 from __future__ import annotations
@@ -43,11 +47,13 @@ _sizes: dict[Key, int] = {}  # bytes each kept session added to the process when
 _building: dict[Key, threading.Lock] = {}  # one lock per version whose session is being built
 _ready: dict[int, CatalogVersion] = {}  # product id -> its newest version whose session is kept
 _background: set[Key] = set()  # versions being built in a background thread
+_drafts: OrderedDict[str, tuple[Product, Session]] = OrderedDict()  # snapshot checksum -> model, session
 MAX_MODELS = 256
+MAX_DRAFTS = 4
 MIN_SIZE = 1 << 20  # a session is counted as at least 1 MB (the measured growth can be less)
 
 
-def _remember[T](cache: OrderedDict[Key, T], key: Key, value: T, limit: int) -> T:
+def _remember[K, T](cache: OrderedDict[K, T], key: K, value: T, limit: int) -> T:
     cache[key] = value
     cache.move_to_end(key)
     while len(cache) > limit:
@@ -69,6 +75,8 @@ def version_model(version: CatalogVersion) -> Product:
 
     `version` may come with its snapshot deferred: it is only read on a cache miss.
     """
+    if version.pk is None:
+        return _draft(version)[0]
     key = (version.pk, version.checksum)
     model = _models.get(key)
     if model is None:
@@ -80,6 +88,8 @@ def version_model(version: CatalogVersion) -> Product:
 
 def version_session(version: CatalogVersion) -> Session:
     """Return the compiled solver session of a published version (compiled once per process)."""
+    if version.pk is None:
+        return _draft(version)[1]
     key = (version.pk, version.checksum)
     session = _sessions.get(key)
     if session is not None:
@@ -93,6 +103,21 @@ def version_session(version: CatalogVersion) -> Session:
             session = build_session(version_model(version), version.checksum)
             _keep(version, session, max(MIN_SIZE, _rss() - before))
     return session
+
+
+def _draft(version: CatalogVersion) -> tuple[Product, Session]:
+    """Return the model and session of a draft, compiled once per snapshot checksum (the last few kept)."""
+    with _lock:
+        found = _drafts.get(version.checksum)
+        if found is not None:
+            _drafts.move_to_end(version.checksum)
+            return found
+    model = product_from_dict(version.snapshot)
+    # Not frozen: a draft's session is dropped as soon as the draft changes, and frozen objects
+    # in reference cycles would never be collected.
+    session = build_session(model, version.checksum, freeze=False)
+    with _lock:
+        return _remember(_drafts, version.checksum, (model, session), MAX_DRAFTS)
 
 
 def version_serving(version: CatalogVersion) -> CatalogVersion:
@@ -163,8 +188,8 @@ def _forget(key: Key) -> None:
             del _ready[product]
 
 
-def build_session(product: Product, checksum: str | None = None) -> Session:
-    """Compile `product` and warm its session, then exempt what it holds from garbage collection.
+def build_session(product: Product, checksum: str | None = None, *, freeze: bool = True) -> Session:
+    """Compile `product` and warm its session, then (`freeze`) exempt what it holds from garbage collection.
 
     Its diagram, when it compiles within the budget and answers faster, serves availability
     (kept under `checksum` for every process: configurator/diagrams.py). A warm session holds
@@ -185,6 +210,7 @@ def build_session(product: Product, checksum: str | None = None) -> Session:
     if compiled:
         diagrams.keep(checksum, compiled[0])
     log.info("%s: availability from the %s path (%s)", product.code, choice.path, choice.reason)
-    gc.collect()
-    gc.freeze()
+    if freeze:
+        gc.collect()
+        gc.freeze()
     return session

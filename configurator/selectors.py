@@ -2,7 +2,7 @@
 
 A card is made from the fields publishing stored on the version (catalog.listing), never
 from the engine model, and a page of cards is kept in the shared cache until the catalog
-changes (configurator.views keeps the rendered page). Cold: one query counts the listed
+changes (configurator.listing_views keeps the rendered page). Cold: one query counts the listed
 products, one reads the page's versions.
 """
 
@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from catalog.listing import listing_generation
-from catalog.models import CatalogVersion
+from catalog.models import CatalogVersion, Product
 from catalog.selectors import latest_versions
 from configurator import preview
 from configurator.loading import version_model
@@ -123,3 +126,15 @@ def product_cards(language: str, number: int) -> CardPage | None:
 def cards_cache_key(language: str, number: int, day: str) -> str:
     """Return the shared cache's key of a rendered page of cards (`day`: their dispatch dates' today)."""
     return f"configurator:cards:v1:{listing_generation()}:{language}:{number}:{day}"
+
+
+def access_draft(user: AbstractBaseUser | AnonymousUser, code: str) -> Product:
+    """Return the product `code` whose draft `user` may try: staff who may change products.
+
+    Raise PermissionDenied for anyone else (shoppers never see a draft), Http404 for no such product.
+    """
+    if not isinstance(user, PermissionsMixin) or not (user.is_active and getattr(user, "is_staff", False)):
+        raise PermissionDenied
+    if not user.has_perm("catalog.change_product"):
+        raise PermissionDenied
+    return get_object_or_404(Product, code=code)

@@ -1,51 +1,56 @@
-"""Shopper pages: the product list, the configurator (page or htmx partial), saved configurations.
+"""Shopper pages: the configurator (page or htmx partial) and saved configurations.
 
 The configurator page is a plain GET form whose fields are the configuration itself
 (`?body_colour=red&packs=city&chest=101.5`), so the URL always reproduces what the
 shopper sees, and reload, back and forward just work, with or without JavaScript.
 With htmx the same view answers a change with the form alone plus out-of-band swaps
 of the stepper, price, preview and notices, and pushes the canonical URL.
+
+The same answer serves staff trying a product's draft (configurator/draft_views.py):
+`Serving` says which address the page stays on and whether the visit is recorded.
+The product list is in listing_views.py, the preview pictures in preview_views.py.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
 
-from catalog.listing import CACHE_SECONDS
 from catalog.selectors import version_latest_cached
-from config.throttling import CACHE_ERRORS, throttle, throttle_wait, throttled_response
+from config.throttling import throttle, throttle_wait, throttled_response
 from configurator import preview, services
 from configurator.engine.selection import Selection
 from configurator.forms import ACTION, SEEN, SUGGESTED, WANT, PageInput, query_pairs, read_page_input
 from configurator.loading import version_serving
 from configurator.models import SavedConfiguration, normalize_code
-from configurator.pages import OTHER, SUMMARY, ConfiguratorPage, ShareView, build_page, configure_url, state_pairs
+from configurator.pages import (
+    OTHER,
+    SUMMARY,
+    ConfiguratorPage,
+    DraftView,
+    ShareView,
+    build_page,
+    configure_url,
+    state_pairs,
+)
 from configurator.pages.sizing import size_fill
 from configurator.pages.wording import confirmed_sentence
-from configurator.selectors import cards_cache_key, product_cards
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
 from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
-
-logger = logging.getLogger(__name__)
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
@@ -57,6 +62,18 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+@dataclass(frozen=True)
+class Serving:
+    """Where and for whom the configurator answers: the shop, or staff trying a product's draft."""
+
+    #: The configurator's address: the form, every link and every htmx request stay on it.
+    url: str
+    #: The shopper's visit, for insights (None: nothing is recorded, as for a draft).
+    visit: tracking.Visit | None = None
+    #: Set on the draft: its banner, and no saving, sharing or ordering.
+    draft: DraftView | None = None
+
+
 def _language() -> str:
     return get_language() or "en"
 
@@ -64,46 +81,6 @@ def _language() -> str:
 def _decimal_separator() -> str:
     """The decimal separator of the shopper's language: "," in Italian (the point is read too)."""
     return str(get_format("DECIMAL_SEPARATOR"))
-
-
-def _cards_html(language: str, number: int) -> str | None:
-    """Return page `number` of the product cards rendered, from the shared cache when it has it.
-
-    The rendered cards are what costs (a warm page otherwise spends most of its time in the
-    template), so they are kept, per language and day (the dispatch dates they show), until the
-    catalog changes. None past the last page. A cache that fails is skipped.
-    """
-    try:
-        key: str | None = cards_cache_key(language, number, timezone.localdate().isoformat())
-        cached = cache.get(key)
-    except CACHE_ERRORS:
-        logger.warning("product list read without the cache (CACHE_URL failed)", exc_info=True)
-        key, cached = None, None
-    if isinstance(cached, str):
-        return cached
-    found = product_cards(language, number)
-    if found is None:
-        return None
-    html = render_to_string("configurator/_product_cards.html", {"products": found.cards, "page": found})
-    if key is not None:
-        try:
-            cache.set(key, html, CACHE_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("product list not cached (CACHE_URL failed)", exc_info=True)
-    return html
-
-
-@throttle("pages")
-def product_list(request: HttpRequest) -> HttpResponse:
-    """List the published products in the shopper's language, a page (`?page=`) at a time."""
-    raw = request.GET.get("page", "1")
-    number = int(raw) if raw.isdigit() and len(raw) < 9 else 0
-    html = _cards_html(_language(), number) if number >= 1 else None
-    if html is None:
-        missing = _("There is no page %(page)s of products.") % {"page": raw}
-        return render(request, "configurator/product_list.html", {"missing": missing}, status=404)
-    # Rendered by the template engine from escaped values: safe to insert as it is.
-    return render(request, "configurator/product_list.html", {"cards": mark_safe(html)})
 
 
 def _published(code: str) -> VersionEngine:
@@ -121,6 +98,7 @@ def _page(
     selection: Selection,
     step: str,
     notices: list[tuple[str, str]],
+    serving: Serving,
     *,
     count_looks: bool = True,
 ) -> ConfiguratorPage | HttpResponse:
@@ -137,7 +115,17 @@ def _page(
     language = _language()
     answer = services.configuration_check(engine, selection, language)
     urls = preview.preview_urls(recipe)
-    return build_page(engine.product, page, answer, step=step, notices=notices, language=language, preview=urls)
+    return build_page(
+        engine.product,
+        page,
+        answer,
+        step=step,
+        notices=notices,
+        language=language,
+        preview=urls,
+        base=serving.url,
+        draft=serving.draft,
+    )
 
 
 def _render(
@@ -147,12 +135,12 @@ def _render(
     selection: Selection,
     step: str,
     notices: list[tuple[str, str]],
-    visit: tracking.Visit | None = None,
+    serving: Serving,
 ) -> HttpResponse:
-    built = _page(request, engine, page, selection, step, notices)
+    built = _page(request, engine, page, selection, step, notices, serving)
     if isinstance(built, HttpResponse):
         return built
-    tracking.page_shown(visit, built, selection, page.rejected)
+    tracking.page_shown(serving.visit, built, selection, page.rejected)
     context = {"page": built}
     if request.htmx and not request.htmx.boosted:
         if built.live_text is not None:
@@ -171,26 +159,25 @@ def _after_action(
     selection: Selection,
     step: str,
     notices: list[tuple[str, str]],
-    visit: tracking.Visit | None = None,
+    serving: Serving,
 ) -> HttpResponse:
     """Answer an action (choose anyway, finish for me): redirect without htmx so reload never repeats it.
 
     The redirect carries the visit (`_visit`) so that the page it opens continues it.
     """
     if request.htmx:
-        return _render(request, engine, page, selection, step, notices, visit)
+        return _render(request, engine, page, selection, step, notices, serving)
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
     # The step the action was asked from has been visited.
     state = state_pairs(engine.product, page.seen | {page.step}, suggested=page.suggested, estimates=page.estimates)
-    url = configure_url(engine.product, selection, step, rejected=page.rejected, state=state)
+    url = configure_url(engine.product, selection, step, rejected=page.rejected, state=state, base=serving.url)
+    visit = serving.visit
     tracking.page_left(visit)
     return HttpResponseRedirect(visit.url(url) if visit is not None else url)
 
 
-def _fill_size(
-    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, visit: tracking.Visit | None
-) -> HttpResponse:
+def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, serving: Serving) -> HttpResponse:
     """Fill in the measurements not given yet from the standard size the shopper picked, as estimates.
 
     Insights record nothing for it: the values are the shop's estimates, not typed by the shopper.
@@ -199,7 +186,7 @@ def _fill_size(
     if size is None:
         # Never the link's own text: the shop's notice would say whatever the link's author typed.
         notice = ("error", _("This size does not exist."))
-        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
+        return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
     name = size.label(_language())
     filled = size_fill(engine.product, page, size)
     count = len(filled.estimates.fields)
@@ -211,7 +198,7 @@ def _fill_size(
         ) % {"count": count, "size": name}
     else:
         text = _("Every measurement is already yours: nothing was filled in from size %(size)s.") % {"size": name}
-    return _after_action(request, engine, filled, filled.selection, page.step, [("info", text)], visit)
+    return _after_action(request, engine, filled, filled.selection, page.step, [("info", text)], serving)
 
 
 def _choose_anyway(
@@ -219,7 +206,7 @@ def _choose_anyway(
     engine: VersionEngine,
     page: PageInput,
     want: tuple[str, str] | None,
-    visit: tracking.Visit | None,
+    serving: Serving,
 ) -> HttpResponse:
     """Choose the wanted option, changing what it takes, and say what changed.
 
@@ -232,29 +219,27 @@ def _choose_anyway(
     option = group.option(option_code) if group else None
     if option is None:
         notice = ("error", _("This option does not exist."))
-        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
+        return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
     name = option.label(language)
     new, changes = services.configuration_apply_wanted(engine, page.selection, group_code, option_code, language)
     if new is None:
         notice = ("error", _("%(option)s cannot be built with any configuration.") % {"option": name})
-        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
-    tracking.note_wanted(visit, engine, group_code, option_code, page.selection, new)
+        return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
+    tracking.note_wanted(serving.visit, engine, group_code, option_code, page.selection, new)
     text = _("%(option)s is now chosen.") % {"option": name}
     if changes:
         text += " " + _("To make it possible we also changed: %(changes)s.") % {"changes": "; ".join(changes)}
-    return _after_action(request, engine, page, new, page.step, [("success", text)], visit)
+    return _after_action(request, engine, page, new, page.step, [("success", text)], serving)
 
 
-def _finish(
-    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, visit: tracking.Visit | None
-) -> HttpResponse:
+def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, serving: Serving) -> HttpResponse:
     """Complete the configuration with the catalog's recommendations ("finish for me")."""
     # Style choices only: measurements are the shopper's body, never filled in or replaced.
     completion = services.configuration_finish(engine.version, page.selection, parameters=False)
     if completion.configuration is None:
         notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
-        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
-    tracking.note(visit, Event.Kind.FINISH)
+        return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
+    tracking.note(serving.visit, Event.Kind.FINISH)
     text = _("We completed your configuration with our recommendations. Check it below.")
     language = _language()
     product = engine.product
@@ -263,7 +248,7 @@ def _finish(
     needed += [t.label(language) for t in product.texts if t.code in completion.texts_needed]
     if needed:
         text += " " + _("Still to fill in: %(fields)s.") % {"fields": ", ".join(needed)}
-    return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)], visit)
+    return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)], serving)
 
 
 def _arriving(request: HtmxHttpRequest, page: PageInput) -> bool:
@@ -313,28 +298,44 @@ def _asked(
 def configure(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Show the configurator for `code` with the configuration the query carries."""
     engine = _published(code)
-    page = read_page_input(engine.product, query_pairs(request.GET), decimal_separator=_decimal_separator())
-    arriving = _arriving(request, page)
+    page, arriving = read_request(request, engine)
     # Before the first look or a refit changes it: what the shopper sent is what they did.
     visit = tracking.visit_for(request, engine.product, engine.version.number, arriving=arriving, sent=page)
+    serving = Serving(url=reverse("configurator:configure", args=[code]), visit=visit)
+    return configurator_answer(request, engine, page, serving, arriving=arriving)
+
+
+def read_request(request: HtmxHttpRequest, engine: VersionEngine) -> tuple[PageInput, bool]:
+    """Read the configurator's GET request: what it carries, and whether the shopper arrives (`_arriving`)."""
+    page = read_page_input(engine.product, query_pairs(request.GET), decimal_separator=_decimal_separator())
+    return page, _arriving(request, page)
+
+
+def configurator_answer(
+    request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, serving: Serving, *, arriving: bool
+) -> HttpResponse:
+    """Answer the configurator's request `page` on `engine`: the page, a partial, or an action's answer.
+
+    `arriving` (`_arriving`) opens on the first look; `serving` says where the page stays and what it records.
+    """
     if arriving:
         page = _arrival_look(engine, page)
     elif page.suggested:
         selection, suggested = services.configuration_refit(engine, page.selection, page.suggested)
         page = replace(page, selection=selection, suggested=suggested)
     if request.htmx and ASKED in request.GET:
-        return _asked(request, engine, page, visit)
+        return _asked(request, engine, page, serving.visit)
     if page.want is not None or WANT in page.errors:
-        return _choose_anyway(request, engine, page, page.want, visit)
+        return _choose_anyway(request, engine, page, page.want, serving)
     if page.action == "finish":
-        return _finish(request, engine, page, visit)
+        return _finish(request, engine, page, serving)
     if page.fill:
-        return _fill_size(request, engine, page, visit)
+        return _fill_size(request, engine, page, serving)
     if page.confirm:
         # Settled while reading the page input; an action, so reloading the address never repeats it.
         notice = ("success", confirmed_sentence(engine.product, page.confirm, _language()))
-        return _after_action(request, engine, page, page.selection, page.step, [notice], visit)
-    return _render(request, engine, page, page.selection, page.step, [], visit)
+        return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
+    return _render(request, engine, page, page.selection, page.step, [], serving)
 
 
 @require_POST
@@ -393,48 +394,10 @@ def saved(request: HttpRequest, code: str) -> HttpResponse:
     # A saved configuration was made step by step: every step counts as visited.
     seen = frozenset({*(section.code for section in engine.product.sections), OTHER})
     page = PageInput(selection=state.selection, action=ACTION, seen=seen)
-    built = _page(request, engine, page, state.selection, SUMMARY, notices, count_looks=False)
+    serving = Serving(url=reverse("configurator:configure", args=[found.product.code]), visit=visit)
+    built = _page(request, engine, page, state.selection, SUMMARY, notices, serving, count_looks=False)
     if isinstance(built, HttpResponse):
         return built
     built.share = ShareView(code=found.display_code, url=share)
     tracking.page_shown(visit, built, state.selection, {})
     return render(request, "configurator/configure.html", {"page": built})
-
-
-_PREVIEW_CACHE = "public, max-age=31536000, immutable"
-
-
-def _preview_bytes(request: HttpRequest, key: str, size: str, fmt: str) -> bytes | HttpResponse:
-    """Return a picture's bytes, rendering it if needed (throttled), or a 429 answer; raise 404 if unknown."""
-    content = preview.preview_stored(key, size, fmt)
-    if content is not None:
-        return content
-    wait = throttle_wait(request, "preview_render")
-    if wait is not None:
-        return throttled_response(request, wait)
-    content = preview.preview_file(key, size, fmt)
-    if content is None:
-        raise Http404(_("No such preview image."))
-    return content
-
-
-@throttle("preview")
-def preview_image(request: HttpRequest, key: str, size: str, fmt: str) -> HttpResponse:
-    """Serve one preview picture (`/preview/<key>-<size>.<fmt>`), rendered on first request.
-
-    The address names the content, so the answer is cacheable forever; a matching
-    `If-None-Match` answers 304. An unknown key, size or format answers 404. Rendering
-    is the costly part: it counts against the tighter "preview_render" rate as well.
-    """
-    etag = f'"{key}-{size}.{fmt}"'
-    known = preview.KEY.match(key) and size in preview.SIZES and fmt in preview.FORMATS
-    if known and etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        content = _preview_bytes(request, key, size, fmt)
-        if isinstance(content, HttpResponse):
-            return content
-        response = HttpResponse(content, content_type=preview.FORMATS[fmt])
-    response["Cache-Control"] = _PREVIEW_CACHE
-    response["ETag"] = etag
-    return response

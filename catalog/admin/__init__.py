@@ -3,6 +3,6 @@
 One module per page family; importing them registers their admins.
 """
 
-from catalog.admin import parts, products, versions
+from catalog.admin import parts, products, schedules, versions
 
-__all__ = ["parts", "products", "versions"]
+__all__ = ["parts", "products", "schedules", "versions"]

@@ -4,7 +4,8 @@ A `Product` is what a published catalog version freezes: immutable dataclasses w
 exact `Decimal` numbers, built from and written back to the catalog exchange format
 (docs/catalog-format.md) by `product_from_dict` and `product_to_dict`. Those two
 functions assume data already checked by `configurator.engine.schema`; they never
-guess or repair.
+guess or repair. Scalar keys, their defaults and conversions come from the field
+table (`configurator.engine.fields`); only nested objects are written out here.
 """
 
 from __future__ import annotations
@@ -15,22 +16,44 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
 
+from configurator.engine.fields import (
+    GROUP,
+    GUIDE,
+    LAYER,
+    OPTION,
+    PARAMETER,
+    PREVIEW,
+    PRICE,
+    PRODUCT,
+    RULE,
+    RULE_KIND_KEYS,
+    SECTION_PART,
+    SIZE,
+    TEXT_PART,
+    TEXT_PLACE,
+    TEXT_PREVIEW,
+    Part,
+    read,
+    write,
+)
+from configurator.engine.fields import LEAD_TIME_DAYS as LEAD_TIME_DAYS
+from configurator.engine.fields import LEAD_TIME_MAX_DAYS as LEAD_TIME_MAX_DAYS
+from configurator.engine.fields import PREVIEW_MAX_SIDE as PREVIEW_MAX_SIDE
+from configurator.engine.kinds import measure_str as measure_str
+from configurator.engine.kinds import money_str as money_str
+
 GroupKind = Literal["choice", "multi"]
 RuleKind = Literal["constraint", "table", "default", "warning"]
 Layout = Literal["steps", "single"]
 Display = Literal["radio", "swatch", "select"]
 
 FORMAT = "configurator-catalog/1"
-# The largest preview canvas side, in pixels: what the renderer draws, the catalog
-# accepts and publishing checks (past it, rendering and the audit cost seconds and
-# hundreds of megabytes: decision 32 has the figures).
-PREVIEW_MAX_SIDE = 4096
-#: A product's lead time when the catalog gives none, and the longest it may give, in working days.
-LEAD_TIME_DAYS = 14
-LEAD_TIME_MAX_DAYS = 365
 
 #: Languages a translation may be given in, besides the catalog's own (English) text.
 Translations = Mapping[str, Mapping[str, str]]
+#: The values of table fields (configurator.engine.fields) a part has no attribute for, by
+#: JSON key: data the engine carries from a file to a snapshot and back without using it.
+Extra = Mapping[str, Any]
 
 
 def _translated(default: str, translations: Translations, key: str, language: str) -> str:
@@ -44,6 +67,7 @@ class Section:
     code: str
     name: str
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -54,23 +78,24 @@ class Layer:
     """One preview image, drawn at `z` (higher is on top), optionally tinted as a mask."""
 
     image: str
-    z: int = 0
-    tint: str = ""
+    z: int = LAYER.default("z")
+    tint: str = LAYER.default("tint")
 
 
 @dataclass(frozen=True)
 class Option:
     code: str
     name: str
-    price: Decimal = Decimal("0")
+    price: Decimal = Decimal(OPTION.field("price").default)
     description: str = ""
-    part_number: str = ""
-    bom_quantity: str = "1"
-    bom_unit: str = "pcs"
-    active: bool = True
-    swatch: str = ""
+    part_number: str = OPTION.default("part_number")
+    bom_quantity: str = OPTION.default("bom_quantity")
+    bom_unit: str = OPTION.default("bom_unit")
+    active: bool = OPTION.default("active")
+    swatch: str = OPTION.default("swatch")
     layers: tuple[Layer, ...] = ()
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -88,8 +113,9 @@ class Group:
     max_count: int | None = None
     section: str = ""
     default: tuple[str, ...] = ()
-    display: Display = "radio"
+    display: Display = GROUP.default("display")  # noqa: RUF009 (a string from the field table)
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -111,7 +137,7 @@ class Guide:
     """
 
     image: str
-    text: str = ""
+    text: str = GUIDE.default("text")
     translations: Translations = field(default_factory=dict)
 
     def text_in(self, language: str) -> str:
@@ -131,6 +157,7 @@ class Parameter:
     section: str = ""
     guide: Guide | None = None
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -152,6 +179,7 @@ class Size:
     name: str
     values: tuple[tuple[str, Decimal], ...]
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -186,10 +214,10 @@ class TextPreview:
 
     x: int
     y: int
-    size: int = 24
-    color: str = "#000000"
-    font: str = "serif"
-    anchor: str = "mm"
+    size: int = TEXT_PREVIEW.default("size")
+    color: str = TEXT_PREVIEW.default("color")
+    font: str = TEXT_PREVIEW.default("font")
+    anchor: str = TEXT_PREVIEW.default("anchor")
     color_from: str = ""
     place_from: str = ""
     places: tuple[TextPlace, ...] = ()
@@ -205,11 +233,12 @@ class TextField:
     name: str
     max_length: int
     charset: str = ""
-    required: bool = False
+    required: bool = TEXT_PART.default("required")
     description: str = ""
     section: str = ""
     preview: TextPreview | None = None
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -232,8 +261,9 @@ class Rule:
     rows: tuple[tuple[str, ...], ...] = ()
     when: str = ""
     prefer: str = ""
-    active: bool = True
+    active: bool = RULE.default("active")
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def text(self, language: str) -> str:
         return _translated(self.message, self.translations, "message", language)
@@ -249,6 +279,7 @@ class PriceRule:
     when: str = ""
     per: str = ""
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def text(self, language: str) -> str:
         return _translated(self.label, self.translations, "label", language)
@@ -256,9 +287,9 @@ class PriceRule:
 
 @dataclass(frozen=True)
 class Preview:
-    width: int = 800
-    height: int = 600
-    background: str = "#ffffff"
+    width: int = PREVIEW.default("width")
+    height: int = PREVIEW.default("height")
+    background: str = PREVIEW.default("background")
     layers: tuple[Layer, ...] = ()
 
 
@@ -269,11 +300,11 @@ class Product:
     currency: str
     base_price: Decimal
     description: str = ""
-    layout: Layout = "steps"
-    active: bool = True
+    layout: Layout = PRODUCT.default("layout")  # noqa: RUF009 (a string from the field table)
+    active: bool = PRODUCT.default("active")
     part_number: str = ""
     #: Working days from the order to leaving the workshop (orders.dates).
-    lead_time_days: int = LEAD_TIME_DAYS
+    lead_time_days: int = PRODUCT.default("lead_time_days")
     sections: tuple[Section, ...] = ()
     groups: tuple[Group, ...] = ()
     parameters: tuple[Parameter, ...] = ()
@@ -283,6 +314,7 @@ class Product:
     preview: Preview = field(default_factory=Preview)
     sizes: tuple[Size, ...] = ()
     translations: Translations = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
@@ -321,81 +353,33 @@ def _dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _opt_dec(value: Any) -> Decimal | None:
-    return None if value is None else _dec(value)
-
-
-_CENT = Decimal("0.01")
-
-
-def money_str(value: Decimal) -> str:
-    """Write an amount with exactly two decimals ("18900.00")."""
-    return format(value.quantize(_CENT), "f")
-
-
-def measure_str(value: Decimal) -> str:
-    """Write a measure without trailing zeros ("80", "0.5")."""
-    return format(value.normalize(), "f") if value else "0"
-
-
-def _measure_or_none(value: Decimal | None) -> str | None:
-    return None if value is None else measure_str(value)
-
-
-def _trans(data: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    return {lang: dict(texts) for lang, texts in data.get("translations", {}).items()}
+def _build[T](cls: type[T], part: Part, data: Mapping[str, Any], **nested: Any) -> T:
+    """Return `cls` built from `part`'s scalar fields in `data` (`fields.read`) and the nested values given."""
+    return cls(**read(part, data, cls), **nested)
 
 
 def _layers(items: Any) -> tuple[Layer, ...]:
-    return tuple(Layer(image=item["image"], z=int(item.get("z", 0)), tint=item.get("tint", "")) for item in items or ())
+    return tuple(_build(Layer, LAYER, item) for item in items or ())
 
 
 def _layers_dict(layers: tuple[Layer, ...]) -> list[dict[str, Any]]:
-    return [{"image": layer.image, "z": layer.z, "tint": layer.tint} for layer in layers]
+    return [write(LAYER, layer) for layer in layers]
 
 
 def _text_preview(data: Mapping[str, Any] | None) -> TextPreview | None:
     if not data:
         return None
-    return TextPreview(
-        x=int(data["x"]),
-        y=int(data["y"]),
-        size=int(data.get("size", 24)),
-        color=data.get("color", "#000000"),
-        font=data.get("font", "serif"),
-        anchor=data.get("anchor", "mm"),
-        color_from=data.get("color_from", ""),
-        place_from=data.get("place_from", ""),
-        places=tuple(
-            TextPlace(
-                option=option,
-                x=int(place["x"]),
-                y=int(place["y"]),
-                size=None if place.get("size") is None else int(place["size"]),
-                anchor=place.get("anchor"),
-            )
-            for option, place in (data.get("places") or {}).items()
-        ),
+    places = tuple(
+        _build(TextPlace, TEXT_PLACE, place, option=option) for option, place in (data.get("places") or {}).items()
     )
+    return _build(TextPreview, TEXT_PREVIEW, data, places=places)
 
 
 def _text_preview_dict(preview: TextPreview | None) -> dict[str, Any] | None:
     if preview is None:
         return None
-    return {
-        "x": preview.x,
-        "y": preview.y,
-        "size": preview.size,
-        "color": preview.color,
-        "font": preview.font,
-        "anchor": preview.anchor,
-        "color_from": preview.color_from,
-        "place_from": preview.place_from,
-        "places": {
-            place.option: {"x": place.x, "y": place.y, "size": place.size, "anchor": place.anchor}
-            for place in preview.places
-        },
-    }
+    places = {place.option: write(TEXT_PLACE, place) for place in preview.places}
+    return write(TEXT_PREVIEW, preview, places=places)
 
 
 def _default_codes(value: Any) -> tuple[str, ...]:
@@ -404,266 +388,70 @@ def _default_codes(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def product_from_dict(data: Mapping[str, Any]) -> Product:
-    """Build a `Product` from one product object of the exchange format (already checked)."""
-    preview = data.get("preview") or {}
-    return Product(
-        code=data["code"],
-        name=data["name"],
-        currency=data["currency"],
-        base_price=_dec(data["base_price"]),
-        description=data.get("description", ""),
-        layout=data.get("layout", "steps"),
-        active=data.get("active", True),
-        part_number=data.get("part_number", ""),
-        lead_time_days=data.get("lead_time_days", LEAD_TIME_DAYS),
-        sections=tuple(
-            Section(code=s["code"], name=s["name"], translations=_trans(s)) for s in data.get("sections", ())
-        ),
-        groups=tuple(
-            Group(
-                code=g["code"],
-                name=g["name"],
-                kind=g.get("kind", "choice"),
-                required=g.get("required", True),
-                description=g.get("description", ""),
-                min_count=g.get("min"),
-                max_count=g.get("max"),
-                section=g.get("section", ""),
-                default=_default_codes(g.get("default")),
-                display=g.get("display", "radio"),
-                translations=_trans(g),
-                options=tuple(
-                    Option(
-                        code=o["code"],
-                        name=o["name"],
-                        price=_dec(o.get("price", "0")),
-                        description=o.get("description", ""),
-                        part_number=o.get("part_number", ""),
-                        bom_quantity=str(o.get("bom_quantity", "1")),
-                        bom_unit=o.get("bom_unit", "pcs"),
-                        active=o.get("active", True),
-                        swatch=o.get("swatch", ""),
-                        layers=_layers(o.get("layers")),
-                        translations=_trans(o),
-                    )
-                    for o in g.get("options", ())
-                ),
-            )
-            for g in data.get("groups", ())
-        ),
-        parameters=tuple(
-            Parameter(
-                code=p["code"],
-                name=p["name"],
-                unit=p.get("unit", ""),
-                min=_dec(p["min"]),
-                max=_dec(p["max"]),
-                step=_dec(p.get("step", "1")),
-                default=_opt_dec(p.get("default")),
-                description=p.get("description", ""),
-                section=p.get("section", ""),
-                guide=_guide(p.get("guide")),
-                translations=_trans(p),
-            )
-            for p in data.get("parameters", ())
-        ),
-        texts=tuple(
-            TextField(
-                code=t["code"],
-                name=t["name"],
-                max_length=int(t["max_length"]),
-                charset=t.get("charset", ""),
-                required=t.get("required", False),
-                description=t.get("description", ""),
-                section=t.get("section", ""),
-                preview=_text_preview(t.get("preview")),
-                translations=_trans(t),
-            )
-            for t in data.get("texts", ())
-        ),
-        rules=tuple(
-            Rule(
-                code=r["code"],
-                kind=r["kind"],
-                message=r.get("message", ""),
-                expr=r.get("expr", ""),
-                groups=tuple(r.get("groups", ())),
-                rows=tuple(tuple(row) for row in r.get("rows", ())),
-                when=r.get("when", ""),
-                prefer=r.get("prefer", ""),
-                active=r.get("active", True),
-                translations=_trans(r),
-            )
-            for r in data.get("rules", ())
-        ),
-        prices=tuple(
-            PriceRule(
-                code=p["code"],
-                amount=_dec(p["amount"]),
-                label=p.get("label", ""),
-                when=p.get("when", ""),
-                per=p.get("per", ""),
-                translations=_trans(p),
-            )
-            for p in data.get("prices", ())
-        ),
-        preview=Preview(
-            width=int(preview.get("width", 800)),
-            height=int(preview.get("height", 600)),
-            background=preview.get("background", "#ffffff"),
-            layers=_layers(preview.get("layers")),
-        ),
-        sizes=tuple(
-            Size(
-                code=str(s["code"]),
-                name=s["name"],
-                values=tuple((code, _dec(value)) for code, value in s.get("values", {}).items()),
-                translations=_trans(s),
-            )
-            for s in data.get("sizes", ())
-        ),
-        translations=_trans(data),
-    )
+def _group(data: Mapping[str, Any]) -> Group:
+    options = tuple(_build(Option, OPTION, o, layers=_layers(o.get("layers"))) for o in data.get("options", ()))
+    return _build(Group, GROUP, data, default=_default_codes(data.get("default")), options=options)
 
 
 def _guide(data: Mapping[str, Any] | None) -> Guide | None:
-    if not data:
-        return None
-    return Guide(image=data["image"], text=data.get("text", ""), translations=_trans(data))
+    return _build(Guide, GUIDE, data) if data else None
 
 
-def _guide_dict(guide: Guide | None) -> dict[str, Any] | None:
-    if guide is None:
-        return None
-    translations = {lang: dict(texts) for lang, texts in sorted(guide.translations.items())}
-    return {"image": guide.image, "text": guide.text, "translations": translations}
+def _size(data: Mapping[str, Any]) -> Size:
+    values = tuple((code, _dec(value)) for code, value in data.get("values", {}).items())
+    return _build(Size, SIZE, data, values=values)
 
 
-def _size_dict(size: Size) -> dict[str, Any]:
-    return {
-        "code": size.code,
-        "name": size.name,
-        "translations": {lang: dict(texts) for lang, texts in sorted(size.translations.items())},
-        "values": {code: measure_str(value) for code, value in size.values},
-    }
+def product_from_dict(data: Mapping[str, Any]) -> Product:
+    """Build a `Product` from one product object of the exchange format (already checked)."""
+    preview = data.get("preview") or {}
+    return _build(
+        Product,
+        PRODUCT,
+        data,
+        sections=tuple(_build(Section, SECTION_PART, s) for s in data.get("sections", ())),
+        groups=tuple(_group(g) for g in data.get("groups", ())),
+        parameters=tuple(
+            _build(Parameter, PARAMETER, p, guide=_guide(p.get("guide"))) for p in data.get("parameters", ())
+        ),
+        texts=tuple(
+            _build(TextField, TEXT_PART, t, preview=_text_preview(t.get("preview"))) for t in data.get("texts", ())
+        ),
+        rules=tuple(_build(Rule, RULE, r) for r in data.get("rules", ())),
+        prices=tuple(_build(PriceRule, PRICE, p) for p in data.get("prices", ())),
+        preview=_build(Preview, PREVIEW, preview, layers=_layers(preview.get("layers"))),
+        sizes=tuple(_size(s) for s in data.get("sizes", ())),
+    )
 
 
 def _rule_dict(rule: Rule) -> dict[str, Any]:
-    out: dict[str, Any] = {"code": rule.code, "kind": rule.kind}
-    if rule.kind in ("constraint", "warning"):
-        out["expr"] = rule.expr
-    elif rule.kind == "table":
-        out["groups"] = list(rule.groups)
-        out["rows"] = [list(row) for row in rule.rows]
-    else:
-        out["when"] = rule.when
-        out["prefer"] = rule.prefer
-    out.update(
-        message=rule.message,
-        active=rule.active,
-        translations={lang: dict(texts) for lang, texts in sorted(rule.translations.items())},
-    )
-    return out
+    """A rule with only the keys of its kind besides those every kind has."""
+    others = frozenset().union(*RULE_KIND_KEYS.values()) - RULE_KIND_KEYS[rule.kind]
+    return {key: value for key, value in write(RULE, rule).items() if key not in others}
+
+
+def _group_dict(group: Group) -> dict[str, Any]:
+    default = (group.default[0] if group.default else None) if group.kind == "choice" else list(group.default)
+    options = [write(OPTION, o, layers=_layers_dict(o.layers)) for o in group.options]
+    return write(GROUP, group, default=default, options=options)
+
+
+def _parameter_dict(parameter: Parameter) -> dict[str, Any]:
+    return write(PARAMETER, parameter, guide=None if parameter.guide is None else write(GUIDE, parameter.guide))
 
 
 def product_to_dict(product: Product) -> dict[str, Any]:
     """Write `product` as one product object of the exchange format, every key explicit."""
-
-    def trans(translations: Translations) -> dict[str, dict[str, str]]:
-        return {lang: dict(texts) for lang, texts in sorted(translations.items())}
-
-    return {
-        "code": product.code,
-        "name": product.name,
-        "description": product.description,
-        "translations": trans(product.translations),
-        "currency": product.currency,
-        "base_price": money_str(product.base_price),
-        "part_number": product.part_number,
-        "lead_time_days": product.lead_time_days,
-        "layout": product.layout,
-        "active": product.active,
-        "sections": [{"code": s.code, "name": s.name, "translations": trans(s.translations)} for s in product.sections],
-        "groups": [
-            {
-                "code": g.code,
-                "name": g.name,
-                "description": g.description,
-                "translations": trans(g.translations),
-                "kind": g.kind,
-                "required": g.required,
-                "min": g.min_count,
-                "max": g.max_count,
-                "section": g.section,
-                "display": g.display,
-                "default": (g.default[0] if g.default else None) if g.kind == "choice" else list(g.default),
-                "options": [
-                    {
-                        "code": o.code,
-                        "name": o.name,
-                        "description": o.description,
-                        "translations": trans(o.translations),
-                        "price": money_str(o.price),
-                        "part_number": o.part_number,
-                        "bom_quantity": o.bom_quantity,
-                        "bom_unit": o.bom_unit,
-                        "active": o.active,
-                        "swatch": o.swatch,
-                        "layers": _layers_dict(o.layers),
-                    }
-                    for o in g.options
-                ],
-            }
-            for g in product.groups
-        ],
-        "parameters": [
-            {
-                "code": p.code,
-                "name": p.name,
-                "description": p.description,
-                "translations": trans(p.translations),
-                "unit": p.unit,
-                "min": measure_str(p.min),
-                "max": measure_str(p.max),
-                "step": measure_str(p.step),
-                "default": _measure_or_none(p.default),
-                "section": p.section,
-                "guide": _guide_dict(p.guide),
-            }
-            for p in product.parameters
-        ],
-        "texts": [
-            {
-                "code": t.code,
-                "name": t.name,
-                "description": t.description,
-                "translations": trans(t.translations),
-                "max_length": t.max_length,
-                "charset": t.charset,
-                "required": t.required,
-                "section": t.section,
-                "preview": _text_preview_dict(t.preview),
-            }
-            for t in product.texts
-        ],
-        "rules": [_rule_dict(rule) for rule in product.rules],
-        "prices": [
-            {
-                "code": p.code,
-                "when": p.when,
-                "amount": money_str(p.amount),
-                "per": p.per,
-                "label": p.label,
-                "translations": trans(p.translations),
-            }
-            for p in product.prices
-        ],
-        "preview": {
-            "width": product.preview.width,
-            "height": product.preview.height,
-            "background": product.preview.background,
-            "layers": _layers_dict(product.preview.layers),
-        },
-        "sizes": [_size_dict(size) for size in product.sizes],
-    }
+    preview = product.preview
+    return write(
+        PRODUCT,
+        product,
+        sections=[write(SECTION_PART, s) for s in product.sections],
+        groups=[_group_dict(g) for g in product.groups],
+        parameters=[_parameter_dict(p) for p in product.parameters],
+        texts=[write(TEXT_PART, t, preview=_text_preview_dict(t.preview)) for t in product.texts],
+        rules=[_rule_dict(rule) for rule in product.rules],
+        prices=[write(PRICE, p) for p in product.prices],
+        preview=write(PREVIEW, preview, layers=_layers_dict(preview.layers)),
+        sizes=[write(SIZE, s, values={code: measure_str(value) for code, value in s.values}) for s in product.sizes],
+    )

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from configurator.engine.model import FORMAT, LEAD_TIME_MAX_DAYS, PREVIEW_MAX_SIDE
+from configurator.engine.fields import GROUP, PARAMETER, PARTS, RULE_KIND_KEYS, Field, Part
+from configurator.engine.kinds import Boolean, Choice, Code, Integer, Number, Text, Translations
+from configurator.engine.model import FORMAT
 from configurator.engine.rules import (
     KEYWORDS,
     GroupInfo,
@@ -27,119 +29,7 @@ from configurator.engine.rules import (
 
 CODE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
 NAME_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
-CURRENCY = re.compile(r"[A-Z]{3}\Z")
-COLOR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 LANGUAGE = re.compile(r"[a-z]{2}(-[a-z]{2})?\Z")
-ANCHORS = frozenset(a + b for a in "lmr" for b in "tmbas")
-GUIDE_IMAGE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\.(svg|png|jpg|jpeg|webp)\Z")
-
-_TRANSLATABLE = ("name", "description")
-_KEYS: dict[str, frozenset[str]] = {
-    "file": frozenset({"format", "products"}),
-    "product": frozenset(
-        {
-            "code",
-            "name",
-            "description",
-            "translations",
-            "currency",
-            "base_price",
-            "part_number",
-            "lead_time_days",
-            "layout",
-            "active",
-            "sections",
-            "groups",
-            "parameters",
-            "texts",
-            "rules",
-            "prices",
-            "preview",
-            "sizes",
-        }
-    ),
-    "section": frozenset({"code", "name", "translations"}),
-    "guide": frozenset({"image", "text", "translations"}),
-    "size": frozenset({"code", "name", "translations", "values"}),
-    "group": frozenset(
-        {
-            "code",
-            "name",
-            "description",
-            "translations",
-            "kind",
-            "required",
-            "min",
-            "max",
-            "section",
-            "display",
-            "default",
-            "options",
-        }
-    ),
-    "option": frozenset(
-        {
-            "code",
-            "name",
-            "description",
-            "translations",
-            "price",
-            "part_number",
-            "bom_quantity",
-            "bom_unit",
-            "active",
-            "swatch",
-            "layers",
-        }
-    ),
-    "parameter": frozenset(
-        {
-            "code",
-            "name",
-            "description",
-            "translations",
-            "unit",
-            "min",
-            "max",
-            "step",
-            "default",
-            "section",
-            "guide",
-        }
-    ),
-    "text": frozenset(
-        {
-            "code",
-            "name",
-            "description",
-            "translations",
-            "max_length",
-            "charset",
-            "required",
-            "section",
-            "preview",
-        }
-    ),
-    "text_preview": frozenset({"x", "y", "size", "color", "font", "anchor", "color_from", "place_from", "places"}),
-    "text_place": frozenset({"x", "y", "size", "anchor"}),
-    "rule": frozenset(
-        {
-            "code",
-            "kind",
-            "expr",
-            "groups",
-            "rows",
-            "when",
-            "prefer",
-            "message",
-            "active",
-            "translations",
-        }
-    ),
-    "price": frozenset({"code", "when", "amount", "per", "label", "translations"}),
-    "preview": frozenset({"width", "height", "background", "layers"}),
-    "layer": frozenset({"image", "z", "tint"}),
-}
 
 
 @dataclass(frozen=True)
@@ -161,11 +51,12 @@ class _Checker:
         self.problems.append(Problem(path, message))
 
     # -- shapes --------------------------------------------------------------------------
-    def obj(self, value: Any, path: str, kind: str, required: Iterable[str] = ()) -> bool:
+    def obj(self, value: Any, path: str, kind: str) -> bool:
+        """Check that `value` is an object of part `kind` with its required keys and no others."""
         if not isinstance(value, dict):
             self.fail(path, f"must be an object, not {_type(value)}")
             return False
-        allowed = _KEYS[kind]
+        allowed, required = PARTS[kind].keys, PARTS[kind].required
         for key in value:
             if key not in allowed:
                 hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
@@ -175,6 +66,39 @@ class _Checker:
             if key not in value:
                 self.fail(path, f"missing required key '{key}'")
         return True
+
+    def part(self, value: Any, path: str, kind: str) -> dict[str, Any] | None:
+        """Check an object of part `kind`: its keys and plain fields (see `fields`); None if not an object."""
+        return self.fields(value, path, PARTS[kind]) if self.obj(value, path, kind) else None
+
+    def fields(self, data: Mapping[str, Any], path: str, part: Part) -> dict[str, Any]:
+        """Check the plain fields of `part` by kind; return each key's value when it passed, else None.
+
+        Special kinds (references, expressions, formulas, nested objects) are left to the caller.
+        """
+        return {field.key: self.field(data, path, field, part) for field in part.fields if not field.kind.special}
+
+    def field(self, data: Mapping[str, Any], path: str, field: Field, part: Part) -> Any:
+        key, kind = field.key, field.kind
+        if field.nullable and data.get(key) is None:
+            return None
+        match kind:
+            case Code(name_like=False):
+                return self.code(data, path)
+            case Code():
+                return data.get(key)  # checked with the namespace it shares (`vocabulary`)
+            case Text() | Choice():
+                return self.string(data, key, path, pattern=kind.regex, what=kind.what)
+            case Number():
+                return self.decimal(data, key, path, places=kind.places)
+            case Integer():
+                return self.integer(data, key, path, minimum=kind.minimum, maximum=kind.maximum)
+            case Boolean():
+                self.boolean(data, key, path)
+                return data.get(key) if isinstance(data.get(key), bool) else None
+            case Translations():
+                self.translations(data, path, part.translatable)
+        return None
 
     def array(self, value: Any, path: str) -> list[Any]:
         if value is None:
@@ -261,9 +185,6 @@ class _Checker:
             return None
         return number
 
-    def money(self, data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
-        return self.decimal(data, key, path, places=2)
-
     def translations(self, data: Mapping[str, Any], path: str, keys: Iterable[str]) -> None:
         value = data.get("translations")
         if value is None:
@@ -315,26 +236,11 @@ class _Checker:
 
     # -- parts -----------------------------------------------------------------------------
     def product(self, product: Any, path: str) -> None:
-        if not self.obj(product, path, "product", ("code", "name", "currency", "base_price")):
+        if self.part(product, path, "product") is None:
             return
-        self.code(product, path)
-        self.string(product, "name", path)
-        self.string(product, "description", path)
-        self.string(product, "part_number", path)
-        self.integer(product, "lead_time_days", path, minimum=0, maximum=LEAD_TIME_MAX_DAYS)
-        self.string(product, "currency", path, pattern=CURRENCY, what="an ISO 4217 currency code such as 'EUR'")
-        self.money(product, "base_price", path)
-        self.string(product, "layout", path, pattern=re.compile(r"(steps|single)\Z"), what="'steps' or 'single'")
-        self.boolean(product, "active", path)
-        self.translations(product, path, _TRANSLATABLE)
-
         sections = self.array(product.get("sections"), f"{path}.sections")
         for index, section in enumerate(sections):
-            where = f"{path}.sections[{index}]"
-            if self.obj(section, where, "section", ("code", "name")):
-                self.code(section, where)
-                self.string(section, "name", where)
-                self.translations(section, where, ("name",))
+            self.part(section, f"{path}.sections[{index}]", "section")
         section_codes = self.unique(sections, f"{path}.sections", "section")
 
         groups = self.array(product.get("groups"), f"{path}.groups")
@@ -361,21 +267,15 @@ class _Checker:
         self.unique(prices, f"{path}.prices", "price rule")
 
         preview = product.get("preview")
-        if preview is not None and self.obj(preview, f"{path}.preview", "preview"):
-            self.integer(preview, "width", f"{path}.preview", minimum=16, maximum=PREVIEW_MAX_SIDE)
-            self.integer(preview, "height", f"{path}.preview", minimum=16, maximum=PREVIEW_MAX_SIDE)
-            self.string(preview, "background", f"{path}.preview", pattern=COLOR, what="a colour like '#f4f4f2'")
+        if preview is not None and self.part(preview, f"{path}.preview", "preview") is not None:
             self.layers(preview.get("layers"), f"{path}.preview.layers")
 
     def price(self, price: Any, where: str, vocabulary: Vocabulary) -> None:
-        if not self.obj(price, where, "price", ("code", "amount")):
+        values = self.part(price, where, "price")
+        if values is None:
             return
-        self.code(price, where)
-        self.money(price, "amount", where)
-        self.string(price, "label", where)
-        self.translations(price, where, ("label",))
         self.expression(price.get("when"), f"{where}.when", vocabulary, optional=True)
-        per = self.string(price, "per", where)
+        per = values["per"]
         if per and per not in vocabulary.parameters:
             self.fail(f"{where}.per", f"unknown parameter '{per}'{_hint(per, vocabulary.parameters)}")
 
@@ -406,10 +306,10 @@ class _Checker:
                     raw = item.get("options")
                     options: list[Any] = raw if isinstance(raw, list) else []
                     codes = tuple(o["code"] for o in options if isinstance(o, dict) and isinstance(o.get("code"), str))
-                    kind = item.get("kind", "choice")
+                    kind = item.get("kind", GROUP.field("kind").default)
                     infos[code] = GroupInfo(
                         kind="multi" if kind == "multi" else "choice",
-                        required=item.get("required", True) is True,
+                        required=item.get("required", GROUP.field("required").default) is True,
                         options=codes,
                     )
         parameter_codes = frozenset(
@@ -424,19 +324,10 @@ class _Checker:
             self.fail(f"{path}.section", f"unknown section '{section}'{_hint(section, sections)}")
 
     def group(self, group: Any, path: str, sections: set[str], vocabulary: Vocabulary) -> None:
-        if not self.obj(group, path, "group", ("code", "name", "options")):
+        values = self.part(group, path, "group")
+        if values is None:
             return
-        self.string(group, "name", path)
-        self.string(group, "description", path)
-        self.translations(group, path, _TRANSLATABLE)
-        kind = (
-            self.string(group, "kind", path, pattern=re.compile(r"(choice|multi)\Z"), what="'choice' or 'multi'")
-            or "choice"
-        )
-        self.boolean(group, "required", path)
-        self.string(
-            group, "display", path, pattern=re.compile(r"(radio|swatch|select)\Z"), what="'radio', 'swatch' or 'select'"
-        )
+        kind = values["kind"] or GROUP.field("kind").default
         self.section_ref(group, path, sections)
         options = self.array(group.get("options"), f"{path}.options")
         if "options" in group and not options and isinstance(group.get("options"), list):
@@ -444,8 +335,7 @@ class _Checker:
         for index, option in enumerate(options):
             self.option(option, f"{path}.options[{index}]", vocabulary)
         codes = self.unique(options, f"{path}.options", "option")
-        low = self.integer(group, "min", path, minimum=0, nullable=True)
-        high = self.integer(group, "max", path, minimum=0, nullable=True)
+        low, high = values["min"], values["max"]
         if kind == "choice" and (low is not None or high is not None):
             self.fail(path, "'min' and 'max' apply to multi groups only")
         if low is not None and high is not None and low > high:
@@ -469,17 +359,8 @@ class _Checker:
                 self.fail(f"{path}.default", f"unknown option '{code}'{_hint(str(code), codes)}")
 
     def option(self, option: Any, path: str, vocabulary: Vocabulary) -> None:
-        if not self.obj(option, path, "option", ("code", "name")):
+        if self.part(option, path, "option") is None:
             return
-        self.code(option, path)
-        self.string(option, "name", path)
-        self.string(option, "description", path)
-        self.translations(option, path, _TRANSLATABLE)
-        self.money(option, "price", path)
-        self.string(option, "part_number", path)
-        self.string(option, "bom_unit", path)
-        self.boolean(option, "active", path)
-        self.string(option, "swatch", path, pattern=re.compile(r"(#[0-9A-Fa-f]{6})?\Z"), what="a colour like '#c0392b'")
         quantity = option.get("bom_quantity")
         if quantity is not None:
             if isinstance(quantity, (int, Decimal)) and not isinstance(quantity, bool):
@@ -498,25 +379,14 @@ class _Checker:
     def layers(self, value: Any, path: str) -> None:
         for index, layer in enumerate(self.array(value, path)):
             where = f"{path}[{index}]"
-            if self.obj(layer, where, "layer", ("image",)):
-                self.string(layer, "image", where)
-                self.integer(layer, "z", where)
-                self.string(
-                    layer, "tint", where, pattern=re.compile(r"(#[0-9A-Fa-f]{6})?\Z"), what="a colour like '#c0392b'"
-                )
+            self.part(layer, where, "layer")
 
     def parameter(self, parameter: Any, path: str, sections: set[str]) -> None:
-        if not self.obj(parameter, path, "parameter", ("code", "name", "min", "max")):
+        values = self.part(parameter, path, "parameter")
+        if values is None:
             return
-        self.string(parameter, "name", path)
-        self.string(parameter, "description", path)
-        self.string(parameter, "unit", path)
-        self.translations(parameter, path, _TRANSLATABLE)
         self.section_ref(parameter, path, sections)
-        low = self.decimal(parameter, "min", path)
-        high = self.decimal(parameter, "max", path)
-        step = self.decimal(parameter, "step", path)
-        default = self.decimal(parameter, "default", path, nullable=True)
+        low, high, step, default = values["min"], values["max"], values["step"], values["default"]
         if step is not None and step <= 0:
             self.fail(f"{path}.step", f"must be greater than 0, not {step}")
             step = None
@@ -531,41 +401,24 @@ class _Checker:
                 self.fail(f"{path}.default", f"default {default} is not on the step grid ({low} + k × {step})")
 
     def text(self, text: Any, path: str, sections: set[str], vocabulary: Vocabulary) -> None:
-        if not self.obj(text, path, "text", ("code", "name", "max_length")):
+        values = self.part(text, path, "text")
+        if values is None:
             return
-        self.string(text, "name", path)
-        self.string(text, "description", path)
-        self.translations(text, path, _TRANSLATABLE)
-        self.integer(text, "max_length", path, minimum=1)
-        self.boolean(text, "required", path)
         self.section_ref(text, path, sections)
-        charset = self.string(text, "charset", path)
+        charset = values["charset"]
         if charset:
             try:
                 re.compile(f"[{charset}]")
             except re.error as error:
                 self.fail(f"{path}.charset", f"{charset!r} is not a character set such as 'A-Z.' ({error})")
-        preview = text.get("preview")
-        if preview is not None and self.obj(preview, f"{path}.preview", "text_preview", ("x", "y")):
-            where = f"{path}.preview"
-            self.integer(preview, "x", where)
-            self.integer(preview, "y", where)
-            self.integer(preview, "size", where, minimum=4)
-            self.string(preview, "color", where, pattern=COLOR, what="a colour like '#1d3557'")
-            self.string(preview, "font", where)
-            self.anchor(preview, where)
+        preview, where = text.get("preview"), f"{path}.preview"
+        shown = None if preview is None else self.part(preview, where, "text_preview")
+        if shown is not None:
             for key in ("color_from", "place_from"):
-                group = self.string(preview, key, where)
+                group = shown[key]
                 if group and group not in vocabulary.groups:
                     self.fail(f"{where}.{key}", f"unknown group '{group}'{_hint(group, vocabulary.groups)}")
             self.places(preview, where, vocabulary)
-
-    def anchor(self, data: Mapping[str, Any], where: str, *, nullable: bool = False) -> None:
-        if nullable and data.get("anchor") is None:
-            return
-        anchor = self.string(data, "anchor", where)
-        if anchor is not None and anchor not in ANCHORS:
-            self.fail(f"{where}.anchor", f"{anchor!r} is not a Pillow text anchor such as 'mm' or 'lt'")
 
     def places(self, preview: Mapping[str, Any], where: str, vocabulary: Vocabulary) -> None:
         places = preview.get("places")
@@ -587,37 +440,16 @@ class _Checker:
                 self.fail(
                     at, f"unknown option '{option}' in group '{preview['place_from']}'{_hint(option, group.options)}"
                 )
-            if self.obj(place, at, "text_place", ("x", "y")):
-                self.integer(place, "x", at)
-                self.integer(place, "y", at)
-                self.integer(place, "size", at, minimum=4, nullable=True)
-                self.anchor(place, at, nullable=True)
+            self.part(place, at, "text_place")
 
     def rule(self, rule: Any, path: str, vocabulary: Vocabulary, groups: list[Any]) -> None:
-        if not self.obj(rule, path, "rule", ("code", "kind")):
-            return
-        self.code(rule, path)
-        self.string(rule, "message", path)
-        self.boolean(rule, "active", path)
-        self.translations(rule, path, ("message",))
-        kind = self.string(
-            rule,
-            "kind",
-            path,
-            pattern=re.compile(r"(constraint|table|default|warning)\Z"),
-            what="'constraint', 'table', 'default' or 'warning'",
-        )
-        fields = {
-            "constraint": {"expr"},
-            "table": {"groups", "rows"},
-            "default": {"when", "prefer"},
-            "warning": {"expr"},
-        }
+        values = self.part(rule, path, "rule")
+        kind = None if values is None else values["kind"]
         if kind is None:
             return
-        for key in sorted(set().union(*fields.values()) - fields[kind]):
+        for key in sorted(frozenset().union(*RULE_KIND_KEYS.values()) - RULE_KIND_KEYS[kind]):
             if key in rule:
-                owners = " and ".join(other for other, keys in fields.items() if key in keys)
+                owners = " and ".join(other for other, keys in RULE_KIND_KEYS.items() if key in keys)
                 self.fail(f"{path}.{key}", f"'{key}' belongs to {owners} rules, not {kind} rules")
         if kind in ("constraint", "warning"):
             if "expr" not in rule:
@@ -633,13 +465,10 @@ class _Checker:
 
     def guide(self, guide: Any, path: str) -> None:
         """A measuring guide: a picture (a static file path) and a translated short text."""
-        if guide is None or not self.obj(guide, path, "guide", ("image",)):
-            return
-        image = self.string(guide, "image", path, pattern=GUIDE_IMAGE, what="a relative path to an image file")
+        values = None if guide is None else self.part(guide, path, "guide")
+        image = None if values is None else values["image"]
         if image is not None and ".." in image.split("/"):
             self.fail(f"{path}.image", f"{image!r} must not climb out of the static files ('..')")
-        self.string(guide, "text", path)
-        self.translations(guide, path, ("text",))
 
     def sizes(self, value: Any, path: str, parameters: list[Any]) -> None:
         """The size table: every size gives every measurement, in its range and on its grid."""
@@ -647,11 +476,10 @@ class _Checker:
         known = {p["code"]: p for p in parameters if isinstance(p, dict) and isinstance(p.get("code"), str)}
         for index, size in enumerate(sizes):
             where = f"{path}[{index}]"
-            if not self.obj(size, where, "size", ("code", "name", "values")):
+            checked = self.part(size, where, "size")
+            if checked is None:
                 continue
-            code = self.code(size, where)
-            self.string(size, "name", where)
-            self.translations(size, where, ("name",))
+            code = checked["code"]
             values = size.get("values")
             if not isinstance(values, dict):
                 self.fail(f"{where}.values", f"must be an object of measurements, not {_type(values)}")
@@ -678,7 +506,7 @@ class _Checker:
         self.problems[before:] = [Problem(p.path, f"{label}: {parameter}: {p.message}") for p in self.problems[before:]]
         try:
             low, high = Decimal(str(spec["min"])), Decimal(str(spec["max"]))
-            step = Decimal(str(spec.get("step", "1")))
+            step = Decimal(str(spec.get("step", PARAMETER.field("step").default)))
         except (InvalidOperation, KeyError):
             return  # the parameter's own problems are reported at the parameter
         if number is None or step <= 0:
@@ -759,7 +587,7 @@ def check_product(product: Any, path: str = "$") -> list[Problem]:
 def check_catalog(data: Any) -> list[Problem]:
     """Return every problem of a whole catalog file; an empty list means it is valid."""
     checker = _Checker()
-    if not checker.obj(data, "$", "file", ("format", "products")):
+    if not checker.obj(data, "$", "file"):
         return checker.problems
     if "format" in data and data["format"] != FORMAT:
         checker.fail("$.format", f"unsupported format {data['format']!r}: expected {FORMAT!r}")

@@ -8,7 +8,7 @@ here calls the engine or the services' writes, and nothing parses a number back.
 
 from configurator.pages.building import build_page
 from configurator.pages.links import configure_url, state_pairs
-from configurator.pages.page import ConfiguratorPage, ShareView
+from configurator.pages.page import ConfiguratorPage, DraftView, ShareView
 from configurator.pages.steps import OTHER, SUMMARY
 from configurator.pages.summary import orderable
 
@@ -16,6 +16,7 @@ __all__ = [
     "OTHER",
     "SUMMARY",
     "ConfiguratorPage",
+    "DraftView",
     "ShareView",
     "build_page",
     "configure_url",

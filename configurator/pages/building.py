@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from configurator.engine.model import Product
 from configurator.engine.selection import selection_pairs
 from configurator.forms import PageInput
 from configurator.pages.fields import place_fields
 from configurator.pages.links import configure_url, state_pairs
-from configurator.pages.page import ConfiguratorPage
+from configurator.pages.page import ConfiguratorPage, DraftView
 from configurator.pages.sizing import sizing_view, warning_notices
 from configurator.pages.steps import OTHER, SUMMARY, field_notices, hidden_fields, make_steps, navigate
 from configurator.pages.suggestions import standing_suggestions, suggestion_notices
@@ -25,14 +27,18 @@ def build_page(
     notices: list[tuple[str, str]],
     language: str,
     preview: PreviewUrls,
+    base: str = "",
+    draft: DraftView | None = None,
 ) -> ConfiguratorPage:
     """Return the configurator page for `answer` (the engine's, for `answer.selection`) showing `step`.
 
     `page` is what the request carried: the values set aside with their messages, and
     the text field being typed in; `notices` come first, then one per bad value on a
-    step not shown.
+    step not shown. `base` is the configurator's address every link stays on (the shop's
+    when empty); `draft` marks staff trying the draft, where nothing can be ordered.
     """
     selection = answer.selection
+    base = base or reverse("configurator:configure", args=[product.code])
     steps = make_steps(product, language)
     conflict = place_fields(product, page, answer, steps, OTHER, language)
     steps = [s for s in steps if s.groups or s.parameters or s.texts]
@@ -47,7 +53,7 @@ def build_page(
     state = state_pairs(product, visited, suggested=suggested, estimates=page.estimates)
 
     def url(step_code: str) -> str:
-        return configure_url(product, selection, step_code, rejected=page.rejected, state=state)
+        return configure_url(product, selection, step_code, rejected=page.rejected, state=state, base=base)
 
     for s in steps:
         s.visited = s.code in seen
@@ -85,7 +91,10 @@ def build_page(
         preview=preview,
         preview_alt=preview_alt(product, selection, language),
         sizing=sizing_view(product, page.estimates, language),
+        form_url=base,
+        draft=draft,
     )
-    if orderable(built):
+    built.ready = orderable(built)
+    if built.ready and draft is None:
         built.order_url = order_url(product, selection)
     return built

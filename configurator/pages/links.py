@@ -20,19 +20,21 @@ def configure_url(
     *,
     rejected: Mapping[str, str] | None = None,
     state: Sequence[tuple[str, str]] = (),
+    base: str = "",
 ) -> str:
     """Return the configurator URL that reproduces `selection` (and shows `step`).
 
     `rejected` (field code -> what the shopper typed) keeps values set aside in the
     address, so a reload shows them again with their messages rather than dropping them;
-    `state` is the page state to keep (visited steps, suggestions, estimates), as `state_pairs` gives it.
+    `state` is the page state to keep (visited steps, suggestions, estimates), as `state_pairs` gives it;
+    `base` is the configurator's address to stay on (the shop's for the product when empty).
     """
     pairs = selection_pairs(product, selection)
     pairs += list((rejected or {}).items())
     pairs += list(state)
     if step:
         pairs.append((STEP, step))
-    base = reverse("configurator:configure", args=[product.code])
+    base = base or reverse("configurator:configure", args=[product.code])
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 

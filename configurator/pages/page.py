@@ -217,6 +217,13 @@ class ShareView:
     url: str
 
 
+@dataclass(frozen=True)
+class DraftView:
+    """The banner of a draft tried by staff: where its product is edited in the admin."""
+
+    admin_url: str
+
+
 @dataclass
 class ConfiguratorPage:
     """Everything the configurator page (or one of its htmx fragments) shows."""
@@ -259,3 +266,9 @@ class ConfiguratorPage:
     #: The visit this page belongs to and what it shows, for insights (`_visit`, `_prev`; '' when not recorded).
     visit: str = ""
     prev: str = ""
+    #: The configurator's address: the form and every htmx request stay on it.
+    form_url: str = ""
+    #: The configuration can be built and ordered as it stands (`orderable`), draft or not.
+    ready: bool = False
+    #: Set when staff try the draft: a banner, and no saving, sharing or ordering.
+    draft: DraftView | None = None

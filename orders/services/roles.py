@@ -24,21 +24,28 @@ CATALOG_MODELS = [
     "previewlayer",
     "size",
 ]
+MERCHANDISER = [
+    *(f"catalog.{action}_{model}" for model in CATALOG_MODELS for action in ("add", "change", "delete", "view")),
+    "catalog.view_catalogversion",
+    "catalog.view_publishschedule",
+    # What shoppers do with the catalog: the Insights page (decision 30).
+    "insights.view_productinsight",
+]
 ORDERS_MODELS = ["order", "orderevent", "buildorder", "factoryendpoint", "delivery", "outboxmessage", "auditentry"]
 
 #: role name → permissions ("app.codename")
 ROLES: dict[str, list[str]] = {
-    # Edit the draft catalog and publish it.
-    "Merchandisers": [
-        *(f"catalog.{action}_{model}" for model in CATALOG_MODELS for action in ("add", "change", "delete", "view")),
-        "catalog.view_catalogversion",
+    # Edit the draft catalog; publishing is someone else's (issue 18).
+    "Merchandiser": MERCHANDISER,
+    # Edit the draft catalog and publish it: now, on a schedule, or by rolling back to a version.
+    "Catalog publisher": [
+        *MERCHANDISER,
         "catalog.publish_product",
-        # What shoppers do with the catalog: the Insights page (decision 30).
-        "insights.view_productinsight",
+        *(f"catalog.{action}_publishschedule" for action in ("add", "change")),
     ],
     # Look at everything, change nothing, see no shopper's personal data.
     "Viewers": [
-        *(f"catalog.view_{model}" for model in [*CATALOG_MODELS, "catalogversion"]),
+        *(f"catalog.view_{model}" for model in [*CATALOG_MODELS, "catalogversion", "publishschedule"]),
         *(f"orders.view_{model}" for model in ORDERS_MODELS),
         # Which e-mails went out and when; the errors are kinds and SMTP codes, never an address.
         "orders.view_orderemail",
