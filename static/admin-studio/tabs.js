@@ -71,4 +71,10 @@ document.addEventListener("DOMContentLoaded", function () {
     return link.dataset.tab === sessionStorage.getItem(key);
   });
   open((errored || fromHash || remembered || links[0]).dataset.tab, false);
+  if (errored) {
+    const first = panels[links.indexOf(errored)].querySelector(".errorlist");
+    if (first) {
+      first.scrollIntoView({ block: "center" });
+    }
+  }
 });
