@@ -79,6 +79,11 @@ class _Draft:
         text = f"{group_name} “{option_name}”"
         return format_html("{} “{}”", self.link(group, group_name), self.link(option, option_name)), text
 
+    def why_link(self, group_code: str, option_code: str) -> SafeString:
+        """Link to the draft's "why can this option never be chosen?" page (the minimal set of rules)."""
+        url = reverse("configurator:draft_why", args=[self.product.code, group_code, option_code])
+        return format_html('<a class="finding-why" href="{}">{}</a>', url, _("Why?"))
+
     def rules_list(self, codes: Iterable[str]) -> tuple[SafeString, str]:
         codes = [code.strip() for code in codes if code.strip()]
         links = [self.link(self.rules.get(code), code) for code in codes]
@@ -136,7 +141,10 @@ def _sentence(draft: _Draft, subject: str, message: str) -> tuple[SafeString, st
     subject = subject.removeprefix(f"{draft.product.code}.").removeprefix("$.")
     if match := _OPTION.match(subject):
         html, text = draft.option(match["group"], match["option"])
-        return _option_sentence(draft, html, text, message, bool(match["layer"]))
+        html, text = _option_sentence(draft, html, text, message, bool(match["layer"]))
+        if _BECAUSE.match(message):
+            html = format_html("{} {}", html, draft.why_link(match["group"], match["option"]))
+        return html, text
     if subject == "product":
         if match := _CONFLICT.match(message):
             codes = match["rules"].split(",")

@@ -174,7 +174,8 @@ def test_findings_read_as_sentences_linking_what_they_name(staff: Client, bike: 
     assert (
         f'<a href="/admin/catalog/optiongroup/{frame.pk}/change/">Frame colour</a> '
         f'“<a href="/admin/catalog/option/{black.pk}/change/">Black</a>” can never be chosen: '
-        f'rule <a href="/admin/catalog/rule/{rule.pk}/change/">R1</a> forbids it.'
+        f'rule <a href="/admin/catalog/rule/{rule.pk}/change/">R1</a> forbids it. '
+        '<a class="finding-why" href="/p/bike/draft/why/frame/black/">Why?</a>'
     ) in page.text
     assert "can never be selected (because of" not in page.text
 
@@ -276,3 +277,11 @@ def test_saving_the_product_page_keeps_translations_its_inlines_do_not_show(staf
     assert OptionGroup.objects.get(code="frame").translations == {
         "it": {"name": "Colore del telaio", "description": "Scegli il colore"}
     }
+
+
+def test_the_product_page_links_to_trying_and_comparing_the_draft(staff: Client, bike: Product) -> None:
+    url = reverse("admin:catalog_product_change", args=[bike.pk])
+    assert '<a href="/p/bike/draft/">Try the draft</a>' in staff.get(url).text
+    assert "Compare the draft" not in staff.get(url).text, "nothing published yet: nothing to compare with"
+    catalog_publish(bike)
+    assert '<a href="/admin/catalog/catalogversion/compare/bike/draft/">' in staff.get(url).text
