@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "configurator",
     "orders",
     "insights",
+    "personalisation",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("configurator.urls")),
     path("orders/", include("orders.urls")),
+    path("", include("personalisation.urls")),
     path("privacy/", orders_views.privacy, name="privacy"),
     prefix_default_language=False,
 )
