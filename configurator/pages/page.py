@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from configurator.preview import PreviewUrls
+
+if TYPE_CHECKING:
+    from personalisation.starting import StartingPointView
 
 
 @dataclass
@@ -272,3 +276,5 @@ class ConfiguratorPage:
     ready: bool = False
     #: Set when staff try the draft: a banner, and no saving, sharing or ordering.
     draft: DraftView | None = None
+    #: Where a shopper arriving on the bare address may start (personalisation.starting); empty otherwise.
+    starting_points: list[StartingPointView] = field(default_factory=list)

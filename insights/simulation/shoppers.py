@@ -65,6 +65,8 @@ class Tally:
     summaries: int = 0
     checkouts: int = 0
     orders: int = 0
+    #: Orders really placed (`--orders`, the demo's), of `orders`.
+    placed: int = 0
     errors: int = 0
     #: Where visits ended without an order: step code -> visits.
     left: Counter[str] = field(default_factory=Counter)

@@ -30,6 +30,8 @@ MERCHANDISER = [
     "catalog.view_publishschedule",
     # What shoppers do with the catalog: the Insights page (decision 30).
     "insights.view_productinsight",
+    # The starting points shoppers are offered (issue 19).
+    *(f"personalisation.{action}_pinnedpreset" for action in ("add", "change", "delete", "view")),
 ]
 ORDERS_MODELS = ["order", "orderevent", "buildorder", "factoryendpoint", "delivery", "outboxmessage", "auditentry"]
 
