@@ -35,9 +35,8 @@ from personalisation.models.popular import PinnedPreset, StartingPoint
 
 logger = logging.getLogger(__name__)
 
-#: At most this many popular builds are offered, each ordered at least MIN_ORDERS times.
+#: At most this many popular builds are offered, the most ordered (ties: by their choices).
 POPULAR_LIMIT = 3
-MIN_ORDERS = 2
 #: The most ordered builds re-validated in one refresh: repaired builds may merge, so more than the limit.
 CANDIDATES = 30
 
@@ -105,7 +104,7 @@ def build_repair(engine: VersionEngine, choices: Mapping[str, Any]) -> Repaired 
     changes: list[tuple[str, str, str]] = []
     for code, value in choices.items():
         group = product.group(code)
-        options = value if isinstance(value, list) else [value] if value else []
+        options = list(value) if isinstance(value, list | tuple) else [value] if value else []
         offered = [o for o in options if group is not None and (opt := group.option(o)) is not None and opt.active]
         changes += [("gone", code, o) for o in options if o not in offered]
         if group is not None and (len(offered) == len(options) or group.kind == "multi"):
@@ -197,8 +196,6 @@ def _popular(version: CatalogVersion, engine: VersionEngine, taken: set[StyleKey
     """Return the most ordered builds as they stand on `version`, merged where repairs make them one."""
     merged: dict[StyleKey, tuple[int, Repaired, int]] = {}
     for counted in popular_counts(version.product.code)[:CANDIDATES]:
-        if counted.orders < MIN_ORDERS:
-            break
         repaired = build_repair(engine, dict(counted.key))
         if repaired is None:
             continue
