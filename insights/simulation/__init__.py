@@ -36,6 +36,7 @@ from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
 from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
 from orders.services.ordering import ConfigurationRejected, Customer, order_place
+from personalisation.popular import starting_points_refresh
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
 
@@ -52,6 +53,8 @@ _AGENTS = (
 ITALIAN = 0.2
 RETURNING = 0.2
 SHARED = 0.04
+#: With `orders`, the popular builds are learnt again after this many orders placed.
+REFRESH_EVERY = 10
 _ROLLUPS = (
     models.DailyVisits,
     models.DailyStage,
@@ -193,6 +196,9 @@ def simulate_shoppers(
                     tally.orders += 1
                     if orders and _place_order(code, start.shopper, checkout):
                         tally.placed += 1
+                        if tally.placed % REFRESH_EVERY == 0:
+                            # Later visits are offered what earlier ones ordered, as on a real shop.
+                            starting_points_refresh(code)
             if progress is not None and number % 50 == 0:
                 progress(number)
     return tally
