@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CatalogVersion
 from catalog.selectors import version_latest_for
 from configurator.engine.model import Product
+from configurator.engine.rules import references
 from configurator.engine.selection import Selection
 from configurator.loading import version_model
 from configurator.services import VersionEngine, configuration_first_look, version_engine
@@ -93,16 +94,30 @@ class Repaired:
         return tuple(sorted((g, tuple(sorted(o))) for g, o in self.choices.items()))
 
 
+def personal_groups(engine: VersionEngine) -> frozenset[str]:
+    """Return the option groups that go with a text field (a monogram's position and colour): a person's."""
+    groups: set[str] = set()
+    for _code, _message, expr in engine.session.checker.constraints:
+        found = references(expr)
+        if found.texts:
+            groups |= found.groups
+    return frozenset(groups)
+
+
 def build_repair(engine: VersionEngine, choices: Mapping[str, Any]) -> Repaired | None:
     """Re-validate style `choices` on `engine`'s version: the complete build, repaired, or None.
 
     An option no longer offered, or no longer going with the others, is dropped and its group
-    completed with the catalog's defaults; None when the rest cannot be completed.
+    completed with the catalog's defaults; None when the rest cannot be completed. Groups that
+    go with a text field are left out: without its text (a monogram) they are not a style.
     """
     product = engine.product
     kept: dict[str, frozenset[str]] = {}
     changes: list[tuple[str, str, str]] = []
+    personal = personal_groups(engine)
     for code, value in choices.items():
+        if code in personal:
+            continue
         group = product.group(code)
         options = list(value) if isinstance(value, list | tuple) else [value] if value else []
         offered = [o for o in options if group is not None and (opt := group.option(o)) is not None and opt.active]

@@ -48,6 +48,9 @@ def test_refresh_offers_the_three_most_ordered_builds_most_ordered_first(demo: N
     assert points[0].choices["collar"] == "button_down"
     assert ["collar", "button_down"] in points[0].highlights
     assert points[0].adapted == {"en": [], "it": []}
+    # Every order had a chest monogram: without its letters, its position and colour are no style to offer.
+    assert points[0].choices["monogram_position"] is None
+    assert points[0].choices["monogram_colour"] is None
 
 
 def test_a_build_whose_option_was_withdrawn_is_repaired_and_says_so(demo: None) -> None:
