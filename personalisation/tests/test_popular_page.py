@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from catalog.models import Product
+from catalog.services import catalog_publish
 from personalisation.popular import starting_points_refresh
 from personalisation.tests.popular_orders import place_shirts
 
@@ -59,3 +61,22 @@ def test_the_italian_page_offers_them_in_italian(ordered: None, client: Client) 
 
     assert "Parti da una configurazione popolare" in html
     assert "Ordinata da 3 persone" in html
+
+
+def test_the_one_page_layout_offers_them_too(ordered: None, client: Client) -> None:
+    Product.objects.filter(code="shirt").update(layout="single")
+    catalog_publish(Product.objects.get(code="shirt"))
+    starting_points_refresh("shirt")
+
+    html = client.get("/p/shirt/").content.decode()
+
+    assert 'class="step-block"' in html  # every step on one page
+    assert "Ordered by 3 people" in html
+
+
+def test_without_javascript_the_offer_is_plain_links(ordered: None, client: Client) -> None:
+    html = client.get("/p/shirt/").content.decode()
+    offer = html[html.index('<details class="starting-points"') : html.index("</details>")]
+
+    assert "hx-" not in offer and "<script" not in offer
+    assert offer.count('class="starting-link"') == 2
