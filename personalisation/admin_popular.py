@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from personalisation.models.popular import PinnedPreset
@@ -17,7 +18,7 @@ from personalisation.presets import preset_problems
 
 class PinnedPresetForm(forms.ModelForm):  # type: ignore[type-arg]
     languages = forms.MultipleChoiceField(
-        label=_("shown in"),
+        label=capfirst(PinnedPreset._meta.get_field("languages").verbose_name),
         choices=settings.LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,

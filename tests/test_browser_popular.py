@@ -16,6 +16,7 @@ from tests.browsing import ARTIFACTS, BROWSER, settled
 pytestmark = BROWSER
 
 SHOTS = ARTIFACTS / "screenshots"
+ADMIN = {"width": 1366, "height": 900}
 
 
 def _ordered() -> None:
@@ -60,3 +61,34 @@ def test_italian_shoppers_see_the_offer_in_italian(italian: Any) -> None:
     assert "Ordinata da 3 persone" in offer.inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     italian.screenshot(path=str(SHOTS / "popular-builds-italian.png"), full_page=True)
+
+
+def test_a_merchandiser_pins_a_preset_and_shoppers_start_from_it(page: Any, merchandiser: Any) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(ADMIN)
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", "merchandiser")
+    page.fill("#id_password", "pw-merchandiser-123")
+    page.get_by_role("button", name=re.compile("Log in|Accedi")).click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/admin/personalisation/pinnedpreset/add/")
+    page.select_option("#id_product", value=str(Product.objects.get(code="shirt").pk))
+    page.fill("#id_name", "Summer linen")
+    page.fill("#id_choices", '{"fabric": "linen", "sleeves": "short"}')
+    page.get_by_role("button", name="Save", exact=True).click()
+    errors = page.locator(".errorlist").inner_text()
+    assert "Fabric has no option “linen”." in errors
+    page.screenshot(path=str(SHOTS / "preset-refused.png"))
+
+    page.fill("#id_choices", '{"fabric": "linen_natural", "sleeves": "short"}')
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/personalisation/pinnedpreset/$"))
+    page.screenshot(path=str(SHOTS / "preset-pinned.png"))
+    starting_points_refresh("shirt")  # the worker's part, after the save
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/p/shirt/")
+    page.get_by_role("link", name="Summer linen").click()
+    page.wait_for_url(re.compile(r"sleeves=short"))
+    assert page.locator("#o-fabric-linen_natural").is_checked()
+    page.screenshot(path=str(SHOTS / "preset-opened.png"), full_page=True)
