@@ -48,6 +48,14 @@ class CheckoutForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes for the workshop"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    remember = forms.BooleanField(
+        label=_("Remember my measurements for next time"),
+        required=False,
+        help_text=_(
+            "We e-mail you a sign-in link; following it keeps this order's measurements for your next visit. "
+            "Without it, nothing is remembered."
+        ),
+    )
     # One key per checkout page: a double click or a resubmitted form places one order.
     idempotency = forms.UUIDField(widget=forms.HiddenInput)
     # What the page showed: an order is placed only at the catalog version and total the shopper saw.

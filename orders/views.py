@@ -31,6 +31,7 @@ from insights.models import Event
 from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
 from orders.models import Order
+from personalisation import returning
 
 if TYPE_CHECKING:
     from configurator.engine.model import Product
@@ -109,6 +110,8 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 if placement.created:
                     tracking.checkout_reached(visit, Event.Kind.ORDER, selection, placement.order.total)
+                    if returning.order_placed(request, placement.order, remember=form.cleaned_data["remember"]):
+                        messages.info(request, _("We sent you a link by e-mail: follow it to keep your measurements."))
                 messages.success(request, _("Thank you: your order is placed."))
                 return HttpResponseRedirect(placement.order.get_absolute_url())
     else:

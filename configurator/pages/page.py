@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from configurator.preview import PreviewUrls
+
+if TYPE_CHECKING:
+    from personalisation.returning import ReturningView
 
 
 @dataclass
@@ -272,3 +276,5 @@ class ConfiguratorPage:
     ready: bool = False
     #: Set when staff try the draft: a banner, and no saving, sharing or ordering.
     draft: DraftView | None = None
+    #: The fields holding a returning shopper's own measurements (personalisation.returning).
+    returning: ReturningView | None = None

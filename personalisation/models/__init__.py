@@ -1,1 +1,2 @@
 """The app's models, one module per feature; each is imported here so Django finds it."""
+from personalisation.models.returning import ShopperConfiguration, ShopperMeasurements, ShopperProfile, SignInLink  # noqa: F401
