@@ -128,7 +128,9 @@ def _page(
         draft=serving.draft,
     )
     # A returning shopper's own measurements are marked as theirs (never on a draft: staff are trying it).
-    built.returning = None if serving.draft else returning.measurements_view(request, engine.product, selection)
+    built.returning = (
+        None if serving.draft else returning.measurements_view(request, engine.product, selection.parameters)
+    )
     return built
 
 

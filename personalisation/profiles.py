@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from configurator.models import SavedConfiguration
 from orders.models import Order
-from personalisation.models import ShopperConfiguration, ShopperMeasurements, ShopperProfile, SignInLink
+from personalisation.models.returning import ShopperConfiguration, ShopperMeasurements, ShopperProfile, SignInLink
 
 
 def measurements_remember_order(*, profile: ShopperProfile, order: Order) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -26,7 +27,7 @@ from configurator.models import SavedConfiguration
 from insights.privacy import tracking_refused
 from orders.models import Order
 from personalisation import profiles
-from personalisation.models import ShopperMeasurements, ShopperProfile
+from personalisation.models.returning import ShopperMeasurements, ShopperProfile
 from personalisation.signin import signin_link_request
 
 SESSION_KEY = "personalisation.profile"
@@ -116,7 +117,9 @@ def _same(stored: object, value: Decimal) -> bool:
         return False
 
 
-def measurements_view(request: HttpRequest, product: Product, parameters: dict[str, Decimal]) -> ReturningView | None:
+def measurements_view(
+    request: HttpRequest, product: Product, parameters: Mapping[str, Decimal]
+) -> ReturningView | None:
     """Return the fields of `parameters` that still hold the signed-in shopper's own values, or None."""
     if not product.parameters or not parameters:
         return None

@@ -25,7 +25,7 @@ from configurator.loading import version_model
 from insights.privacy import tracking_refused
 from orders import selectors as order_selectors
 from personalisation import profiles, returning, signin
-from personalisation.models import ShopperProfile
+from personalisation.models.returning import ShopperProfile
 from personalisation.returning_forms import ProfileDeleteForm, SignInForm
 
 
@@ -50,7 +50,7 @@ def signin_request(request: HttpRequest) -> HttpResponse:
         if ShopperProfile.objects.filter(email=address).exists():
             signin.signin_link_request(email=address, language=_language())
         sent = True  # the same answer for every address: the page never tells who has a profile
-    return render(request, "personalisation/signin.html", {"form": form, "sent": sent})
+    return render(request, "personalisation/signin.html", {"form": form, "sent": sent, "minutes": signin.LINK_MINUTES})
 
 
 @never_cache
@@ -70,7 +70,7 @@ def signin_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponseRedirect(_my_data_url())
     elif signin.signin_link_check(token) is not None:
         return render(request, "personalisation/signin_confirm.html", {"token": token})
-    return render(request, "personalisation/signin_refused.html", status=400)
+    return render(request, "personalisation/signin_refused.html", {"minutes": signin.LINK_MINUTES}, status=400)
 
 
 @require_POST
@@ -79,7 +79,7 @@ def remember(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """From the order page: e-mail the order's address a link that keeps this order's measurements."""
     order = order_selectors.order_for_shopper(number, key)
     if order is None or order.anonymised_at is not None:
-        return render(request, "personalisation/signin_refused.html", status=404)
+        return render(request, "personalisation/signin_refused.html", {"minutes": signin.LINK_MINUTES}, status=404)
     if signin.signin_link_request(email=order.customer_email, language=_language(), order=order) is None:
         messages.warning(request, _("We sent you several links just now: use the newest one, or try again later."))
     else:
@@ -171,7 +171,7 @@ def my_data_delete(request: HttpRequest) -> HttpResponse:
         profiles.profile_delete(profile=profile)
         returning.sign_out(request)
         messages.success(request, _("Your profile, your measurements and your saved configurations are deleted."))
-        return HttpResponseRedirect(reverse("configurator:product_list"))
+        return HttpResponseRedirect(reverse("personalisation:signin"))
     return render(request, "personalisation/my_data_delete.html", {"profile": profile, "form": form})
 
 
@@ -196,4 +196,4 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     """Sign the shopper out; their data stays kept for their next sign-in."""
     returning.sign_out(request)
     messages.success(request, _("You are signed out."))
-    return HttpResponseRedirect(reverse("configurator:product_list"))
+    return HttpResponseRedirect(reverse("personalisation:signin"))

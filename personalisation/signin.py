@@ -28,11 +28,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from orders.models import Order
-from personalisation.models import ShopperProfile, SignInLink
+from personalisation.models.returning import ShopperProfile, SignInLink
 from personalisation.profiles import measurements_remember_order
 
 #: How long a sent link signs in.
-LINK_LIFETIME = datetime.timedelta(minutes=30)
+LINK_MINUTES = 30
+LINK_LIFETIME = datetime.timedelta(minutes=LINK_MINUTES)
 #: Links one address may be sent per LINK_LIFETIME.
 LINKS_PER_ADDRESS = 3
 #: How long a sending task holds its row (longer than an SMTP conversation takes).
@@ -116,8 +117,11 @@ def signin_url(token: str, language: str) -> str:
 def signin_message(link: SignInLink, token: str) -> EmailMultiAlternatives:
     """Return the e-mail that carries `token`, in the link's language: plain text with an HTML alternative."""
     with translation.override(link.language):
-        minutes = int(LINK_LIFETIME.total_seconds() // 60)
-        context = {"link": signin_url(token, link.language), "minutes": minutes, "remember": link.order_id is not None}
+        context = {
+            "link": signin_url(token, link.language),
+            "minutes": LINK_MINUTES,
+            "remember": link.order_id is not None,
+        }
         message = EmailMultiAlternatives(
             subject=_("Your sign-in link"),
             body=render_to_string("personalisation/email/signin.txt", context),

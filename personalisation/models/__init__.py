@@ -1,2 +1,3 @@
 """The app's models, one module per feature; each is imported here so Django finds it."""
+
 from personalisation.models.returning import ShopperConfiguration, ShopperMeasurements, ShopperProfile, SignInLink  # noqa: F401

@@ -66,9 +66,7 @@ class ShopperConfiguration(models.Model):
         ordering = ["-saved_at", "-id"]
         verbose_name = _("shopper's saved configuration")
         verbose_name_plural = _("shoppers' saved configurations")
-        constraints = [
-            models.UniqueConstraint(fields=["profile", "configuration"], name="shopper_configuration_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["profile", "configuration"], name="shopper_configuration_once")]
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.configuration_id}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from personalisation.models import ShopperProfile
+from personalisation.models.returning import ShopperProfile
 from personalisation.returning import signed_in
 
 register = template.Library()
