@@ -288,5 +288,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "insights_events_days": settings.INSIGHTS_EVENTS_DAYS,
             "insights_rollups_days": settings.INSIGHTS_ROLLUPS_DAYS,
             "contact_email": settings.SHOP_CONTACT_EMAIL,
+            "my_data_url": reverse("personalisation:my_data"),
         },
     )

@@ -63,7 +63,7 @@ def _order(client: Client, version: CatalogVersion, capture: Any, *, remember: b
 
 def _sent_link() -> str:
     [message] = [m for m in mail.outbox if m.subject == "Your sign-in link"]
-    found = LINK.search(message.body)
+    found = LINK.search(str(message.body))
     assert found is not None
     return found.group(1)
 
@@ -256,3 +256,12 @@ def test_sign_out_keeps_the_data_and_stops_the_prefill(
     page = _configure(client)
     assert "Your measurement from" not in page and ">My data<" not in page
     assert ShopperMeasurements.objects.exists()
+
+
+def test_the_privacy_page_says_what_personalisation_uses_and_how_to_control_it(client: Client, db: None) -> None:
+    page = client.get(reverse("privacy")).content.decode()
+    assert "Nothing about you is remembered from one visit to the next unless you ask for it" in page
+    assert f'<a href="{reverse("personalisation:my_data")}">My data</a>' in page
+    assert "nothing is prefilled or suggested from your history, whatever your settings" in page
+    italian = client.get("/it" + reverse("privacy")).content.decode()
+    assert "Nulla di te viene ricordato da una visita all'altra se non lo chiedi" in italian
