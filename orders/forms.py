@@ -63,6 +63,12 @@ class CheckoutForm(forms.Form):
     quoted_version = forms.CharField(widget=forms.HiddenInput, required=False)
     quoted_total = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args: Any, measured: bool = True, **kwargs: Any) -> None:
+        """`measured` False: the product takes no measurements, so there are none to remember."""
+        super().__init__(*args, **kwargs)
+        if not measured:
+            del self.fields["remember"]
+
     def requote(self, quote: dict[str, str], *, currency: str) -> bool:
         """Return True (and show the current quote) when the page showed another version or total.
 

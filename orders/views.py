@@ -85,7 +85,7 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     context["picture"] = _picture(request, product, selection)
     visit = _checkout_visit(request, product, version.number, context)
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(request.POST, measured=bool(product.parameters))
         # A catalog republished since the page was shown: never charge what the shopper did not see.
         if form.is_valid() and not form.requote(quoted, currency=quote["price"]["currency"]):
             customer = services.Customer(
@@ -110,14 +110,19 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 if placement.created:
                     tracking.checkout_reached(visit, Event.Kind.ORDER, selection, placement.order.total)
-                    if returning.order_placed(request, placement.order, remember=form.cleaned_data["remember"]):
-                        messages.info(request, _("We sent you a link by e-mail: follow it to keep your measurements."))
+                    _remember(request, placement.order, form)
                 messages.success(request, _("Thank you: your order is placed."))
                 return HttpResponseRedirect(placement.order.get_absolute_url())
     else:
-        form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted})
+        form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted}, measured=bool(product.parameters))
         tracking.checkout_reached(visit, Event.Kind.CHECKOUT, selection, Decimal(quote["price"]["total"]))
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
+
+
+def _remember(request: HttpRequest, order: Order, form: CheckoutForm) -> None:
+    """Keep the order's measurements for a returning shopper, or mail the link the shopper asked for."""
+    if returning.order_placed(request, order, remember=form.cleaned_data.get("remember", False)):
+        messages.info(request, _("We sent you a link by e-mail: follow it to keep your measurements."))
 
 
 def _estimates_page(

@@ -78,7 +78,7 @@ def signin_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def remember(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """From the order page: e-mail the order's address a link that keeps this order's measurements."""
     order = order_selectors.order_for_shopper(number, key)
-    if order is None or order.anonymised_at is not None:
+    if order is None or order.anonymised_at is not None or not order.configuration.get("parameters"):
         return render(request, "personalisation/signin_refused.html", {"minutes": signin.LINK_MINUTES}, status=404)
     if signin.signin_link_request(email=order.customer_email, language=_language(), order=order) is None:
         messages.warning(request, _("We sent you several links just now: use the newest one, or try again later."))

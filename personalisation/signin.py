@@ -61,13 +61,19 @@ def signin_link_request(*, email: str, language: str, order: Order | None = None
     address = email_normalise(email)
     now = timezone.now()
     with transaction.atomic():
-        SignInLink.objects.filter(created_at__lt=now - KEEP_ROWS).delete()
+        signin_links_expire()
         recent = SignInLink.objects.filter(email=address, created_at__gte=now - LINK_LIFETIME).count()
         if recent >= LINKS_PER_ADDRESS:
             return None
         link = SignInLink.objects.create(email=address, order=order, language=language)
         transaction.on_commit(partial(_enqueue, link.pk), robust=True)
     return link
+
+
+def signin_links_expire() -> int:
+    """Delete the links that can no longer sign in (older than `KEEP_ROWS`); return how many."""
+    deleted, _kinds = SignInLink.objects.filter(created_at__lt=timezone.now() - KEEP_ROWS).delete()
+    return deleted
 
 
 def _enqueue(link_id: int) -> None:

@@ -21,3 +21,9 @@ from personalisation import signin
 def signin_link_send(link_id: int) -> str:
     """Send one sign-in link unless it was sent or is being sent."""
     return signin.signin_link_send(link_id=link_id)
+
+
+@shared_task(name="personalisation.tasks.signin_links_expire")
+def signin_links_expire() -> int:
+    """Delete sign-in links that can no longer be used, with the address they went to (beat, hourly)."""
+    return signin.signin_links_expire()

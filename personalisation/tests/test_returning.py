@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import CatalogVersion
 from catalog.selectors import version_latest_for
@@ -22,6 +22,7 @@ from configurator.loading import version_model
 from configurator.models import SavedConfiguration
 from orders import services
 from orders import tasks as order_tasks
+from orders.forms import CheckoutForm
 from orders.models import Order
 from orders.samples import shirt_configuration
 from personalisation import tasks
@@ -47,7 +48,8 @@ def shirt(db: None, settings: Any, monkeypatch: Any) -> CatalogVersion:
 def _checkout_url(version: CatalogVersion) -> str:
     product = version_model(version)
     pairs = selection_pairs(product, read_selection(product, shirt_configuration()))
-    return reverse("orders:checkout", args=["shirt"]) + "?" + "&".join(f"{k}={v}" for k, v in pairs)
+    with translation.override("en"):
+        return reverse("orders:checkout", args=["shirt"]) + "?" + "&".join(f"{k}={v}" for k, v in pairs)
 
 
 def _order(client: Client, version: CatalogVersion, capture: Any, *, remember: bool) -> Order:
@@ -265,3 +267,17 @@ def test_the_privacy_page_says_what_personalisation_uses_and_how_to_control_it(c
     assert "nothing is prefilled or suggested from your history, whatever your settings" in page
     italian = client.get("/it" + reverse("privacy")).content.decode()
     assert "Nulla di te viene ricordato da una visita all'altra se non lo chiedi" in italian
+
+
+def test_a_product_without_measurements_offers_nothing_to_remember(client: Client, shirt: CatalogVersion) -> None:
+    assert "remember" not in CheckoutForm(measured=False).fields
+    assert "Remember my measurements for next time" in client.get(_checkout_url(shirt)).content.decode()
+
+
+def test_links_that_can_no_longer_sign_in_are_deleted_with_their_address(
+    client: Client, shirt: CatalogVersion, django_capture_on_commit_callbacks: Any
+) -> None:
+    _order(client, shirt, django_capture_on_commit_callbacks, remember=True)
+    assert tasks.signin_links_expire() == 0
+    SignInLink.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+    assert tasks.signin_links_expire() == 1 and not SignInLink.objects.exists()
