@@ -281,3 +281,50 @@ def test_links_that_can_no_longer_sign_in_are_deleted_with_their_address(
     assert tasks.signin_links_expire() == 0
     SignInLink.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
     assert tasks.signin_links_expire() == 1 and not SignInLink.objects.exists()
+
+
+def test_a_returning_shopper_signs_in_again_from_the_sign_in_page(
+    client: Client, shirt: CatalogVersion, django_capture_on_commit_callbacks: Any
+) -> None:
+    _signed_in_shopper(client, shirt, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    later = Client()  # another day, another browser
+    assert "Your measurement from" not in _configure(later)
+    with django_capture_on_commit_callbacks(execute=True):
+        later.post(reverse("personalisation:signin"), {"email": " ADA@example.com "})
+    later.post(_sent_link())
+    assert 'name="chest" value="102"' in _configure(later)
+
+
+def test_a_sign_in_link_to_a_profile_deleted_since_is_refused(
+    client: Client, shirt: CatalogVersion, django_capture_on_commit_callbacks: Any
+) -> None:
+    profile = ShopperProfile.objects.create(email="ada@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("personalisation:signin"), {"email": "ada@example.com"})
+    profile.delete()
+    assert client.post(_sent_link()).status_code == 400
+    assert not ShopperProfile.objects.exists()
+
+
+def test_orders_placed_while_signed_in_update_the_measurements(
+    client: Client, shirt: CatalogVersion, django_capture_on_commit_callbacks: Any
+) -> None:
+    _signed_in_shopper(client, shirt, django_capture_on_commit_callbacks)
+    Order.objects.all().delete()
+    mail.outbox.clear()
+    order = _order(client, shirt, django_capture_on_commit_callbacks, remember=False)
+    assert ShopperMeasurements.objects.get().order_number == order.number
+    assert not mail.outbox  # signed in: kept at once, no link needed
+
+
+def test_a_kept_value_the_catalog_no_longer_accepts_is_not_prefilled(
+    client: Client, shirt: CatalogVersion, django_capture_on_commit_callbacks: Any
+) -> None:
+    _signed_in_shopper(client, shirt, django_capture_on_commit_callbacks)
+    kept = ShopperMeasurements.objects.get()
+    kept.values = {**kept.values, "chest": "500", "elbow": "30"}
+    kept.save(update_fields=["values"])
+    page = _configure(client)
+    assert 'name="chest" value=""' in page and 'id="theirs-chest"' not in page
+    assert 'name="neck" value="40"' in page and 'id="theirs-neck"' in page
