@@ -25,6 +25,11 @@ class Column:
     #: The catalog row's attribute (for an import-export resource), or None.
     model: str | None
 
+    @property
+    def nullable(self) -> bool:
+        """Whether the key may be null, so that an empty cell stands for no value."""
+        return not self.required and self.default is None
+
     def to_cell(self, value: Any) -> str:
         """Return a JSON value (as `product_to_dict` or `catalog.snapshots` gives it) as cell text."""
         return self.kind.to_cell(value)
