@@ -52,6 +52,8 @@ class Column:
     optional: bool = False
     #: For "translation": the language of `attribute` in the row's `translations`.
     language: str = ""
+    #: For "text" from the field table: its kind, which checks a cell's form (a colour, a choice).
+    form: kinds.Kind | None = None
 
     @property
     def lookup(self) -> str:
@@ -137,7 +139,14 @@ def sheet_columns(model: type[models.Model]) -> tuple[Column, ...]:
     """Return `model`'s spreadsheet columns, in export order, from the field table and `SHEETS`."""
     sheet = SHEETS[model]
     table = tuple(
-        Column(column.key, column.model, sheet_kind(column), key=column.key == "code", optional=column.nullable)
+        Column(
+            column.key,
+            column.model,
+            sheet_kind(column),
+            key=column.key == "code",
+            optional=column.nullable,
+            form=column.kind,
+        )
         for column in spreadsheets.columns(sheet.part)
         if column.model is not None and column.key not in sheet.left_out
     )
@@ -165,7 +174,7 @@ def sheet_field(column: Column) -> fields.Field:
         "count": lambda: CountWidget(optional=column.optional),
         "product": ProductWidget,
         "group": GroupWidget,
-        "text": TextWidget,
+        "text": lambda: TextWidget(column.form),
     }
     widget = factories[kind]()
     return fields.Field(attribute=column.attribute, column_name=column.name, widget=widget)
