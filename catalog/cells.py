@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from catalog.models import OptionGroup, Product
-from configurator.engine.kinds import Kind
 from configurator.engine.model import measure_str
 
 CENT = Decimal("0.01")
@@ -31,15 +30,8 @@ def cell_text(value: Any) -> str:
 
 
 class TextWidget(widgets.Widget):  # type: ignore[misc]
-    """Text; with the field table's `kind`, a cell not of its form ("'red' is not a colour…") is refused."""
-
-    def __init__(self, kind: Kind | None = None) -> None:
-        super().__init__()
-        self.kind = kind
-
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        text = cell_text(value)
-        return str(self.kind.from_cell(text)) if text and self.kind is not None else text
+        return cell_text(value)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return "" if value is None else str(value)

@@ -52,7 +52,7 @@ class Column:
     optional: bool = False
     #: For "translation": the language of `attribute` in the row's `translations`.
     language: str = ""
-    #: For "text" from the field table: its kind, which checks a cell's form (a colour, a choice).
+    #: For a column of the field table: its kind, whose `from_cell` checks a text's form.
     form: kinds.Kind | None = None
 
     @property
@@ -174,7 +174,7 @@ def sheet_field(column: Column) -> fields.Field:
         "count": lambda: CountWidget(optional=column.optional),
         "product": ProductWidget,
         "group": GroupWidget,
-        "text": lambda: TextWidget(column.form),
+        "text": TextWidget,
     }
     widget = factories[kind]()
     return fields.Field(attribute=column.attribute, column_name=column.name, widget=widget)

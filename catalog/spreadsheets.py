@@ -128,17 +128,36 @@ class SheetResource(resources.ModelResource):  # type: ignore[misc]
     def validate_instance(
         self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
     ) -> None:
-        """Check with the model's validators (full_clean), then as the admin's forms do (formulas, conditions)."""
+        """Check a row as the model (full_clean), the admin's forms (formulas, conditions) and the field table do.
+
+        The table's check of a text's form ("'satin' is not 'matt' or 'gloss'") reports only on a
+        field the others pass, so the model's own (translated) message comes first.
+        """
         errors: dict[str, Any] = {}
         try:
             super().validate_instance(instance, import_validation_errors, validate_unique)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        for field, message in self.domain_problems(instance):
+        for field, message in [*self.domain_problems(instance), *self.form_problems(instance)]:
             if field not in errors:
                 errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
+
+    def form_problems(self, instance: Any) -> list[tuple[str, str]]:
+        """Return (model field, message) for each text the kind of its table field refuses."""
+        problems = []
+        for column in self.columns:
+            if column.kind != "text" or column.form is None:
+                continue
+            value = getattr(instance, column.attribute)
+            if not value:
+                continue
+            try:
+                column.form.from_cell(str(value))
+            except ValueError as error:
+                problems.append((column.attribute, str(error)))
+        return problems
 
     def domain_problems(self, instance: Any) -> list[tuple[str, str]]:
         """Return (model field, message) for what the catalog's own checks refuse in `instance`."""

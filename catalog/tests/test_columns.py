@@ -99,8 +99,8 @@ def test_a_table_key_no_cell_reads_must_be_left_out(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.django_db
-def test_a_cell_not_of_its_declared_form_is_refused(bike: Product) -> None:
+def test_a_text_the_model_refuses_gets_the_models_message(bike: Product) -> None:
     sheet = tablib.Dataset(headers=["product", "group", "code", "swatch"])
     sheet.append(["bike", "frame", "black", "red"])
     report = import_report(sheet_resource(Option)().import_data(sheet, dry_run=True))
-    assert report.problems == ("row 2, column swatch: 'red' is not a colour like '#c0392b'",)
+    assert report.problems == ("row 2, column swatch: Use a colour like #c0392b.",)
