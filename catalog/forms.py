@@ -8,6 +8,7 @@ itself, not later at publishing time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -30,6 +31,7 @@ from catalog.models import (
     TextField,
 )
 from catalog.services import guide_image_missing
+from catalog.widgets import ColourInput, scope_sections
 from configurator.engine.model import measure_str
 from configurator.engine.rules import GroupInfo, Vocabulary
 from configurator.engine.schema import Problem, check_guide, check_price, check_quantity, check_rule, check_size
@@ -80,6 +82,8 @@ class TranslatedForm(forms.ModelForm):  # type: ignore[type-arg]
         translations = {lang: dict(texts) for lang, texts in (self.instance.translations or {}).items()}
         for key in self.translated:
             for code, _language in OTHER_LANGUAGES:
+                if self.is_bound and self.add_prefix(f"{key}_{code}") not in self.data:
+                    continue  # not on this page (an inline shows fewer): keep the translation as it is
                 value = self.cleaned_data.get(f"{key}_{code}", "").strip()
                 if value:
                     translations.setdefault(code, {})[key] = value
@@ -110,6 +114,14 @@ def translatable(*keys: str) -> Callable[[F], F]:
     return decorate
 
 
+class ProductPartForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A part placed in one of its product's sections: only those are offered (the model refuses others)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_sections(self, getattr(self.instance, "product_id", None))
+
+
 def _add_problems(form: forms.BaseForm, problems: list[Problem], fields: dict[str, str]) -> None:
     for problem in problems:
         head = problem.path.split(".")[0].split("[")[0]
@@ -125,6 +137,7 @@ class ProductForm(TranslatedForm):
     class Meta:
         model = Product
         exclude = ["translations"]
+        widgets = {"preview_background": ColourInput}
 
 
 @translatable("name")
@@ -135,7 +148,7 @@ class SectionForm(TranslatedForm):
 
 
 @translatable("name", "description")
-class OptionGroupForm(TranslatedForm):
+class OptionGroupForm(ProductPartForm, TranslatedForm):
     class Meta:
         model = OptionGroup
         exclude = ["translations"]
@@ -146,6 +159,7 @@ class OptionForm(TranslatedForm):
     class Meta:
         model = Option
         exclude = ["translations"]
+        widgets = {"swatch": ColourInput}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -159,7 +173,7 @@ class OptionForm(TranslatedForm):
 
 
 @translatable("name", "description", "guide_text")
-class ParameterForm(TranslatedForm):
+class ParameterForm(ProductPartForm, TranslatedForm):
     """A parameter; its measuring guide's picture must be one of the site's static files."""
 
     class Meta:
@@ -254,15 +268,31 @@ class SizeForm(TranslatedForm):
 
 
 @translatable("name", "description")
-class TextFieldForm(TranslatedForm):
+class TextFieldForm(ProductPartForm, TranslatedForm):
     class Meta:
         model = TextField
         exclude = ["translations"]
 
 
+#: The form fields each kind of rule uses; the others stay empty (the format refuses them: schema.check_rule).
+RULE_KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    Rule.Kind.CONSTRAINT: ("expr",),
+    Rule.Kind.WARNING: ("expr",),
+    Rule.Kind.TABLE: ("table_groups", "table_rows"),
+    Rule.Kind.DEFAULT: ("when", "prefer"),
+}
+#: A rule's form field by the key the format and its checker use.
+_RULE_KEYS = {"expr": "expr", "when": "when", "prefer": "prefer", "groups": "table_groups", "rows": "table_rows"}
+
+
 @translatable("message")
 class RuleForm(TranslatedForm):
-    """A rule; a table's groups and rows are edited as text, one row per line."""
+    """A rule; a table's groups and rows are edited as text, one row per line.
+
+    Only the fields of the rule's kind are shown (static/admin-studio/rule-kind.js reads
+    `data-kind-fields` on the kind's dropdown); one of another kind left filled is refused
+    on save, naming it, rather than silently dropped or kept unused.
+    """
 
     table_groups = forms.CharField(
         label=_("Table groups"), required=False, help_text=_("Group codes separated by commas, e.g. engine, gearbox.")
@@ -277,11 +307,22 @@ class RuleForm(TranslatedForm):
     class Meta:
         model = Rule
         exclude = ["translations", "groups", "rows"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2, "cols": 80, "style": "font-family: monospace"})
+            for name in ("expr", "when", "prefer")
+        }
+
+    class Media:
+        js = ["admin-studio/rule-kind.js"]
+        css = {"all": ["admin-studio/studio.css"]}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("table_groups", ", ".join(self.instance.groups or []))
         self.initial.setdefault("table_rows", "\n".join(", ".join(row) for row in self.instance.rows or []))
+        if "kind" in self.fields:
+            kinds = {str(kind): list(fields) for kind, fields in RULE_KIND_FIELDS.items()}
+            self.fields["kind"].widget.attrs["data-kind-fields"] = json.dumps(kinds)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -295,15 +336,18 @@ class RuleForm(TranslatedForm):
         product = data.get("product") or getattr(self.instance, "product", None)
         if product is None or not data.get("kind") or not data.get("code"):
             return data
+        # Every field given, of the kind or not: the checker refuses those of another kind by name.
         rule = {"code": data["code"], "kind": data["kind"]}
-        if data["kind"] in (Rule.Kind.CONSTRAINT, Rule.Kind.WARNING):
-            rule["expr"] = data.get("expr", "")
-        elif data["kind"] == Rule.Kind.TABLE:
+        rule.update(
+            {key: (data.get(field) or "") for key, field in _RULE_KEYS.items() if (data.get(field) or "").strip()}
+        )
+        if groups or data["kind"] == Rule.Kind.TABLE:
             rule.update(groups=groups, rows=rows)
-        else:
-            rule.update(when=data.get("when", ""), prefer=data.get("prefer", ""))
-        fields = {"expr": "expr", "when": "when", "prefer": "prefer", "groups": "table_groups", "rows": "table_rows"}
-        _add_problems(self, check_rule(rule, draft_vocabulary(product)), fields)
+        if data["kind"] in (Rule.Kind.CONSTRAINT, Rule.Kind.WARNING):
+            rule.setdefault("expr", "")
+        elif data["kind"] == Rule.Kind.DEFAULT:
+            rule.setdefault("prefer", "")
+        _add_problems(self, check_rule(rule, draft_vocabulary(product)), _RULE_KEYS)
         return data
 
 
@@ -337,6 +381,7 @@ class PreviewLayerForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PreviewLayer
         fields = ["image", "z", "tint"]
+        widgets = {"tint": ColourInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

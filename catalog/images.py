@@ -163,15 +163,39 @@ def image_check(content: bytes) -> tuple[ImageHeader | None, list[str]]:
     return header, []
 
 
+#: The start of the warning for an option drawn by no layer (catalog.findings words it for people).
+NO_LAYER = "has no preview layer"
+
+
+def missing_layer_findings(snapshot: Mapping[str, Any]) -> list[Finding]:
+    """Warn of the options of a drawn choice group that have no layer of their own.
+
+    A choice group whose other options are drawn replaces their drawing with nothing:
+    the product picture loses that part (a new body colour without a layer leaves no
+    body). Multi groups add to the picture, so an undrawn option there blanks nothing.
+    """
+    findings: list[Finding] = []
+    for group in snapshot.get("groups", []):
+        options = [o for o in group.get("options", []) if o.get("active", True)]
+        if group.get("kind") == "multi" or not any(o.get("layers") for o in options):
+            continue
+        for option in options:
+            if not option.get("layers"):
+                subject = f"groups.{group['code']}.{option['code']}"
+                message = f"{NO_LAYER}: the picture lacks the part its group draws when it is chosen"
+                findings.append(Finding("warning", subject, message))
+    return findings
+
+
 def layer_findings(snapshot: Mapping[str, Any]) -> list[Finding]:
-    """Warn of stored layer images that break today's limits or cannot be read.
+    """Warn of options drawn by no layer, and of stored layer images that break today's limits or cannot be read.
 
     Uploads are checked as they come in; this catches layers stored before the limits
     (or before the canvas was made smaller), which still render, slowly. Not cached
     with the rest of the lint: the files and the limits are not part of the snapshot.
     """
     storage = ContentAddressedStorage()
-    findings: list[Finding] = []
+    findings: list[Finding] = missing_layer_findings(snapshot)
     for _path, subject, layer in product_layers(snapshot):
         name = layer["image"]
         try:

@@ -162,6 +162,21 @@ class Section(ProductPart):
         return self.name
 
 
+def _section_of_another_product(part: OptionGroup | Parameter | TextField) -> ValidationError | None:
+    """Return the error of a part placed in another product's section (None when it is its own or none)."""
+    if part.section_id is None or part.product_id is None:
+        return None
+    section = part.section
+    if section is None or section.product_id == part.product_id:
+        return None
+    return ValidationError(
+        {
+            "section": _("The section “%(section)s” belongs to %(other)s, not to %(product)s: choose one of its own.")
+            % {"section": section.name, "other": section.product, "product": part.product}
+        }
+    )
+
+
 class OptionGroup(Translated, ProductPart):
     class Kind(models.TextChoices):
         CHOICE = "choice", _("Single choice")
@@ -209,6 +224,8 @@ class OptionGroup(Translated, ProductPart):
     def clean(self) -> None:
         if self.kind == self.Kind.CHOICE and (self.min_count is not None or self.max_count is not None):
             raise ValidationError({"min_count": _("'At least' and 'at most' apply to multiple-choice groups only.")})
+        if error := _section_of_another_product(self):
+            raise error
 
 
 class Option(Translated):
@@ -284,6 +301,8 @@ class Parameter(Translated, ProductPart):
         ]
 
     def clean(self) -> None:
+        if error := _section_of_another_product(self):
+            raise error
         if self.default is None or self.min_value is None or self.max_value is None or not self.step:
             return
         if not self.min_value <= self.default <= self.max_value:
@@ -325,6 +344,10 @@ class TextField(Translated, ProductPart):
         verbose_name = _("text field")
         verbose_name_plural = _("text fields")
         constraints = [models.UniqueConstraint(fields=["product", "code"], name="text_code_unique")]
+
+    def clean(self) -> None:
+        if error := _section_of_another_product(self):
+            raise error
 
 
 class Rule(ProductPart):
@@ -454,6 +477,17 @@ class PreviewLayer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.option or _('base')} @ {self.z}"
+
+    def clean(self) -> None:
+        if self.option_id is None or self.product_id is None:
+            return
+        if self.option is not None and self.option.group.product_id != self.product_id:
+            raise ValidationError(
+                {
+                    "option": _("The option “%(option)s” belongs to %(other)s, not to %(product)s.")
+                    % {"option": self.option.name, "other": self.option.group.product, "product": self.product}
+                }
+            )
 
 
 class CatalogVersion(models.Model):

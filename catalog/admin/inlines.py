@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
@@ -31,38 +32,36 @@ class SectionInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class OptionGroupInline(admin.TabularInline):  # type: ignore[type-arg]
+class SectionScopedInline(InlineModelAdmin):  # type: ignore[type-arg]
+    """Parts placed in a section: the dropdown offers the sections of the product being edited only."""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        section = formset.form.base_fields.get("section")
+        if isinstance(section, ModelChoiceField):
+            # A new product has no saved section yet: none to offer.
+            section.queryset = Section.objects.filter(product=obj) if obj is not None else Section.objects.none()
+        return formset
+
+
+class OptionGroupInline(SectionScopedInline, admin.TabularInline):  # type: ignore[type-arg]
     model = OptionGroup
     form = forms.OptionGroupForm
     fields = ["position", "code", "name", "kind", "required", "min_count", "max_count", "section", "display", "name_it"]
     extra = 0
     show_change_link = True
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        section = formset.form.base_fields["section"]
-        if obj is not None and isinstance(section, ModelChoiceField):
-            section.queryset = Section.objects.filter(product=obj)
-        return formset
 
+class ParameterInline(SectionScopedInline, admin.StackedInline):  # type: ignore[type-arg]
+    """Measurements, stacked: with their measuring guides they are too wide for one table row."""
 
-class ParameterInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Parameter
     form = forms.ParameterForm
     fields = [
-        "position",
-        "code",
-        "name",
-        "unit",
-        "min_value",
-        "max_value",
-        "step",
-        "default",
-        "section",
-        "name_it",
+        ("position", "code", "name", "name_it"),
+        ("unit", "min_value", "max_value", "step", "default", "section"),
         "guide_image",
-        "guide_text",
-        "guide_text_it",
+        ("guide_text", "guide_text_it"),
     ]
     extra = 0
 
@@ -74,10 +73,9 @@ class SizeInline(admin.StackedInline):  # type: ignore[type-arg]
     form = forms.SizeForm
     fields = [("position", "code", "name", "name_it"), "values_text"]
     extra = 0
-    classes = ["collapse"]
 
 
-class TextFieldInline(admin.TabularInline):  # type: ignore[type-arg]
+class TextFieldInline(SectionScopedInline, admin.TabularInline):  # type: ignore[type-arg]
     model = TextField
     form = forms.TextFieldForm
     fields = ["position", "code", "name", "max_length", "charset", "required", "section", "name_it"]
@@ -99,7 +97,6 @@ class RuleInline(admin.StackedInline):  # type: ignore[type-arg]
     form = forms.RuleForm
     fields = RULE_FIELDS
     extra = 0
-    classes = ["collapse"]
 
 
 class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -109,18 +106,30 @@ class PriceRuleInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class BaseLayerInline(admin.TabularInline):  # type: ignore[type-arg]
+class LayerInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Preview layers, each with a thumbnail of its image (on its tint's colour, as a shopper sees it)."""
+
     model = PreviewLayer
     form = forms.PreviewLayerForm
-    fields = ["image", "z", "tint", "thumbnail"]
+    fields = ["thumbnail", "image", "z", "tint"]
     readonly_fields = ["thumbnail"]
-    verbose_name = _("base preview layer")
-    verbose_name_plural = _("base preview layers (drawn whatever the options)")
     extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PreviewLayer]:
-        return super().get_queryset(request).filter(option__isnull=True)
 
     @admin.display(description=_("preview"))
     def thumbnail(self, layer: PreviewLayer) -> SafeString | str:
-        return format_html('<img src="{}" alt="" style="max-height:60px">', layer.image.url) if layer.image else "—"
+        if not layer.image:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img class="studio-thumbnail" src="{}" alt="{}"></a>',
+            layer.image.url,
+            layer.image.url,
+            _("Layer image %(name)s") % {"name": layer.image.name},
+        )
+
+
+class BaseLayerInline(LayerInline):
+    verbose_name = _("base preview layer")
+    verbose_name_plural = _("base preview layers (drawn whatever the options)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PreviewLayer]:
+        return super().get_queryset(request).filter(option__isnull=True)

@@ -11,13 +11,12 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import forms
-from catalog.admin.inlines import RULE_FIELDS
+from catalog.admin.inlines import RULE_FIELDS, LayerInline
 from catalog.admin.sheets import GroupOfProductFilter, SpreadsheetAdmin, change_prices
 from catalog.models import (
     Option,
     OptionGroup,
     Parameter,
-    PreviewLayer,
     PriceRule,
     Rule,
     Size,
@@ -44,11 +43,8 @@ class OptionInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class OptionLayerInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = PreviewLayer
-    form = forms.PreviewLayerForm
-    fields = ["image", "z", "tint"]
-    extra = 0
+class OptionLayerInline(LayerInline):
+    """The option's own layers, drawn when it is chosen."""
 
 
 @admin.register(OptionGroup)

@@ -92,8 +92,12 @@ def test_publish_action_refuses_a_broken_draft(staff: Client, bike: Product) -> 
         {"action": "publish", "_selected_action": [str(bike.pk)]},
         follow=True,
     )
-    assert "Could not publish bike: 1 problem(s)." in response.text
-    assert "unknown option &#x27;pink&#x27;" in response.text
+    # Refused: the merchandiser lands on the product's page, the problem in words, linked to the rule.
+    assert response.redirect_chain[-1][0] == reverse("admin:catalog_product_change", args=[bike.pk])
+    assert "Not published: bike has 1 problem to fix first." in response.text
+    rule = Rule.objects.get(code="R1")
+    link = f'<a href="{reverse("admin:catalog_rule_change", args=[rule.pk])}">R1</a>'
+    assert f"rule {link} (expression): column 19: unknown option &#x27;pink&#x27;" in response.text
     assert not CatalogVersion.objects.exists()
 
 
