@@ -1,15 +1,37 @@
-"""Celery tasks of personalisation: thin, each takes codes and delegates to a service."""
+"""Celery tasks of personalisation: thin, idempotent, given ids or codes; each delegates to a service."""
 
 from __future__ import annotations
 
 import logging
+from smtplib import SMTPException
 
 from celery import shared_task
 
 from catalog.models import Product
+from personalisation import signin
 from personalisation.popular import starting_points_refresh
 
 logger = logging.getLogger(__name__)
+
+
+# Retried like the order e-mails, but for an hour at most: a sign-in link is wanted now.
+@shared_task(
+    name="personalisation.tasks.signin_link_send",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=10,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=12,
+)
+def signin_link_send(link_id: int) -> str:
+    """Send one sign-in link unless it was sent or is being sent."""
+    return signin.signin_link_send(link_id=link_id)
+
+
+@shared_task(name="personalisation.tasks.signin_links_expire")
+def signin_links_expire() -> int:
+    """Delete sign-in links that can no longer be used, with the address they went to (beat, hourly)."""
+    return signin.signin_links_expire()
 
 
 @shared_task(name="personalisation.tasks.starting_points_refresh", soft_time_limit=300, time_limit=330)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from configurator.preview import PreviewUrls
 
 if TYPE_CHECKING:
+    from personalisation.returning import ReturningView
     from personalisation.starting import StartingPointView
 
 
@@ -278,3 +279,5 @@ class ConfiguratorPage:
     draft: DraftView | None = None
     #: Where a shopper arriving on the bare address may start (personalisation.starting); empty otherwise.
     starting_points: list[StartingPointView] = field(default_factory=list)
+    #: The fields holding a returning shopper's own measurements (personalisation.returning).
+    returning: ReturningView | None = None

@@ -19,7 +19,7 @@ from personalisation.tests.popular_orders import place_shirts
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     calls: list[tuple[str, Any]] = []
-    monkeypatch.setattr(popular.current_app, "send_task", lambda name, args, **kw: calls.append((name, args)))
+    monkeypatch.setattr("celery.current_app.send_task", lambda name, args, **kw: calls.append((name, args)))
     return calls
 
 
@@ -44,7 +44,7 @@ def test_a_broker_that_is_down_never_fails_the_publish(
     def down(*args: Any, **kwargs: Any) -> None:
         raise OSError("broker down")
 
-    monkeypatch.setattr(popular.current_app, "send_task", down)
+    monkeypatch.setattr("celery.current_app.send_task", down)
     Product.objects.filter(code="shirt").update(base_price="95.00")
     with django_capture_on_commit_callbacks(execute=True):
         result = catalog_publish(Product.objects.get(code="shirt"))
