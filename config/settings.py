@@ -482,6 +482,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Throttle counts are keyed by address: a database cache keeps expired rows until read again.
     "configurator-cache-expire": {"task": "configurator.tasks.cache_expire", "schedule": crontab(minute=41)},
     "insights-rollup": {"task": "insights.tasks.rollup", "schedule": float(INSIGHTS_ROLLUP_SECONDS)},
+    "personalisation-starting-points": {
+        "task": "personalisation.tasks.starting_points_refresh_all",
+        "schedule": crontab(minute="*/15"),
+    },
     "personalisation-signin-links-expire": {
         "task": "personalisation.tasks.signin_links_expire",
         "schedule": crontab(minute=23),
