@@ -51,6 +51,7 @@ from insights import tracking
 from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
+from personalisation.guided import guided_page
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
@@ -137,9 +138,11 @@ def _render(
     notices: list[tuple[str, str]],
     serving: Serving,
 ) -> HttpResponse:
+    page, guided = guided_page(engine, page, selection, serving.visit, _language(), shop=serving.draft is None)
     built = _page(request, engine, page, selection, step, notices, serving)
     if isinstance(built, HttpResponse):
         return built
+    built.guided = guided
     tracking.page_shown(serving.visit, built, selection, page.rejected)
     context = {"page": built}
     if request.htmx and not request.htmx.boosted:
@@ -170,7 +173,8 @@ def _after_action(
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
     # The step the action was asked from has been visited.
-    state = state_pairs(engine.product, page.seen | {page.step}, suggested=page.suggested, estimates=page.estimates)
+    seen = page.seen | {page.step}
+    state = state_pairs(engine.product, seen, suggested=page.suggested, estimates=page.estimates, guided=page.guided)
     url = configure_url(engine.product, selection, step, rejected=page.rejected, state=state, base=serving.url)
     visit = serving.visit
     tracking.page_left(visit)

@@ -272,3 +272,5 @@ class ConfiguratorPage:
     ready: bool = False
     #: Set when staff try the draft: a banner, and no saving, sharing or ordering.
     draft: DraftView | None = None
+    #: The guided questions' offer or proposal (personalisation/guided.py's GuidedView; None: nothing).
+    guided: object | None = None
