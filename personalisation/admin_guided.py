@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from personalisation.forms import AnswerForm
+from personalisation.forms import AnswerForm, AnswerFormSet
 from personalisation.models.guided import Answer, Question
 
 
 class AnswerInline(admin.StackedInline):  # type: ignore[type-arg]
     model = Answer
     form = AnswerForm
+    formset = AnswerFormSet
     extra = 2
 
 

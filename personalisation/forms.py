@@ -14,7 +14,7 @@ from configurator.engine.guiding import limit_leaves_configuration
 from configurator.engine.rules import RuleError, parse_expression, references
 from configurator.engine.schema import check_rule
 from configurator.services.drafts import draft_engine
-from personalisation.models.guided import Answer
+from personalisation.models.guided import Answer, Question
 
 
 def _draft_problems(product: Product, key: str, text: str) -> list[str]:
@@ -65,10 +65,24 @@ class AnswerForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.add_error("limit", _("No valid configuration of the product satisfies this limit."))
         return data
 
+    def __init__(self, *args: Any, question: Question | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The question being edited with it (not saved yet when both are added at once).
+        self.question = question
+
     def _product(self) -> Product | None:
-        """Return the product of the answer's question (set by the inline from the question form), if known."""
-        try:
-            question = self.instance.question
-        except ObjectDoesNotExist:
-            return None
+        """Return the product of the answer's question, if the question form says which."""
+        question = self.question
+        if question is None:
+            try:
+                question = self.instance.question
+            except ObjectDoesNotExist:
+                return None
         return question.product if question.product_id else None
+
+
+class AnswerFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """Hand each answer form its question, so that it is checked against that question's product."""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "question": self.instance}
