@@ -115,3 +115,16 @@ def test_answers_naming_nothing_known_open_the_usual_first_look(client: Client) 
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert page.status_code == 200 and "quick questions" not in page.text
+
+
+def test_the_insights_page_shows_the_questions_table(client: Client, merchandiser: object) -> None:
+    shopper = Shopper(client, "shirt")
+    shopper.open()
+    _answer(client, shopper, wear="untucked", occasion="weekend")
+    shopper.choose("fabric", "twill_grey")
+    client.force_login(merchandiser)  # type: ignore[arg-type]
+    page = client.get("/admin/insights/productinsight/shirt/", {"traffic": "all"})
+    assert page.status_code == 200
+    table = page.text[page.text.index('id="guided"') :]
+    assert re.search(r"How do you wear your shirt\?</th><td[^>]*>1</td><td[^>]*>0</td><td[^>]*>0</td>", table)
+    assert re.search(r"Office or weekend\?</th><td[^>]*>1</td><td[^>]*>0</td><td[^>]*>1</td>", table)
