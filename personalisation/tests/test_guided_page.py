@@ -15,7 +15,7 @@ from django.utils import timezone
 from insights.figures import Filters
 from insights.figures.guided import guided_figures
 from insights.models import Event
-from insights.tests.shopping import FROM_SHOP, Shopper, hidden
+from insights.tests.shopping import FROM_SHOP, Shopper
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +28,21 @@ def demo() -> None:
     call_command("load_demo", stdout=None)
 
 
+def _text(shopper: Shopper) -> str:
+    """Return the page the shopper sees last."""
+    assert shopper.last is not None
+    return str(shopper.last.text)
+
+
 def _guided_state(shopper: Shopper) -> str:
-    found = re.search(r'<input type="hidden" name="_guided" value="([^"]*)">', shopper.last.text if shopper.last else "")
+    text = _text(shopper)
+    found = re.search(r'<input type="hidden" name="_guided" value="([^"]*)">', text)
     return html.unescape(found.group(1)) if found else ""
 
 
 def _answer(client: Client, shopper: Shopper, **answers: str) -> None:
     """Follow the offer to the questions, send `answers` and open the proposal (as a browser follows it)."""
-    assert shopper.last is not None
-    link = _QUESTIONS_LINK.search(shopper.last.text)
+    link = _QUESTIONS_LINK.search(_text(shopper))
     assert link is not None, "the page offers no questions"
     url = html.unescape(link.group(1))
     page = client.get(url, headers={**FROM_SHOP, **shopper.headers})
@@ -63,9 +69,9 @@ def test_the_shopper_is_offered_the_questions_and_skipping_is_one_click_remember
     page = shopper.open()
     assert "Answer 2 quick questions for a proposal" in page.text
     shopper.send(extra=(("_guided", "skip-now"),))
-    assert "quick questions" not in shopper.last.text and _guided_state(shopper) == "skip"
+    assert "quick questions" not in _text(shopper) and _guided_state(shopper) == "skip"
     shopper.choose("collar", "cutaway")
-    assert "quick questions" not in shopper.last.text and _guided_state(shopper) == "skip"
+    assert "quick questions" not in _text(shopper) and _guided_state(shopper) == "skip"
     skipped = Event.objects.filter(kind=K.GUIDED_SKIPPED)
     assert sorted(skipped.values_list("field", flat=True)) == ["occasion", "wear"]
     assert _figures() == {"wear": (0, 1, 0), "occasion": (0, 1, 0)}
@@ -75,16 +81,16 @@ def test_answers_open_a_proposal_that_says_why_and_an_override_is_recorded(clien
     shopper = Shopper(client, "shirt")
     shopper.open()
     _answer(client, shopper, wear="tucked", occasion="office")
-    text = shopper.last.text
+    text = _text(shopper)
     assert "Proposed from your answers" in text
     assert re.search(r"Fit: Slim[^<]*proposed from your answers: Tucked in", text)
     assert re.search(r"Fabric: [^<]*proposed from your answers: For the office", text)
     assert shopper.form.value("fit") == "slim" and shopper.form.value("collar") == "button_down"
     # Measurements are never filled in by an answer.
     assert not [v for k, v in shopper.pairs if k in ("neck", "chest", "waist", "sleeve", "arm", "shirt_length")]
-    assert hidden(shopper.last, "_visit")
+    assert shopper.visit
     shopper.choose("fit", "regular")
-    assert 'id="guided-fit"' not in shopper.last.text and 'id="guided-collar"' in shopper.last.text
+    assert 'id="guided-fit"' not in _text(shopper) and 'id="guided-collar"' in _text(shopper)
     override = Event.objects.get(kind=K.GUIDED_OVERRIDE)
     assert (override.field, override.option, override.group) == ("wear", "tucked", "fit")
     # A later click records no second override for the same change.
@@ -106,7 +112,7 @@ def test_with_do_not_track_the_proposal_works_and_nothing_is_recorded(client: Cl
     shopper.open()
     _answer(client, shopper, use="long_trips")
     assert shopper.form.value("engine") == "hybrid130"
-    assert "proposed from your answers: Long trips" in shopper.last.text
+    assert "proposed from your answers: Long trips" in _text(shopper)
     assert not Event.objects.exists()
 
 
