@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from catalog.models import Product
+from personalisation.guided import questionnaire_forget
 from personalisation.models.guided import Answer, Question
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "guided.json"
@@ -43,5 +44,6 @@ def guided_demo_load() -> list[str]:
                         "position": index,
                     },
                 )
+        questionnaire_forget(product_code)
         loaded.append(product_code)
     return loaded

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 from configurator.engine.guiding import named_groups
@@ -77,20 +81,55 @@ class GuidedProposal:
     set_by: dict[str, tuple[GuidedAnswer, ...]]
 
 
+#: How long a questionnaire is kept in the cache at most; every save in the admin forgets it at once.
+CACHE_SECONDS = 600
+
+
+def _cache_key(product_code: str) -> str:
+    return f"personalisation:guided:{product_code}"
+
+
+def _questionnaire_rows(product_code: str) -> list[dict[str, Any]]:
+    """Return the product's questions and answers as plain data, from the cache (a click reads no row)."""
+    key = _cache_key(product_code)
+    rows: list[dict[str, Any]] | None = cache.get(key)
+    if rows is None:
+        found = Question.objects.filter(product__code=product_code).prefetch_related("answers")
+        rows = [
+            {
+                "code": q.code,
+                "text": (q.text, q.text_it),
+                "answers": [(a.code, a.text, a.text_it, a.prefer, a.limit) for a in q.answers.all()],
+            }
+            for q in found
+        ]
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
+
+
+def questionnaire_forget(product_code: str) -> None:
+    """Forget the cached questionnaire of `product_code` once the transaction that changed it commits."""
+    transaction.on_commit(partial(cache.delete, _cache_key(product_code)))
+
+
 def questionnaire(product_code: str, language: str) -> tuple[GuidedQuestion, ...]:
-    """Return the product's questions with their answers, in the merchandiser's order."""
-    found = Question.objects.filter(product__code=product_code).prefetch_related("answers")
+    """Return the product's questions that have answers, in the merchandiser's order, worded in `language`."""
+
+    def word(texts: tuple[str, str] | list[str]) -> str:
+        english, italian = texts
+        return italian if language == "it" and italian else english
+
     return tuple(
         GuidedQuestion(
-            code=q.code,
-            label=q.label(language),
+            code=row["code"],
+            label=word(row["text"]),
             answers=tuple(
-                GuidedAnswer(question=q.code, code=a.code, label=a.label(language), prefer=a.prefer, limit=a.limit)
-                for a in q.answers.all()
+                GuidedAnswer(question=row["code"], code=code, label=word((text, text_it)), prefer=prefer, limit=limit)
+                for code, text, text_it, prefer, limit in row["answers"]
             ),
         )
-        for q in found
-        if q.answers.all()
+        for row in _questionnaire_rows(product_code)
+        if row["answers"]
     )
 
 

@@ -105,3 +105,14 @@ def test_an_answer_never_sets_a_measurement(staff: Client) -> None:
 def test_an_outsider_cannot_open_the_questions(outsider: Client) -> None:
     response = outsider.get("/admin/personalisation/question/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_shop_offers_a_question_as_soon_as_it_is_saved(
+    staff: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    shop = Client()
+    assert "Answer 1 quick question for a proposal" in shop.get("/p/city-car/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(staff, prefer="trim = essential and engine = petrol70")
+    assert response.status_code == 302
+    assert "Answer 2 quick questions for a proposal" in shop.get("/p/city-car/").content.decode()
