@@ -1,13 +1,15 @@
 """Guided questions on the configurator page: the offer, the proposal's "why", the overrides.
 
 The page carries the questions' state as `_guided` (configurator/forms.py GUIDED): empty
-while the offer stands, "skip" once the shopper skipped, or the answers as
+until the shopper answers or skips (the offer shows on the first step), "skip" once they
+skipped, or the answers as
 `question:answer,question:answer`. `guided_page` reads it on every click, says what the
 page shows (`GuidedView`) and notes for insights what the shopper did: skipping (the skip
 button sends SKIP_NOW once), and changing a group an answer had set (an override).
 
 An answer "set" a group when its limit or its preference holds in the proposal and names
-the group; the page says so next to each such group while it still holds the proposal.
+the group; the page lists each such group, with the answers that set it, while it still
+holds the proposal. Questionnaires are read from the cache: a click reads no row.
 """
 
 from __future__ import annotations
@@ -217,7 +219,11 @@ def guided_page(
     url = _questions_url(engine.product.code, visit)
     answers = answers_read(questions, page.guided)
     if not answers:
-        return replace(page, guided=""), GuidedView(offer=True, count=len(questions), questions_url=url)
+        # Offered where the shopper starts (the first step); once they move on, they chose themselves.
+        first = engine.product.sections[0].code if engine.product.sections else ""
+        offer = page.step in ("", first)
+        view = GuidedView(offer=True, count=len(questions), questions_url=url) if offer else None
+        return replace(page, guided=""), view
     proposal = guided_proposal(engine, answers)
     rows = _proposed_rows(engine, proposal, selection, visit, language) if proposal is not None else ()
     view = GuidedView(offer=False, count=len(questions), questions_url=url, proposed=rows)
