@@ -134,3 +134,10 @@ def test_the_insights_page_shows_the_questions_table(client: Client, merchandise
     table = page.text[page.text.index('id="guided"') :]
     assert re.search(r"How do you wear your shirt\?</th><td[^>]*>1</td><td[^>]*>0</td><td[^>]*>0</td>", table)
     assert re.search(r"Office or weekend\?</th><td[^>]*>1</td><td[^>]*>0</td><td[^>]*>1</td>", table)
+
+
+def test_the_questions_speak_italian_on_the_italian_shop(client: Client) -> None:
+    offer = client.get("/it/p/shirt/").content.decode()
+    assert "Rispondi a 2 domande rapide per una proposta" in offer
+    page = client.get("/it/p/shirt/questions/").content.decode()
+    assert "Come porti la camicia?" in page and "Dentro i pantaloni" in page and "Mostra la mia proposta" in page
