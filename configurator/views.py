@@ -52,6 +52,7 @@ from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
 from personalisation.guided import guided_page
+from personalisation import returning
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
@@ -116,7 +117,7 @@ def _page(
     language = _language()
     answer = services.configuration_check(engine, selection, language)
     urls = preview.preview_urls(recipe)
-    return build_page(
+    built = build_page(
         engine.product,
         page,
         answer,
@@ -127,6 +128,11 @@ def _page(
         base=serving.url,
         draft=serving.draft,
     )
+    # A returning shopper's own measurements are marked as theirs (never on a draft: staff are trying it).
+    built.returning = (
+        None if serving.draft else returning.measurements_view(request, engine.product, selection.parameters)
+    )
+    return built
 
 
 def _render(
@@ -324,6 +330,8 @@ def configurator_answer(
     """
     if arriving:
         page = _arrival_look(engine, page)
+        if serving.draft is None:
+            page = returning.measurements_prefill(request, engine.product, page)
     elif page.suggested:
         selection, suggested = services.configuration_refit(engine, page.selection, page.suggested)
         page = replace(page, selection=selection, suggested=suggested)
@@ -364,6 +372,7 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
         selection = Selection(choices=selection.choices, parameters=parameters, texts=selection.texts)
         query = {}
     saved = services.configuration_save(engine.version, selection)
+    returning.configuration_saved(request, saved)
     if visit is not None and not visit.new:
         # The saved configuration's page continues this visit: it is no share link opened by someone.
         query[VISIT] = visit.id

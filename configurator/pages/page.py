@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from configurator.preview import PreviewUrls
+
+if TYPE_CHECKING:
+    from personalisation.returning import ReturningView
 
 
 @dataclass
@@ -274,3 +278,5 @@ class ConfiguratorPage:
     draft: DraftView | None = None
     #: The guided questions' offer or proposal (personalisation/guided.py's GuidedView; None: nothing).
     guided: object | None = None
+    #: The fields holding a returning shopper's own measurements (personalisation.returning).
+    returning: ReturningView | None = None
