@@ -51,8 +51,8 @@ from insights import tracking
 from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
-from personalisation.guided import guided_page
 from personalisation import returning
+from personalisation.guided import guided_page
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"

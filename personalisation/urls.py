@@ -2,8 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from personalisation import guided_views
-from personalisation import returning_views
+from personalisation import guided_views, returning_views
 
 app_name = "personalisation"
 
