@@ -19,10 +19,12 @@ from configurator.pages import OTHER, configure_url, state_pairs
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
 from insights.models import Event
-from personalisation.guided import SKIP, SKIP_NOW, answers_text, guided_proposal, questionnaire
+from personalisation.guided import SKIP, answers_text, guided_proposal, questionnaire
 
 #: The form's own field: the shopper sent their answers (else the page shows the questions).
 PROPOSE = "_propose"
+#: The skip link's: the shopper skips every question.
+SKIPPED = "_skip"
 
 
 def _published(code: str) -> VersionEngine:
@@ -49,9 +51,14 @@ def guided(request: HttpRequest, code: str) -> HttpResponse:
     if not questions:
         tracking.page_left(visit)
         return HttpResponseRedirect(configure)
+    if SKIPPED in request.GET:
+        for question in questions:
+            tracking.note(visit, Event.Kind.GUIDED_SKIPPED, field=question.code)
+        tracking.page_left(visit)
+        # The configurator opens as arriving there does (its first look), with no offer.
+        return HttpResponseRedirect(f"{configure}?{urlencode([(GUIDED, SKIP)])}")
     if PROPOSE not in request.GET:
-        # Skipping opens the configurator as arriving there does (its first look), with no offer.
-        skip = f"{configure}?{urlencode([(GUIDED, SKIP_NOW)])}"
+        skip = f"{request.path}?{urlencode([(SKIPPED, '1')])}"
         context = {
             "product_name": engine.product.label(language),
             "rows": [(q, request.GET.get(f"q_{q.code}", "")) for q in questions],

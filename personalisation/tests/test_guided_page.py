@@ -141,3 +141,15 @@ def test_the_questions_speak_italian_on_the_italian_shop(client: Client) -> None
     assert "Rispondi a 2 domande rapide per una proposta" in offer
     page = client.get("/it/p/shirt/questions/").content.decode()
     assert "Come porti la camicia?" in page and "Dentro i pantaloni" in page and "Mostra la mia proposta" in page
+
+
+def test_skipping_from_the_questions_page_records_each_question_once(client: Client) -> None:
+    page = client.get("/p/shirt/questions/")
+    link = re.search(r'id="guided-skip" href="([^"]+)"', page.content.decode())
+    assert link is not None
+    response = client.get(html.unescape(link.group(1)), headers=FROM_SHOP)
+    assert response.status_code == 302
+    shown = client.get(response["Location"], headers=FROM_SHOP)
+    assert "quick questions" not in shown.content.decode()
+    client.get(response["Location"], headers=FROM_SHOP)  # a reload records nothing more
+    assert _figures() == {"wear": (0, 1, 0), "occasion": (0, 1, 0)}
