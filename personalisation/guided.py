@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
@@ -168,8 +169,11 @@ def guided_proposal(engine: VersionEngine, answers: Sequence[GuidedAnswer]) -> G
     return GuidedProposal(found.selection, {g: tuple(a) for g, a in set_by.items()})
 
 
-def _questions_url(product_code: str, visit: tracking.Visit | None) -> str:
+def _questions_url(product_code: str, visit: tracking.Visit | None, answers: Sequence[GuidedAnswer] = ()) -> str:
+    """Return the questions' page, with the answers given so far ticked, continuing the visit."""
     url = reverse("personalisation:guided", args=[product_code])
+    if answers:
+        url += "?" + urlencode([(f"q_{a.question}", a.code) for a in answers])
     return visit.url(url) if visit is not None else url
 
 
@@ -216,8 +220,8 @@ def guided_page(
         for question in questions:
             tracking.note(visit, Event.Kind.GUIDED_SKIPPED, field=question.code)
         return replace(page, guided=SKIP), None
-    url = _questions_url(engine.product.code, visit)
     answers = answers_read(questions, page.guided)
+    url = _questions_url(engine.product.code, visit, answers)
     if not answers:
         # Offered where the shopper starts (the first step); once they move on, they chose themselves.
         first = engine.product.sections[0].code if engine.product.sections else ""

@@ -44,6 +44,10 @@ def test_answer_the_shirts_questions_see_the_proposal_and_change_one_choice(page
     assert page.locator("#guided-fit").count() == 0
     assert "proposed from your answers: Tucked in" in page.locator("#guided-collar").inner_text()
     _shot(page, "4-changed-fit")
+    # Answering again starts from the answers given.
+    page.get_by_role("link", name="Answer the questions again").click()
+    page.wait_for_url(re.compile(r"/p/shirt/questions/"))
+    assert page.get_by_label("Tucked in").is_checked() and page.get_by_label("For the office").is_checked()
 
 
 def test_skip_the_questions_in_one_click(page: Any) -> None:
