@@ -15,6 +15,7 @@ from configurator.preview import PreviewUrls
 
 if TYPE_CHECKING:
     from personalisation.returning import ReturningView
+    from personalisation.starting import StartingPointView
 
 
 @dataclass
@@ -278,5 +279,7 @@ class ConfiguratorPage:
     draft: DraftView | None = None
     #: The guided questions' offer or proposal (personalisation/guided.py's GuidedView; None: nothing).
     guided: object | None = None
+    #: Where a shopper arriving on the bare address may start (personalisation.starting); empty otherwise.
+    starting_points: list[StartingPointView] = field(default_factory=list)
     #: The fields holding a returning shopper's own measurements (personalisation.returning).
     returning: ReturningView | None = None

@@ -36,6 +36,8 @@ MERCHANDISER = [
         for model in ("question", "answer")
         for action in ("add", "change", "delete", "view")
     ),
+    # The starting points shoppers are offered (issue 19).
+    *(f"personalisation.{action}_pinnedpreset" for action in ("add", "change", "delete", "view")),
 ]
 ORDERS_MODELS = ["order", "orderevent", "buildorder", "factoryendpoint", "delivery", "outboxmessage", "auditentry"]
 

@@ -2,9 +2,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    """Join the guided questions' and the returning shopper's migrations."""
+    """Join the features' migrations: popular starting points, guided questions, the returning shopper."""
 
     dependencies = [
+        ("personalisation", "0002_popular"),
         ("personalisation", "0004_guided"),
         ("personalisation", "0005_returning"),
     ]
