@@ -52,6 +52,7 @@ from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
 from personalisation import returning
+from personalisation.guided import guided_page
 from personalisation.starting import starting_points
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
@@ -147,9 +148,11 @@ def _render(
     starting: bool = False,
 ) -> HttpResponse:
     """Render the page or its htmx partial; `starting` offers the starting points of a shopper arriving."""
+    page, guided = guided_page(engine, page, selection, serving.visit, _language(), shop=serving.draft is None)
     built = _page(request, engine, page, selection, step, notices, serving)
     if isinstance(built, HttpResponse):
         return built
+    built.guided = guided
     if starting and serving.draft is None:
         built.starting_points = starting_points(engine, _language())
     tracking.page_shown(serving.visit, built, selection, page.rejected)
@@ -182,7 +185,8 @@ def _after_action(
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
     # The step the action was asked from has been visited.
-    state = state_pairs(engine.product, page.seen | {page.step}, suggested=page.suggested, estimates=page.estimates)
+    seen = page.seen | {page.step}
+    state = state_pairs(engine.product, seen, suggested=page.suggested, estimates=page.estimates, guided=page.guided)
     url = configure_url(engine.product, selection, step, rejected=page.rejected, state=state, base=serving.url)
     visit = serving.visit
     tracking.page_left(visit)

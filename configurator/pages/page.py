@@ -277,6 +277,8 @@ class ConfiguratorPage:
     ready: bool = False
     #: Set when staff try the draft: a banner, and no saving, sharing or ordering.
     draft: DraftView | None = None
+    #: The guided questions' offer or proposal (personalisation/guided.py's GuidedView; None: nothing).
+    guided: object | None = None
     #: Where a shopper arriving on the bare address may start (personalisation.starting); empty otherwise.
     starting_points: list[StartingPointView] = field(default_factory=list)
     #: The fields holding a returning shopper's own measurements (personalisation.returning).
