@@ -51,6 +51,7 @@ from insights import tracking
 from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
+from personalisation.cooccurrence.suggesting import often_chosen
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
@@ -115,7 +116,7 @@ def _page(
     language = _language()
     answer = services.configuration_check(engine, selection, language)
     urls = preview.preview_urls(recipe)
-    return build_page(
+    built = build_page(
         engine.product,
         page,
         answer,
@@ -126,6 +127,9 @@ def _page(
         base=serving.url,
         draft=serving.draft,
     )
+    if serving.draft is None:  # learnt from the shop's orders: not offered on a draft
+        built.often_chosen = often_chosen(request, engine.product, answer, built, language)
+    return built
 
 
 def _render(

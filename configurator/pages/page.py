@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from configurator.preview import PreviewUrls
+from personalisation.cooccurrence.page import OftenChosenView
 
 
 @dataclass
@@ -272,3 +273,5 @@ class ConfiguratorPage:
     ready: bool = False
     #: Set when staff try the draft: a banner, and no saving, sharing or ordering.
     draft: DraftView | None = None
+    #: Options shoppers with the same choices ordered together, for the step shown (personalisation).
+    often_chosen: OftenChosenView | None = None
