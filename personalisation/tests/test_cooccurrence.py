@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,10 +14,9 @@ from configurator.models import SavedConfiguration
 from orders.models import Order
 from personalisation import tasks
 from personalisation.models import OptionPair
+from personalisation.tests.history import orders
 
 pytestmark = pytest.mark.django_db
-
-_numbers = itertools.count(1)
 
 
 @pytest.fixture
@@ -29,28 +25,6 @@ def shirt(db: None) -> CatalogVersion:
     version = version_latest_for("shirt")
     assert version is not None
     return version
-
-
-def orders(version: CatalogVersion, count: int, **selections: Any) -> None:
-    """Place `count` orders of the shirt with these selections (written directly: only the choices matter)."""
-    Order.objects.bulk_create(
-        Order(
-            number=f"T-{next(_numbers)}",
-            access_key="k",
-            catalog_version=version,
-            product_code="shirt",
-            configuration={"selections": selections, "parameters": {"neck": "40"}, "texts": {"monogram": "JS"}},
-            summary={},
-            price_lines=[],
-            currency="EUR",
-            total=Decimal(80),
-            customer_name="A",
-            customer_email="a@example.com",
-            customer_address="Here",
-            due_date=date(2026, 1, 1),
-        )
-        for _ in range(count)
-    )
 
 
 def pairs() -> set[tuple[Any, ...]]:

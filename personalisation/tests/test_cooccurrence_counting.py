@@ -25,8 +25,12 @@ def baskets(*groups: tuple[int, frozenset[Item]]) -> Counter[frozenset[Item]]:
     return Counter({basket: times for times, basket in groups})
 
 
+#: 6 blue button-downs, 4 blue classics, 10 white classics.
+SHIRTS = baskets((6, frozenset({BLUE, BUTTON})), (4, frozenset({BLUE, CLASSIC})), (10, frozenset({WHITE, CLASSIC})))
+
+
 def test_support_confidence_and_lift() -> None:
-    counted = baskets((6, frozenset({BLUE, BUTTON})), (4, frozenset({BLUE, CLASSIC})), (10, frozenset({WHITE, CLASSIC})))
+    counted = SHIRTS
     rules = {(r.if_item, r.then_item): r for r in count_pairs(counted, min_support=5)}
     blue_button = rules[(BLUE, BUTTON)]
     assert (blue_button.together, blue_button.if_count, blue_button.then_count, blue_button.baskets) == (6, 10, 6, 20)
@@ -39,7 +43,7 @@ def test_support_confidence_and_lift() -> None:
 
 
 def test_suggestions_need_a_lift_above_one_and_rank_by_lift_then_confidence() -> None:
-    counted = baskets((6, frozenset({BLUE, BUTTON})), (4, frozenset({BLUE, CLASSIC})), (10, frozenset({WHITE, CLASSIC})))
+    counted = SHIRTS
     rules = count_pairs(counted, min_support=1)
     found = suggest(rules, {BLUE}, {BUTTON, CLASSIC}, limit=3)
     # Classic goes with blue less often than with anything (lift 0.57): not offered.
@@ -49,7 +53,8 @@ def test_suggestions_need_a_lift_above_one_and_rank_by_lift_then_confidence() ->
 
 
 def test_a_basket_holds_options_only() -> None:
-    data = {"selections": {"fabric": "oxford_blue", "pocket": None, "packs": ["city", "tech"]}, "parameters": {"x": "1"}}
+    selections = {"fabric": "oxford_blue", "pocket": None, "packs": ["city", "tech"]}
+    data = {"selections": selections, "parameters": {"x": "1"}}
     assert basket_of(data) == {("fabric", "oxford_blue"), ("packs", "city"), ("packs", "tech")}
     assert basket_of({"selections": "garbage"}) == frozenset()
     assert basket_counts([("shirt", data), ("shirt", data), ("car", {})]) == {
