@@ -13,6 +13,7 @@ from django.utils import timezone
 from configurator.models import SavedConfiguration
 from orders.models import Order
 from personalisation.cooccurrence.counting import Item, basket_counts, count_pairs
+from personalisation.cooccurrence.pairs import pairs_changed
 from personalisation.models import OptionPair
 
 _CHUNK = 5000
@@ -62,4 +63,5 @@ def cooccurrence_replace(code: str, baskets: Mapping[frozenset[Item], int], *, m
     with transaction.atomic():
         OptionPair.objects.filter(product_code=code).delete()
         OptionPair.objects.bulk_create(rows, batch_size=1000)
+        pairs_changed(code)
     return len(rows)

@@ -20,9 +20,9 @@ from configurator.engine.states import Propagation
 from configurator.pages.page import ConfiguratorPage, StepView
 from configurator.services import ConfigurationAnswer
 from insights.privacy import history_refused
-from personalisation.cooccurrence.counting import Item, PairRule, Suggestion, suggest
+from personalisation.cooccurrence.counting import Item, Suggestion, suggest
 from personalisation.cooccurrence.page import OftenChosenItem, OftenChosenView
-from personalisation.models import OptionPair
+from personalisation.cooccurrence.pairs import pairs_from
 
 #: At most this many options are offered on a step.
 LIMIT = 3
@@ -41,18 +41,6 @@ def available_options(product: Product, propagation: Propagation, selection: Sel
             if option.available and option.code not in chosen and known is not None and known.active:
                 found.add((state.code, option.code))
     return found
-
-
-def pairs_into(product_code: str, chosen: Set[Item], groups: Set[str]) -> list[PairRule]:
-    """Return the stored pairs from a `chosen` option into one of `groups` (one query)."""
-    rows = OptionPair.objects.filter(
-        product_code=product_code, then_group__in=groups, if_group__in={group for group, _option in chosen}
-    ).values_list("if_group", "if_option", "then_group", "then_option", "together", "if_count", "then_count", "baskets")
-    return [
-        PairRule((if_group, if_option), (then_group, then_option), together, if_count, then_count, baskets)
-        for if_group, if_option, then_group, then_option, together, if_count, then_count, baskets in rows
-        if (if_group, if_option) in chosen
-    ]
 
 
 def shoppers_choices(steps: list[StepView]) -> set[Item]:
@@ -77,7 +65,7 @@ def often_chosen(
     candidates = available_options(product, answer.propagation, answer.selection, groups)
     if not candidates:
         return None
-    found = suggest(pairs_into(product.code, chosen, groups), chosen, candidates, limit=LIMIT)
+    found = suggest(pairs_from(product.code, chosen), chosen, candidates, limit=LIMIT)
     items = tuple(item for s in found if (item := _item(product, s, language)) is not None)
     return OftenChosenView(items) if items else None
 

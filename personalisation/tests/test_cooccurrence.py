@@ -119,3 +119,13 @@ def test_the_why_is_in_the_shoppers_language(history: None, client: Client) -> N
     assert "Scelti spesso con le tue scelte" in page
     assert "Scelto da 80 persone su 100 tra chi ha preso Oxford azzurro." in page
     assert "Scegli Colletto: Button-down" in page
+
+
+def test_the_page_offers_the_new_counts_once_the_recount_commits(
+    history: None, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert "Choose Collar: Button-down" in client.get(STYLE).text
+    Order.objects.filter(configuration__selections__collar="button_down").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.cooccurrence_refresh()
+    assert "Often chosen with your choices" not in client.get(STYLE).text
