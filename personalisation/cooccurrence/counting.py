@@ -34,8 +34,11 @@ def basket_of(data: Mapping[str, Any]) -> frozenset[Item]:
     if not isinstance(selections, Mapping):
         return frozenset()
     for group, value in selections.items():
-        codes = value if isinstance(value, list) else [value]
-        items.update((str(group), code) for code in codes if isinstance(code, str) and code)
+        if isinstance(value, str):
+            if value:
+                items.add((group, value))
+        elif isinstance(value, list):
+            items.update((group, code) for code in value if isinstance(code, str) and code)
     return frozenset(items)
 
 

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from personalisation.cooccurrence.counting import Item, PairRule
-from personalisation.models import OptionPair
+from personalisation.models.cooccurrence import OptionPair
 
 STAMP_SECONDS = 300
 _EMPTY = "none"

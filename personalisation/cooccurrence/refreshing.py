@@ -14,7 +14,7 @@ from configurator.models import SavedConfiguration
 from orders.models import Order
 from personalisation.cooccurrence.counting import Item, basket_counts, count_pairs
 from personalisation.cooccurrence.pairs import pairs_changed
-from personalisation.models import OptionPair
+from personalisation.models.cooccurrence import OptionPair
 
 _CHUNK = 5000
 

@@ -13,7 +13,7 @@ from catalog.selectors import version_latest_for
 from configurator.models import SavedConfiguration
 from orders.models import Order
 from personalisation import tasks
-from personalisation.models import OptionPair
+from personalisation.models.cooccurrence import OptionPair
 from personalisation.tests.history import orders
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,11 @@ def test_the_page_offers_the_new_counts_once_the_recount_commits(
     with django_capture_on_commit_callbacks(execute=True):
         tasks.cooccurrence_refresh()
     assert "Often chosen with your choices" not in client.get(STYLE).text
+
+
+def test_the_privacy_page_says_what_suggestions_use(client: Client) -> None:
+    page = client.get("/privacy/").text
+    assert "Suggestions: “often chosen with”" in page
+    assert "never who chose them" in page and "we show you no suggestions" in page
+    italian = client.get("/it/privacy/").text
+    assert "mai chi le ha scelte" in italian and "non ti mostriamo suggerimenti" in italian
