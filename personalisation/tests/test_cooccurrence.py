@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from catalog.models import CatalogVersion
@@ -137,3 +138,13 @@ def test_the_privacy_page_says_what_suggestions_use(client: Client) -> None:
     assert "never who chose them" in page and "we show you no suggestions" in page
     italian = client.get("/it/privacy/").text
     assert "mai chi le ha scelte" in italian and "non ti mostriamo suggerimenti" in italian
+
+
+def test_the_command_recounts_now_and_refuses_a_bad_minimum(shirt: CatalogVersion) -> None:
+    orders(shirt, 3, fabric="oxford_blue", collar="button_down")
+    out = io.StringIO()
+    call_command("cooccurrence_refresh", "--min-support", "3", stdout=out)
+    assert "shirt: 2 pairs kept" in out.getvalue()
+    assert OptionPair.objects.get(if_option="oxford_blue").together == 3
+    with pytest.raises(CommandError, match="'0' is not a whole number of 1 or more"):
+        call_command("cooccurrence_refresh", "--min-support", "0")
