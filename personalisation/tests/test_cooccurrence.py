@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -148,3 +149,8 @@ def test_the_command_recounts_now_and_refuses_a_bad_minimum(shirt: CatalogVersio
     assert OptionPair.objects.get(if_option="oxford_blue").together == 3
     with pytest.raises(CommandError, match="'0' is not a whole number of 1 or more"):
         call_command("cooccurrence_refresh", "--min-support", "0")
+
+
+def test_the_beat_runs_the_recount() -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["personalisation-cooccurrence-refresh"]
+    assert entry["task"] == tasks.cooccurrence_refresh.name == "personalisation.tasks.cooccurrence_refresh"
