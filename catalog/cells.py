@@ -89,8 +89,16 @@ class FlagWidget(widgets.Widget):  # type: ignore[misc]
 
 
 class CountWidget(widgets.Widget):  # type: ignore[misc]
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
+    """A whole number; with `optional`, a blank cell is no value (None)."""
+
+    def __init__(self, *, optional: bool = False) -> None:
+        super().__init__()
+        self.optional = optional
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
         text = cell_text(value)
+        if not text and self.optional:
+            return None
         try:
             number = Decimal(text)
         except InvalidOperation:
@@ -100,6 +108,8 @@ class CountWidget(widgets.Widget):  # type: ignore[misc]
         return int(number)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if value is None:
+            return ""
         return value if kwargs.get("force_native_type") else str(value)
 
 

@@ -177,7 +177,7 @@ def catalog_import(
     results = []
     with transaction.atomic():
         for product_data in data["products"]:
-            product, created = _product_write(product_data, images, user)
+            product, created = _product_write(product_data, images, user, reason="import")
             published = catalog_publish(product, user=user, note="import") if publish else None
             results.append(ImportResult(product=product, created=created, publish=published))
     return results
@@ -190,9 +190,14 @@ def _sync[M: models.Model](
     parent: Mapping[str, Any],
     values: Callable[[Mapping[str, Any]], dict[str, Any]],
     user: Any,
+    *,
+    reason: str,
     key: str = "code",
 ) -> dict[str, M]:
-    """Make the rows under `parent` equal `items` (matched by code); return them by code."""
+    """Make the rows under `parent` equal `items` (matched by code); return them by code.
+
+    History records the changes with `reason`, by `user`.
+    """
     by_code = {getattr(obj, key): obj for obj in existing}
     keep: dict[str, M] = {}
     to_create: list[M] = []
@@ -215,12 +220,16 @@ def _sync[M: models.Model](
                 fields.update(changed)
                 to_update.append(obj)
         keep[item[key]] = obj
-    if by_code:
-        model._default_manager.filter(pk__in=[obj.pk for obj in by_code.values()]).delete()
+    for obj in by_code.values():
+        # One by one, so that history says who removed the row and why (rows hang off it cascade).
+        obj._change_reason = reason  # type: ignore[attr-defined]
+        if user is not None:
+            obj._history_user = user  # type: ignore[attr-defined]
+        obj.delete()
     if to_update:
-        bulk_update_with_history(to_update, model, sorted(fields), default_user=user, default_change_reason="import")
+        bulk_update_with_history(to_update, model, sorted(fields), default_user=user, default_change_reason=reason)
     if to_create:
-        created = bulk_create_with_history(to_create, model, default_user=user, default_change_reason="import")
+        created = bulk_create_with_history(to_create, model, default_user=user, default_change_reason=reason)
         for obj in created:
             keep[getattr(obj, key)] = obj
     return keep
@@ -236,7 +245,10 @@ def _parameter_guide(item: Mapping[str, Any]) -> dict[str, Any]:
     return {"translations": translations, "guide_image": guide.get("image", ""), "guide_text": guide.get("text", "")}
 
 
-def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: Any) -> tuple[Product, bool]:
+def _product_write(
+    data: Mapping[str, Any], images: Mapping[str, bytes], user: Any, *, reason: str
+) -> tuple[Product, bool]:
+    """Make the draft of the product `data` describes equal it; history records `reason`, by `user`."""
     fields = {**row_values(PRODUCT, data), **row_values(PREVIEW, data.get("preview") or {})}
     product = Product.objects.select_for_update().filter(code=data["code"]).first()
     created = product is None
@@ -245,19 +257,27 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
     else:
         for name, value in fields.items():
             setattr(product, name, value)
-    product._change_reason = "import"  # type: ignore[attr-defined]
+    product._change_reason = reason  # type: ignore[attr-defined]
     product.save()
     parent = {"product": product}
 
     sections = _sync(
-        Section, product.sections.all(), data.get("sections", []), parent, partial(row_values, SECTION_PART), user
+        Section,
+        product.sections.all(),
+        data.get("sections", []),
+        parent,
+        partial(row_values, SECTION_PART),
+        user,
+        reason=reason,
     )
 
     def values(part: Part) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
         """The row values of `part` from its JSON object, its section code resolved to the row."""
         return partial(row_values, part, resolve=sections.get)
 
-    groups = _sync(OptionGroup, product.groups.all(), data.get("groups", []), parent, values(GROUP), user)
+    groups = _sync(
+        OptionGroup, product.groups.all(), data.get("groups", []), parent, values(GROUP), user, reason=reason
+    )
     options_by_group: dict[str, dict[str, Option]] = {}
     existing_options: dict[int, list[Option]] = {}
     for option in Option.objects.filter(group__product=product):
@@ -273,6 +293,7 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
             {"group": group},
             lambda o, defaults=defaults: {**row_values(OPTION, o), "is_default": o["code"] in defaults},  # type: ignore[misc]
             user,
+            reason=reason,
         )
     _sync(
         Parameter,
@@ -281,6 +302,7 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         parent,
         lambda p: {**values(PARAMETER)(p), **_parameter_guide(p)},
         user,
+        reason=reason,
     )
     _sync(
         Size,
@@ -290,10 +312,11 @@ def _product_write(data: Mapping[str, Any], images: Mapping[str, bytes], user: A
         # Exact decimal text, as the file gives it ("40.5", never a float).
         lambda s: {**row_values(SIZE, s), "values": {code: str(value) for code, value in s["values"].items()}},
         user,
+        reason=reason,
     )
-    _sync(TextField, product.texts.all(), data.get("texts", []), parent, values(TEXT_PART), user)
-    _sync(Rule, product.rules.all(), data.get("rules", []), parent, values(RULE), user)
-    _sync(PriceRule, product.prices.all(), data.get("prices", []), parent, values(PRICE), user)
+    _sync(TextField, product.texts.all(), data.get("texts", []), parent, values(TEXT_PART), user, reason=reason)
+    _sync(Rule, product.rules.all(), data.get("rules", []), parent, values(RULE), user, reason=reason)
+    _sync(PriceRule, product.prices.all(), data.get("prices", []), parent, values(PRICE), user, reason=reason)
     _layers_write(product, data, options_by_group, images)
     return product, created
 
@@ -446,6 +469,6 @@ def catalog_rollback(product: Product, *, to: int, user: Any = None, note: str =
         problems += image_problems
         if problems:
             raise CatalogError(problems)
-        _product_write(snapshot, images, user)
         reason = f"rollback to v{to}"
+        _product_write(snapshot, images, user, reason=reason)
         return catalog_publish(product, user=user, note=f"{reason}: {note}" if note else reason)

@@ -1,7 +1,8 @@
 """Options, price rules and parameters as spreadsheet rows (CSV, XLSX): the columns and the import.
 
-`COLUMNS` is the one list of each part's columns, named like the keys of the catalog file
-(`price`, `part_number`, `bom_unit`…); exporting writes them and importing reads them.
+The columns (`COLUMNS`, `catalog.columns`) come from the field table: a field added
+there gets its column, read and written by the widget of its kind, with no change here.
+
 A row finds its draft row by natural key (product code, the group's code for options,
 its own code); a row that finds none adds one; an import never deletes (a part is removed
 in the admin, whose deletion page shows what depends on it). Columns left out of a sheet
@@ -15,27 +16,19 @@ row and column; then, once confirmed, for real, in one transaction, with history
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from import_export import fields, resources
+from import_export import resources
 from import_export.results import Result, RowResult
 
-from catalog.cells import (
-    CheckedField,
-    CountWidget,
-    FlagWidget,
-    GroupWidget,
-    NumberWidget,
-    ProductWidget,
-    TextWidget,
-    TranslationField,
-    cell_text,
-)
+from catalog.cells import cell_text
+from catalog.columns import COLUMNS as COLUMNS
+from catalog.columns import Column, sheet_columns, sheet_field
 from catalog.forms import draft_vocabulary
 from catalog.models import Option, Parameter, PriceRule, Product
 from configurator.engine.rules import Vocabulary
@@ -43,86 +36,6 @@ from configurator.engine.schema import Problem, check_price, check_quantity
 
 #: The change reason of the history records an import writes.
 CHANGE_REASON = "spreadsheet import"
-
-Kind = Literal["text", "money", "measure", "optional measure", "flag", "count", "product", "group", "translation"]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One spreadsheet column: its header (a catalog file key), the model attribute, how values read."""
-
-    name: str
-    attribute: str
-    kind: Kind = "text"
-    key: bool = False
-    #: For "translation": the language of `attribute` in the row's `translations`.
-    language: str = ""
-
-    @property
-    def lookup(self) -> str:
-        """The query path that matches a row's text in this key column."""
-        if self.kind in ("product", "group") and not self.attribute.endswith("__code"):
-            return f"{self.attribute}__code"
-        return self.attribute
-
-
-COLUMNS: dict[type[models.Model], tuple[Column, ...]] = {
-    Option: (
-        Column("product", "group__product__code", "product", key=True),
-        Column("group", "group", "group", key=True),
-        Column("code", "code", key=True),
-        Column("name", "name"),
-        Column("name_it", "name", "translation", language="it"),
-        Column("price", "price", "money"),
-        Column("part_number", "part_number"),
-        Column("bom_quantity", "bom_quantity"),
-        Column("bom_unit", "bom_unit"),
-        Column("swatch", "swatch"),
-        Column("default", "is_default", "flag"),
-        Column("active", "active", "flag"),
-        Column("position", "position", "count"),
-    ),
-    PriceRule: (
-        Column("product", "product", "product", key=True),
-        Column("code", "code", key=True),
-        Column("when", "when"),
-        Column("amount", "amount", "money"),
-        Column("per", "per"),
-        Column("label", "label"),
-    ),
-    Parameter: (
-        Column("product", "product", "product", key=True),
-        Column("code", "code", key=True),
-        Column("name", "name"),
-        Column("unit", "unit"),
-        Column("min", "min_value", "measure"),
-        Column("max", "max_value", "measure"),
-        Column("step", "step", "measure"),
-        Column("default", "default", "optional measure"),
-    ),
-}
-
-
-def _field(column: Column) -> fields.Field:
-    kind = column.kind
-    if kind == "translation":
-        return TranslationField(
-            key=column.attribute, language=column.language, column_name=column.name, widget=TextWidget()
-        )
-    if kind == "product" and column.attribute != "product":
-        return CheckedField(attribute=column.attribute, column_name=column.name, widget=ProductWidget())
-    factories: dict[str, Callable[[], Any]] = {
-        "money": lambda: NumberWidget(money=True),
-        "measure": NumberWidget,
-        "optional measure": lambda: NumberWidget(optional=True),
-        "flag": FlagWidget,
-        "count": CountWidget,
-        "product": ProductWidget,
-        "group": GroupWidget,
-        "text": TextWidget,
-    }
-    widget = factories[kind]()
-    return fields.Field(attribute=column.attribute, column_name=column.name, widget=widget)
 
 
 # -- the import ----------------------------------------------------------------------------
@@ -155,7 +68,7 @@ class ImportReport:
 
 
 class SheetResource(resources.ModelResource):  # type: ignore[misc]
-    """The import and export of one kind of part, by its `COLUMNS`."""
+    """The import and export of one kind of part, by its columns."""
 
     columns: ClassVar[tuple[Column, ...]] = ()
 
@@ -215,17 +128,36 @@ class SheetResource(resources.ModelResource):  # type: ignore[misc]
     def validate_instance(
         self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
     ) -> None:
-        """Check with the model's validators (full_clean), then as the admin's forms do (formulas, conditions)."""
+        """Check a row as the model (full_clean), the admin's forms (formulas, conditions) and the field table do.
+
+        The table's check of a text's form ("'satin' is not 'matt' or 'gloss'") reports only on a
+        field the others pass, so the model's own (translated) message comes first.
+        """
         errors: dict[str, Any] = {}
         try:
             super().validate_instance(instance, import_validation_errors, validate_unique)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        for field, message in self.domain_problems(instance):
+        for field, message in [*self.domain_problems(instance), *self.form_problems(instance)]:
             if field not in errors:
                 errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
+
+    def form_problems(self, instance: Any) -> list[tuple[str, str]]:
+        """Return (model field, message) for each text the kind of its table field refuses."""
+        problems = []
+        for column in self.columns:
+            if column.kind != "text" or column.form is None:
+                continue
+            value = getattr(instance, column.attribute)
+            if not value:
+                continue
+            try:
+                column.form.from_cell(str(value))
+            except ValueError as error:
+                problems.append((column.attribute, str(error)))
+        return problems
 
     def domain_problems(self, instance: Any) -> list[tuple[str, str]]:
         """Return (model field, message) for what the catalog's own checks refuse in `instance`."""
@@ -301,12 +233,12 @@ class _PriceRuleChecks(SheetResource):
 
 
 def sheet_resource(model: type[models.Model], base: type[SheetResource] = SheetResource) -> type[SheetResource]:
-    """Return the import and export of `model`'s parts: a field per column of `COLUMNS[model]`.
+    """Return the import and export of `model`'s parts: a field per column of `sheet_columns(model)`.
 
     Rows are matched by natural key, unchanged rows are skipped, each row is full_clean'ed,
     and an import runs in one transaction.
     """
-    columns = COLUMNS[model]
+    columns = sheet_columns(model)
     meta = type(
         "Meta",
         (),
@@ -321,7 +253,7 @@ def sheet_resource(model: type[models.Model], base: type[SheetResource] = SheetR
             "use_transactions": True,
         },
     )
-    fields_by_name = {column.name: _field(column) for column in columns}
+    fields_by_name = {column.name: sheet_field(column) for column in columns}
     return type(f"{model.__name__}Resource", (base,), {"columns": columns, "Meta": meta, **fields_by_name})
 
 

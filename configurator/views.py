@@ -51,6 +51,7 @@ from insights import tracking
 from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
+from personalisation import returning
 from personalisation.cooccurrence.suggesting import often_chosen
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
@@ -126,6 +127,10 @@ def _page(
         preview=urls,
         base=serving.url,
         draft=serving.draft,
+    )
+    # A returning shopper's own measurements are marked as theirs (never on a draft: staff are trying it).
+    built.returning = (
+        None if serving.draft else returning.measurements_view(request, engine.product, selection.parameters)
     )
     if serving.draft is None:  # learnt from the shop's orders: not offered on a draft
         built.often_chosen = often_chosen(request, engine.product, answer, built, language)
@@ -324,6 +329,8 @@ def configurator_answer(
     """
     if arriving:
         page = _arrival_look(engine, page)
+        if serving.draft is None:
+            page = returning.measurements_prefill(request, engine.product, page)
     elif page.suggested:
         selection, suggested = services.configuration_refit(engine, page.selection, page.suggested)
         page = replace(page, selection=selection, suggested=suggested)
@@ -364,6 +371,7 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
         selection = Selection(choices=selection.choices, parameters=parameters, texts=selection.texts)
         query = {}
     saved = services.configuration_save(engine.version, selection)
+    returning.configuration_saved(request, saved)
     if visit is not None and not visit.new:
         # The saved configuration's page continues this visit: it is no share link opened by someone.
         query[VISIT] = visit.id

@@ -38,15 +38,15 @@ _salts_lock = threading.Lock()
 logger = logging.getLogger(__name__)
 
 
-def history_refused(request: HttpRequest) -> bool:
-    """Say whether the shopper sends Do-Not-Track or Global Privacy Control: nothing recorded, nothing learnt shown."""
+def tracking_refused(request: HttpRequest) -> bool:
+    """Say whether the browser asks not to be tracked: Do-Not-Track or Global Privacy Control."""
     headers = request.headers
     return headers.get("DNT", "").strip() == "1" or headers.get("Sec-GPC", "").strip() == "1"
 
 
 def recordable(request: HttpRequest) -> bool:
     """Say whether this request may be recorded: recording on, no DNT or GPC, no crawler."""
-    if not settings.INSIGHTS_ENABLED or history_refused(request):
+    if not settings.INSIGHTS_ENABLED or tracking_refused(request):
         return False
     return not _CRAWLER.search(request.headers.get("User-Agent", ""))
 

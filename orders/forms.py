@@ -48,12 +48,26 @@ class CheckoutForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes for the workshop"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    remember = forms.BooleanField(
+        label=_("Remember my measurements for next time"),
+        required=False,
+        help_text=_(
+            "We e-mail you a sign-in link; following it keeps this order's measurements for your next visit. "
+            "Without it, nothing is remembered."
+        ),
+    )
     # One key per checkout page: a double click or a resubmitted form places one order.
     idempotency = forms.UUIDField(widget=forms.HiddenInput)
     # What the page showed: an order is placed only at the catalog version and total the shopper saw.
     # Compared as text, so a missing or altered value is simply "not what is on offer now".
     quoted_version = forms.CharField(widget=forms.HiddenInput, required=False)
     quoted_total = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, measured: bool = True, **kwargs: Any) -> None:
+        """`measured` False: the product takes no measurements, so there are none to remember."""
+        super().__init__(*args, **kwargs)
+        if not measured:
+            del self.fields["remember"]
 
     def requote(self, quote: dict[str, str], *, currency: str) -> bool:
         """Return True (and show the current quote) when the page showed another version or total.

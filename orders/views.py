@@ -31,6 +31,7 @@ from insights.models import Event
 from orders import selectors, services
 from orders.forms import CheckoutForm, OrderEraseForm
 from orders.models import Order
+from personalisation import returning
 
 if TYPE_CHECKING:
     from configurator.engine.model import Product
@@ -84,7 +85,7 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
     context["picture"] = _picture(request, product, selection)
     visit = _checkout_visit(request, product, version.number, context)
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(request.POST, measured=bool(product.parameters))
         # A catalog republished since the page was shown: never charge what the shopper did not see.
         if form.is_valid() and not form.requote(quoted, currency=quote["price"]["currency"]):
             customer = services.Customer(
@@ -109,12 +110,19 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 if placement.created:
                     tracking.checkout_reached(visit, Event.Kind.ORDER, selection, placement.order.total)
+                    _remember(request, placement.order, form)
                 messages.success(request, _("Thank you: your order is placed."))
                 return HttpResponseRedirect(placement.order.get_absolute_url())
     else:
-        form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted})
+        form = CheckoutForm(initial={"idempotency": uuid.uuid4(), **quoted}, measured=bool(product.parameters))
         tracking.checkout_reached(visit, Event.Kind.CHECKOUT, selection, Decimal(quote["price"]["total"]))
     return render(request, "orders/checkout.html", {**context, **quote, "form": form})
+
+
+def _remember(request: HttpRequest, order: Order, form: CheckoutForm) -> None:
+    """Keep the order's measurements for a returning shopper, or mail the link the shopper asked for."""
+    if returning.order_placed(request, order, remember=form.cleaned_data.get("remember", False)):
+        messages.info(request, _("We sent you a link by e-mail: follow it to keep your measurements."))
 
 
 def _estimates_page(
@@ -285,5 +293,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "insights_events_days": settings.INSIGHTS_EVENTS_DAYS,
             "insights_rollups_days": settings.INSIGHTS_ROLLUPS_DAYS,
             "contact_email": settings.SHOP_CONTACT_EMAIL,
+            "my_data_url": reverse("personalisation:my_data"),
         },
     )

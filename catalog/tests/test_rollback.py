@@ -39,6 +39,17 @@ def test_rollback_publishes_the_old_snapshot_as_the_newest_version(bike: Product
     assert not Rule.objects.filter(code="R2").exists()
 
 
+def test_rollback_history_says_which_version_it_rolled_back_to(bike: Product, merchandiser) -> None:
+    catalog_rollback(bike, to=1, user=merchandiser)
+    price = Option.objects.get(code="black").history.first()
+    assert (price.history_change_reason, price.history_user) == ("rollback to v1", merchandiser)
+    assert price.price == 20
+    removed = Rule.history.filter(code="R2").first()
+    assert (removed.history_type, removed.history_change_reason) == ("-", "rollback to v1")
+    assert removed.history_user == merchandiser
+    assert bike.history.first().history_change_reason == "rollback to v1"
+
+
 def test_rolling_back_to_an_unknown_version_changes_nothing(bike: Product) -> None:
     Option.objects.filter(code="blue").update(price="5.00")  # an unpublished draft change
     with pytest.raises(CatalogError, match="bike has no version 9"):

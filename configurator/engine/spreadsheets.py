@@ -25,6 +25,11 @@ class Column:
     #: The catalog row's attribute (for an import-export resource), or None.
     model: str | None
 
+    @property
+    def nullable(self) -> bool:
+        """Whether the key may be null, so that an empty cell stands for no value."""
+        return not self.required and self.default is None
+
     def to_cell(self, value: Any) -> str:
         """Return a JSON value (as `product_to_dict` or `catalog.snapshots` gives it) as cell text."""
         return self.kind.to_cell(value)
@@ -47,8 +52,10 @@ def columns(part_name: str) -> tuple[Column, ...]:
 
     The contract for bulk import and export: one column per scalar key (headers are the
     JSON keys); translations, nested objects and rule tables have no column, and the
-    parent's code (an option's group) is the caller's own column. An import builds each
-    row's JSON object with `from_cell` (leaving out None), and must then check the whole
+    parent's code (an option's group) is the caller's own column. The admin's sheets
+    (`catalog.columns`) take their headers, row attributes and kinds from here, and read
+    cells with widgets chosen by kind. An import that builds a part's JSON object instead
+    reads each cell with `from_cell` (leaving out None), and must then check the whole
     product with `configurator.engine.schema.check_product` before writing: `from_cell`
     checks a cell's form, not ranges, references or expressions. An export writes
     `to_cell` of each key of the part's object in the exchange format.

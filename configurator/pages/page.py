@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from configurator.preview import PreviewUrls
 from personalisation.cooccurrence.page import OftenChosenView
+
+if TYPE_CHECKING:
+    from personalisation.returning import ReturningView
 
 
 @dataclass
@@ -275,3 +279,5 @@ class ConfiguratorPage:
     draft: DraftView | None = None
     #: Options shoppers with the same choices ordered together, for the step shown (personalisation).
     often_chosen: OftenChosenView | None = None
+    #: The fields holding a returning shopper's own measurements (personalisation.returning).
+    returning: ReturningView | None = None

@@ -19,7 +19,7 @@ from configurator.engine.selection import Selection
 from configurator.engine.states import Propagation
 from configurator.pages.page import ConfiguratorPage, StepView
 from configurator.services import ConfigurationAnswer
-from insights.privacy import history_refused
+from insights.privacy import tracking_refused
 from personalisation.cooccurrence.counting import Item, Suggestion, suggest
 from personalisation.cooccurrence.page import OftenChosenItem, OftenChosenView
 from personalisation.cooccurrence.pairs import pairs_from
@@ -57,7 +57,7 @@ def often_chosen(
     """
     shown = page.steps if page.one_page else [page.step]
     groups = {g.code for s in shown for g in s.groups}
-    if not groups or history_refused(request):
+    if not groups or tracking_refused(request):
         return None
     chosen = shoppers_choices(page.steps)
     if not chosen:
