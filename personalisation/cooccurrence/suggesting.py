@@ -4,7 +4,8 @@ The shopper's own choices (not the first look's suggestions still standing) lead
 the options of the step's groups that shoppers who chose the same ordered with them,
 by lift above 1, then confidence. Only options the engine shows available on the
 version served, active and not chosen, are candidates: a suggestion is never a dead end.
-Nothing is offered to a shopper who sends Do-Not-Track or Global Privacy Control.
+Nothing is offered to a shopper who sends Do-Not-Track or Global Privacy Control, or who
+switched personalisation off on their "My data" page (`returning.history_off`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from configurator.engine.selection import Selection
 from configurator.engine.states import Propagation
 from configurator.pages.page import ConfiguratorPage, StepView
 from configurator.services import ConfigurationAnswer
-from insights.privacy import tracking_refused
 from personalisation.cooccurrence.counting import Item, Suggestion, suggest
 from personalisation.cooccurrence.page import OftenChosenItem, OftenChosenView
 from personalisation.cooccurrence.pairs import pairs_from
+from personalisation.returning import history_off
 
 #: At most this many options are offered on a step.
 LIMIT = 3
@@ -57,7 +58,7 @@ def often_chosen(
     """
     shown = page.steps if page.one_page else [page.step]
     groups = {g.code for s in shown for g in s.groups}
-    if not groups or tracking_refused(request):
+    if not groups or history_off(request):
         return None
     chosen = shoppers_choices(page.steps)
     if not chosen:

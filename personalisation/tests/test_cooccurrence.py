@@ -14,8 +14,9 @@ from catalog.models import CatalogVersion
 from catalog.selectors import version_latest_for
 from configurator.models import SavedConfiguration
 from orders.models import Order
-from personalisation import tasks
+from personalisation import returning, tasks
 from personalisation.models.cooccurrence import OptionPair
+from personalisation.models.returning import ShopperProfile
 from personalisation.tests.history import orders
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,13 @@ def test_the_command_recounts_now_and_refuses_a_bad_minimum(shirt: CatalogVersio
 def test_the_beat_runs_the_recount() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["personalisation-cooccurrence-refresh"]
     assert entry["task"] == tasks.cooccurrence_refresh.name == "personalisation.tasks.cooccurrence_refresh"
+
+
+def test_a_returning_shopper_who_switched_personalisation_off_sees_none(history: None, client: Client) -> None:
+    profile = ShopperProfile.objects.create(email="ada@example.com", personalise=True)
+    session = client.session
+    session[returning.SESSION_KEY] = profile.pk
+    session.save()
+    assert "Often chosen with your choices" in client.get(STYLE).text
+    ShopperProfile.objects.filter(pk=profile.pk).update(personalise=False)
+    assert "Often chosen with your choices" not in client.get(STYLE).text
