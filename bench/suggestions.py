@@ -171,41 +171,49 @@ def bench_click(trace: list[str], repeats: int = 5) -> tuple[dict[str, Stats], i
         return found
 
     client = Client()
-    samples: dict[str, list[float]] = {"off": [], "on": [], "own": []}
+    samples: dict[str, list[float]] = {"off": [], "off again": [], "on": [], "own": []}
     offered = 0
     with override_settings(INSIGHTS_ENABLED=False, RATELIMIT_ENABLE=False):
         for url in trace:  # warm every look up first: preview recipes stored, versions compiled
             client.get(url, headers={"HX-Request": "true"})
         for url in trace:
-            runs: dict[str, list[float]] = {"on": [], "off": []}
+            runs: dict[str, list[float]] = {"on": [], "off": [], "off again": []}
             own.clear()
             shown = False
             for _ in range(repeats):
-                for way in random.Random(url).sample(("on", "off"), 2):
+                for way in random.Random(url).sample(("on", "off", "off again"), 3):
                     with mock.patch("configurator.views.often_chosen", timed if way == "on" else none):
                         seconds, offers = _timed(client, url)
                     shown = shown or (offers and way == "on")
                     runs[way].append(seconds)
             samples["on"].append(min(runs["on"]))
             samples["off"].append(min(runs["off"]))
+            samples["off again"].append(min(runs["off again"]))
             samples["own"].append(min(own) if own else 0.0)
             offered += shown
     found = {name: stats(values) for name, values in samples.items()}
-    differences = sorted(on - off for on, off in zip(samples["on"], samples["off"], strict=True))
-    found["paired"] = Stats(
+    found["paired"] = _paired(samples["on"], samples["off"])
+    # The same click twice without suggestions: how far two fastest-of-5 differ on this machine anyway.
+    found["noise"] = _paired(samples["off again"], samples["off"])
+    return found, offered
+
+
+def _paired(first: list[float], second: list[float]) -> Stats:
+    """Return the stats of each click's own difference `first` − `second`, in ms."""
+    differences = sorted(a - b for a, b in zip(first, second, strict=True))
+    return Stats(
         n=len(differences),
         median_ms=statistics.median(differences) * 1e3,
         p95_ms=differences[max(0, math.ceil(0.95 * len(differences)) - 1)] * 1e3,
         max_ms=differences[-1] * 1e3,
     )
-    return found, offered
 
 
 # -- report ------------------------------------------------------------------------------------------
 def report(click: dict[str, Stats], offered: int, recount: dict[str, float]) -> str:
     """Return the Markdown section of one run."""
-    on, off, paired, own = click["on"], click["off"], click["paired"], click["own"]
-    for figures in (on, off, paired, own):
+    on, off, paired, own, noise = click["on"], click["off"], click["paired"], click["own"], click["noise"]
+    for figures in (on, off, paired, own, noise):
         assert figures["median_ms"] is not None and figures["p95_ms"] is not None
     assert on["median_ms"] and off["median_ms"] and on["p95_ms"] and off["p95_ms"] and own["p95_ms"] is not None
     click_ok = "ok" if own["p95_ms"] <= TARGETS["click_p95_ms"] else "MISSED"
@@ -219,7 +227,8 @@ def report(click: dict[str, Stats], offered: int, recount: dict[str, float]) -> 
             f"{TARGETS['recount_s']:g} s.",
             "",
             f"A configurator click (htmx GET, Django's test client; {on['n']} clicks of simulated shoppers, "
-            f"{offered} of them offering suggestions; on and off alternating, each click's fastest of 5 kept):",
+            f"{offered} of them offering suggestions; on, off and off again in random order, each click's "
+            "fastest of 5 kept):",
             "",
             "| suggestions | n | median ms | p95 ms | |",
             "|---|---|---|---|---|",
@@ -228,6 +237,8 @@ def report(click: dict[str, Stats], offered: int, recount: dict[str, float]) -> 
             f"×{on['median_ms'] / off['median_ms']:.3f} median, ×{on['p95_ms'] / off['p95_ms']:.3f} p95 |",
             f"| each click's own difference (on − off) | {paired['n']} | {paired['median_ms']:+.2f} | "
             f"{paired['p95_ms']:+.2f} | |",
+            f"| the same, off − off (this machine's noise) | {noise['n']} | {noise['median_ms']:+.2f} | "
+            f"{noise['p95_ms']:+.2f} | |",
             f"| `often_chosen` itself, within the click | {own['n']} | {own['median_ms']:.3f} | "
             f"{own['p95_ms']:.3f} | ≤ {TARGETS['click_p95_ms']:g} ms {click_ok} |",
             "",
