@@ -36,8 +36,6 @@ import random  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
-from datetime import date  # noqa: E402
-from decimal import Decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
 from bench.walks import Stats, stats  # noqa: E402
@@ -66,7 +64,7 @@ def synthetic_orders(count: int, seed: int) -> Iterator[list[Any]]:
     """Yield unsaved `Order` rows of the demo products in batches, `count` in all."""
     from catalog.selectors import version_latest_for
     from configurator.loading import version_model
-    from orders.models import Order
+    from orders.samples import order_row
 
     rnd = random.Random(seed)
     models = []
@@ -80,23 +78,7 @@ def synthetic_orders(count: int, seed: int) -> Iterator[list[Any]]:
         # A taste seeds the same favourites each time it is drawn.
         taste = random.Random(f"{model.code}:{rnd.randrange(TASTES)}")
         configuration = {"selections": _selections(model, taste, rnd), "parameters": {}, "texts": {}}
-        batch.append(
-            Order(
-                number=f"B-{number}",
-                access_key="bench",
-                catalog_version=version,
-                product_code=model.code,
-                configuration=configuration,
-                summary={},
-                price_lines=[],
-                currency="EUR",
-                total=Decimal(1),
-                customer_name="Bench",
-                customer_email="bench@example.com",
-                customer_address="Bench",
-                due_date=date(2026, 1, 1),
-            )
-        )
+        batch.append(order_row(version, f"B-{number}", configuration))
         if len(batch) == BATCH:
             yield batch
             batch = []
