@@ -56,7 +56,7 @@ run: setup
 	DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	@# The Insights page's demo data: simulated shoppers, once per demo product, run by the worker (decision 31).
-	DEBUG=$${DEBUG:-1} $(PY) manage.py simulate_shoppers city-car shirt --visits 300 --if-empty --background
+	DEBUG=$${DEBUG:-1} $(PY) manage.py simulate_shoppers city-car shirt --visits 300 --if-empty --background --orders
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
 	@# The simulated factory (docs/factory-feed.md): an internal endpoint with its own secret and token, on
 	@# FACTORY_PORT, else 9000 when free, else a port the system picks (never the web server's PORT).

@@ -336,6 +336,7 @@ RATELIMIT_RATES: dict[str, str | None] = {
         "share": "60/hour",  # opening /c/<code>/, found or not
         "orders": "30/hour",  # placing an order, API or checkout
         "login": "30/min",  # admin sign-in attempts from one address, whatever the user (axes locks per user)
+        "signin": "10/hour",  # shoppers' sign-in link requests and uses, per client
     }.items()
 }
 
@@ -489,6 +490,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Throttle counts are keyed by address: a database cache keeps expired rows until read again.
     "configurator-cache-expire": {"task": "configurator.tasks.cache_expire", "schedule": crontab(minute=41)},
     "insights-rollup": {"task": "insights.tasks.rollup", "schedule": float(INSIGHTS_ROLLUP_SECONDS)},
+    "personalisation-starting-points": {
+        "task": "personalisation.tasks.starting_points_refresh_all",
+        "schedule": crontab(minute="*/15"),
+    },
+    "personalisation-signin-links-expire": {
+        "task": "personalisation.tasks.signin_links_expire",
+        "schedule": crontab(minute=23),
+    },
     # Scheduled publications are chosen to the minute.
     "catalog-publish-due": {"task": "catalog.tasks.publish_due", "schedule": crontab()},
     "personalisation-cooccurrence-refresh": {

@@ -25,6 +25,8 @@ LIVE = "_live"
 SEEN = "_seen"
 #: The groups still holding the first look's suggestions: "group:option+option,group:option".
 SUGGESTED = "_suggested"
+#: The guided questions' state, read and written by personalisation/guided.py ("skip", or the answers).
+GUIDED = "_guided"
 
 #: Page state of the sizing help: the size estimates came from, the measurements still estimates,
 #: the size to fill from (a button), and what the shopper confirms (a code, or every one).
@@ -72,6 +74,8 @@ class PageInput:
     seen: frozenset[str] = frozenset()
     #: group code -> the options suggested for it (a suggestion stands while the group holds them).
     suggested: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: The guided questions' state, as carried (personalisation/guided.py reads it).
+    guided: str = ""
 
 
 def read_estimates(product: Product, state: Mapping[str, str], selection: Selection) -> Estimates:
@@ -189,4 +193,5 @@ def read_page_input(product: Product, pairs: Iterable[tuple[str, str]], *, decim
         confirm=state.get(CONFIRM, ""),
         seen=frozenset(code for code in state.get(SEEN, "").split(",") if code),
         suggested=suggestions_read(product, state.get(SUGGESTED, "")),
+        guided=state.get(GUIDED, "")[:500],
     )

@@ -53,6 +53,8 @@ from insights.recording import choices_key
 from insights.visits import VISIT
 from personalisation import returning
 from personalisation.cooccurrence.suggesting import often_chosen
+from personalisation.guided import guided_page
+from personalisation.starting import starting_points
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
@@ -145,10 +147,17 @@ def _render(
     step: str,
     notices: list[tuple[str, str]],
     serving: Serving,
+    *,
+    starting: bool = False,
 ) -> HttpResponse:
+    """Render the page or its htmx partial; `starting` offers the starting points of a shopper arriving."""
+    page, guided = guided_page(engine, page, selection, serving.visit, _language(), shop=serving.draft is None)
     built = _page(request, engine, page, selection, step, notices, serving)
     if isinstance(built, HttpResponse):
         return built
+    built.guided = guided
+    if starting and serving.draft is None:
+        built.starting_points = starting_points(engine, _language())
     tracking.page_shown(serving.visit, built, selection, page.rejected)
     context = {"page": built}
     if request.htmx and not request.htmx.boosted:
@@ -179,7 +188,8 @@ def _after_action(
     for level, text in notices:
         messages.add_message(request, messages.ERROR if level == "error" else messages.SUCCESS, text)
     # The step the action was asked from has been visited.
-    state = state_pairs(engine.product, page.seen | {page.step}, suggested=page.suggested, estimates=page.estimates)
+    seen = page.seen | {page.step}
+    state = state_pairs(engine.product, seen, suggested=page.suggested, estimates=page.estimates, guided=page.guided)
     url = configure_url(engine.product, selection, step, rejected=page.rejected, state=state, base=serving.url)
     visit = serving.visit
     tracking.page_left(visit)
@@ -327,6 +337,8 @@ def configurator_answer(
 
     `arriving` (`_arriving`) opens on the first look; `serving` says where the page stays and what it records.
     """
+    # Only on the bare address: a link that decides choices has already chosen where to start.
+    starting = arriving and not (page.selection.choices or page.selection.parameters or page.selection.texts)
     if arriving:
         page = _arrival_look(engine, page)
         if serving.draft is None:
@@ -346,7 +358,7 @@ def configurator_answer(
         # Settled while reading the page input; an action, so reloading the address never repeats it.
         notice = ("success", confirmed_sentence(engine.product, page.confirm, _language()))
         return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
-    return _render(request, engine, page, page.selection, page.step, [], serving)
+    return _render(request, engine, page, page.selection, page.step, [], serving, starting=starting)
 
 
 @require_POST

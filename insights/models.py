@@ -36,6 +36,11 @@ class Event(models.Model):
         SHARE_OPENED = "share_opened", _("share link opened")
         CHECKOUT = "checkout", _("checkout opened")
         ORDER = "order", _("order placed")
+        #: Guided questions: `field` is the question's code, `option` the answer's (personalisation).
+        GUIDED_ANSWERED = "guided_answered", _("guided question answered")
+        GUIDED_SKIPPED = "guided_skipped", _("guided question skipped")
+        #: ... and `group` the group the answer set that the shopper then changed.
+        GUIDED_OVERRIDE = "guided_override", _("guided proposal overridden")
 
     id = models.BigAutoField(primary_key=True)
     #: When it happened (UTC).

@@ -20,7 +20,9 @@ from insights.stages import CHECKOUT, CLOSING, ORDER
 
 K = Event.Kind
 #: Events that do not answer a block: what the shopper did next is the first event after it of another kind.
-NOT_AN_ANSWER = frozenset({K.ANYWAY_OFFERED, K.PREVIEW, K.BLOCKED})
+NOT_AN_ANSWER = frozenset(
+    {K.ANYWAY_OFFERED, K.PREVIEW, K.BLOCKED, K.GUIDED_ANSWERED, K.GUIDED_SKIPPED, K.GUIDED_OVERRIDE}
+)
 #: Events that choose their option for the visit: a click, or "choose anyway" the shopper insisted on.
 CHOOSING = frozenset({K.CHOSEN, K.ANYWAY_APPLIED})
 OUTCOMES = ("anyway", "other_option", "continued", "left")

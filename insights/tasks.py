@@ -8,6 +8,7 @@ from celery import shared_task
 
 from insights import rollup as rollups
 from insights import simulation
+from personalisation.popular import starting_points_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -22,19 +23,22 @@ def rollup() -> dict[str, int]:
 
 
 @shared_task(name="insights.tasks.simulate_shoppers", soft_time_limit=1200, time_limit=1260)
-def simulate_shoppers(code: str, visits: int, seed: str = "1", days: int = 28) -> dict[str, int]:
+def simulate_shoppers(code: str, visits: int, seed: str = "1", days: int = 28, orders: bool = False) -> dict[str, int]:
     """Populate product `code` with simulated shoppers unless it already has simulated data (`make run`).
 
     Idempotent: a product with simulated data (a run done, or cut short) is left as it is.
+    `orders` places the visits' orders too; the popular builds are then learnt from them.
     """
     if simulation.simulated_exists(code):
         return {"visits": 0, "orders": 0, "days": 0}
     try:
-        tally = simulation.simulate_shoppers(code, visits=visits, seed=seed, days=days)
+        tally = simulation.simulate_shoppers(code, visits=visits, seed=seed, days=days, orders=orders)
     except simulation.SimulationError as error:
         logger.warning("insights: %s: no simulated shoppers: %s", code, error)
         return {"visits": 0, "orders": 0, "days": 0}
     days = rollups.rollup_pending()
+    if tally.placed:
+        starting_points_refresh(code)
     logger.info(
         "insights: %s: %d simulated visits, %d orders; %d days rolled up", code, tally.visits, tally.orders, days
     )

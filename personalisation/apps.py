@@ -12,3 +12,11 @@ class PersonalisationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "personalisation"
     verbose_name = _("Personalisation")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from catalog.models import CatalogVersion
+        from personalisation.popular import version_published
+
+        post_save.connect(version_published, sender=CatalogVersion, dispatch_uid="personalisation-version-published")

@@ -1,13 +1,18 @@
-"""Celery tasks of personalisation: thin, idempotent, given ids."""
+"""Celery tasks of personalisation: thin, idempotent, given ids or codes; each delegates to a service."""
 
 from __future__ import annotations
 
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 
+from catalog.models import Product
 from personalisation import signin
 from personalisation.cooccurrence.refreshing import cooccurrence_refresh as refresh
+from personalisation.popular import starting_points_refresh
+
+logger = logging.getLogger(__name__)
 
 
 # Retried like the order e-mails, but for an hour at most: a sign-in link is wanted now.
@@ -28,6 +33,22 @@ def signin_link_send(link_id: int) -> str:
 def signin_links_expire() -> int:
     """Delete sign-in links that can no longer be used, with the address they went to (beat, hourly)."""
     return signin.signin_links_expire()
+
+
+@shared_task(name="personalisation.tasks.starting_points_refresh", soft_time_limit=300, time_limit=330)
+def starting_points_refresh_task(code: str) -> int:
+    """Recompute product `code`'s popular builds and re-validate its presets (after a publish or a preset edit)."""
+    return starting_points_refresh(code)
+
+
+@shared_task(name="personalisation.tasks.starting_points_refresh_all", soft_time_limit=1200, time_limit=1260)
+def starting_points_refresh_all() -> dict[str, int]:
+    """Recompute every listed product's starting points from the orders placed so far (beat)."""
+    counts = {}
+    for code in Product.objects.filter(active=True, versions__isnull=False).distinct().values_list("code", flat=True):
+        counts[code] = starting_points_refresh(code)
+    logger.info("personalisation: starting points refreshed: %s", counts)
+    return counts
 
 
 @shared_task(name="personalisation.tasks.cooccurrence_refresh")

@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from personalisation import returning_views
+from personalisation import guided_views, returning_views
 
 app_name = "personalisation"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("p/<slug:code>/questions/", guided_views.guided, name="guided"),
     path("sign-in/", returning_views.signin_request, name="signin"),
     path("sign-in/<str:token>/", returning_views.signin_confirm, name="signin_confirm"),
     path("remember/<str:number>/<str:key>/", returning_views.remember, name="remember"),

@@ -50,7 +50,7 @@ def build_page(
     seen = page.seen | here
     suggested = standing_suggestions(page, selection, steps, shown=here)
     visited = frozenset(seen & {s.code for s in steps})
-    state = state_pairs(product, visited, suggested=suggested, estimates=page.estimates)
+    state = state_pairs(product, visited, suggested=suggested, estimates=page.estimates, guided=page.guided)
 
     def url(step_code: str) -> str:
         return configure_url(product, selection, step_code, rejected=page.rejected, state=state, base=base)

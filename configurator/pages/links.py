@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, selection_pairs
-from configurator.forms import SEEN, STEP, SUGGESTED, Estimates, suggestions_text
+from configurator.forms import GUIDED, SEEN, STEP, SUGGESTED, Estimates, suggestions_text
 from configurator.pages.steps import OTHER
 
 
@@ -44,13 +44,15 @@ def state_pairs(
     *,
     suggested: Mapping[str, frozenset[str]] | None = None,
     estimates: Estimates | None = None,
+    guided: str = "",
 ) -> list[tuple[str, str]]:
     """Return the page state to carry: the visited steps (the product's, in its order), the suggestions
-    still standing, then the estimates from a standard size still to confirm."""
+    still standing, the estimates from a standard size still to confirm, then the guided questions' state."""
     order = {section.code: index for index, section in enumerate(product.sections)}
     order[OTHER] = len(order)
     visited = sorted((code for code in seen if code in order), key=order.__getitem__)
     pairs = [(SEEN, ",".join(visited))] if visited else []
     text = suggestions_text(product, suggested or {})
     pairs += [(SUGGESTED, text)] if text else []
-    return pairs + (estimates.pairs() if estimates is not None else [])
+    pairs += estimates.pairs() if estimates is not None else []
+    return pairs + ([(GUIDED, guided)] if guided else [])

@@ -16,6 +16,7 @@ from personalisation.cooccurrence.page import OftenChosenView
 
 if TYPE_CHECKING:
     from personalisation.returning import ReturningView
+    from personalisation.starting import StartingPointView
 
 
 @dataclass
@@ -277,6 +278,10 @@ class ConfiguratorPage:
     ready: bool = False
     #: Set when staff try the draft: a banner, and no saving, sharing or ordering.
     draft: DraftView | None = None
+    #: The guided questions' offer or proposal (personalisation/guided.py's GuidedView; None: nothing).
+    guided: object | None = None
+    #: Where a shopper arriving on the bare address may start (personalisation.starting); empty otherwise.
+    starting_points: list[StartingPointView] = field(default_factory=list)
     #: Options shoppers with the same choices ordered together, for the step shown (personalisation).
     often_chosen: OftenChosenView | None = None
     #: The fields holding a returning shopper's own measurements (personalisation.returning).

@@ -16,6 +16,7 @@ from configurator.services.configuring import (
     price_data,
     reason_message,
 )
+from configurator.services.proposing import configuration_propose
 from configurator.services.saving import SavedState, configuration_restore, configuration_save
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "configuration_first_look",
     "configuration_first_look_around",
     "configuration_propagate",
+    "configuration_propose",
     "configuration_refit",
     "configuration_resolve",
     "configuration_restore",

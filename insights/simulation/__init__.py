@@ -9,7 +9,10 @@ Insights page can be tried on a fresh install and real traffic is never mixed wi
 Orders are the one thing not driven through a view: placing one would create a real
 Order, e-mail nobody and send a build order to the factories. A simulated shopper opens
 the real checkout page, then its order is recorded as the `order` event the checkout
-records, with the choices and total the checkout page showed, and nothing else.
+records, with the choices and total the checkout page showed, and nothing else, unless
+`orders=True` (the demo, `simulate_shoppers --orders`): then it is also placed through
+the orders service, for a "Simulated shopper" at an example.invalid address, so the demo
+has real orders to learn popular builds from.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from django.test import Client, RequestFactory
 from django.test.utils import override_settings
 
 from catalog.selectors import version_latest_for
-from configurator.engine.selection import data_from_pairs, read_selection
+from configurator.engine.selection import SelectionError, data_from_pairs, read_selection
 from configurator.loading import version_model
 from insights import models, recording, tracking
 from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
 from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
+from orders.services.ordering import ConfigurationRejected, Customer, order_place
+from personalisation.popular import starting_points_refresh
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
 
@@ -48,6 +53,8 @@ _AGENTS = (
 ITALIAN = 0.2
 RETURNING = 0.2
 SHARED = 0.04
+#: With `orders`, the popular builds are learnt again after this many orders placed.
+REFRESH_EVERY = 10
 _ROLLUPS = (
     models.DailyVisits,
     models.DailyStage,
@@ -129,18 +136,46 @@ def _record_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
     return True
 
 
+#: Who the demo's simulated orders are for: no one (RFC 2606 reserves .invalid).
+SIMULATED_CUSTOMER = Customer(
+    name="Simulated shopper", email="simulated.shopper@example.invalid", address="1 Simulation Street\nexample.invalid"
+)
+
+
+def _place_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
+    """Place the order of this checkout through the orders service, as the checkout would; False if refused."""
+    version = version_latest_for(code)
+    if version is None:
+        return False
+    product = version_model(version)
+    pairs = parse_qsl(urlsplit(checkout.url).query, keep_blank_values=True)
+    try:
+        order_place(
+            version=version,
+            data=data_from_pairs(product, pairs),
+            customer=SIMULATED_CUSTOMER,
+            language=shopper.language or "en",
+            notes="Simulated shopper (simulate_shoppers --orders).",
+        )
+    except (SelectionError, ConfigurationRejected):
+        return False
+    return True
+
+
 def simulate_shoppers(
     code: str,
     *,
     visits: int,
     seed: str = "1",
     days: int = 28,
+    orders: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Tally:
     """Send `visits` simulated shoppers through product `code`'s pages; return what they did.
 
     The same seed replays the same visits (the visit ids differ: they are random by design).
-    `progress` is called with the number of visits done, every 50 visits.
+    `orders` places a real order for each visit that orders (the demo's), else only its event
+    is recorded. `progress` is called with the number of visits done, every 50 visits.
     """
     if not settings.INSIGHTS_ENABLED:
         raise SimulationError("INSIGHTS_ENABLED is off: nothing would be recorded.")
@@ -159,6 +194,11 @@ def simulate_shoppers(
                 checkout = Visit(Client(), start.shopper, taste, start.clock, tally).run(share)
                 if checkout is not None and _record_order(code, start.shopper, checkout):
                     tally.orders += 1
+                    if orders and _place_order(code, start.shopper, checkout):
+                        tally.placed += 1
+                        if tally.placed % REFRESH_EVERY == 0:
+                            # Later visits are offered what earlier ones ordered, as on a real shop.
+                            starting_points_refresh(code)
             if progress is not None and number % 50 == 0:
                 progress(number)
     return tally

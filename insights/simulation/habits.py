@@ -28,6 +28,8 @@ TYPO = 0.07
 #: What a shopper does after clicking an unavailable option: choose anyway, another option, leave.
 AFTER_BLOCKED = {"anyway": 0.3, "other": 0.4, "leave": 0.15}
 FINISH = 0.06
+#: Share of visits offered starting points (popular builds) that start from one.
+START = 0.35
 SAVE = 0.1
 SIZE = 0.3
 MONOGRAM = 0.45

@@ -41,6 +41,8 @@ class Form:
     buttons: list[tuple[str, str]] = field(default_factory=list)
     #: href of each link inside the form with the class "button" (the summary's "Order").
     links: list[str] = field(default_factory=list)
+    #: The starting points offered ("Start from a popular build"): links opening the configurator on a build.
+    starts: list[str] = field(default_factory=list)
     #: The steps the summary's rows still missing a decision link to, in page order.
     missing: list[str] = field(default_factory=list)
 
@@ -166,6 +168,8 @@ class _Reader(HTMLParser):
         assert self.form is not None
         if "button" in a.get("class", "").split():
             self.form.links.append(a["href"])
+        elif "starting-link" in a.get("class", "").split():
+            self.form.starts.append(a["href"])
         elif self.in_missing:
             step = dict(parse_qsl(urlsplit(a["href"]).query)).get("_step", "")
             if step and step not in self.form.missing:

@@ -34,6 +34,7 @@ from insights.simulation.habits import (
     ORDER_AT_CHECKOUT,
     SAVE,
     SIZE,
+    START,
     TOUCH,
     TYPO,
     Taste,
@@ -65,6 +66,8 @@ class Tally:
     summaries: int = 0
     checkouts: int = 0
     orders: int = 0
+    #: Orders really placed (`--orders`, the demo's), of `orders`.
+    placed: int = 0
     errors: int = 0
     #: Where visits ended without an order: step code -> visits.
     left: Counter[str] = field(default_factory=Counter)
@@ -167,6 +170,7 @@ class Visit:
                 self._load(f"{prefix}/c/{share_code}/")
             else:
                 self._load(f"{prefix}/p/{self.taste.code}/")
+                self._start()
             while True:
                 step = self._form().value("_step")
                 if step != "summary":
@@ -176,6 +180,13 @@ class Visit:
         except LeftVisit:
             self.tally.left[self._form_step() or "page"] += 1
             return None
+
+    def _start(self) -> None:
+        """Perhaps start from one of the popular builds the page offers, the first ones more often."""
+        starts = self._form().starts
+        if starts and self.rnd.random() < START:
+            self.clock.think(self.rnd, "option")
+            self._load(self.rnd.choices(starts, weights=range(len(starts), 0, -1))[0])
 
     def _form_step(self) -> str:
         return self.page.configurator.value("_step") if self.page.configurator else ""

@@ -122,7 +122,7 @@ def test_background_hands_each_product_to_the_worker(demo: None, monkeypatch: py
     monkeypatch.setattr("insights.tasks.simulate_shoppers.delay", lambda *args: sent.append(args))
     out = io.StringIO()
     call_command("simulate_shoppers", "city-car", "shirt", "--visits", "30", "--background", stdout=out)
-    assert sent == [("city-car", 30, "1", 28), ("shirt", 30, "1", 28)]
+    assert sent == [("city-car", 30, "1", 28, False), ("shirt", 30, "1", 28, False)]
     assert "handed to the Celery worker" in out.getvalue()
     assert not Event.objects.exists()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.services import CatalogError, catalog_import, catalog_parse
@@ -29,3 +30,8 @@ class Command(BaseCommand):
                 version = result.publish.version.number
                 state = f"published version {version}" if result.publish.created else f"up to date (version {version})"
                 self.stdout.write(self.style.SUCCESS(f"{result.product.code}: {state}"))
+        if apps.is_installed("personalisation"):
+            from personalisation.demo import guided_demo_load  # the shop never needs the app
+
+            for code in guided_demo_load():
+                self.stdout.write(self.style.SUCCESS(f"{code}: guided questions loaded"))

@@ -2,7 +2,7 @@
 
 Simulated shoppers use the real configurator pages (insights/simulation); what they do is
 recorded as simulated, kept apart from real shoppers' traffic, and can be deleted with
-`--clear`. No order is placed: their orders are only `order` events.
+`--clear`. No order is placed unless `--orders` (the demo's): their orders are `order` events.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--clear", action="store_true", help="first delete the product's earlier simulated data")
         parser.add_argument(
             "--if-empty", action="store_true", help="skip a product that already has simulated data (for make run)"
+        )
+        parser.add_argument(
+            "--orders",
+            action="store_true",
+            help="also place the visits' orders (a Simulated shopper at example.invalid): the demo's popular builds",
         )
         parser.add_argument("--no-rollup", action="store_true", help="do not roll up the figures afterwards")
         parser.add_argument(
@@ -68,7 +73,7 @@ class Command(BaseCommand):
         if not version_latest_for(code):
             raise CommandError(f"CODE: no product with the code '{code}' is offered")
         try:
-            task.delay(code, options["visits"], options["seed"], options["days"])
+            task.delay(code, options["visits"], options["seed"], options["days"], options["orders"])
         except OperationalError as error:
             # The demo's data is not worth failing `make run` for: say so and go on.
             self.stderr.write(f"{code}: the Celery broker cannot be reached ({error}): no simulated shoppers")
@@ -87,11 +92,16 @@ class Command(BaseCommand):
                 visits=options["visits"],
                 seed=options["seed"],
                 days=options["days"],
+                orders=options["orders"],
                 progress=lambda done: self.stdout.write(f"{code}: {done} visits…"),
             )
         except SimulationError as error:
             raise CommandError(str(error)) from None
         events = Event.objects.filter(product=code, simulated=True).count() - before
+        if tally.placed:
+            from personalisation.popular import starting_points_refresh
+
+            self.stdout.write(f"{code}: {tally.placed} orders placed; {starting_points_refresh(code)} starting points")
         self._summary(code, tally, events, time.perf_counter() - start, options)
 
     def _summary(self, code: str, tally: Tally, events: int, seconds: float, options: dict[str, Any]) -> None:
@@ -104,7 +114,12 @@ class Command(BaseCommand):
         )
         write(
             f"  reached the summary {tally.summaries}, opened the checkout {tally.checkouts}, "
-            f"ordered {tally.orders} (recorded as events only: no order was placed)"
+            f"ordered {tally.orders} "
+            + (
+                f"(placed as orders: {tally.placed})"
+                if options["orders"]
+                else "(recorded as events only: no order was placed)"
+            )
         )
         write(
             f"  asked for an unavailable option {tally.blocked} (chose it anyway {tally.anyway}), "

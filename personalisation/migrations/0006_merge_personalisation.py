@@ -1,11 +1,12 @@
-"""Join "often chosen with" (0003) and the returning shopper's data (0005): independent tables."""
-
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
+    """Join the features' migrations: popular starting points, guided questions, the returning shopper."""
+
     dependencies = [
-        ("personalisation", "0003_cooccurrence"),
+        ("personalisation", "0002_popular"),
+        ("personalisation", "0004_guided"),
         ("personalisation", "0005_returning"),
     ]
 
