@@ -472,6 +472,14 @@ if ORDERS_PERSONAL_DATA_RETENTION_DAYS < 1:
 # Where shoppers write about their data (the privacy page shows it); empty: the page offers the order page only.
 SHOP_CONTACT_EMAIL = env_str("SHOP_CONTACT_EMAIL", "")
 
+# -- personalisation: "often chosen with" (personalisation/cooccurrence) ------------------
+# A pair of options is kept only when at least this many orders and saved configurations hold
+# both: fewer is no evidence, and a shopper could find out what a few others chose.
+COOCCURRENCE_MIN_SUPPORT = env_int("COOCCURRENCE_MIN_SUPPORT", 5)
+if COOCCURRENCE_MIN_SUPPORT < 1:
+    raise ImproperlyConfigured("COOCCURRENCE_MIN_SUPPORT must be a number of configurations, 1 or more")
+COOCCURRENCE_REFRESH_SECONDS = env_int("COOCCURRENCE_REFRESH_SECONDS", 3600)
+
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "orders-outbox-sweep": {"task": "orders.tasks.outbox_sweep", "schedule": float(ORDERS_SWEEP_SECONDS)},
     "orders-personal-data-expire": {"task": "orders.tasks.personal_data_expire", "schedule": crontab(minute=17)},
@@ -492,6 +500,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Scheduled publications are chosen to the minute.
     "catalog-publish-due": {"task": "catalog.tasks.publish_due", "schedule": crontab()},
+    "personalisation-cooccurrence-refresh": {
+        "task": "personalisation.tasks.cooccurrence_refresh",
+        "schedule": float(COOCCURRENCE_REFRESH_SECONDS),
+    },
 }
 
 # -- logging -----------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from insights.models import Event
 from insights.recording import choices_key
 from insights.visits import VISIT
 from personalisation import returning
+from personalisation.cooccurrence.suggesting import often_chosen
 from personalisation.guided import guided_page
 from personalisation.starting import starting_points
 
@@ -133,6 +134,8 @@ def _page(
     built.returning = (
         None if serving.draft else returning.measurements_view(request, engine.product, selection.parameters)
     )
+    if serving.draft is None:  # learnt from the shop's orders: not offered on a draft
+        built.often_chosen = often_chosen(request, engine.product, answer, built, language)
     return built
 
 

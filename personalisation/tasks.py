@@ -9,6 +9,7 @@ from celery import shared_task
 
 from catalog.models import Product
 from personalisation import signin
+from personalisation.cooccurrence.refreshing import cooccurrence_refresh as refresh
 from personalisation.popular import starting_points_refresh
 
 logger = logging.getLogger(__name__)
@@ -48,3 +49,9 @@ def starting_points_refresh_all() -> dict[str, int]:
         counts[code] = starting_points_refresh(code)
     logger.info("personalisation: starting points refreshed: %s", counts)
     return counts
+
+
+@shared_task(name="personalisation.tasks.cooccurrence_refresh")
+def cooccurrence_refresh() -> dict[str, int]:
+    """Recount "often chosen with" for every product from orders and saved configurations (beat); return pairs kept."""
+    return refresh()

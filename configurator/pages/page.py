@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from configurator.preview import PreviewUrls
+from personalisation.cooccurrence.page import OftenChosenView
 
 if TYPE_CHECKING:
     from personalisation.returning import ReturningView
@@ -281,5 +282,7 @@ class ConfiguratorPage:
     guided: object | None = None
     #: Where a shopper arriving on the bare address may start (personalisation.starting); empty otherwise.
     starting_points: list[StartingPointView] = field(default_factory=list)
+    #: Options shoppers with the same choices ordered together, for the step shown (personalisation).
+    often_chosen: OftenChosenView | None = None
     #: The fields holding a returning shopper's own measurements (personalisation.returning).
     returning: ReturningView | None = None
