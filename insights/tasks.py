@@ -8,6 +8,7 @@ from celery import shared_task
 
 from insights import rollup as rollups
 from insights import simulation
+from personalisation.cooccurrence.refreshing import cooccurrence_refresh
 from personalisation.popular import starting_points_refresh
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,9 @@ def simulate_shoppers(code: str, visits: int, seed: str = "1", days: int = 28, o
     """Populate product `code` with simulated shoppers unless it already has simulated data (`make run`).
 
     Idempotent: a product with simulated data (a run done, or cut short) is left as it is.
-    `orders` places the visits' orders too; the popular builds are then learnt from them.
+    `orders` places the visits' orders too; the popular builds and "often chosen with" are
+    then learnt from them (and from the configurations the visits saved) at once, not at the
+    next beat.
     """
     if simulation.simulated_exists(code):
         return {"visits": 0, "orders": 0, "days": 0}
@@ -39,6 +42,7 @@ def simulate_shoppers(code: str, visits: int, seed: str = "1", days: int = 28, o
     days = rollups.rollup_pending()
     if tally.placed:
         starting_points_refresh(code)
+    cooccurrence_refresh()
     logger.info(
         "insights: %s: %d simulated visits, %d orders; %d days rolled up", code, tally.visits, tally.orders, days
     )

@@ -6,7 +6,6 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("personalisation", "0003_cooccurrence"),
-        ("personalisation", "0006_merge_0002_popular_0005_returning"),
         ("personalisation", "0006_merge_personalisation"),
     ]
 

@@ -36,3 +36,14 @@ def test_without_orders_nothing_is_placed(demo: None) -> None:
     call_command("simulate_shoppers", "city-car", "--visits", "20", "--seed", "3", stdout=io.StringIO())
 
     assert not Order.objects.exists()
+
+
+def test_the_demo_task_learns_often_chosen_with_at_once(demo: None) -> None:
+    """`make run`'s background simulation leaves suggestions to show, without waiting for the beat."""
+    from insights.tasks import simulate_shoppers as task
+    from personalisation.models.cooccurrence import OptionPair
+
+    assert not OptionPair.objects.exists()
+    task("city-car", 60, orders=True)
+
+    assert OptionPair.objects.filter(product_code="city-car").exists()
