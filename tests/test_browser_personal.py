@@ -37,7 +37,9 @@ def _simulated_shop() -> None:
 
 def _step_with_a_suggestion(page: Any, code: str) -> str:
     """Visit the product's steps from the configuration shown until one offers a suggestion; return its step."""
-    product = version_model(version_latest_for(code))
+    version = version_latest_for(code)
+    assert version is not None
+    product = version_model(version)
     base = page.url
     for section in product.sections:
         page.goto(re.sub(r"([?&])_step=[^&]*", r"\1", base) + ("&" if "?" in base else "?") + f"_step={section.code}")
