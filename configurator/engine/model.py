@@ -114,11 +114,25 @@ class Group:
     section: str = ""
     default: tuple[str, ...] = ()
     display: Display = GROUP.default("display")  # noqa: RUF009 (a string from the field table)
+    #: Per language, the option codes shown first, in that order (the others follow in catalog order).
+    order: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     translations: Translations = field(default_factory=dict)
     extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
+
+    def options_in(self, language: str) -> tuple[Option, ...]:
+        """Return the options in the order shoppers see them in `language`.
+
+        The options `order` names for the language come first, in that order; the rest keep
+        their catalog order after them. A code naming no option is passed over.
+        """
+        first = self.order.get(language, ())
+        if not first:
+            return self.options
+        named = [option for code in first if (option := self.option(code)) is not None]
+        return (*named, *(option for option in self.options if option.code not in first))
 
     @cached_property
     def _by_code(self) -> dict[str, Option]:
