@@ -10,7 +10,7 @@ table (`configurator.engine.fields`); only nested objects are written out here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -123,16 +123,22 @@ class Group:
         return _translated(self.name, self.translations, "name", language)
 
     def options_in(self, language: str) -> tuple[Option, ...]:
-        """Return the options in the order shoppers see them in `language`.
+        """Return the options in the order shoppers see them in `language` (see `arrange`)."""
+        return self.arrange(self.options, language)
+
+    def arrange[T](self, items: Sequence[T], language: str) -> tuple[T, ...]:
+        """Return `items`, one per option in catalog order, in the order shoppers see `language`'s options.
 
         The options `order` names for the language come first, in that order; the rest keep
         their catalog order after them. A code naming no option is passed over.
         """
         first = self.order.get(language, ())
         if not first:
-            return self.options
-        named = [option for code in first if (option := self.option(code)) is not None]
-        return (*named, *(option for option in self.options if option.code not in first))
+            return tuple(items)
+        position = {option.code: index for index, option in enumerate(self.options)}
+        named = [position[code] for code in first if code in position]
+        rest = [index for index, option in enumerate(self.options) if index not in set(named)]
+        return tuple(items[index] for index in (*named, *rest))
 
     @cached_property
     def _by_code(self) -> dict[str, Option]:
