@@ -34,7 +34,15 @@ from catalog.services import guide_image_missing
 from catalog.widgets import ColourInput, scope_sections
 from configurator.engine.model import measure_str
 from configurator.engine.rules import GroupInfo, Vocabulary
-from configurator.engine.schema import Problem, check_guide, check_price, check_quantity, check_rule, check_size
+from configurator.engine.schema import (
+    Problem,
+    check_guide,
+    check_order,
+    check_price,
+    check_quantity,
+    check_rule,
+    check_size,
+)
 
 OTHER_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -149,9 +157,56 @@ class SectionForm(TranslatedForm):
 
 @translatable("name", "description")
 class OptionGroupForm(ProductPartForm, TranslatedForm):
+    """A group; per other language, the option codes shown first (`order_<lang>`), one per line or comma separated."""
+
     class Meta:
         model = OptionGroup
-        exclude = ["translations"]
+        exclude = ["translations", "order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        order = self.instance.order or {}
+        for code, language in OTHER_LANGUAGES:
+            self.fields[f"order_{code}"] = forms.CharField(
+                label=_("Order in %(language)s") % {"language": language},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "Option codes to show first in this language, one per line or comma separated; "
+                    "the other options follow in their usual order."
+                ),
+            )
+            self.initial.setdefault(f"order_{code}", "\n".join(order.get(code, ())))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        order = {lang: list(codes) for lang, codes in (self.instance.order or {}).items()}
+        typed = {}
+        for lang, _language in OTHER_LANGUAGES:
+            if self.is_bound and self.add_prefix(f"order_{lang}") not in self.data:
+                continue  # not on this page (the groups inline): keep the order as it is
+            text = data.get(f"order_{lang}", "")
+            typed[lang] = [code.strip() for code in text.replace(",", "\n").splitlines() if code.strip()]
+            order.pop(lang, None)
+        if typed:
+            _add_problems(self, check_order(typed, self._option_codes()), {lang: f"order_{lang}" for lang in typed})
+        self.instance.order = {**order, **{lang: codes for lang, codes in typed.items() if codes}}
+        return data
+
+    def _option_codes(self) -> list[str]:
+        """The group's option codes as this page saves them: its option rows when submitted, else the saved ones.
+
+        The options inline posts its rows under the prefix `options` (the relation's name).
+        """
+        rows = self.data.get("options-TOTAL_FORMS") if self.is_bound else None
+        if rows is None or not str(rows).isdigit():
+            return list(self.instance.options.values_list("code", flat=True)) if self.instance.pk else []
+        return [
+            code
+            for index in range(int(rows))
+            if (code := str(self.data.get(f"options-{index}-code", "")).strip())
+            and not self.data.get(f"options-{index}-DELETE")
+        ]
 
 
 @translatable("name", "description")

@@ -662,6 +662,13 @@ def check_guide(guide: Any) -> list[Problem]:
     return _relative(checker.problems)
 
 
+def check_order(order: Any, codes: Iterable[str]) -> list[Problem]:
+    """Return the problems of a group's option order against its option `codes`; paths are relative ("it[2]")."""
+    checker = _Checker()
+    checker.order(order, "$", set(codes))
+    return [Problem(p.path.removeprefix("$."), p.message) for p in checker.problems]
+
+
 def check_quantity(quantity: str, vocabulary: Vocabulary) -> list[Problem]:
     """Return the problems of a bill-of-materials quantity formula."""
     checker = _Checker()
