@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import image_header, layer_image_help, layer_image_problems
@@ -155,6 +156,28 @@ class SectionForm(TranslatedForm):
         exclude = ["translations"]
 
 
+def _order_field(language: object) -> forms.CharField:
+    return forms.CharField(
+        label=format_lazy(_("Order in {language}"), language=language),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Option codes to show first in this language, one per line or comma separated; "
+            "the other options follow in their usual order."
+        ),
+    )
+
+
+def _with_option_order[T: type[forms.ModelForm]](cls: T) -> T:  # type: ignore[type-arg]
+    """Declare an `order_<lang>` field for each non-default language (the admin shows declared fields)."""
+    for code, language in OTHER_LANGUAGES:
+        field = _order_field(language)
+        cls.declared_fields[f"order_{code}"] = field
+        cls.base_fields[f"order_{code}"] = field
+    return cls
+
+
+@_with_option_order
 @translatable("name", "description")
 class OptionGroupForm(ProductPartForm, TranslatedForm):
     """A group; per other language, the option codes shown first (`order_<lang>`), one per line or comma separated."""
@@ -166,16 +189,7 @@ class OptionGroupForm(ProductPartForm, TranslatedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         order = self.instance.order or {}
-        for code, language in OTHER_LANGUAGES:
-            self.fields[f"order_{code}"] = forms.CharField(
-                label=_("Order in %(language)s") % {"language": language},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                help_text=_(
-                    "Option codes to show first in this language, one per line or comma separated; "
-                    "the other options follow in their usual order."
-                ),
-            )
+        for code, _language in OTHER_LANGUAGES:
             self.initial.setdefault(f"order_{code}", "\n".join(order.get(code, ())))
 
     def clean(self) -> dict[str, Any]:
