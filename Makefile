@@ -115,6 +115,7 @@ bench: setup
 	$(PY) bench/product_list.py --write
 	$(PY) bench/step_bytes.py --write
 	$(PY) bench/abuse.py --write
+	$(PY) bench/suggestions.py
 	$(PY) bench/orders.py --write || echo "bench/orders.py needs PostgreSQL on 127.0.0.1:5432 and redis-server: skipped"
 	$(PY) bench/serving.py --write || echo "bench/serving.py needs PostgreSQL and Redis on 127.0.0.1 (5432, 6379): skipped"
 	$(MAKE) --no-print-directory bench-insights
