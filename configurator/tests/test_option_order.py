@@ -47,10 +47,9 @@ def test_the_api_lists_the_body_colours_in_each_languages_order(demo: None) -> N
 
 def test_availability_and_reasons_stay_with_their_option_in_italian(demo: None) -> None:
     api = APIClient()
+    body = {"selections": {"roof": "contrast_black"}}
     english, italian = (
-        api.post(
-            f"/api/v1/products/city-car/configure?lang={lang}", {"selections": {"roof": "contrast_black"}}, format="json"
-        ).json()
+        api.post(f"/api/v1/products/city-car/configure?lang={lang}", body, format="json").json()
         for lang in ("en", "it")
     )
     body_en, body_it = (next(g for g in a["groups"] if g["code"] == "body_colour") for a in (english, italian))

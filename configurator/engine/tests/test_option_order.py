@@ -51,7 +51,8 @@ def test_an_order_naming_one_option_moves_only_that_one() -> None:
 def test_the_order_round_trips_and_an_empty_one_is_left_out() -> None:
     assert check_product(PRODUCT) == []
     assert product_to_dict(product_from_dict(PRODUCT))["groups"][0]["order"] == {"it": ["red", "yellow"]}
-    for empty in ({}, None):
+    empties: tuple[dict[str, Any] | None, ...] = ({}, None)
+    for empty in empties:
         written = product_to_dict(product_from_dict(_product(order=empty)))["groups"][0]
         assert "order" not in written and list(written)[-3:] == ["display", "default", "options"]
 
