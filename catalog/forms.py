@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import image_header, layer_image_help, layer_image_problems
@@ -34,7 +35,15 @@ from catalog.services import guide_image_missing
 from catalog.widgets import ColourInput, scope_sections
 from configurator.engine.model import measure_str
 from configurator.engine.rules import GroupInfo, Vocabulary
-from configurator.engine.schema import Problem, check_guide, check_price, check_quantity, check_rule, check_size
+from configurator.engine.schema import (
+    Problem,
+    check_guide,
+    check_order,
+    check_price,
+    check_quantity,
+    check_rule,
+    check_size,
+)
 
 OTHER_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -147,11 +156,71 @@ class SectionForm(TranslatedForm):
         exclude = ["translations"]
 
 
+def _order_field(language: object) -> forms.CharField:
+    return forms.CharField(
+        label=format_lazy(_("Order in {language}"), language=language),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Option codes to show first in this language, one per line or comma separated; "
+            "the other options follow in their usual order."
+        ),
+    )
+
+
+def _with_option_order[T: type[forms.ModelForm]](cls: T) -> T:  # type: ignore[type-arg]
+    """Declare an `order_<lang>` field for each non-default language (the admin shows declared fields)."""
+    for code, language in OTHER_LANGUAGES:
+        field = _order_field(language)
+        cls.declared_fields[f"order_{code}"] = field
+        cls.base_fields[f"order_{code}"] = field
+    return cls
+
+
+@_with_option_order
 @translatable("name", "description")
 class OptionGroupForm(ProductPartForm, TranslatedForm):
+    """A group; per other language, the option codes shown first (`order_<lang>`), one per line or comma separated."""
+
     class Meta:
         model = OptionGroup
-        exclude = ["translations"]
+        exclude = ["translations", "order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        order = self.instance.order or {}
+        for code, _language in OTHER_LANGUAGES:
+            self.initial.setdefault(f"order_{code}", "\n".join(order.get(code, ())))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        order = {lang: list(codes) for lang, codes in (self.instance.order or {}).items()}
+        typed = {}
+        for lang, _language in OTHER_LANGUAGES:
+            if self.is_bound and self.add_prefix(f"order_{lang}") not in self.data:
+                continue  # not on this page (the groups inline): keep the order as it is
+            text = data.get(f"order_{lang}", "")
+            typed[lang] = [code.strip() for code in text.replace(",", "\n").splitlines() if code.strip()]
+            order.pop(lang, None)
+        if typed:
+            _add_problems(self, check_order(typed, self._option_codes()), {lang: f"order_{lang}" for lang in typed})
+        self.instance.order = {**order, **{lang: codes for lang, codes in typed.items() if codes}}
+        return data
+
+    def _option_codes(self) -> list[str]:
+        """The group's option codes as this page saves them: its option rows when submitted, else the saved ones.
+
+        The options inline posts its rows under the prefix `options` (the relation's name).
+        """
+        rows = self.data.get("options-TOTAL_FORMS") if self.is_bound else None
+        if rows is None or not str(rows).isdigit():
+            return list(self.instance.options.values_list("code", flat=True)) if self.instance.pk else []
+        return [
+            code
+            for index in range(int(rows))
+            if (code := str(self.data.get(f"options-{index}-code", "")).strip())
+            and not self.data.get(f"options-{index}-DELETE")
+        ]
 
 
 @translatable("name", "description")

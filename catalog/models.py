@@ -202,6 +202,8 @@ class OptionGroup(Translated, ProductPart):
         related_name="groups",
     )
     display = models.CharField(_("display"), max_length=10, choices=Display.choices, default=Display.RADIO)
+    #: Per language, the option codes shown first ({"it": ["red", "white"]}): the format's `order`.
+    order = models.JSONField(_("option order by language"), default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta(ProductPart.Meta):

@@ -39,6 +39,7 @@ from configurator.engine.kinds import (
     Kind,
     Nested,
     Number,
+    OptionOrder,
     Rows,
     SectionCode,
     Text,
@@ -85,6 +86,9 @@ class Field:
     #: none unless named (a text's `preview`, stored as JSON).
     model: Any = _SAME
     translatable: bool = False
+    #: Whether writing leaves the key out when it holds its default: a key added after versions
+    #: were published, so their snapshots (and checksums) stay what they were.
+    omit_default: bool = False
 
     @property
     def required(self) -> bool:
@@ -183,6 +187,7 @@ GROUP = _part(
     Field("max", Integer(0), None, attr="max_count", model="max_count"),
     Field("section", SECTION, ""),
     Field("display", Choice(("radio", "swatch", "select")), "radio"),
+    Field("order", OptionOrder(), {}, omit_default=True),
     Field("default", NESTED, None),
     Field("options", NESTED),
 )
@@ -333,6 +338,7 @@ def read(part: Part, data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
 def write(part: Part, obj: Any, **nested: Any) -> dict[str, Any]:
     """Return `obj` (an engine dataclass) as `part`'s JSON object, every key in table order.
 
+    A field marked `omit_default` is left out while it holds its default.
     The caller gives the value of each nested key, written by hand.
     """
     attributes = _attributes(type(obj))
@@ -343,7 +349,9 @@ def write(part: Part, obj: Any, **nested: Any) -> dict[str, Any]:
             out[key] = nested[key]
         else:
             attr = field.attr or key
-            out[key] = kind.dump(getattr(obj, attr) if attr in attributes else obj.extra[key])
+            value = kind.dump(getattr(obj, attr) if attr in attributes else obj.extra[key])
+            if not (field.omit_default and value == field.default):
+                out[key] = value
     return out
 
 

@@ -244,6 +244,26 @@ class Rows(Kind):
 
 
 @dataclass(frozen=True)
+class OptionOrder(Kind):
+    """Per language, the option codes a group shows first, in that order; checked by hand.
+
+    The engine holds `{language: (code, ...)}`; the format and a row hold lists, languages sorted.
+    """
+
+    column = False
+    special = True
+
+    def parse(self, value: Any) -> Any:
+        return {lang: tuple(codes) for lang, codes in (value or {}).items()}
+
+    def dump(self, value: Any) -> Any:
+        return {lang: list(codes) for lang, codes in sorted(value.items())}
+
+    def store(self, value: Any) -> Any:
+        return {lang: list(codes) for lang, codes in sorted((value or {}).items())}
+
+
+@dataclass(frozen=True)
 class SectionCode(Kind):
     """The code of one of the product's sections ("" for none); a row holds the section itself.
 

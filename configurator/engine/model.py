@@ -10,7 +10,7 @@ table (`configurator.engine.fields`); only nested objects are written out here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -114,11 +114,31 @@ class Group:
     section: str = ""
     default: tuple[str, ...] = ()
     display: Display = GROUP.default("display")  # noqa: RUF009 (a string from the field table)
+    #: Per language, the option codes shown first, in that order (the others follow in catalog order).
+    order: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     translations: Translations = field(default_factory=dict)
     extra: Extra = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return _translated(self.name, self.translations, "name", language)
+
+    def options_in(self, language: str) -> tuple[Option, ...]:
+        """Return the options in the order shoppers see them in `language` (see `arrange`)."""
+        return self.arrange(self.options, language)
+
+    def arrange[T](self, items: Sequence[T], language: str) -> tuple[T, ...]:
+        """Return `items`, one per option in catalog order, in the order shoppers see `language`'s options.
+
+        The options `order` names for the language come first, in that order; the rest keep
+        their catalog order after them. A code naming no option is passed over.
+        """
+        first = self.order.get(language, ())
+        if not first:
+            return tuple(items)
+        position = {option.code: index for index, option in enumerate(self.options)}
+        named = [position[code] for code in first if code in position]
+        rest = [index for index, option in enumerate(self.options) if index not in set(named)]
+        return tuple(items[index] for index in (*named, *rest))
 
     @cached_property
     def _by_code(self) -> dict[str, Option]:

@@ -335,6 +335,7 @@ class _Checker:
         for index, option in enumerate(options):
             self.option(option, f"{path}.options[{index}]", vocabulary)
         codes = self.unique(options, f"{path}.options", "option")
+        self.order(group.get("order"), f"{path}.order", codes)
         low, high = values["min"], values["max"]
         if kind == "choice" and (low is not None or high is not None):
             self.fail(path, "'min' and 'max' apply to multi groups only")
@@ -357,6 +358,27 @@ class _Checker:
         for code in defaults:
             if code not in codes:
                 self.fail(f"{path}.default", f"unknown option '{code}'{_hint(str(code), codes)}")
+
+    def order(self, value: Any, path: str, codes: set[str]) -> None:
+        """A group's option order per language: lists of distinct codes of its options."""
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.fail(path, f"must be an object of languages, not {_type(value)}")
+            return
+        for language, order in value.items():
+            where = f"{path}.{language}"
+            if not LANGUAGE.match(language):
+                self.fail(where, f"{language!r} is not a language code such as 'it'")
+            seen: set[str] = set()
+            for index, code in enumerate(self.array(order, where)):
+                if not isinstance(code, str):
+                    self.fail(f"{where}[{index}]", f"must be an option code (a string), not {_type(code)}")
+                elif code not in codes:
+                    self.fail(f"{where}[{index}]", f"unknown option '{code}'{_hint(code, codes)}")
+                elif code in seen:
+                    self.fail(f"{where}[{index}]", f"option '{code}' is named twice")
+                seen.add(str(code))
 
     def option(self, option: Any, path: str, vocabulary: Vocabulary) -> None:
         if self.part(option, path, "option") is None:
@@ -638,6 +660,13 @@ def check_guide(guide: Any) -> list[Problem]:
     checker = _Checker()
     checker.guide(guide, "$")
     return _relative(checker.problems)
+
+
+def check_order(order: Any, codes: Iterable[str]) -> list[Problem]:
+    """Return the problems of a group's option order against its option `codes`; paths are relative ("it[2]")."""
+    checker = _Checker()
+    checker.order(order, "$", set(codes))
+    return [Problem(p.path.removeprefix("$."), p.message) for p in checker.problems]
 
 
 def check_quantity(quantity: str, vocabulary: Vocabulary) -> list[Problem]:

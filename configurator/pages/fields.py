@@ -48,7 +48,7 @@ def group_view(product: Product, group: Group, state: GroupState, selection: Sel
     """Return the view of `group`: its active options, ticked, available or why not."""
     chosen = selection.choices.get(group.code)
     options = []
-    for option, option_state in zip(group.options, state.options, strict=True):
+    for option, option_state in group.arrange(list(zip(group.options, state.options, strict=True)), language):
         if not option.active:
             continue
         checked = chosen is not None and option.code in chosen

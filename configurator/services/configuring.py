@@ -117,7 +117,8 @@ def _violations_data(product: Product, answer: ConfigurationAnswer, language: st
 
 def _groups_data(product: Product, answer: ConfigurationAnswer, language: str) -> list[dict[str, Any]]:
     selection = answer.selection
-    # The engine lists groups and options in the product's order: pair them up.
+    # The engine lists groups and options in the product's order: pair them up, then show the
+    # options in the language's order.
     return [
         {
             "code": group.code,
@@ -137,7 +138,9 @@ def _groups_data(product: Product, answer: ConfigurationAnswer, language: str) -
                         else {}
                     ),
                 }
-                for option, option_state in zip(group.options, state.options, strict=True)
+                for option, option_state in group.arrange(
+                    list(zip(group.options, state.options, strict=True)), language
+                )
             ],
         }
         for group, state in zip(product.groups, answer.propagation.groups, strict=False)
