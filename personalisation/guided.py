@@ -16,12 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
-from django.db import transaction
 from django.urls import reverse
 
 from configurator.engine.guiding import named_groups
@@ -30,6 +27,7 @@ from configurator.forms import PageInput
 from configurator.services import VersionEngine, configuration_propose
 from insights import tracking
 from insights.models import Event
+from personalisation.caching import cached, forget_on_commit
 from personalisation.models.guided import Question
 
 SKIP = "skip"
@@ -94,11 +92,10 @@ def _cache_key(product_code: str) -> str:
 
 def _questionnaire_rows(product_code: str) -> list[dict[str, Any]]:
     """Return the product's questions and answers as plain data, from the cache (a click reads no row)."""
-    key = _cache_key(product_code)
-    rows: list[dict[str, Any]] | None = cache.get(key)
-    if rows is None:
+
+    def read() -> list[dict[str, Any]]:
         found = Question.objects.filter(product__code=product_code).prefetch_related("answers")
-        rows = [
+        return [
             {
                 "code": q.code,
                 "text": (q.text, q.text_it),
@@ -106,13 +103,13 @@ def _questionnaire_rows(product_code: str) -> list[dict[str, Any]]:
             }
             for q in found
         ]
-        cache.set(key, rows, CACHE_SECONDS)
-    return rows
+
+    return cached(_cache_key(product_code), CACHE_SECONDS, read)
 
 
 def questionnaire_forget(product_code: str) -> None:
     """Forget the cached questionnaire of `product_code` once the transaction that changed it commits."""
-    transaction.on_commit(partial(cache.delete, _cache_key(product_code)))
+    forget_on_commit(_cache_key(product_code))
 
 
 def questionnaire(product_code: str, language: str) -> tuple[GuidedQuestion, ...]:

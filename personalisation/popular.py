@@ -19,7 +19,6 @@ from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from configurator.engine.selection import Selection
 from configurator.loading import version_model
 from configurator.services import VersionEngine, configuration_first_look, version_engine
 from orders.models import Order, OrderStatus
+from personalisation.caching import forget_on_commit
 from personalisation.models.popular import PinnedPreset, StartingPoint
 
 logger = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ def starting_points_refresh(code: str) -> int:
     with transaction.atomic():
         StartingPoint.objects.filter(version=version).delete()
         StartingPoint.objects.bulk_create(points)
-        transaction.on_commit(lambda: cache.delete(cache_key(version.pk)))
+        forget_on_commit(cache_key(version.pk))
     return len(points)
 
 

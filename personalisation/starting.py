@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +20,7 @@ from configurator.engine.selection import Selection, SelectionError, read_select
 from configurator.money import format_money
 from configurator.pages import configure_url
 from configurator.services import VersionEngine
+from personalisation.caching import cached
 from personalisation.models.popular import StartingPoint
 from personalisation.popular import cache_key
 
@@ -46,9 +46,8 @@ class StartingPointView:
 
 
 def _rows(version_id: int) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] | None = cache.get(cache_key(version_id))
-    if rows is None:
-        rows = [
+    def read() -> list[dict[str, Any]]:
+        return [
             dict(row)
             for row in StartingPoint.objects.filter(version_id=version_id)
             .order_by("position")
@@ -65,8 +64,8 @@ def _rows(version_id: int) -> list[dict[str, Any]]:
                 "preset__languages",
             )
         ]
-        cache.set(cache_key(version_id), rows, CACHE_SECONDS)
-    return rows
+
+    return cached(cache_key(version_id), CACHE_SECONDS, read)
 
 
 def _name(engine: VersionEngine, row: dict[str, Any], language: str) -> str:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Set
 
-from django.core.cache import cache
-from django.db import transaction
-
+from personalisation.caching import cache_keep, cache_read, forget_on_commit
 from personalisation.cooccurrence.counting import Item, PairRule
 from personalisation.models.cooccurrence import OptionPair
 
@@ -32,7 +30,7 @@ def _stamp_key(product_code: str) -> str:
 
 def pairs_changed(product_code: str) -> None:
     """Make every process read the pairs of `product_code` again once the current transaction commits."""
-    transaction.on_commit(lambda: cache.delete(_stamp_key(product_code)))
+    forget_on_commit(_stamp_key(product_code))
 
 
 def _load(product_code: str) -> tuple[str, dict[Item, list[PairRule]]]:
@@ -50,12 +48,12 @@ def _load(product_code: str) -> tuple[str, dict[Item, list[PairRule]]]:
 
 def pairs_from(product_code: str, chosen: Set[Item]) -> list[PairRule]:
     """Return the pairs of `product_code` with lift above 1 that a `chosen` option leads."""
-    stamp = cache.get(_stamp_key(product_code))
+    stamp = cache_read(_stamp_key(product_code))
     held = _pairs.get(product_code)
     if held is None or stamp is None or held[0] != stamp:
         held = _load(product_code)
         with _lock:
             _pairs[product_code] = held
-        cache.add(_stamp_key(product_code), held[0], STAMP_SECONDS)
+        cache_keep(_stamp_key(product_code), held[0], STAMP_SECONDS, only_new=True)
     leading = held[1]
     return [rule for item in chosen for rule in leading.get(item, ())]
