@@ -53,8 +53,11 @@ def _live_server_serial_on_sqlite() -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Start every test with an empty cache: no throttle count or lockout carries over."""
+    """Start every test with an empty, working cache: no throttle count, lockout or cache failure carries over."""
+    from personalisation import caching
+
     cache.clear()
+    caching.pause.until = 0.0
 
 
 SHARED = Path(__file__).resolve().parent.parent / "shared"  # the benchmarks, beside the repository
