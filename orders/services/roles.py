@@ -80,6 +80,21 @@ ROLES: dict[str, list[str]] = {
 }
 
 
+def roles_sync_in_migration(apps: Any, schema_editor: Any) -> None:
+    """Create the permissions that exist so far, then sync the roles: for a migration's RunPython.
+
+    Django creates permissions after all migrations ran; a migration whose models add
+    permissions the roles list needs them now.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    roles_sync(apps)
+
+
 def roles_sync(apps: Any = global_apps) -> None:
     """Create the groups of ROLES, or set their permissions to exactly those listed."""
     group_model = apps.get_model("auth", "Group")

@@ -3,19 +3,9 @@
 import catalog.models
 import django.core.validators
 import django.db.models.deletion
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-
-def roles_grant(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """Give the merchandisers' roles the questions' permissions (roles_sync skipped them until now)."""
-    from orders.services.roles import roles_sync
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    roles_sync(apps)
+from orders.services.roles import roles_sync_in_migration
 
 
 class Migration(migrations.Migration):
@@ -71,5 +61,5 @@ class Migration(migrations.Migration):
             model_name='answer',
             constraint=models.UniqueConstraint(fields=('question', 'code'), name='guided_answer_code'),
         ),
-        migrations.RunPython(roles_grant, migrations.RunPython.noop),
+        migrations.RunPython(roles_sync_in_migration, migrations.RunPython.noop),
     ]
