@@ -48,11 +48,10 @@ class Context:
 
     def without(self, literals: Iterable[int]) -> Context:
         """Return this context with `literals` left out."""
-        out = Context.__new__(Context)
+        out = Context(())
         out.have = self.have.difference(literals)
         out.true = self.true & out.have
         out.false = self.false.difference(-lit for lit in self.have - out.have)
-        out._sorted = None
         return out
 
     def holds(self, found: frozenset[int]) -> bool:
