@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from catalog.selectors import version_latest_for
 from config.throttling import throttle
 from configurator.loading import version_model
+from configurator.templatetags.measures import measure
 from insights.privacy import tracking_refused
 from orders import selectors as order_selectors
 from personalisation import profiles, returning, signin
@@ -120,7 +121,7 @@ def _measurements(profile: ShopperProfile, language: str) -> list[ProductMeasure
         for code, value in kept.values.items():
             parameter = product.parameter(code) if product is not None else None
             name = parameter.label(language) if parameter is not None else code
-            rows.append(MeasurementRow(name, f"{value} {parameter.unit}".strip() if parameter else str(value)))
+            rows.append(MeasurementRow(name, measure(value, parameter.unit if parameter else "")))
         url = reverse("configurator:configure", args=[kept.product_code]) if product is not None else ""
         name = product.label(language) if product is not None else kept.product_code
         found.append(ProductMeasurements(name, url, kept.taken_at, kept.order_number, rows))

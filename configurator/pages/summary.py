@@ -6,13 +6,13 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from configurator.engine.checking import Price
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, selection_pairs
 from configurator.pages.page import ConfiguratorPage, PriceLineView, PriceView, Progress, StepView, SummaryRow
+from configurator.pages.wording import measure_words
 
 _CENT = Decimal("0.01")
 
@@ -35,7 +35,7 @@ def _step_rows(step: StepView, selection: Selection) -> list[SummaryRow]:
     for parameter in step.parameters:
         value = selection.parameters.get(parameter.code)
         if value is not None:
-            shown = f"{number_format(value)} {parameter.unit}".strip()
+            shown = measure_words(value, parameter.unit)
             rows.append(SummaryRow(parameter.name, shown, step.url, estimated=parameter.estimated))
         else:
             rows.append(SummaryRow(parameter.name, _unset(parameter.value, parameter.errors), step.url, missing=True))

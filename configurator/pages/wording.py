@@ -24,6 +24,11 @@ from configurator.forms import decimal_input
 from configurator.services import reason_message
 
 
+def measure_words(value: Decimal, unit: str) -> str:
+    """Write a measurement in the active language with its unit: 40.5 cm reads "40,5 cm" in Italian."""
+    return f"{number_format(value)} {unit}".strip()
+
+
 def choice_words(product: Product, key: tuple[str, str], selection: Selection, language: str) -> str:
     """Name a decision of the shopper's in words: "Onyx Black (Body colour)", "101.5 cm (Chest)"."""
     kind, code = key
@@ -38,7 +43,7 @@ def choice_words(product: Product, key: tuple[str, str], selection: Selection, l
         parameter = product.parameter(code)
         number = selection.parameters.get(code)
         unit = parameter.unit if parameter else ""
-        value = f"{number_format(number)} {unit}".strip() if number is not None else "—"
+        value = measure_words(number, unit) if number is not None else "—"
     else:
         return name
     return _("%(value)s (%(name)s)") % {"value": value, "name": name}

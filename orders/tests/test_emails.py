@@ -75,6 +75,16 @@ def test_the_email_speaks_the_language_the_shopper_ordered_in(place: Place) -> N
     assert long_date(order.due_date, "it") in message.body and "Gentile Ada Lovelace" in message.body
 
 
+def test_an_italian_email_writes_measurements_with_a_decimal_comma(place: Place, config: dict[str, Any]) -> None:
+    config["parameters"]["neck"] = "40.5"
+    place(language="it")
+    [message] = mail.outbox
+    assert "Collo: 40,5 cm" in message.body
+    assert isinstance(message, EmailMultiAlternatives)
+    [(html, _kind)] = message.alternatives
+    assert ">40,5 cm</td>" in str(html)
+
+
 def test_accepted_and_shipped_are_mailed_once_each(place: Place, django_capture_on_commit_callbacks: Any) -> None:
     order = place()
     assert _status(order, "accepted", django_capture_on_commit_callbacks)

@@ -121,6 +121,18 @@ def test_checkout_in_italian(client: Client, shirt: CatalogVersion, config: dict
     assert "Ricamo del monogramma" in page and "Torace" in page and "€\u00a0" in page
 
 
+def test_italian_checkout_and_order_page_write_measurements_with_a_decimal_comma(
+    client: Client, shirt: CatalogVersion, config: dict[str, Any]
+) -> None:
+    config["parameters"]["neck"] = "40.5"
+    url = _checkout_url(shirt, config, "it")
+    response = client.get(url)
+    assert "<dt>Collo</dt><dd>40,5 cm</dd>" in response.content.decode()
+    assert client.post(url, _form_data(response.context["form"])).status_code == 302
+    page = client.get(Order.objects.get().get_absolute_url()).content.decode()
+    assert "<dt>Collo</dt><dd>40,5 cm</dd>" in page and "40.5" not in page
+
+
 def test_a_price_changed_by_a_new_catalog_version_is_shown_before_the_order_is_placed(
     client: Client, shirt: CatalogVersion, config: dict[str, Any]
 ) -> None:

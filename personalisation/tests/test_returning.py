@@ -193,6 +193,19 @@ def test_personalisation_off_or_do_not_track_stops_the_prefill(
     assert "Off: nothing is prefilled" in client.get(reverse("personalisation:my_data")).content.decode()
 
 
+def test_italian_my_data_writes_the_kept_measurements_with_a_decimal_comma(
+    client: Client, shirt: CatalogVersion, django_capture_on_commit_callbacks: Any
+) -> None:
+    _signed_in_shopper(client, shirt, django_capture_on_commit_callbacks)
+    kept = ShopperMeasurements.objects.get()
+    kept.values["neck"] = "40.5"
+    kept.save(update_fields=["values"])
+    with translation.override("it"):
+        url = reverse("personalisation:my_data")
+    page = client.get(url).content.decode()
+    assert '<dt>Collo</dt><dd style="margin: 0;">40,5 cm</dd>' in page
+
+
 def test_my_data_download_holds_the_profile_measurements_and_saved_configurations(
     client: Client, shirt: CatalogVersion, django_capture_on_commit_callbacks: Any
 ) -> None:
