@@ -45,6 +45,7 @@ from configurator.pages import (
     state_pairs,
 )
 from configurator.pages.sizing import size_fill
+from configurator.pages.steps import finished_steps
 from configurator.pages.wording import confirmed_sentence
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
@@ -259,6 +260,8 @@ def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, se
         notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
         return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
     tracking.note(serving.visit, Event.Kind.FINISH)
+    # The steps Finish decided are done with, as if visited: the stepper counts them beside "complete".
+    page = replace(page, seen=page.seen | finished_steps(engine.product, page, completion.configuration))
     text = _("We completed your configuration with our recommendations. Check it below.")
     language = _language()
     product = engine.product

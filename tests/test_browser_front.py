@@ -237,14 +237,21 @@ def test_the_monogram_takes_initials_with_dots_in_capitals_and_marks_a_bad_chara
 
 #: Where CI keeps the pictures of the finished pages (`.ci/run` says where and copies them).
 SCREENSHOTS = ARTIFACTS / "screenshots"
-#: Each product part-way through, on the step where its look changes most.
+#: Each product part-way through, on the step where its look changes most, with the steps before it visited.
 MIDWAY = {
     "city-car": "trim=style&engine=turbo100&gearbox=dct&body_colour=green&roof=contrast_white&wheels=w17"
-    "&_step=exterior",
+    "&interior=eco_black&packs=city&_seen=version&_step=exterior",
     "shirt": "fabric=oxford_blue&collar=button_down&sleeves=long&cuffs=single&buttons=mop_white&fit=regular"
     "&pocket=left&neck=40&chest=100&waist=88&sleeve=64&arm=62&shirt_length=78&monogram=J.S.&monogram_position=chest"
-    "&monogram_colour=navy&_step=monogram",
+    "&monogram_colour=navy&_seen=fabric,style,measurements&_step=monogram",
 }
+#: Every step of each product: its summary is reached having visited them all, so the stepper reads "4 of 4".
+STEPS = {"city-car": "version,exterior,interior,packs", "shirt": "fabric,style,measurements,monogram"}
+
+
+def _summary_query(product: str) -> str:
+    """The MIDWAY configuration on its summary, every step visited."""
+    return f"{MIDWAY[product].split('&_seen=', 1)[0]}&_seen={STEPS[product]}&_step=summary"
 
 
 def _screenshots(tab: Any, name: str) -> None:
@@ -261,8 +268,9 @@ def _screenshots(tab: Any, name: str) -> None:
             tab.locator("#configurator fieldset").nth(1).scroll_into_view_if_needed()
             assert tab.locator("#preview").bounding_box()["y"] >= 0
         tab.screenshot(path=str(shot), full_page=name == "desktop")
-        tab.goto(f"{prefix}/p/{product}/?{query.rsplit('&_step=', 1)[0]}&_step=summary")
+        tab.goto(f"{prefix}/p/{product}/?{_summary_query(product)}")
         preview_src(tab)
+        assert tab.locator("#progress-label").text_content().startswith("4 ")  # "4 of 4 steps done" beside "complete"
         summary = SCREENSHOTS / f"{product}-{name}-{language}-summary.png"
         tab.screenshot(path=str(summary), full_page=True)
         for picture in (shot, summary):

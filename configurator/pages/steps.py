@@ -31,6 +31,22 @@ def make_steps(product: Product, language: str) -> list[StepView]:
     return steps
 
 
+def finished_steps(product: Product, page: PageInput, finished: Selection) -> frozenset[str]:
+    """Return the steps whose style choices "Finish for me" made or confirmed: they count as visited.
+
+    A group is Finish's decision when the shopper had not decided it, or had only its suggestion;
+    the shopper asked the shop to decide it, so its step is no longer waiting for them. Steps of
+    measurements and texts alone stay as they were: Finish never fills those in.
+    """
+    sections = {s.code for s in product.sections}
+    decided = [
+        g.section if g.section in sections else OTHER
+        for g in product.groups
+        if g.code in finished.choices and (g.code not in page.selection.choices or g.code in page.suggested)
+    ]
+    return frozenset(decided)
+
+
 @dataclass(frozen=True)
 class Navigation:
     """The step shown and its neighbours' codes ('' before the first; the summary after the last)."""

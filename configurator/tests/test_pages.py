@@ -170,6 +170,20 @@ def test_the_stepper_ticks_only_visited_steps_whose_decisions_are_made_and_valid
     assert _done(conflict.text) == ("0 of 4 steps done", [])
 
 
+def test_finish_for_me_counts_the_steps_it_decided_as_done(client: Client, demo: None) -> None:
+    response = client.get("/p/city-car/?body_colour=red&_seen=version&_step=version&_action=finish")
+    page = client.get(response["Location"]).text
+    assert "Your configuration is complete and can be built." in page
+    assert _done(page)[0] == "4 of 4 steps done"
+    fragment = client.get(
+        "/p/city-car/?body_colour=red&_seen=version&_step=version&_action=finish", headers={"HX-Request": "true"}
+    ).text
+    assert _done(fragment)[0] == "4 of 4 steps done"
+    # The shirt's measurements are the shopper's to give: Finish leaves their step undone.
+    shirt = client.get(client.get("/p/shirt/?_seen=fabric&_step=fabric&_action=finish")["Location"]).text
+    assert _done(shirt) == ("3 of 4 steps done", ["Fabric", "Style", "Monogram"])
+
+
 def _preview_key(page: str) -> str:
     found = re.search(r"/preview/([0-9a-f]+)-", page)
     assert found
