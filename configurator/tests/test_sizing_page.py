@@ -101,6 +101,18 @@ def test_an_unusual_combination_is_a_warning_beside_each_field_it_names(client: 
     assert 'id="warn-sleeve-W1"' in page and 'id="warn-arm-W1"' in page
 
 
+def test_a_warning_never_blocks_the_order_once_the_estimates_are_checked(client: Client) -> None:
+    # 66 cm on a 62 cm arm: unusual (the warning), yet a long sleeve the workshop can make.
+    state = {**STYLE, **SIZE_M, "sleeve": "66", "_size": "M", "_estimated": "neck,chest,waist,arm,shirt_length"}
+    message = "The sleeve is much longer than the arm: check both measurements."
+    checked = client.get("/p/shirt/?" + urlencode({**state, "_step": "measurements", "_confirm": "*"}), follow=True)
+    measurements = checked.content.decode()
+    assert _estimated_fields(measurements) == [] and measurements.count(message) == 2  # the warning stands
+    summary_url = checked.redirect_chain[-1][0].replace("_step=measurements", "_step=summary")
+    summary = client.get(summary_url).content.decode()
+    assert "Your configuration is complete and can be built." in summary and ">Order</a>" in summary
+
+
 def test_the_sizing_help_speaks_italian(client: Client) -> None:
     response = client.get("/it/p/shirt/?" + urlencode({"_step": "measurements", "_fill": "M"}), follow=True)
     page = response.content.decode()
