@@ -159,6 +159,21 @@ def test_choose_anyway_takes_focus_to_the_notice_in_view(page: Any) -> None:
     assert now["notice"] and "we also changed" in now["text"] and now["onScreen"]
 
 
+def test_choose_anyway_makes_the_cheapest_smallest_change_every_time(page: Any) -> None:
+    # Essential with the 1.0 petrol: the mild hybrid needs a higher trim, and Style (+€1,400, the
+    # catalog's default) is enough where Premium (+€3,200) was once picked.
+    for _ in range(3):  # each time a fresh page, as a shopper reloading and clicking again
+        page.goto("/p/city-car/?trim=essential&engine=petrol70&_seen=version&_step=version")
+        anyway = page.get_by_role("button", name="Choose 1.2 mild hybrid, 130 hp anyway")
+        anyway.scroll_into_view_if_needed()
+        anyway.click()
+        page.wait_for_url(re.compile(r"engine=hybrid130"))
+        settled(page)
+        assert "trim=style" in page.url
+        assert "Trim level: Essential → Style." in page.locator("#notices").inner_text()
+        assert page.locator("#o-trim-style").is_checked()
+
+
 def test_a_size_and_checking_its_estimates_take_focus_to_the_notice_in_view(phone: Any) -> None:
     phone.goto("/p/shirt/?_step=measurements")
     size = phone.locator("#sizes button").nth(1)
