@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
@@ -44,6 +44,7 @@ from configurator.pages import (
     configure_url,
     state_pairs,
 )
+from configurator.pages.notices import finished_notice, size_filled_notice, wanted_notice
 from configurator.pages.sizing import size_fill
 from configurator.pages.steps import finished_steps
 from configurator.pages.wording import confirmed_sentence
@@ -207,18 +208,9 @@ def _fill_size(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput,
         # Never the link's own text: the shop's notice would say whatever the link's author typed.
         notice = ("error", _("This size does not exist."))
         return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
-    name = size.label(_language())
     filled = size_fill(engine.product, page, size)
-    count = len(filled.estimates.fields)
-    if count:
-        text = ngettext(
-            "We filled in %(count)d measurement from size %(size)s: check it before ordering.",
-            "We filled in %(count)d measurements from size %(size)s: check each one before ordering.",
-            count,
-        ) % {"count": count, "size": name}
-    else:
-        text = _("Every measurement is already yours: nothing was filled in from size %(size)s.") % {"size": name}
-    return _after_action(request, engine, filled, filled.selection, page.step, [("info", text)], serving)
+    notice = size_filled_notice(size.label(_language()), len(filled.estimates.fields))
+    return _after_action(request, engine, filled, filled.selection, page.step, [notice], serving)
 
 
 def _choose_anyway(
@@ -240,37 +232,25 @@ def _choose_anyway(
     if option is None:
         notice = ("error", _("This option does not exist."))
         return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
-    name = option.label(language)
-    new, changes = services.configuration_apply_wanted(engine, page.selection, group_code, option_code, language)
+    new, changes = services.configuration_apply_wanted(engine, page.selection, group_code, option_code)
+    notice = wanted_notice(engine.product, option, changes if new is not None else None, language)
     if new is None:
-        notice = ("error", _("%(option)s cannot be built with any configuration.") % {"option": name})
         return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
     tracking.note_wanted(serving.visit, engine, group_code, option_code, page.selection, new)
-    text = _("%(option)s is now chosen.") % {"option": name}
-    if changes:
-        text += " " + _("To make it possible we also changed: %(changes)s.") % {"changes": "; ".join(changes)}
-    return _after_action(request, engine, page, new, page.step, [("success", text)], serving)
+    return _after_action(request, engine, page, new, page.step, [notice], serving)
 
 
 def _finish(request: HtmxHttpRequest, engine: VersionEngine, page: PageInput, serving: Serving) -> HttpResponse:
     """Complete the configuration with the catalog's recommendations ("finish for me")."""
     # Style choices only: measurements are the shopper's body, never filled in or replaced.
     completion = services.configuration_finish(engine.version, page.selection, parameters=False)
+    notice = finished_notice(engine.product, completion, _language())
     if completion.configuration is None:
-        notice = ("error", _("Some of your choices do not go together; change them before we can finish."))
         return _after_action(request, engine, page, page.selection, page.step, [notice], serving)
     tracking.note(serving.visit, Event.Kind.FINISH)
     # The steps Finish decided are done with, as if visited: the stepper counts them beside "complete".
     page = replace(page, seen=page.seen | finished_steps(engine.product, page, completion.configuration))
-    text = _("We completed your configuration with our recommendations. Check it below.")
-    language = _language()
-    product = engine.product
-    open_parameters = [p for p in product.parameters if p.code not in completion.configuration.parameters]
-    needed = [p.label(language) for p in open_parameters]
-    needed += [t.label(language) for t in product.texts if t.code in completion.texts_needed]
-    if needed:
-        text += " " + _("Still to fill in: %(fields)s.") % {"fields": ", ".join(needed)}
-    return _after_action(request, engine, page, completion.configuration, SUMMARY, [("success", text)], serving)
+    return _after_action(request, engine, page, completion.configuration, SUMMARY, [notice], serving)
 
 
 def _arriving(request: HtmxHttpRequest, page: PageInput) -> bool:

@@ -4,7 +4,7 @@ Each API function takes a published `CatalogVersion` and request-shaped data, ru
 engine through the cached session of that version (`answers.configuration_check`), and
 returns the answer in the shape of the configure contract (DESIGN §4), numbers as
 strings and every text in the asked language. The page's actions ("choose anyway",
-"finish for me") return engine types and words for its notices.
+"finish for me") return engine types; the page words them (configurator/pages/notices.py).
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-
 from catalog.models import CatalogVersion
 from configurator.engine.checking import Price
 from configurator.engine.model import Product
 from configurator.engine.plausibility import MeasurementWarning
+from configurator.engine.resolving import Change
 from configurator.engine.search import Completion
 from configurator.engine.selection import Selection, SelectionError, read_selection
 from configurator.engine.session import Reason
@@ -258,46 +256,18 @@ def configuration_explain(
     }
 
 
-def _option_names(product: Product, group_code: str, codes: tuple[str, ...], language: str) -> str:
-    group = product.group(group_code)
-    if group is None:
-        return ", ".join(codes)
-    names = [option.label(language) for code in codes if (option := group.option(code)) is not None]
-    return ", ".join(names) or _("none")
-
-
 def configuration_apply_wanted(
-    engine: VersionEngine, selection: Selection, group: str, option: str, language: str
-) -> tuple[Selection | None, list[str]]:
-    """Choose `group = option` anyway: return the new selection and, in words, what else changed.
+    engine: VersionEngine, selection: Selection, group: str, option: str
+) -> tuple[Selection | None, tuple[Change, ...]]:
+    """Choose `group = option` anyway: return the new selection and what else it changed.
 
-    None means no configuration at all has that option (the rules exclude it for everyone).
+    The selection None means no configuration at all has that option (the rules exclude it for
+    everyone). The changes are the engine's, in catalog order; the page words them (pages/notices.py).
     """
-    product = engine.product
     resolution = engine.session.resolve(selection, group, option)
     if not resolution.possible or resolution.selection is None:
-        return None, []
-    changes = []
-    for change in resolution.changes:
-        kind, code = change.key
-        if kind == "group":
-            target = product.group(code)
-            name = target.label(language) if target else code
-            before = _option_names(product, code, change.before, language)
-            after = _option_names(product, code, change.after, language)
-        elif kind == "parameter":
-            parameter = product.parameter(code)
-            name = parameter.label(language) if parameter else code
-            unit = f" {parameter.unit}" if parameter and parameter.unit else ""
-            # Values in the shopper's language ("40,5 cm" in Italian).
-            before = f"{number_format(Decimal(change.before[0]))}{unit}" if change.before else "—"
-            after = f"{number_format(Decimal(change.after[0]))}{unit}" if change.after else "—"
-        else:
-            text = product.text(code)
-            name = text.label(language) if text else code
-            before, after = (change.before[0] if change.before else "—"), _("cleared")
-        changes.append(_("%(name)s: %(before)s → %(after)s") % {"name": name, "before": before, "after": after})
-    return resolution.selection, changes
+        return None, ()
+    return resolution.selection, resolution.changes
 
 
 def configuration_finish(version: CatalogVersion, selection: Selection, *, parameters: bool = False) -> Completion:
