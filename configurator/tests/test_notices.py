@@ -16,7 +16,7 @@ from configurator.pages.notices import wanted_notice
 from configurator.services import configuration_apply_wanted, version_engine
 
 WIDTH = Parameter("width", "Width", "cm", Decimal(30), Decimal(60), Decimal("0.5"))
-STRAP = Group("strap", "Strap", "single", True, (Option("short", "Short"), Option("long", "Long")))
+STRAP = Group("strap", "Strap", "choice", True, (Option("short", "Short"), Option("long", "Long")))
 BAG = Product(code="bag", name="Bag", currency="EUR", base_price=Decimal(10), groups=(STRAP,), parameters=(WIDTH,))
 
 
