@@ -401,11 +401,48 @@ def _checkout_url(version: CatalogVersion, config: dict[str, Any]) -> str:
         return reverse("orders:checkout", args=["shirt"]) + "?" + urlencode(pairs)
 
 
-def test_checkout_links_the_privacy_page_and_promises_no_email(
+def test_checkout_and_privacy_page_say_the_same_about_the_emails_we_send(
     client: Client, shirt: CatalogVersion, config: dict[str, Any]
 ) -> None:
+    """The shop e-mails order confirmations, status changes and sign-in links: the privacy page lists each."""
     page = client.get(_checkout_url(shirt, config)).text
-    assert 'href="/privacy/"' in page and "we confirm your order by e-mail" not in page
+    assert 'href="/privacy/"' in page
+    assert "we confirm the order by e-mail" in page and "when the workshop accepts it and when it ships" in page
+    privacy = client.get("/privacy/").text
+    assert "no automatic e-mails" not in privacy
+    assert "Your e-mail address is used only for these e-mails, sent automatically" in privacy
+    assert "the confirmation of your order, with the private link to follow it" in privacy
+    assert "when the workshop accepts your order, when it ships, or if it cannot be made" in privacy
+    assert "a sign-in link, only when you ask us to remember your measurements" in privacy
+    assert "We send no newsletters and no advertising" in privacy
+    italian = client.get("/it/privacy/").text
+    assert "la conferma del tuo ordine" in italian and "e-mail automatiche" not in italian
+
+
+def test_privacy_page_names_the_mail_server_and_storage_provider_when_they_are_third_parties(
+    client: Client, settings: Any, db: None
+) -> None:
+    page = client.get("/privacy/").text  # tests: console e-mail, local folders
+    assert "These service providers" not in page and "Nobody else receives your data" in page
+
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": smtp, "OPTIONS": {"host": "smtp.mailer.example"}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"endpoint_url": "https://s3.store.example"},
+        },
+    }
+    page = client.get("/privacy/").text
+    assert "the mail server smtp.mailer.example, through which our e-mails to you are sent" in page
+    assert "the storage provider s3.store.example, which keeps the picture of each order" in page
+    assert "il server di posta smtp.mailer.example" in client.get("/it/privacy/").text
+
+    settings.MAILERS = {"default": {"BACKEND": smtp, "OPTIONS": {"host": "localhost"}}}  # this machine
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {}}}
+    page = client.get("/privacy/").text
+    assert "the mail server" not in page and "the storage provider Amazon S3" in page
 
 
 # -- F13, F14 -----------------------------------------------------------------------------------------------
