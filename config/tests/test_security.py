@@ -31,6 +31,8 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp+tls://shop:secret@mail.example.com:587",
     "SITE_URL": "https://shop.example.com",
     "DEFAULT_FROM_EMAIL": "Shop <orders@example.com>",
+    # Without it, settings with DEBUG off refuse to load (a throwaway key, as the tests' own).
+    "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTA=",
 }
 
 
