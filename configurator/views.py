@@ -47,7 +47,7 @@ from configurator.pages import (
 from configurator.pages.notices import finished_notice, size_filled_notice, wanted_notice
 from configurator.pages.sizing import size_fill
 from configurator.pages.steps import finished_steps
-from configurator.pages.wording import confirmed_sentence
+from configurator.pages.wording import confirmed_sentence, set_aside_sentence
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
 from insights.models import Event
@@ -60,6 +60,8 @@ from personalisation.starting import starting_points
 
 #: An htmx click on an unavailable option sends `_asked=group:option`: recorded, answered 204.
 ASKED = "_asked"
+#: A refused save sends back into the address the values typed up to this long (longer: named only).
+REJECTED_KEPT_CHARACTERS = 100
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -353,8 +355,15 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
     page = read_page_input(engine.product, pairs, decimal_separator=_decimal_separator())
     visit = tracking.visit_for(request, engine.product, engine.version.number)
     if page.errors:
-        messages.error(request, _("Some values could not be read; fix them before saving."))
-        return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step))
+        problems = set_aside_sentence(engine.product, page.errors, page.rejected, _language())
+        if problems:
+            messages.error(request, _("Not saved: fix these values first. %(problems)s") % {"problems": problems})
+        else:
+            messages.error(request, _("Some values could not be read; fix them before saving."))
+        # Short values go back into the address, so the page shows each beside its field's message;
+        # a huge one (a million digits) would make a huge address: the message names it instead.
+        kept = {code: raw for code, raw in page.rejected.items() if len(raw) <= REJECTED_KEPT_CHARACTERS}
+        return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step, rejected=kept))
     selection = page.selection
     query = {"saved": "1"}
     if page.estimates.fields:

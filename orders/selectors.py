@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare
 
@@ -74,3 +76,27 @@ def checkout_quote(version: CatalogVersion, selection: Selection, language: str)
     product = version_model(version)
     price = version_session(version).price(selection, language)
     return {"summary": order_summary(product, selection, language), "price": price_data(price)}
+
+
+#: Mail hosts on the shop's own machine: no third party sees the e-mails.
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", ""})
+
+
+def privacy_processors() -> dict[str, str]:
+    """Return the third parties the shop's settings hand personal data to, for the privacy page.
+
+    "mail_host": the SMTP server shoppers' e-mails go through, unless it runs on this machine
+    (the console backend sends nothing). "storage_host": the S3-compatible store holding the
+    order pictures ("Amazon S3" when no endpoint is named). Absent keys: none configured.
+    """
+    found: dict[str, str] = {}
+    mailer = settings.MAILERS.get("default", {})
+    if mailer.get("BACKEND", "").endswith("smtp.EmailBackend"):
+        host = str(mailer.get("OPTIONS", {}).get("host") or "")
+        if host not in _LOCAL_HOSTS:
+            found["mail_host"] = host
+    storage = settings.STORAGES.get("default", {})
+    if storage.get("BACKEND", "").startswith("storages.backends.s3"):
+        endpoint = storage.get("OPTIONS", {}).get("endpoint_url")
+        found["storage_host"] = urlsplit(endpoint).hostname or endpoint if endpoint else "Amazon S3"
+    return found

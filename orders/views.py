@@ -294,5 +294,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "insights_rollups_days": settings.INSIGHTS_ROLLUPS_DAYS,
             "contact_email": settings.SHOP_CONTACT_EMAIL,
             "my_data_url": reverse("personalisation:my_data"),
+            **selectors.privacy_processors(),
         },
     )

@@ -66,6 +66,50 @@ def profile_delete(*, profile: ShopperProfile) -> None:
 def profile_export(profile: ShopperProfile) -> dict[str, Any]:
     """Return everything kept about the profile, as JSON-ready data."""
     return {
+        **_profile_part(profile),
+        "sign_in_links": _links_export(SignInLink.objects.filter(email=profile.email)),
+    }
+
+
+def _links_export(links: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "requested_at": link.created_at.isoformat(),
+            "sent_at": link.sent_at.isoformat() if link.sent_at else None,
+            "used_at": link.used_at.isoformat() if link.used_at else None,
+            "order": link.order.number if link.order else None,
+        }
+        for link in links.select_related("order").order_by("created_at", "id")
+    ]
+
+
+def shopper_data_export(email: str) -> dict[str, Any] | None:
+    """Return the profile and sign-in links kept for `email` (any letter case); None when there are none.
+
+    Registered with orders' `shopper_export` (personalisation.apps), so `manage.py shopper_data export` holds it.
+    """
+    profile = ShopperProfile.objects.filter(email__iexact=email.strip()).first()
+    if profile is not None:
+        return profile_export(profile)
+    # A link asked for but not (yet) followed: no profile, but the address is kept until the link expires.
+    links = _links_export(SignInLink.objects.filter(email__iexact=email.strip()))
+    return {"profile": None, "measurements": [], "saved_configurations": [], "sign_in_links": links} if links else None
+
+
+@transaction.atomic
+def shopper_data_erase(email: str) -> int:
+    """Delete the profile kept for `email` (any letter case) and its sign-in links; return how many rows went."""
+    links = SignInLink.objects.filter(email__iexact=email.strip())
+    deleted = links.count()
+    for profile in ShopperProfile.objects.filter(email__iexact=email.strip()):
+        deleted += 1 + profile.measurements.count() + profile.configurations.count()
+        profile_delete(profile=profile)
+    links.delete()  # a link for an address with no profile (not followed yet)
+    return deleted
+
+
+def _profile_part(profile: ShopperProfile) -> dict[str, Any]:
+    return {
         "profile": {
             "email": profile.email,
             "created_at": profile.created_at.isoformat(),

@@ -31,6 +31,8 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp+tls://shop:secret@mail.example.com:587",
     "SITE_URL": "https://shop.example.com",
     "DEFAULT_FROM_EMAIL": "Shop <orders@example.com>",
+    # Without it, settings with DEBUG off refuse to load (a throwaway key, as the tests' own).
+    "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTA=",
 }
 
 
@@ -93,8 +95,14 @@ def test_pages_send_a_content_security_policy_without_inline_script(client: Clie
         assert not re.search(r"\son[a-z]+=", page.text), url  # no inline event handler either
 
 
-def test_hsts_on_secure_requests_and_a_redirect_to_https(client: Client, demo: None) -> None:
-    secure = client.get("/p/shirt/", secure=True)
+# What config.settings gives with DEBUG off (the deployment check, above, holds it to them). Set here so the
+# test does not depend on the environment it runs in: with DEBUG=1, SECURE_HSTS_SECONDS defaults to 0.
+PRODUCTION_HSTS = {"SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "SECURE_HSTS_PRELOAD": True}
+
+
+@override_settings(DEBUG=False, **PRODUCTION_HSTS)
+def test_hsts_on_secure_requests_and_a_redirect_to_https(demo: None) -> None:
+    secure = Client().get("/p/shirt/", secure=True)  # the middleware reads the settings when it is built
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     with override_settings(SECURE_SSL_REDIRECT=True):
         fresh = Client()  # the middleware reads the setting when it is built

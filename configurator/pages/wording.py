@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.utils.formats import get_format, number_format
@@ -144,6 +144,22 @@ def field_messages(product: Product, code: str, raw: str, live: LiveRange = None
     if text is not None:
         return _text_messages(text, raw)
     return [_("This field is not part of the product.")]
+
+
+def set_aside_sentence(
+    product: Product, errors: Mapping[str, list[str]], rejected: Mapping[str, str], language: str
+) -> str:
+    """Name each field whose value was set aside and say why ("Neck: Enter a value from 34 to 50 cm.").
+
+    Fields are in the order of `errors`; an error naming no field of the product is left to the caller.
+    """
+    parts = []
+    for code in errors:
+        field = product.parameter(code) or product.text(code) or product.group(code)
+        raw = rejected.get(code)
+        if field is not None and raw is not None:
+            parts.append(f"{field.label(language)}: {' '.join(field_messages(product, code, raw))}")
+    return " ".join(parts)
 
 
 def confirmed_sentence(product: Product, confirmed: str, language: str) -> str:

@@ -72,10 +72,25 @@ def test_the_page_names_a_million_digit_measurement(api: APIClient) -> None:
 def test_the_save_form_refuses_a_million_digit_measurement_and_keeps_the_normalised_one(api: APIClient) -> None:
     client = Client()
     response = client.post("/p/shirt/save", {"neck": HUGE, "fabric": "oxford_blue"})
-    assert response.status_code == 302 and "neck" not in response["Location"]
+    assert response.status_code == 302 and "neck" not in response["Location"]  # not a 1 MB address
     assert not SavedConfiguration.objects.exists()
+    page = client.get(response["Location"])
+    assert "Not saved: fix these values first. Neck: At most 40 characters." in page.text
     client.post("/p/shirt/save", {"neck": "40.50000", "fabric": "oxford_blue"})
     assert SavedConfiguration.objects.get().data["parameters"] == {"neck": "40.5"}
+
+
+def test_the_save_form_names_the_field_and_the_problem_and_keeps_what_was_typed(api: APIClient) -> None:
+    client = Client()
+    response = client.post("/p/shirt/save", {"neck": "99", "fabric": "oxford_blue", "_step": "measurements"})
+    assert response.status_code == 302 and not SavedConfiguration.objects.exists()
+    assert "neck=99" in response["Location"]  # the field shows what was typed, with its message
+    page = client.get(response["Location"])
+    assert "Not saved: fix these values first. Neck: Enter a value from 34 to 50 cm." in page.text
+    assert 'value="99"' in page.text
+    response = client.post("/it/p/shirt/save", {"neck": "abc", "fabric": "oxford_blue"})
+    page = client.get(response["Location"])
+    assert "Non salvato: correggi prima questi valori. Collo:" in page.text
 
 
 def test_checkout_names_a_million_digit_measurement(api: APIClient) -> None:

@@ -41,12 +41,16 @@ from orders.services.ordering import (
     request_fingerprint,
 )
 from orders.services.privacy import (
+    ShopperDataHolder,
+    ShopperErasure,
     order_anonymise,
     order_data_export,
     personal_data_expire,
     shopper_can_erase,
+    shopper_data_holder_register,
     shopper_erase,
     shopper_export,
+    shopper_holds_data,
 )
 
 __all__ = [
@@ -55,6 +59,8 @@ __all__ = [
     "IdempotencyConflict",
     "Placement",
     "SelectionError",
+    "ShopperDataHolder",
+    "ShopperErasure",
     "StatusError",
     "audit_record",
     "cli_actor",
@@ -82,8 +88,10 @@ __all__ = [
     "secret_generate",
     "secrets_reencrypt",
     "shopper_can_erase",
+    "shopper_data_holder_register",
     "shopper_erase",
     "shopper_export",
+    "shopper_holds_data",
     "token_create",
     "token_hash",
     "token_revoke",

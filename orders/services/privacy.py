@@ -9,12 +9,18 @@ measurements, bill of materials, price lines and totals, statuses.
 Deliveries still pending when an order is anonymised are cancelled (dead-lettered
 with the reason), and `delivery_replay` refuses them: a webhook is never sent again
 under the same id with a different body.
+
+Other apps keep data about a shopper too (personalisation's returning-shopper profile). This
+app must not import them, so each registers a `ShopperDataHolder` from its `AppConfig.ready`:
+`shopper_export` and `shopper_erase` then cover it, by e-mail, like the orders.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -49,17 +55,53 @@ ERASED_EMAIL = "erased@anonymised.invalid"
 FINISHED = frozenset({OrderStatus.SHIPPED, OrderStatus.REJECTED})
 
 
+# -- other apps' data about a shopper ------------------------------------------------------
+@dataclass(frozen=True)
+class ShopperDataHolder:
+    """What another app keeps about a shopper, found by e-mail (compared case-insensitively).
+
+    `key` names its part of an export; `export` returns that part as JSON-ready data, None when
+    nothing is held; `erase` deletes it all and returns how many rows went (0: nothing held),
+    inside the caller's transaction; `label` says in a sentence what `erase` deletes.
+    """
+
+    key: str
+    label: str
+    export: Callable[[str], Any]
+    erase: Callable[[str], int]
+
+
+_holders: dict[str, ShopperDataHolder] = {}
+
+
+def shopper_data_holder_register(holder: ShopperDataHolder) -> None:
+    """Make `shopper_export` and `shopper_erase` cover `holder` (call it from an `AppConfig.ready`; once per key)."""
+    _holders[holder.key] = holder
+
+
+def shopper_data_holders() -> list[ShopperDataHolder]:
+    """Return the registered holders, in a fixed order."""
+    return [_holders[key] for key in sorted(_holders)]
+
+
 # -- export (reads) -------------------------------------------------------------------------
 def _metadata(scope: str) -> dict[str, Any]:
+    if scope == "email":
+        saved = _(
+            "Saved configurations are listed under the returning-shopper profile when they were saved while "
+            "signed in; others (share codes) are not linked to a person or an e-mail address."
+        )
+    else:
+        saved = _(
+            "This download holds one order. Measurements and configurations kept for a returning shopper are on "
+            "the “My data” page once signed in; other saved configurations are not linked to a person."
+        )
     return {
         "format": EXPORT_FORMAT,
         "generated_at": _iso(timezone.now()),
         "scope": scope,
         "not_held": {
-            "saved_configurations": _(
-                "Saved configurations (share codes) are not linked to a person or an e-mail address, "
-                "so none can be listed here."
-            ),
+            "saved_configurations": saved,
             "network": _("No IP address, cookie identifier or tracking data is stored with an order."),
         },
         "retention_days": settings.ORDERS_PERSONAL_DATA_RETENTION_DAYS,
@@ -134,9 +176,22 @@ def orders_of_shopper(email: str) -> QuerySet[Order]:
 
 
 def shopper_export(*, email: str) -> dict[str, Any]:
-    """Return everything held about the shopper with this e-mail (matched case-insensitively)."""
-    # The address asked for is not echoed: an export of someone with no orders holds nothing about them.
-    return {**_metadata("email"), "orders": [order_export(order=order) for order in orders_of_shopper(email)]}
+    """Return everything held about the shopper with this e-mail (matched case-insensitively).
+
+    Each registered holder's part is under its key (None when it holds nothing).
+    """
+    # The address asked for is not echoed: an export of someone with nothing held holds nothing about them.
+    email = email.strip()
+    return {
+        **_metadata("email"),
+        "orders": [order_export(order=order) for order in orders_of_shopper(email)],
+        **{holder.key: holder.export(email) for holder in shopper_data_holders()},
+    }
+
+
+def shopper_holds_data(data: dict[str, Any]) -> bool:
+    """Return whether an export from `shopper_export` holds anything about the shopper."""
+    return bool(data["orders"]) or any(data[holder.key] is not None for holder in shopper_data_holders())
 
 
 def order_data_export(*, order: Order) -> dict[str, Any]:
@@ -274,9 +329,27 @@ def order_anonymise(*, order: Order, actor: str) -> bool:
     return True
 
 
-def shopper_erase(*, email: str, actor: str) -> int:
-    """Anonymise every order placed with `email` (case-insensitively); return how many were anonymised."""
-    return sum(order_anonymise(order=order, actor=actor) for order in orders_of_shopper(email))
+@dataclass(frozen=True)
+class ShopperErasure:
+    """What `shopper_erase` did: orders anonymised, and rows deleted per holder key."""
+
+    orders: int
+    deleted: dict[str, int]
+
+
+def shopper_erase(*, email: str, actor: str) -> ShopperErasure:
+    """Anonymise every order placed with `email` and delete what the holders keep for it, in one transaction.
+
+    The e-mail is matched case-insensitively.
+    """
+    email = email.strip()
+    with transaction.atomic():
+        orders = sum(order_anonymise(order=order, actor=actor) for order in orders_of_shopper(email))
+        deleted = {holder.key: holder.erase(email) for holder in shopper_data_holders()}
+    for key, count in deleted.items():
+        if count:
+            log.info("%s of a shopper deleted by %s (%d rows)", key, actor, count)
+    return ShopperErasure(orders=orders, deleted=deleted)
 
 
 def shopper_can_erase(order: Order) -> bool:

@@ -30,6 +30,10 @@ pytestmark = pytest.mark.django_db
 
 STAFF = ["viewer", "merchandiser", "operator", "customer_service"]
 EVERYONE = ["outsider", "shopper", *STAFF]
+#: Every role's persona, the "Merchandiser" role (editor) and a second "Catalog publisher" included.
+EVERY_ROLE = [*EVERYONE, "editor", "publisher"]
+PUBLISHERS = {"merchandiser", "publisher"}  # the "Catalog publisher" role
+CATALOG_EDITORS = {*PUBLISHERS, "editor"}  # the roles that change the catalog
 
 
 @pytest.fixture
@@ -80,6 +84,90 @@ def test_publish_action(login: Callable[[str], Client], persona: str) -> None:
     client = login(persona)
     client.post(reverse("admin:catalog_product_changelist"), {"action": "publish", "_selected_action": [bike.pk]})
     assert CatalogVersion.objects.filter(product=bike).exists() is (persona == "merchandiser")
+
+
+@pytest.mark.parametrize("persona", EVERY_ROLE)
+def test_cancel_scheduled_publications_action(login: Callable[[str], Client], persona: str) -> None:
+    from catalog.models import PublishSchedule
+    from catalog.schedules import schedule_create
+
+    catalog_import(small_catalog())
+    bike = Product.objects.get(code="bike")
+    schedule = schedule_create(bike, publish_at=timezone.now() + datetime.timedelta(days=1), user=None)
+    login(persona).post(
+        reverse("admin:catalog_publishschedule_changelist"), {"action": "cancel", "_selected_action": [schedule.pk]}
+    )
+    cancelled = PublishSchedule.objects.get(pk=schedule.pk).state == PublishSchedule.State.CANCELLED
+    assert cancelled is (persona in PUBLISHERS)
+
+
+@pytest.mark.parametrize("persona", EVERY_ROLE)
+def test_change_prices_action(login: Callable[[str], Client], persona: str) -> None:
+    from catalog.models import Option
+
+    catalog_import(small_catalog())
+    black = Option.objects.get(code="black")
+    login(persona).post(
+        reverse("admin:catalog_option_changelist"),
+        {
+            "action": "change_prices",
+            "_selected_action": [black.pk],
+            "price_change": "1",
+            "kind": "amount",
+            "value": "5",
+            "apply": "Apply",
+            "previewed": [f"{black.pk}:{black.price}"],
+            "previewed_change": "amount:5",
+        },
+    )
+    changed = Option.objects.get(pk=black.pk).price != black.price
+    assert changed is (persona in CATALOG_EDITORS)
+
+
+def _actions_without_permissions(site: Any) -> list[str]:
+    """Return "app.model: action" for every action of `site`'s model admins that declares no permission."""
+    from django.contrib.admin.options import ActionLocation
+
+    missing = []
+    for model, model_admin in site._registry.items():
+        for location in ActionLocation:  # the change list's actions and the change form's
+            for action in model_admin._get_base_actions(location):
+                if action.name != "delete_selected" and not getattr(action.func, "allowed_permissions", None):
+                    missing.append(f"{model._meta.label_lower}: {action.name}")
+    return sorted(set(missing))
+
+
+def test_every_admin_action_declares_its_permissions() -> None:
+    """An action without `permissions=[…]` runs for anyone who can see the list (view-only staff included)."""
+    from django.contrib import admin
+
+    assert _actions_without_permissions(admin.site) == []
+
+
+def test_the_action_guard_finds_an_action_without_permissions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.contrib import admin
+
+    def open_to_all(modeladmin: Any, request: Any, queryset: Any) -> None:
+        """An action as one might add it, forgetting `permissions`."""
+
+    model_admin = admin.site.get_model_admin(Product)
+    monkeypatch.setattr(model_admin, "actions", [*(model_admin.actions or []), open_to_all])
+    assert _actions_without_permissions(admin.site) == ["catalog.product: open_to_all"]
+
+
+def test_only_who_may_delete_sign_in_attempts_may_clean_them_up(
+    rf: RequestFactory, viewer: User, admin_user: User
+) -> None:
+    from axes.models import AccessAttempt
+    from django.contrib import admin
+
+    viewer.user_permissions.add(Permission.objects.get(codename="view_accessattempt"))
+    model_admin = admin.site.get_model_admin(AccessAttempt)
+    request = rf.get("/")
+    request.user = User.objects.get(pk=viewer.pk)
+    assert "cleanup_expired_attempts" not in model_admin.get_actions(request)
+    request.user = admin_user
+    assert "cleanup_expired_attempts" in model_admin.get_actions(request)
 
 
 def test_change_without_publish_permission_cannot_publish_from_the_product_page(

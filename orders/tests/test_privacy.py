@@ -105,7 +105,8 @@ def test_export_holds_every_order_of_the_email_whatever_its_case(
         {"factory": "simulator", "state": "delivered", "attempts": 0, "delivered_at": mock.ANY}
     ]
     assert exported["preview_picture"]["present"] and exported["preview_picture"]["url"].endswith("/picture.webp")
-    assert "not linked to a person" in data["not_held"]["saved_configurations"]
+    assert "returning-shopper profile" in data["not_held"]["saved_configurations"]
+    assert data["returning_shopper"] is None  # no profile for this e-mail
     assert other.number not in json.dumps(data)
     json.dumps(data)  # JSON-ready as it is
 
@@ -187,8 +188,8 @@ def test_shopper_erase_anonymises_every_order_of_the_email(shirt: CatalogVersion
     _place(shirt, config)
     _place(shirt, config, email="ADA@example.com")
     other = _place(shirt, config, email="grace@example.com")
-    assert services.shopper_erase(email="ada@EXAMPLE.com", actor="test") == 2
-    assert services.shopper_erase(email="ada@example.com", actor="test") == 0
+    assert services.shopper_erase(email="ada@EXAMPLE.com", actor="test").orders == 2
+    assert services.shopper_erase(email="ada@example.com", actor="test").orders == 0
     assert Order.objects.count() == 3 and Order.objects.filter(anonymised_at__isnull=False).count() == 2
     assert Order.objects.get(pk=other.pk).customer_name == NAME
 
@@ -400,11 +401,48 @@ def _checkout_url(version: CatalogVersion, config: dict[str, Any]) -> str:
         return reverse("orders:checkout", args=["shirt"]) + "?" + urlencode(pairs)
 
 
-def test_checkout_links_the_privacy_page_and_promises_no_email(
+def test_checkout_and_privacy_page_say_the_same_about_the_emails_we_send(
     client: Client, shirt: CatalogVersion, config: dict[str, Any]
 ) -> None:
+    """The shop e-mails order confirmations, status changes and sign-in links: the privacy page lists each."""
     page = client.get(_checkout_url(shirt, config)).text
-    assert 'href="/privacy/"' in page and "we confirm your order by e-mail" not in page
+    assert 'href="/privacy/"' in page
+    assert "we confirm the order by e-mail" in page and "when the workshop accepts it and when it ships" in page
+    privacy = client.get("/privacy/").text
+    assert "no automatic e-mails" not in privacy
+    assert "Your e-mail address is used only for these e-mails, sent automatically" in privacy
+    assert "the confirmation of your order, with the private link to follow it" in privacy
+    assert "when the workshop accepts your order, when it ships, or if it cannot be made" in privacy
+    assert "a sign-in link, only when you ask us to remember your measurements" in privacy
+    assert "We send no newsletters and no advertising" in privacy
+    italian = client.get("/it/privacy/").text
+    assert "la conferma del tuo ordine" in italian and "e-mail automatiche" not in italian
+
+
+def test_privacy_page_names_the_mail_server_and_storage_provider_when_they_are_third_parties(
+    client: Client, settings: Any, db: None
+) -> None:
+    page = client.get("/privacy/").text  # tests: console e-mail, local folders
+    assert "These service providers" not in page and "Nobody else receives your data" in page
+
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": smtp, "OPTIONS": {"host": "smtp.mailer.example"}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"endpoint_url": "https://s3.store.example"},
+        },
+    }
+    page = client.get("/privacy/").text
+    assert "the mail server smtp.mailer.example, through which our e-mails to you are sent" in page
+    assert "the storage provider s3.store.example, which keeps the picture of each order" in page
+    assert "il server di posta smtp.mailer.example" in client.get("/it/privacy/").text
+
+    settings.MAILERS = {"default": {"BACKEND": smtp, "OPTIONS": {"host": "localhost"}}}  # this machine
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {}}}
+    page = client.get("/privacy/").text
+    assert "the mail server" not in page and "the storage provider Amazon S3" in page
 
 
 # -- F13, F14 -----------------------------------------------------------------------------------------------
