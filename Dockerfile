@@ -3,6 +3,8 @@
 
 # The diagram kernel (configurator/engine/diagram/kernel.c, decision 34) needs a C compiler to build,
 # the running image does not: it is built here and only the compiled module is copied.
+# Both stages are pinned by tag; pin them by digest too (`FROM python:…@sha256:…`, the digest from
+# `docker buildx imagetools inspect python:3.13.0-slim-bookworm`) where a registry can confirm it.
 FROM python:3.13.0-slim-bookworm AS kernel
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
@@ -29,7 +31,8 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 
-# Dependencies first: this layer is rebuilt only when requirements.txt changes.
+# Dependencies first: this layer is rebuilt only when requirements.txt changes. The runtime ones only:
+# pytest, playwright and the other tools of tests and `make run` are in requirements-dev.txt.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 

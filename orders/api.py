@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from catalog.selectors import version_latest_for
 from config.serializers import InputSerializer
 from configurator.api import SelectionInput, api_language
+from configurator.loading import version_serving
 from orders import selectors, services
 from orders.authentication import FactoryTokenAuthentication, IsFactory, request_factory
 from orders.models import Order, OrderStatus
@@ -89,7 +90,9 @@ class OrderCreateView(APIView):
         if version is None or not version.product.active:
             raise NotFound({"product": [f"no published product '{data['product']}'"]})
         placement = services.order_place(
-            version=version,
+            # The version the configure API answers on (the newest one ready), validated exactly:
+            # a version published a moment ago compiles in the background, not in this request.
+            version=version_serving(version),
             data=data,
             customer=services.Customer(
                 name=data["customer"]["name"],

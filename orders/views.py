@@ -25,7 +25,7 @@ from config.throttling import throttle, throttle_wait
 from configurator import preview
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection, data_from_pairs
-from configurator.loading import version_model
+from configurator.loading import version_model, version_serving
 from insights import tracking
 from insights.models import Event
 from orders import selectors, services
@@ -62,9 +62,13 @@ def _unconfirmed_estimates(product: Product, pairs: list[tuple[str, str]], langu
 @throttle("orders", methods=("POST",))
 def checkout(request: HttpRequest, code: str) -> HttpResponse:
     """Show what is ordered and the customer form; on a valid POST place the order and redirect to it."""
-    version = version_latest_for(code)
-    if version is None or not version.product.active:
+    latest = version_latest_for(code)
+    if latest is None or not latest.product.active:
         raise Http404(_("There is no such product."))
+    # The version whose session is ready, as on the configurator page: a version published a moment
+    # ago compiles in the background, never in this request. The quote names the version it was
+    # made on, so an order is placed only on the version the page showed (`requote`).
+    version = version_serving(latest)
     language = _language()
     pairs = _pairs(request)
     product = version_model(version)

@@ -171,6 +171,44 @@ def test_the_image_is_small_pinned_non_root_and_checked() -> None:
     assert {".git", ".venv", "var", "configurator/engine/diagram/_kernel_*"} <= set(ignored)
 
 
+def _pins(name: str) -> dict[str, str]:
+    """Return the pinned packages of a requirements file, by normalised name."""
+    lines = (ROOT / name).read_text().splitlines()
+    pins = [line.split("==") for line in lines if "==" in line and not line.startswith("#")]
+    return {re.sub(r"[-_.]+", "-", package).lower(): version for package, version in pins}
+
+
+def test_the_image_installs_the_runtime_requirements_only() -> None:
+    runtime, dev = _pins("requirements.txt"), _pins("requirements-dev.txt")
+    for tool in ("pytest", "pytest-django", "playwright", "hypothesis", "honcho"):
+        assert tool not in runtime and tool in dev, tool
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()  # make setup: both
+    assert not set(runtime) & set(dev), "a package pinned twice"
+    installs = re.findall(r"pip install [^\n]*", (ROOT / "Dockerfile").read_text())
+    assert installs and all(line.endswith("-r requirements.txt") for line in installs), installs
+
+
+def test_the_runtime_requirements_hold_what_they_pull_in() -> None:
+    """Every dependency of a runtime package is pinned with it: the image must not need a test tool."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    runtime = _pins("requirements.txt")
+    missing = set()
+    for package in runtime:
+        try:
+            needs = distribution(package).requires or []
+        except PackageNotFoundError:
+            continue  # not installed here (another platform's package)
+        for text in needs:
+            needed = Requirement(text)
+            if needed.marker is None or needed.marker.evaluate({"extra": ""}):
+                if re.sub(r"[-_.]+", "-", needed.name).lower() not in runtime:
+                    missing.add(f"{package} needs {needed.name}")
+    assert not missing, sorted(missing)
+
+
 def _compose_client() -> list[str] | None:
     if shutil.which("docker") is None:
         return None

@@ -15,7 +15,7 @@ from catalog.selectors import version_latest_cached
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
 from configurator.forms import read_page_input
-from configurator.loading import version_model, version_session
+from configurator.loading import version_model, version_serving, version_session
 from configurator.models import SavedConfiguration, configuration_fingerprint
 from configurator.money import format_money
 
@@ -85,10 +85,11 @@ def _name(product: Product, code: str, language: str) -> str:
 
 
 def configuration_restore(saved: SavedConfiguration) -> SavedState:
-    """Open `saved` on the product's current version, dropping what no longer fits and saying so."""
+    """Open `saved` on the product's version being served, dropping what no longer fits and saying so."""
     language = get_language() or "en"
-    # The saved version is protected from deletion, so the latest is at worst that one.
-    current = version_latest_cached(saved.product.code) or saved.version
+    # The saved version is protected from deletion, so there is always a latest. Served as the page
+    # serves it: the newest version ready (one published a moment ago compiles in the background).
+    current = version_serving(version_latest_cached(saved.product.code) or saved.version)
     product = version_model(current)
     before = version_model(saved.version)
     page = read_page_input(product, _data_pairs(saved.data))

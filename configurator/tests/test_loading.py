@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from catalog.models import CatalogVersion
-from catalog.services import catalog_import
+from catalog.models import Product as CatalogProduct
+from catalog.selectors import version_latest_for
+from catalog.services import catalog_import, catalog_publish
 from catalog.tests.factories import small_catalog
 from configurator import loading
 from configurator.engine.model import Product
+from configurator.engine.selection import read_selection, selection_pairs
 from configurator.engine.session import Session
+from configurator.services import saving
+from orders.models import Order
+from orders.samples import shirt_configuration
 
 
 class _Builds:
@@ -176,3 +188,58 @@ def test_a_shared_cache_that_is_down_only_costs_a_compile(caplog: pytest.LogCapt
             assert isinstance(diagrams.kept("any-checksum"), diagrams.Missing)
             diagrams.keep("any-checksum", None)  # says so, never raises
     assert "CACHE_URL failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)  # the background build reads the new version on its own connection
+def test_after_a_publish_checkout_orders_and_share_links_do_not_compile_in_the_request(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch, client: Client
+) -> None:
+    """Every shopper request serves the version that is ready, as the page does; the quote names it."""
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    call_command("load_demo", stdout=None)
+    first = version_latest_for("shirt")
+    assert first is not None
+    loading.version_session(first)  # the version shoppers are served (warmed at start)
+    product = loading.version_model(first)
+    config = shirt_configuration()
+    saved = saving.configuration_save(first, read_selection(product, config))
+    shirt = CatalogProduct.objects.get(code="shirt")
+    shirt.base_price += 50
+    shirt.save()
+    catalog_publish(shirt)  # version 2: it compiles in the background
+    release = threading.Event()
+    request_thread = threading.current_thread()
+    real = loading.build_session
+
+    def held(product: Product, checksum: str | None = None, **options: Any) -> Session:
+        if threading.current_thread() is request_thread:
+            raise AssertionError("compiled inside a shopper's request")
+        assert release.wait(30)
+        return real(product, checksum, **options)
+
+    monkeypatch.setattr(loading, "build_session", held)
+    try:
+        url = (
+            reverse("orders:checkout", args=["shirt"])
+            + "?"
+            + urlencode(selection_pairs(product, read_selection(product, config)))
+        )
+        form = client.get(url).context["form"]
+        assert form.initial["quoted_version"] == "1", "the checkout quotes the version that is ready"
+        customer = {"name": "Ada Lovelace", "email": "ada@example.com", "address": "12 St James's Square, London"}
+        hidden = {key: str(form.initial[key]) for key in ("idempotency", "quoted_version", "quoted_total")}
+        assert client.post(url, {**customer, **hidden}).status_code == 302
+        body = {"product": "shirt", **config, "customer": customer}
+        assert APIClient().post("/api/v1/orders", body, format="json").status_code == 201
+        assert sorted(order.catalog_version.number for order in Order.objects.all()) == [1, 1]
+        shared = client.get(saved.get_absolute_url())
+        assert shared.status_code == 200 and "Our catalog has changed" not in shared.text
+    finally:
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name.startswith("build-"):
+                thread.join(timeout=60)
+    # Version 2 is ready now: a form quoted on version 1 is shown the new price before any order.
+    again = client.post(url, {**customer, **hidden, "idempotency": str(uuid.uuid4())})
+    assert again.status_code == 200 and "The catalog changed while you were ordering" in again.text
+    assert again.context["form"].data["quoted_version"] == "2" and Order.objects.count() == 2

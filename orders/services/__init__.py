@@ -17,7 +17,13 @@ from orders.services.delivery import (
     outbox_sweep,
     retry_delay,
 )
-from orders.services.emails import order_email_message, order_email_queue, order_email_send, order_emails_sweep
+from orders.services.emails import (
+    deliverable,
+    order_email_message,
+    order_email_queue,
+    order_email_send,
+    order_emails_sweep,
+)
 from orders.services.factories import (
     endpoint_disable,
     endpoint_save,
@@ -64,6 +70,7 @@ __all__ = [
     "StatusError",
     "audit_record",
     "cli_actor",
+    "deliverable",
     "delivery_attempt",
     "delivery_replay",
     "endpoint_disable",

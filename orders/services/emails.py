@@ -6,7 +6,10 @@ writes nothing) and enqueues the sending task after commit. `order_email_send` c
 the row by compare-and-set, so a duplicate task sends nothing; an SMTP error releases
 the claim and is raised for Celery to retry (orders.tasks.order_email_send). A task
 lost with the broker is enqueued again by the outbox sweep. An order whose personal
-data was erased gets no e-mail: its row is marked skipped.
+data was erased gets no e-mail: its row is marked skipped. An order for an address no
+mail can reach (`deliverable`) gets none either, and no row: the demo's simulated
+shoppers (`simulate_shoppers --orders`, thousands of orders under `make run`) order for
+one at example.invalid, and their e-mails would bury the console's other output.
 
 A rejected order's e-mail does not quote the factory's reason: it is the workshop's free
 text, in its language and for the shop, so the shopper reads that customer service will
@@ -35,9 +38,22 @@ EMAILED_STATUSES = frozenset({OrderEmail.Kind.ACCEPTED, OrderEmail.Kind.SHIPPED,
 CLAIM_SECONDS = 120
 
 
+#: The top-level domain RFC 2606 reserves for names that can never exist: no mail reaches it.
+UNDELIVERABLE_DOMAIN = ".invalid"
+
+
+def deliverable(address: str) -> bool:
+    """Tell whether mail could reach `address`: not at a domain under `.invalid` (RFC 2606)."""
+    domain = address.rpartition("@")[2].strip().rstrip(".").lower()
+    return not (domain == UNDELIVERABLE_DOMAIN[1:] or domain.endswith(UNDELIVERABLE_DOMAIN))
+
+
 def order_email_queue(*, order: Order, kind: str) -> OrderEmail | None:
-    """Record that `order` gets the e-mail `kind`, once, and send it after the transaction commits."""
-    if order.anonymised_at is not None:
+    """Record that `order` gets the e-mail `kind`, once, and send it after the transaction commits.
+
+    Nothing is recorded for an order whose personal data was erased or whose address no mail reaches.
+    """
+    if order.anonymised_at is not None or not deliverable(order.customer_email):
         return None
     email, created = OrderEmail.objects.get_or_create(order=order, kind=kind)
     if created:

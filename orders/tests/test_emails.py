@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from collections.abc import Callable
 from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -153,6 +155,24 @@ def test_an_erased_order_gets_no_email(
     _status(order, "accepted", django_capture_on_commit_callbacks)
     assert mail.outbox == [] and len(queued) == 1
     assert OrderEmail.objects.get().skipped_at is not None
+
+
+def test_the_demos_simulated_orders_send_no_email(place: Place, django_capture_on_commit_callbacks: Any) -> None:
+    """`make run`'s simulated shoppers place thousands of orders: their e-mails would bury the console."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("simulate_shoppers", "city-car", "--visits", "40", "--seed", "3", "--orders", stdout=io.StringIO())
+    simulated = Order.objects.filter(product_code="city-car")
+    assert simulated.exists()
+    _status(simulated[0], "accepted", django_capture_on_commit_callbacks)
+    assert mail.outbox == [] and not OrderEmail.objects.exists()
+    place()  # a real shopper's order is still confirmed
+    assert [message.to for message in mail.outbox] == [["ada@example.com"]]
+
+
+def test_no_mail_is_addressed_to_a_reserved_invalid_domain() -> None:
+    assert not services.deliverable("simulated.shopper@example.invalid")
+    assert not services.deliverable("someone@shop.INVALID.")
+    assert services.deliverable("ada@example.com") and services.deliverable("ada@invalid.example.com")
 
 
 def test_a_mail_server_error_is_retried_and_the_email_sent_once(place: Place, monkeypatch: Any) -> None:
