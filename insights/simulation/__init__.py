@@ -32,6 +32,7 @@ from catalog.selectors import version_latest_for
 from configurator.engine.selection import SelectionError, data_from_pairs, read_selection
 from configurator.loading import version_model
 from insights import models, recording, tracking
+from insights.rollup import DAILY
 from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
 from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
@@ -55,15 +56,6 @@ RETURNING = 0.2
 SHARED = 0.04
 #: With `orders`, the popular builds are learnt again after this many orders placed.
 REFRESH_EVERY = 10
-_ROLLUPS = (
-    models.DailyVisits,
-    models.DailyStage,
-    models.DailyOption,
-    models.DailyField,
-    models.DailyBlock,
-    models.DailyHour,
-    models.DailyConfiguration,
-)
 
 
 class SimulationError(Exception):
@@ -81,7 +73,7 @@ class _Start:
 def simulated_exists(code: str) -> bool:
     """Say whether product `code` has simulated events or rollups."""
     return models.Event.objects.filter(product=code, simulated=True).exists() or any(
-        table.objects.filter(product=code, simulated=True).exists() for table in _ROLLUPS
+        table._default_manager.filter(product=code, simulated=True).exists() for table in DAILY
     )
 
 
@@ -90,8 +82,8 @@ def simulated_clear(code: str) -> int:
     deleted = 0
     with transaction.atomic():
         deleted += models.Event.objects.filter(product=code, simulated=True).delete()[0]
-        for table in _ROLLUPS:
-            deleted += table.objects.filter(product=code, simulated=True).delete()[0]
+        for table in DAILY:
+            deleted += table._default_manager.filter(product=code, simulated=True).delete()[0]
     return deleted
 
 

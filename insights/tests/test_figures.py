@@ -23,6 +23,7 @@ from insights.models import (
     DailyBlock,
     DailyConfiguration,
     DailyField,
+    DailyGuided,
     DailyHour,
     DailyOption,
     DailyStage,
@@ -30,6 +31,7 @@ from insights.models import (
 )
 from orders import services
 from orders.models import Order
+from personalisation.models.guided import Question
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +117,27 @@ def rollups(bike: CatalogVersion) -> None:
             DailyConfiguration(**_key(NEXT_MONDAY), kind="ordered", choices="frame=blue", count=1),
             DailyConfiguration(**_key(NEXT_MONDAY), kind="saved", choices="frame=blue", count=2),
             DailyConfiguration(**_key(MONDAY), kind="saved", choices="frame=blue;basket=wicker", count=1),
+        ]
+    )
+
+
+@pytest.fixture
+def guided(bike: CatalogVersion) -> None:
+    """Two questions of the bike: "ride" asked before "size"; "gone" is no longer one of its questions."""
+    ride = Question.objects.create(product=bike.product, code="ride", text="Where do you ride?", position=2)
+    Question.objects.create(product=bike.product, code="size", text="How tall are you?", text_it="Quanto sei alto?")
+    ride.position = 0
+    ride.save(update_fields=["position"])
+    DailyGuided.objects.bulk_create(
+        [
+            DailyGuided(**_key(MONDAY), question="ride", answered=3, skipped=1, overridden=1),
+            DailyGuided(**_key(NEXT_MONDAY), question="ride", answered=1, skipped=2, overridden=1),
+            DailyGuided(**_key(MONDAY), question="size", answered=0, skipped=4, overridden=0),
+            DailyGuided(**_key(TUESDAY), question="gone", answered=2, skipped=0, overridden=0),
+            DailyGuided(**_key(TUESDAY, simulated=True), question="ride", answered=10, skipped=0, overridden=5),
+            DailyGuided(**_key(TUESDAY, version=2), question="ride", answered=7, skipped=0, overridden=0),
+            DailyGuided(**_key(BEFORE), question="ride", answered=50, skipped=50, overridden=50),
+            DailyGuided(**_key(AFTER), question="size", answered=50, skipped=50, overridden=50),
         ]
     )
 
@@ -262,6 +285,19 @@ def test_top_configurations_keep_the_ten_most_frequent(bike: CatalogVersion) -> 
         DailyConfiguration(**_key(MONDAY), kind="ordered", choices=f"frame=blue;n={n}", count=n) for n in range(1, 13)
     )
     assert [c.count for c in _insights().top_ordered] == [12, 11, 10, 9, 8, 7, 6, 5, 4, 3]
+
+
+def test_guided_questions_sum_the_period_in_the_questions_order(guided: None) -> None:
+    figures = [(g.question, g.label, g.answered, g.skipped, g.overridden) for g in _insights().guided]
+    assert figures == [
+        ("ride", "Where do you ride?", 4, 3, 2),
+        ("size", "How tall are you?", 0, 4, 0),
+        ("gone", "gone", 2, 0, 0),  # a question since deleted: named by its code, after the others
+    ]
+    assert [g.share_overridden for g in _insights().guided] == [0.5, None, 0.0]
+    assert [(g.question, g.answered) for g in _insights(traffic="simulated").guided] == [("ride", 10)]
+    assert [(g.question, g.answered) for g in _insights(version=2).guided] == [("ride", 7)]
+    assert [g.label for g in _insights(language="it").guided] == ["Where do you ride?", "Quanto sei alto?", "gone"]
 
 
 def test_demand_from_take_rates_and_the_bill_of_materials(rollups: None) -> None:

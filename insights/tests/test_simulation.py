@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
-from insights.models import DailyVisits, Event
+from insights.models import DailyGuided, DailyVisits, Event
 from insights.simulation import SimulationError, simulate_shoppers, simulated_clear, simulated_exists
 from orders.models import Order
 
@@ -79,6 +79,7 @@ def test_clear_deletes_simulated_data_only(demo: None) -> None:
     simulate_shoppers("city-car", visits=5, seed="1", days=2)
     today = timezone.localdate()
     DailyVisits.objects.create(day=today, product="city-car", version=1, simulated=True, visits=5)
+    DailyGuided.objects.create(day=today, product="city-car", version=1, simulated=True, question="use", answered=1)
     real = DailyVisits.objects.create(day=today, product="city-car", version=1, simulated=False, visits=2)
     Event.objects.create(at=timezone.now(), day=today, product="city-car", visit="real", kind="visit")
     assert simulated_exists("city-car")
@@ -86,6 +87,7 @@ def test_clear_deletes_simulated_data_only(demo: None) -> None:
     assert not simulated_exists("city-car")
     assert list(Event.objects.values_list("visit", flat=True)) == ["real"]
     assert list(DailyVisits.objects.all()) == [real]
+    assert not DailyGuided.objects.exists()
 
 
 def test_nothing_is_simulated_while_recording_is_off(demo: None) -> None:
