@@ -14,6 +14,8 @@ from django.utils import timezone
 from insights.models import DailyBlock, Event
 from insights.rollup import rollup_days
 from insights.tests.shopping import FROM_SHOP, Shopper, hidden, kinds
+from personalisation.popular import starting_points_refresh
+from personalisation.tests.popular_orders import place_shirts
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +236,25 @@ def test_an_address_copied_with_the_visit_in_it_starts_its_own_visit(client: Cli
     (opened_checkout,) = _events(kind="checkout")
     assert opened_checkout.visit not in (shopper.visit, share.visit)
     assert kinds(kind="visit") == ["visit"] * 3
+
+
+def test_a_popular_build_continues_the_visit(client: Client) -> None:
+    place_shirts(2, collar="cutaway")
+    starting_points_refresh("shirt")
+    shopper = Shopper(client, "shirt")
+    page = shopper.open()
+    link = re.search(r'<a href="([^"]+)" class="starting-link"', page.text)
+    assert link is not None
+    url = html.unescape(link.group(1))
+    assert f"_visit={shopper.visit}" in url
+    opened = client.get(url, headers={"Referer": "http://testserver/p/shirt/?fabric=oxford_blue"})
+    assert opened.status_code == 200 and hidden(opened, "_visit") == shopper.visit
+    assert kinds(kind="visit") == ["visit"]
+    assert set(Event.objects.values_list("visit", flat=True)) == {shopper.visit}
+    # The same link followed from another product's page is no continuation of this one.
+    other = client.get(url, headers={"Referer": "http://testserver/p/city-car/"})
+    assert hidden(other, "_visit") not in (None, shopper.visit)
+    assert kinds(kind="visit") == ["visit", "visit"]
 
 
 def test_opening_a_share_link_starts_a_visit(client: Client) -> None:

@@ -11,9 +11,12 @@ from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
+from catalog.models import Product
 from insights.models import DailyGuided, DailyVisits, Event
 from insights.simulation import SimulationError, simulate_shoppers, simulated_clear, simulated_exists
 from orders.models import Order
+from personalisation.models.popular import PinnedPreset
+from personalisation.popular import starting_points_refresh
 
 
 @pytest.fixture
@@ -28,10 +31,16 @@ def _trail() -> list[tuple[object, ...]]:
 
 
 def test_shoppers_go_through_the_pages_and_are_recorded_as_simulated(demo: None) -> None:
+    # A starting point to offer (no order is placed here, so no popular build): some shoppers start from it.
+    car = Product.objects.get(code="city-car")
+    PinnedPreset.objects.create(product=car, name="Sporty", choices={"trim": "style", "engine": "turbo100"})
+    starting_points_refresh("city-car")
     tally = simulate_shoppers("city-car", visits=40, seed="7", days=10)
     events = Event.objects.filter(product="city-car")
     assert events.exists() and not events.filter(simulated=False).exists()
-    assert events.filter(kind="visit").count() >= tally.visits == 40
+    # One visit each: starting from a popular build goes on with the visit that offered it.
+    assert tally.starts > 0
+    assert events.filter(kind="visit").count() == tally.visits == 40
     assert tally.errors == 0
     # Spread over the last 10 days, never in the future; each visit's events on the day it started.
     now = timezone.now()
