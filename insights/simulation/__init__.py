@@ -33,10 +33,11 @@ from configurator.engine.selection import SelectionError, data_from_pairs, read_
 from configurator.loading import version_model
 from insights import models, recording, tracking
 from insights.rollup import DAILY
+from insights.simulated import SIMULATED_CUSTOMER
 from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
 from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
-from orders.services.ordering import ConfigurationRejected, Customer, order_place
+from orders.services.ordering import ConfigurationRejected, order_place
 from personalisation.popular import starting_points_refresh
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
@@ -126,12 +127,6 @@ def _record_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
     tracking.checkout_reached(visit, models.Event.Kind.ORDER, selection, checkout.total)
     recording.flush()
     return True
-
-
-#: Who the demo's simulated orders are for: no one (RFC 2606 reserves .invalid).
-SIMULATED_CUSTOMER = Customer(
-    name="Simulated shopper", email="simulated.shopper@example.invalid", address="1 Simulation Street\nexample.invalid"
-)
 
 
 def _place_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:

@@ -29,6 +29,7 @@ from insights.models import (
     DailyStage,
     DailyVisits,
 )
+from insights.simulated import SIMULATED_CUSTOMER
 from orders import services
 from orders.models import Order
 from personalisation.models.guided import Question
@@ -319,9 +320,11 @@ def test_demand_sums_options_that_share_a_part_number(rollups: None) -> None:
     assert demand["BK-FRAME"].label == "Frame colour: Blue, Frame colour: Black"
 
 
-def _place(bike: CatalogVersion, height: str, placed: datetime.datetime) -> None:
+def _place(
+    bike: CatalogVersion, height: str, placed: datetime.datetime, customer: services.Customer | None = None
+) -> None:
     data = {"selections": {"frame": "blue", "basket": "wicker"}, "parameters": {"height": height}, "texts": {}}
-    customer = services.Customer(name="Ada", email="ada@example.com", address="1 Road")
+    customer = customer or services.Customer(name="Ada", email="ada@example.com", address="1 Road")
     order = services.order_place(version=bike, data=data, customer=customer, language="en").order
     type(order).objects.filter(pk=order.pk).update(placed_at=placed)
 
@@ -343,6 +346,18 @@ def test_demand_uses_the_measurements_of_five_orders_placed_or_more(rollups: Non
     assert _basket() == (Decimal("123.3333"), "orders")
     Order.objects.update(placed_at=placed + datetime.timedelta(hours=1))  # the next day, out of the period
     assert _basket() == (Decimal("120.0000"), "midpoint")
+
+
+def test_real_demand_leaves_the_demos_simulated_orders_out(rollups: None, bike: CatalogVersion) -> None:
+    placed = timezone.make_aware(datetime.datetime.combine(NEXT_MONDAY, datetime.time(12)))
+    for height in ("160", "170", "180", "190", "200"):
+        _place(bike, height, placed)
+    for _ in range(5):
+        _place(bike, "150", placed, SIMULATED_CUSTOMER)  # `simulate_shoppers --orders`, as `make run` does
+    # Real traffic: the five real orders' mean 180 cm; one order in three holds the basket, (2 * 180 + 10) / 3.
+    assert _basket() == (Decimal("123.3333"), "orders")
+    # All traffic: the ten orders' mean 165 cm; one order in eight holds the basket, (2 * 165 + 10) / 8.
+    assert _basket(traffic="all") == (Decimal("42.5000"), "orders")
 
 
 def test_demand_reads_only_the_latest_orders_in_one_query(
