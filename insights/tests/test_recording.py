@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -69,6 +70,22 @@ def test_a_step_is_recorded_when_the_page_shows_another_one(client: Client) -> N
     shopper.send(("wheels", "w15"), step="exterior")
     shopper.send(step="summary")
     assert [e.step for e in _events(kind="step")] == ["version", "exterior", "summary"]
+
+
+def _total(page: Any) -> Decimal:
+    """Return the total the page shows."""
+    total = re.search(r'id="price-total">€([\d,.]+)<', page.text)
+    assert total is not None
+    return Decimal(total.group(1).replace(",", ""))
+
+
+def test_a_later_step_carries_the_total_the_page_shows_with_it(client: Client) -> None:
+    shopper = Shopper(client, "city-car")
+    first = shopper.open()
+    page = shopper.send(("trim", "premium"), step="exterior")
+    arrived, later = _events(kind="step")
+    assert arrived.price == _total(first)
+    assert later.step == "exterior" and later.price == _total(page) != arrived.price
 
 
 def test_measurements_and_texts_are_filled_and_cleared_without_their_values(client: Client) -> None:
