@@ -4,8 +4,9 @@ Visits of the given products' engine models (their real steps, groups, options, 
 and rule codes), started over the last `days` days: each shows its first stage, picks options
 step by step, fills measurements (a few refused), now and then asks for an unavailable option
 (then chooses anyway, chooses another or leaves), finishes, saves, opens the checkout and
-orders. The events follow docs/insights.md (visitor on `visit` events only, one day per visit),
-so `rollup_pending` reads them as it reads the recorder's. About 15 events a visit.
+orders; some answer or skip two guided questions first. The events follow docs/insights.md
+(visitor on `visit` events only, one day per visit), so `rollup_pending` reads them as it
+reads the recorder's. About 15 events a visit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 BATCH = 5000
+#: The guided questions of every product (question codes only: the events name nothing else of them).
+GUIDED_QUESTIONS = ("q1", "q2")
 
 
 class _Visit:
@@ -69,6 +72,7 @@ def _visit_events(product: Any, stages: Sequence[str], rnd: random.Random, start
     visit.add("visit", steps[0], visitor=secrets.token_hex(8))
     visit.add("step", steps[0])
     visit.add("preview", steps[0])
+    _guided(visit, steps[0])
     for number, step in enumerate([*steps, "summary"]):
         if number and rnd.random() < 0.18:
             return visit.events  # left on the previous step
@@ -83,6 +87,18 @@ def _visit_events(product: Any, stages: Sequence[str], rnd: random.Random, start
             visit.add("finish", step)
     visit.close()
     return visit.events
+
+
+def _guided(visit: _Visit, step: str) -> None:
+    """Now and then answer the guided questions (sometimes changing what an answer set later), or skip them."""
+    outcome = visit.rnd.random()
+    for question in GUIDED_QUESTIONS:
+        if outcome < 0.15:
+            visit.add("guided_answered", step, field=question, option="a1")
+            if visit.rnd.random() < 0.2:
+                visit.add("guided_override", step, field=question, option="a1", group=visit.product.groups[0].code)
+        elif outcome < 0.25:
+            visit.add("guided_skipped", step, field=question)
 
 
 #: The columns written, in order (the id is the database's).

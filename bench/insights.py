@@ -106,10 +106,10 @@ def click_trace(code: str, clicks: int, seed: int) -> list[str]:
     trace: list[str] = []
 
     class Tracing(Visit):
-        def _send(self, method: str, url: str, data: Any = None, *, htmx: bool = False) -> Any:
-            if htmx and method == "get":
+        def _send(self, method: str, url: str, data: Any = None, **options: Any) -> Any:
+            if options.get("htmx") and method == "get":
                 trace.append(url)
-            return super()._send(method, url, data, htmx=htmx)
+            return super()._send(method, url, data, **options)
 
     tally, taste, number = Tally(), Taste(str(seed), code), 0
     with override_settings(RATELIMIT_ENABLE=False):

@@ -116,6 +116,14 @@ def _fields(insights: ProductInsights) -> Rows:
     return header, ([f.field, f.label, f.filled, f.invalid] for f in insights.fields)
 
 
+def _guided(insights: ProductInsights) -> Rows:
+    header = ["question", "label", "answered", "skipped", "overridden", "share_overridden"]
+    rows: Iterable[Sequence[Cell]] = (
+        [g.question, g.label, g.answered, g.skipped, g.overridden, g.share_overridden] for g in insights.guided
+    )
+    return header, rows
+
+
 #: table name (the `table` parameter) -> its header and rows
 TABLES: dict[str, Callable[[ProductInsights], Rows]] = {
     "funnel": _funnel,
@@ -125,6 +133,7 @@ TABLES: dict[str, Callable[[ProductInsights], Rows]] = {
     "top": _top,
     "demand": _demand,
     "fields": _fields,
+    "guided": _guided,
 }
 
 

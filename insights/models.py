@@ -204,6 +204,20 @@ class DailyConfiguration(Daily):
         indexes = [models.Index(fields=["product", "day"], name="insights_config_key")]
 
 
+class DailyGuided(Daily):
+    """A guided question: visits that answered it, skipped it, and answered then changed what it proposed."""
+
+    #: The question's code (personalisation).
+    question = models.CharField(max_length=64)
+    answered = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    #: Visits that answered it and then changed a choice the answer had set.
+    overridden = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["product", "day"], name="insights_guided_key")]
+
+
 class RollupState(models.Model):
     """How far the rollups have read: days with events past `last_event` are rolled up again."""
 

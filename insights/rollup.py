@@ -26,6 +26,7 @@ from insights.models import (
     DailyBlock,
     DailyConfiguration,
     DailyField,
+    DailyGuided,
     DailyHour,
     DailyOption,
     DailyStage,
@@ -49,6 +50,7 @@ DAILY: tuple[type[models.Model], ...] = (
     DailyBlock,
     DailyHour,
     DailyConfiguration,
+    DailyGuided,
 )
 
 
@@ -223,6 +225,13 @@ def _rows(base: dict[str, Any], c: KeyTally, order: list[str]) -> Iterator[tuple
         [
             DailyConfiguration(**base, kind=kind, choices=choices, count=n)
             for (kind, choices), n in c.configurations.items()
+        ],
+    )
+    yield (
+        DailyGuided,
+        [
+            DailyGuided(**base, question=q, answered=t.answered, skipped=t.skipped, overridden=t.overridden)
+            for q, t in c.guided.items()
         ],
     )
 

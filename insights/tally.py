@@ -26,6 +26,7 @@ NOT_AN_ANSWER = frozenset(
 #: Events that choose their option for the visit: a click, or "choose anyway" the shopper insisted on.
 CHOOSING = frozenset({K.CHOSEN, K.ANYWAY_APPLIED})
 OUTCOMES = ("anyway", "other_option", "continued", "left")
+GUIDED = (K.GUIDED_ANSWERED, K.GUIDED_SKIPPED, K.GUIDED_OVERRIDE)
 
 
 class Ev(NamedTuple):
@@ -115,6 +116,13 @@ class HourTally:
 
 
 @dataclass(slots=True)
+class GuidedTally:
+    answered: int = 0
+    skipped: int = 0
+    overridden: int = 0
+
+
+@dataclass(slots=True)
 class KeyTally:
     """Every counter of one (day, product, version, traffic)."""
 
@@ -133,6 +141,8 @@ class KeyTally:
     hours: dict[int, HourTally] = field(default_factory=dict)
     #: By (kind, choices): how often the configuration was ordered or saved.
     configurations: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: By guided question code.
+    guided: dict[str, GuidedTally] = field(default_factory=dict)
 
 
 @dataclass
@@ -157,6 +167,7 @@ class DayTally:
         _count_options(tally, events, ordered)
         _count_blocks(tally, events, ordered)
         _count_hours(tally, events, self.zone)
+        _count_guided(tally, events)
 
 
 def _count_visit(tally: KeyTally, events: Sequence[Ev]) -> None:
@@ -305,6 +316,25 @@ def _count_hours(tally: KeyTally, events: Sequence[Ev], zone: tzinfo) -> None:
     for e in events:
         if e.kind == K.ORDER:
             _hour(tally, e.at, zone).orders += 1
+
+
+def _count_guided(tally: KeyTally, events: Sequence[Ev]) -> None:
+    """Count each question once per visit: answered, skipped, and answered then overridden."""
+    if not any(e.kind in GUIDED for e in events):
+        return
+    asked: dict[str, set[str]] = {kind: set() for kind in GUIDED}
+    for e in events:
+        if e.kind in GUIDED:
+            asked[e.kind].add(e.field)
+    answered = asked[K.GUIDED_ANSWERED]
+    for question in sorted(answered | asked[K.GUIDED_SKIPPED] | asked[K.GUIDED_OVERRIDE]):
+        counts = tally.guided.get(question)
+        if counts is None:
+            counts = tally.guided[question] = GuidedTally()
+        counts.answered += question in answered
+        counts.skipped += question in asked[K.GUIDED_SKIPPED]
+        # An override counts only for a question the visit answered (one count per visit).
+        counts.overridden += question in answered and question in asked[K.GUIDED_OVERRIDE]
 
 
 def stage_order(model_stages: Sequence[str] | None, seen: dict[str, None]) -> list[str]:

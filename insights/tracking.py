@@ -12,12 +12,13 @@ to the per-thread buffer of `insights.recording`, written after the response.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from configurator.engine.model import Product
 from configurator.engine.selection import Selection
@@ -93,19 +94,33 @@ def _carried_visit(request: HttpRequest) -> str:
     return ""
 
 
+def _from_product_page(request: HttpRequest, product: Product) -> bool:
+    """Say whether the Referer is this product's configurator page on this site (whatever its query)."""
+    if not _from_this_site(request):
+        return False
+    path = urlsplit(request.headers.get("Referer", "")).path
+    return path == reverse("configurator:configure", args=[product.code])
+
+
 def visit_for(
     request: HttpRequest, product: Product, version: int, *, arriving: bool = False, sent: PageInput | None = None
 ) -> Visit | None:
     """Return the visit `request` belongs to, or None when it is not to be recorded.
 
-    A new visit starts when the shopper arrives or the request carries no usable `_visit`.
-    `sent` (the page input as the request carried it) is compared with the page state
-    `_prev` to note the shopper's own changes; a check as a text is typed (`_live`) notes none.
+    A new visit starts when the request carries no usable `_visit` (`visit_start`: well formed,
+    at most two days old), or when the shopper arrives other than by a link of this very
+    product's configurator page ("Start from a popular build" carries the visit: the shopper
+    goes on, from that page, on this product). `sent` (the page input as the request carried
+    it) is compared with the page state `_prev` to note the shopper's own changes; a check as
+    a text is typed (`_live`) notes none.
     """
     if not recordable(request):
         return None
     now = recording.now()
-    carried = "" if arriving else _carried_visit(request)
+    if arriving:
+        carried = _raw(request, VISIT) if _from_product_page(request, product) else ""
+    else:
+        carried = _carried_visit(request)
     start = visit_start(carried, now) if carried else None
     if start is None:
         return Visit(
@@ -258,6 +273,8 @@ def page_shown(visit: Visit | None, page: ConfiguratorPage, selection: Selection
     page.visit, page.prev = visit.id, state_text(product, state)
     if page.order_url:
         page.order_url = visit.url(page.order_url)
+    # Starting from a popular build or a preset goes on with this visit (`visit_for`).
+    page.starting_points = [replace(point, url=visit.url(point.url)) for point in page.starting_points]
     if page.live_text is not None:
         visit.drafts = []
         return

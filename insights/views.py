@@ -22,7 +22,6 @@ from catalog.models import CatalogVersion, OptionGroup, Product, Rule
 from insights import charts
 from insights.exports import TABLES, csv_response
 from insights.figures import Filters, ProductInsights, product_insights, ratio
-from insights.figures.guided import guided_figures
 from insights.forms import Query, filters_form, read_query
 from insights.models import DailyVisits
 
@@ -81,7 +80,7 @@ def insights_page(request: HttpRequest, *, code: str, product: Product | None, c
         "form": filters_form(query, versions=sorted((v for v in listed if v is not None), reverse=True)),
         "filter_errors": query.errors,
         **_sections(insights),
-        "guided": guided_figures(insights.filters, language=language),
+        "guided": insights.guided,
         "csv": {table: _csv_url(request, query, table) for table in TABLES},
         "demand_filters": _hidden_filters(query),
         **_catalog_links(request, product),

@@ -59,8 +59,9 @@ def _charts_drawn(page: Any) -> list[dict[str, Any]]:
 
 def test_each_demo_product_s_page_draws_its_charts(page: Any, merchandiser: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # As after `make run`: simulated shoppers through the real pages, then the rollup.
-    call_command("simulate_shoppers", *PRODUCTS, "--visits", "60", "--seed", "7", stdout=io.StringIO())
+    # As after `make run`: simulated shoppers through the real pages, then the rollup. Seed 3's shoppers order
+    # both products (seed 7's 9 city-car checkouts all ended without an order: top and demand were empty).
+    call_command("simulate_shoppers", *PRODUCTS, "--visits", "60", "--seed", "3", stdout=io.StringIO())
     page.context.add_init_script(_CSP_WATCH)
     _sign_in(page)
     page.goto("/admin/insights/productinsight/")
@@ -76,6 +77,12 @@ def test_each_demo_product_s_page_draws_its_charts(page: Any, merchandiser: Any)
         }
         assert all(c["chart"] and c["inked"] > 500 for c in charts), charts
         assert page.locator(".insights-heat").count() == 2
+        # The simulated shoppers' orders fill the top configurations and the demand for the factory.
+        assert {"insights-chart-top", "insights-chart-demand"} <= {c["id"] for c in charts}
+        for section in ("#top", "#demand"):
+            assert page.locator(f"{section} .insights-empty").count() == 0, section
+        assert page.locator("#top table").first.locator("tbody th[scope=row]").count() > 0
+        assert page.locator("#demand tbody th[scope=row]").count() > 0
         assert page.evaluate("() => window.__cspViolations") == []
         shot = SCREENSHOTS / f"insights-{code}.png"
         page.screenshot(path=str(shot), full_page=True)

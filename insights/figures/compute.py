@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Min, Model, Q, QuerySet, Sum
+from django.db.models import Min, Q, Sum
 from django.db.models.functions import ExtractIsoWeekDay
 
 from configurator.engine.model import Product
 from insights.figures import labels
 from insights.figures.demand import product_demand
+from insights.figures.filtering import period_rows, rollup_rows, traffic_q
+from insights.figures.guided import guided_figures
 from insights.figures.histograms import histogram_median, stage_histograms
 from insights.figures.types import (
     BlockFigure,
@@ -39,23 +41,6 @@ from insights.models import (
 TOP = 10
 
 
-def _period[M: Model](model: type[M], filters: Filters) -> QuerySet[M]:
-    """Return the rollup rows of the filter's product, days and version, whatever their traffic."""
-    rows = model._default_manager.filter(product=filters.product, day__range=(filters.since, filters.until))
-    return rows if filters.version is None else rows.filter(version=filters.version)
-
-
-def _traffic(filters: Filters) -> Q:
-    if filters.traffic == "all":
-        return Q(simulated__in=(False, True))
-    return Q(simulated=filters.traffic == "simulated")
-
-
-def _rows[M: Model](model: type[M], filters: Filters) -> QuerySet[M]:
-    """Return the rollup rows the filters select."""
-    return _period(model, filters).filter(_traffic(filters))
-
-
 def ratio(part: int, whole: int) -> float | None:
     """Return part / whole, or None when there is nothing to divide by (never 0 %: decision 29)."""
     return part / whole if whole else None
@@ -63,7 +48,7 @@ def ratio(part: int, whole: int) -> float | None:
 
 def funnel(filters: Filters, model: Product | None, language: str) -> list[Stage]:
     """Return every stage of the model's funnel in order, then stages only the rollups know."""
-    rows = _rows(DailyStage, filters)
+    rows = rollup_rows(DailyStage, filters)
     sums = {
         row["stage"]: row
         for row in rows.values("stage").annotate(
@@ -117,7 +102,7 @@ def _option_figure(
 def options(filters: Filters, model: Product | None, totals: tuple[int, int], language: str) -> list[OptionFigure]:
     """Return every option of the model in catalog order with its figures, then options only the rollups know."""
     rows = (
-        _rows(DailyOption, filters)
+        rollup_rows(DailyOption, filters)
         .values("group", "option")
         .annotate(
             chosen_sum=Sum("chosen"),
@@ -142,7 +127,9 @@ def options(filters: Filters, model: Product | None, totals: tuple[int, int], la
 
 def fields(filters: Filters, model: Product | None, language: str) -> list[FieldFigure]:
     """Return every measurement then text of the model, then fields only the rollups know."""
-    rows = _rows(DailyField, filters).values("field").annotate(filled_sum=Sum("filled"), invalid_sum=Sum("invalid"))
+    rows = (
+        rollup_rows(DailyField, filters).values("field").annotate(filled_sum=Sum("filled"), invalid_sum=Sum("invalid"))
+    )
     sums = {row["field"]: (row["filled_sum"], row["invalid_sum"]) for row in rows}
     codes = [p.code for p in model.parameters] + [t.code for t in model.texts] if model else []
     codes += sorted(code for code in sums if code not in set(codes))
@@ -157,7 +144,7 @@ def fields(filters: Filters, model: Product | None, language: str) -> list[Field
 def blocked(filters: Filters, model: Product | None, language: str) -> list[BlockFigure]:
     """Return each (rule, option) that blocked a shopper, the most times first."""
     rows = (
-        _rows(DailyBlock, filters)
+        rollup_rows(DailyBlock, filters)
         .values("rule", "group", "option")
         .annotate(
             times_sum=Sum("times"),
@@ -192,7 +179,7 @@ def blocked(filters: Filters, model: Product | None, language: str) -> list[Bloc
 def hours(filters: Filters) -> list[HourFigure]:
     """Return visits and orders for all 7 × 24 (weekday, hour) cells, Monday 0:00 first."""
     rows = (
-        _rows(DailyHour, filters)
+        rollup_rows(DailyHour, filters)
         .annotate(weekday=ExtractIsoWeekDay("day"))
         .values("weekday", "hour")
         .annotate(visits_sum=Sum("visits"), orders_sum=Sum("orders"))
@@ -214,7 +201,7 @@ def hours(filters: Filters) -> list[HourFigure]:
 def top_configurations(filters: Filters, kind: str, model: Product | None, language: str) -> list[ConfigurationFigure]:
     """Return the `TOP` configurations most often ordered (or saved), the most first."""
     rows = (
-        _rows(DailyConfiguration, filters)
+        rollup_rows(DailyConfiguration, filters)
         .filter(kind=kind)
         .values("choices")
         .annotate(total=Sum("count"))
@@ -232,9 +219,9 @@ def top_configurations(filters: Filters, kind: str, model: Product | None, langu
 
 
 def _headline(filters: Filters) -> dict[str, int]:
-    traffic = _traffic(filters)
+    traffic = traffic_q(filters)
     names = ("visits", "visitors", "orders", "saved", "checkouts", "finishes", "shares_opened")
-    totals = _period(DailyVisits, filters).aggregate(
+    totals = period_rows(DailyVisits, filters).aggregate(
         **{f"{name}_total": Sum(name, filter=traffic) for name in names},
         simulated_visits_total=Sum("visits", filter=Q(simulated=True)),
         real_visits_total=Sum("visits", filter=Q(simulated=False)),
@@ -269,5 +256,6 @@ def product_insights(filters: Filters, *, language: str = "en", demand_orders: i
         demand=demand,
         label_version=version,
         demand_measurements=measured,
+        guided=guided_figures(filters, language=language),
         **head,
     )

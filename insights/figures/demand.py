@@ -3,12 +3,14 @@
 Per part number, the sum over the options that carry it of (orders holding the option /
 orders) × the option's bill-of-materials quantity, plus the product's base part, one per
 order. A quantity may be a formula over measurements (`2 * shirt_length + 40`): it is
-evaluated with the mean measurements of the real orders placed in the period that hold
-the option (quantities are linear, so that is exactly their mean quantity), but only when at
-least `MIN_ORDERS` of them give the measurement: with fewer, a Viewer could read one customer's
-measurement back from `per_order`, so each measurement takes its range's midpoint (as it does
-with none: simulated traffic places no real order). Only the latest `MAX_ORDERS` orders of the
-period are read, in one query. Decision 29.
+evaluated with the mean measurements of the orders of the filter's traffic placed in the period
+that hold the option (quantities are linear, so that is exactly their mean quantity), but only
+when at least `MIN_ORDERS` of them give the measurement: with fewer, a Viewer could read one
+customer's measurement back from `per_order`, so each measurement takes its range's midpoint
+(as it does with none). Real traffic reads real orders only: the demo's simulated orders
+(`simulate_shoppers --orders`, for `insights.simulated.SIMULATED_CUSTOMER`) are left out, and
+simulated traffic reads only those. Only the latest `MAX_ORDERS` orders of the period are read,
+in one query. Decision 29.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from configurator.engine.compiler import vocabulary_for
 from configurator.engine.model import Option, Product
 from configurator.engine.rules import Linear, RuleError, parse_linear
 from insights.figures.types import DemandFigure, Filters, OptionFigure
+from insights.simulated import orders_of_traffic
 from orders.models import Order
 
 #: Fewer orders holding an option than this and its measurements take their midpoints (k-anonymity).
@@ -44,13 +47,12 @@ class _Line:
 
 
 def _placed_orders(filters: Filters) -> list[Mapping[str, Any]]:
-    """Return the configurations of the latest `MAX_ORDERS` real orders of the filters' product, days and version."""
-    if filters.traffic == "simulated":
-        return []
+    """Return the configurations of the latest `MAX_ORDERS` orders of the filters' product, days, version, traffic."""
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(filters.since, datetime.time.min, zone)
     end = datetime.datetime.combine(filters.until + datetime.timedelta(days=1), datetime.time.min, zone)
-    orders = Order.objects.filter(product_code=filters.product, placed_at__gte=start, placed_at__lt=end)
+    placed = Order.objects.filter(product_code=filters.product, placed_at__gte=start, placed_at__lt=end)
+    orders = orders_of_traffic(placed, filters.traffic)
     if filters.version is not None:
         orders = orders.filter(catalog_version__number=filters.version)
     latest = orders.order_by("-placed_at", "-pk").values_list("configuration", flat=True)[:MAX_ORDERS]

@@ -1,12 +1,14 @@
-"""What a request for figures may name: the default period, and products and versions that exist."""
+"""What a request for figures may name (the default period, products, versions), and the rollup rows it selects."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from catalog.models import CatalogVersion, Product
+from insights.figures.types import Filters
 from insights.models import DailyVisits
 
 #: The period figures cover when none is given: the last 30 days, today included.
@@ -30,3 +32,21 @@ def version_known(code: str, number: int) -> bool:
         CatalogVersion.objects.filter(product__code=code, number=number).exists()
         or DailyVisits.objects.filter(product=code, version=number).exists()
     )
+
+
+def period_rows[M: Model](model: type[M], filters: Filters) -> QuerySet[M]:
+    """Return the rollup rows of the filter's product, days and version, whatever their traffic."""
+    rows = model._default_manager.filter(product=filters.product, day__range=(filters.since, filters.until))
+    return rows if filters.version is None else rows.filter(version=filters.version)
+
+
+def traffic_q(filters: Filters) -> Q:
+    """Return the condition on `simulated` of the filter's traffic."""
+    if filters.traffic == "all":
+        return Q(simulated__in=(False, True))
+    return Q(simulated=filters.traffic == "simulated")
+
+
+def rollup_rows[M: Model](model: type[M], filters: Filters) -> QuerySet[M]:
+    """Return the rollup rows the filters select."""
+    return period_rows(model, filters).filter(traffic_q(filters))

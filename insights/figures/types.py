@@ -9,7 +9,7 @@ must never read as "0 %".
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -133,6 +133,22 @@ class DemandFigure:
 
 
 @dataclass(frozen=True)
+class GuidedFigure:
+    """One guided question: visits that answered it, skipped it, and then changed a choice its answer set."""
+
+    question: str
+    label: str
+    answered: int
+    skipped: int
+    overridden: int
+
+    @property
+    def share_overridden(self) -> float | None:
+        """overridden / answered; None when no visit answered."""
+        return self.overridden / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
 class ProductInsights:
     filters: Filters
     product_label: str
@@ -163,6 +179,8 @@ class ProductInsights:
     real_visits: int = 0
     #: Where the measurements of quantity formulas came from: "orders", "midpoint" or "" (no formula).
     demand_measurements: str = ""
+    #: The guided questions with answers or skips in the period, in the questions' order.
+    guided: list[GuidedFigure] = field(default_factory=list)
 
     @property
     def conversion(self) -> float | None:

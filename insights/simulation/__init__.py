@@ -32,10 +32,12 @@ from catalog.selectors import version_latest_for
 from configurator.engine.selection import SelectionError, data_from_pairs, read_selection
 from configurator.loading import version_model
 from insights import models, recording, tracking
+from insights.rollup import DAILY
+from insights.simulated import SIMULATED_CUSTOMER
 from insights.simulation.calendar import Clock, visit_start
 from insights.simulation.habits import Taste
 from insights.simulation.shoppers import SHOP_PAGE, Checkout, Shopper, Tally, Visit
-from orders.services.ordering import ConfigurationRejected, Customer, order_place
+from orders.services.ordering import ConfigurationRejected, order_place
 from personalisation.popular import starting_points_refresh
 
 __all__ = ["SimulationError", "Tally", "simulate_shoppers", "simulated_clear", "simulated_exists"]
@@ -55,15 +57,6 @@ RETURNING = 0.2
 SHARED = 0.04
 #: With `orders`, the popular builds are learnt again after this many orders placed.
 REFRESH_EVERY = 10
-_ROLLUPS = (
-    models.DailyVisits,
-    models.DailyStage,
-    models.DailyOption,
-    models.DailyField,
-    models.DailyBlock,
-    models.DailyHour,
-    models.DailyConfiguration,
-)
 
 
 class SimulationError(Exception):
@@ -81,7 +74,7 @@ class _Start:
 def simulated_exists(code: str) -> bool:
     """Say whether product `code` has simulated events or rollups."""
     return models.Event.objects.filter(product=code, simulated=True).exists() or any(
-        table.objects.filter(product=code, simulated=True).exists() for table in _ROLLUPS
+        table._default_manager.filter(product=code, simulated=True).exists() for table in DAILY
     )
 
 
@@ -90,8 +83,8 @@ def simulated_clear(code: str) -> int:
     deleted = 0
     with transaction.atomic():
         deleted += models.Event.objects.filter(product=code, simulated=True).delete()[0]
-        for table in _ROLLUPS:
-            deleted += table.objects.filter(product=code, simulated=True).delete()[0]
+        for table in DAILY:
+            deleted += table._default_manager.filter(product=code, simulated=True).delete()[0]
     return deleted
 
 
@@ -134,12 +127,6 @@ def _record_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:
     tracking.checkout_reached(visit, models.Event.Kind.ORDER, selection, checkout.total)
     recording.flush()
     return True
-
-
-#: Who the demo's simulated orders are for: no one (RFC 2606 reserves .invalid).
-SIMULATED_CUSTOMER = Customer(
-    name="Simulated shopper", email="simulated.shopper@example.invalid", address="1 Simulation Street\nexample.invalid"
-)
 
 
 def _place_order(code: str, shopper: Shopper, checkout: Checkout) -> bool:

@@ -63,6 +63,8 @@ class Tally:
     typos: int = 0
     saved: int = 0
     shares_opened: int = 0
+    #: Visits that started from a popular build or a preset the page offered.
+    starts: int = 0
     summaries: int = 0
     checkouts: int = 0
     orders: int = 0
@@ -113,32 +115,37 @@ class Visit:
         self.wants_text = self.rnd.random() < MONOGRAM
 
     # -- requests ------------------------------------------------------------------------------------
-    def _headers(self, htmx: bool) -> dict[str, str]:
+    def _headers(self, htmx: bool, referer: str) -> dict[str, str]:
         # Every request after the first comes from a page of the shop, as a browser's Referer says.
-        headers = {"User-Agent": self.shopper.agent, "Referer": SHOP_PAGE}
+        headers = {"User-Agent": self.shopper.agent, "Referer": referer}
         if self.shopper.language:
             headers["Accept-Language"] = self.shopper.language
         if htmx:
             headers.update({"HX-Request": "true", "HX-Target": "configurator"})
         return headers
 
-    def _send(self, method: str, url: str, data: Any = None, *, htmx: bool = False) -> Any:
+    def _send(self, method: str, url: str, data: Any = None, *, htmx: bool = False, referer: str = SHOP_PAGE) -> Any:
         self.requests += 1
         self.tally.clicks += 1
         if self.requests > MAX_REQUESTS:
             raise LeftVisit
         call = self.client.post if method == "post" else self.client.get
         response = call(
-            url, data, headers=self._headers(htmx), follow=not htmx, secure=True, REMOTE_ADDR=self.shopper.address
+            url,
+            data,
+            headers=self._headers(htmx, referer),
+            follow=not htmx,
+            secure=True,
+            REMOTE_ADDR=self.shopper.address,
         )
         if response.status_code not in (200, 204):
             self.tally.errors += 1
             raise LeftVisit
         return response
 
-    def _load(self, url: str) -> None:
-        """Open `url` as a whole page (typed, a link, a redirect followed)."""
-        self.page = page_read(self._send("get", url).content.decode())
+    def _load(self, url: str, *, referer: str = SHOP_PAGE) -> None:
+        """Open `url` as a whole page (typed, a link, a redirect followed) from the page `referer`."""
+        self.page = page_read(self._send("get", url, referer=referer).content.decode())
 
     def _click(self, *extra: tuple[str, str], kind: str = "option") -> bool:
         """Send the configurator form plus `extra` as htmx does; return False when the page did not change (204)."""
@@ -185,8 +192,12 @@ class Visit:
         """Perhaps start from one of the popular builds the page offers, the first ones more often."""
         starts = self._form().starts
         if starts and self.rnd.random() < START:
+            self.tally.starts += 1
             self.clock.think(self.rnd, "option")
-            self._load(self.rnd.choices(starts, weights=range(len(starts), 0, -1))[0])
+            # A link of the product's page: the visit goes on (`insights.tracking.visit_for`).
+            prefix = f"/{self.shopper.language}" if self.shopper.language else ""
+            page = f"{SHOP_PAGE.rstrip('/')}{prefix}/p/{self.taste.code}/"
+            self._load(self.rnd.choices(starts, weights=range(len(starts), 0, -1))[0], referer=page)
 
     def _form_step(self) -> str:
         return self.page.configurator.value("_step") if self.page.configurator else ""

@@ -102,6 +102,17 @@ class VisitFactory:
     def order(self, choices: str, *, price: str = "100.00", at: float | None = None) -> Self:
         return self._add("order", at=at, step="order", choices=choices, price=Decimal(price))
 
+    def answered(self, question: str, answer: str, *, at: float | None = None) -> Self:
+        """Add a `guided_answered` event: the question's code in `field`, the answer's in `option`."""
+        return self._add("guided_answered", at=at, field=question, option=answer)
+
+    def skipped(self, question: str, *, at: float | None = None) -> Self:
+        return self._add("guided_skipped", at=at, field=question)
+
+    def overrode(self, question: str, answer: str, group: str, *, at: float | None = None) -> Self:
+        """Add a `guided_override` event: the shopper changed `group`, which the answer had set."""
+        return self._add("guided_override", at=at, field=question, option=answer, group=group)
+
     def save(self) -> list[Event]:
         """Write the visit's events (in bulk, as the recorder does) and return them."""
         return Event.objects.bulk_create(self.events)

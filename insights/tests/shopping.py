@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _HIDDEN = re.compile(r'<input type="hidden" name="(_visit|_prev)" value="([^"]*)">')
 _SUMMARY_LINK = re.compile(r'href="(/p/[^"]*_step=summary[^"]*)"')
+_STARTING_LINK = re.compile(r'<a href="([^"]+)" class="starting-link"')
 #: Following a link or a redirect of the shop's page: the browser names the page as the Referer.
 FROM_SHOP = {"Referer": "http://testserver/p/"}
 
@@ -62,6 +63,18 @@ class Shopper:
     def open(self, query: str = "") -> Response:
         """Load the page (a full load): the shopper arrives."""
         response = self.client.get(f"/p/{self.code}/{query}", headers=self.headers)
+        assert response.status_code == 200, response.status_code
+        link = _SUMMARY_LINK.search(response.text)
+        assert link is not None
+        return self._keep(response, html.unescape(link.group(1)))
+
+    def start_from(self, number: int = 0) -> Response:
+        """Follow the page's `number`th "Start from a popular build" link, from the product's page."""
+        assert self.last is not None
+        links = _STARTING_LINK.findall(self.last.text)
+        assert len(links) > number, "the page offers no such starting point"
+        referer = {"Referer": f"http://testserver/p/{self.code}/"}
+        response = self.client.get(html.unescape(links[number]), headers={**referer, **self.headers})
         assert response.status_code == 200, response.status_code
         link = _SUMMARY_LINK.search(response.text)
         assert link is not None

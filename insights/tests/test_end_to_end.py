@@ -1,6 +1,6 @@
 """Shoppers with known paths through the real pages, then `insights_report --json`: the counts, exactly.
 
-Nine visits of the demo city car (steps version, exterior, interior, packs), driven through
+Ten visits of the demo city car (steps version, exterior, interior, packs), driven through
 the test client as the page drives them (htmx requests carrying the form's fields):
 
 - 3 choose the Premium trim, go on to the second step (exterior) and leave there;
@@ -9,7 +9,8 @@ the test client as the page drives them (htmx requests carrying the form's field
 - 2 choose the blue body colour, walk every step to the summary and place a real order
   through the checkout form;
 - 1 lets "finish for me" complete the first step and leaves on the summary;
-- 1 opens the page and leaves at once.
+- 1 opens the page and leaves at once;
+- 1 starts from a pinned preset ("Start from a popular build"), still the same visit, and leaves there.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from catalog.models import Product
 from insights.tests.shopping import Shopper
 from orders.models import Order
+from personalisation.models.popular import PinnedPreset
+from personalisation.popular import starting_points_refresh
 
 
 def _report() -> dict[str, Any]:
@@ -36,6 +40,9 @@ def _report() -> dict[str, Any]:
 @pytest.fixture
 def demo(db: None) -> None:
     call_command("load_demo", stdout=None)
+    car = Product.objects.get(code="city-car")
+    PinnedPreset.objects.create(product=car, name="Sporty", choices={"trim": "style", "engine": "turbo100"})
+    starting_points_refresh("city-car")
 
 
 def _shopper(query: str = "") -> Shopper:
@@ -66,6 +73,9 @@ def _drive() -> None:
     shopper.click(("_action", "finish"))
     assert shopper.step == "summary"
     _shopper()
+    shopper = _shopper()
+    shopper.start_from(0)
+    assert shopper.form.value("engine") == "turbo100"
 
 
 def test_known_paths_appear_exactly_in_the_report(demo: None) -> None:
@@ -73,11 +83,11 @@ def test_known_paths_appear_exactly_in_the_report(demo: None) -> None:
     assert Order.objects.count() == 2
     report = _report()
 
-    assert report["visits"] == 9
+    assert report["visits"] == 10
     assert report["orders"] == 2
     funnel = {stage["step"]: (stage["reached"], stage["left_here"]) for stage in report["funnel"]}
     assert funnel == {
-        "version": (9, 1),
+        "version": (10, 2),
         "exterior": (7, 5),
         "interior": (2, 0),
         "packs": (2, 0),

@@ -23,13 +23,16 @@ from insights.models import (
     DailyBlock,
     DailyConfiguration,
     DailyField,
+    DailyGuided,
     DailyHour,
     DailyOption,
     DailyStage,
     DailyVisits,
 )
+from insights.simulated import SIMULATED_CUSTOMER
 from orders import services
 from orders.models import Order
+from personalisation.models.guided import Question
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +118,27 @@ def rollups(bike: CatalogVersion) -> None:
             DailyConfiguration(**_key(NEXT_MONDAY), kind="ordered", choices="frame=blue", count=1),
             DailyConfiguration(**_key(NEXT_MONDAY), kind="saved", choices="frame=blue", count=2),
             DailyConfiguration(**_key(MONDAY), kind="saved", choices="frame=blue;basket=wicker", count=1),
+        ]
+    )
+
+
+@pytest.fixture
+def guided(bike: CatalogVersion) -> None:
+    """Two questions of the bike: "ride" asked before "size"; "gone" is no longer one of its questions."""
+    ride = Question.objects.create(product=bike.product, code="ride", text="Where do you ride?", position=2)
+    Question.objects.create(product=bike.product, code="size", text="How tall are you?", text_it="Quanto sei alto?")
+    ride.position = 0
+    ride.save(update_fields=["position"])
+    DailyGuided.objects.bulk_create(
+        [
+            DailyGuided(**_key(MONDAY), question="ride", answered=3, skipped=1, overridden=1),
+            DailyGuided(**_key(NEXT_MONDAY), question="ride", answered=1, skipped=2, overridden=1),
+            DailyGuided(**_key(MONDAY), question="size", answered=0, skipped=4, overridden=0),
+            DailyGuided(**_key(TUESDAY), question="gone", answered=2, skipped=0, overridden=0),
+            DailyGuided(**_key(TUESDAY, simulated=True), question="ride", answered=10, skipped=0, overridden=5),
+            DailyGuided(**_key(TUESDAY, version=2), question="ride", answered=7, skipped=0, overridden=0),
+            DailyGuided(**_key(BEFORE), question="ride", answered=50, skipped=50, overridden=50),
+            DailyGuided(**_key(AFTER), question="size", answered=50, skipped=50, overridden=50),
         ]
     )
 
@@ -264,6 +288,19 @@ def test_top_configurations_keep_the_ten_most_frequent(bike: CatalogVersion) -> 
     assert [c.count for c in _insights().top_ordered] == [12, 11, 10, 9, 8, 7, 6, 5, 4, 3]
 
 
+def test_guided_questions_sum_the_period_in_the_questions_order(guided: None) -> None:
+    figures = [(g.question, g.label, g.answered, g.skipped, g.overridden) for g in _insights().guided]
+    assert figures == [
+        ("ride", "Where do you ride?", 4, 3, 2),
+        ("size", "How tall are you?", 0, 4, 0),
+        ("gone", "gone", 2, 0, 0),  # a question since deleted: named by its code, after the others
+    ]
+    assert [g.share_overridden for g in _insights().guided] == [0.5, None, 0.0]
+    assert [(g.question, g.answered) for g in _insights(traffic="simulated").guided] == [("ride", 10)]
+    assert [(g.question, g.answered) for g in _insights(version=2).guided] == [("ride", 7)]
+    assert [g.label for g in _insights(language="it").guided] == ["Where do you ride?", "Quanto sei alto?", "gone"]
+
+
 def test_demand_from_take_rates_and_the_bill_of_materials(rollups: None) -> None:
     insights = _insights(demand_orders=100)
     demand = {d.part_number: d for d in insights.demand}
@@ -283,9 +320,11 @@ def test_demand_sums_options_that_share_a_part_number(rollups: None) -> None:
     assert demand["BK-FRAME"].label == "Frame colour: Blue, Frame colour: Black"
 
 
-def _place(bike: CatalogVersion, height: str, placed: datetime.datetime) -> None:
+def _place(
+    bike: CatalogVersion, height: str, placed: datetime.datetime, customer: services.Customer | None = None
+) -> None:
     data = {"selections": {"frame": "blue", "basket": "wicker"}, "parameters": {"height": height}, "texts": {}}
-    customer = services.Customer(name="Ada", email="ada@example.com", address="1 Road")
+    customer = customer or services.Customer(name="Ada", email="ada@example.com", address="1 Road")
     order = services.order_place(version=bike, data=data, customer=customer, language="en").order
     type(order).objects.filter(pk=order.pk).update(placed_at=placed)
 
@@ -307,6 +346,18 @@ def test_demand_uses_the_measurements_of_five_orders_placed_or_more(rollups: Non
     assert _basket() == (Decimal("123.3333"), "orders")
     Order.objects.update(placed_at=placed + datetime.timedelta(hours=1))  # the next day, out of the period
     assert _basket() == (Decimal("120.0000"), "midpoint")
+
+
+def test_real_demand_leaves_the_demos_simulated_orders_out(rollups: None, bike: CatalogVersion) -> None:
+    placed = timezone.make_aware(datetime.datetime.combine(NEXT_MONDAY, datetime.time(12)))
+    for height in ("160", "170", "180", "190", "200"):
+        _place(bike, height, placed)
+    for _ in range(5):
+        _place(bike, "150", placed, SIMULATED_CUSTOMER)  # `simulate_shoppers --orders`, as `make run` does
+    # Real traffic: the five real orders' mean 180 cm; one order in three holds the basket, (2 * 180 + 10) / 3.
+    assert _basket() == (Decimal("123.3333"), "orders")
+    # All traffic: the ten orders' mean 165 cm; one order in eight holds the basket, (2 * 165 + 10) / 8.
+    assert _basket(traffic="all") == (Decimal("42.5000"), "orders")
 
 
 def test_demand_reads_only_the_latest_orders_in_one_query(

@@ -23,6 +23,7 @@ from insights.figures import Filters, product_insights
 from insights.models import (
     DailyBlock,
     DailyConfiguration,
+    DailyGuided,
     DailyHour,
     DailyOption,
     DailyStage,
@@ -58,6 +59,7 @@ def figures(bike: CatalogVersion) -> None:
     DailyBlock.objects.create(**_key(), rule="R1", group="basket", option="wicker", times=3, other_option=2, left=1)
     DailyHour.objects.create(**_key(), hour=9, visits=8, orders=3)
     DailyConfiguration.objects.create(**_key(), kind="ordered", choices="frame=blue", count=3)
+    DailyGuided.objects.create(**_key(), question="ride", answered=4, skipped=2, overridden=1)
 
 
 def _client(user: Any) -> Client:
@@ -231,6 +233,18 @@ def test_each_csv_holds_the_figures_the_page_shows(merchandiser: Any, figures: N
     assert rows[0] == header
     assert rows[1:] == [[str(value) for value in row] for row in expected]
     assert len(rows) > 1
+
+
+def test_the_guided_questions_table_has_its_csv(merchandiser: Any, figures: None) -> None:
+    page = _client(merchandiser).get(PAGE, PERIOD)
+    section = page.content.decode().split('id="guided"', 1)[1].split("</section>", 1)[0]
+    link = re.search(r'<a href="([^"]+)" download>', section)
+    assert link is not None
+    rows = _csv(_client(merchandiser).get(html.unescape(link.group(1))))
+    assert rows == [
+        ["question", "label", "answered", "skipped", "overridden", "share_overridden"],
+        ["ride", "ride", "4", "2", "1", "0.25"],
+    ]
 
 
 def test_csv_numbers_are_not_localised(rf: Any, merchandiser: Any, figures: None) -> None:

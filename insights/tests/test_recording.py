@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +15,8 @@ from django.utils import timezone
 from insights.models import DailyBlock, Event
 from insights.rollup import rollup_days
 from insights.tests.shopping import FROM_SHOP, Shopper, hidden, kinds
+from personalisation.popular import starting_points_refresh
+from personalisation.tests.popular_orders import place_shirts
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,22 @@ def test_a_step_is_recorded_when_the_page_shows_another_one(client: Client) -> N
     shopper.send(("wheels", "w15"), step="exterior")
     shopper.send(step="summary")
     assert [e.step for e in _events(kind="step")] == ["version", "exterior", "summary"]
+
+
+def _total(page: Any) -> Decimal:
+    """Return the total the page shows."""
+    total = re.search(r'id="price-total">€([\d,.]+)<', page.text)
+    assert total is not None
+    return Decimal(total.group(1).replace(",", ""))
+
+
+def test_a_later_step_carries_the_total_the_page_shows_with_it(client: Client) -> None:
+    shopper = Shopper(client, "city-car")
+    first = shopper.open()
+    page = shopper.send(("trim", "premium"), step="exterior")
+    arrived, later = _events(kind="step")
+    assert arrived.price == _total(first)
+    assert later.step == "exterior" and later.price == _total(page) != arrived.price
 
 
 def test_measurements_and_texts_are_filled_and_cleared_without_their_values(client: Client) -> None:
@@ -234,6 +253,25 @@ def test_an_address_copied_with_the_visit_in_it_starts_its_own_visit(client: Cli
     (opened_checkout,) = _events(kind="checkout")
     assert opened_checkout.visit not in (shopper.visit, share.visit)
     assert kinds(kind="visit") == ["visit"] * 3
+
+
+def test_a_popular_build_continues_the_visit(client: Client) -> None:
+    place_shirts(2, collar="cutaway")
+    starting_points_refresh("shirt")
+    shopper = Shopper(client, "shirt")
+    page = shopper.open()
+    link = re.search(r'<a href="([^"]+)" class="starting-link"', page.text)
+    assert link is not None
+    url = html.unescape(link.group(1))
+    assert f"_visit={shopper.visit}" in url
+    opened = client.get(url, headers={"Referer": "http://testserver/p/shirt/?fabric=oxford_blue"})
+    assert opened.status_code == 200 and hidden(opened, "_visit") == shopper.visit
+    assert kinds(kind="visit") == ["visit"]
+    assert set(Event.objects.values_list("visit", flat=True)) == {shopper.visit}
+    # The same link followed from another product's page is no continuation of this one.
+    other = client.get(url, headers={"Referer": "http://testserver/p/city-car/"})
+    assert hidden(other, "_visit") not in (None, shopper.visit)
+    assert kinds(kind="visit") == ["visit", "visit"]
 
 
 def test_opening_a_share_link_starts_a_visit(client: Client) -> None:

@@ -86,6 +86,9 @@ def test_the_privacy_page_says_what_is_recorded_and_for_how_long(client: Client)
     assert "can be matched to that order by their time and the options chosen" in page.text
     assert "for as long as they are kept (90 days)" in page.text and "only daily totals" in page.text
     assert "possono essere collegati a quell" in italian.text and "(90 giorni)" in italian.text
+    # The guided questions' answers, skips and overrides are recorded too, and the page says so.
+    assert "which questions you answered and with which of the answers offered, which you skipped" in page.text
+    assert "a quali domande hai risposto e con quale delle risposte offerte, quali" in italian.text
 
 
 def test_no_event_holds_a_measurement_a_monogram_a_name_an_email_an_address_an_ip_or_a_user_agent(

@@ -13,6 +13,7 @@ from insights.models import (
     DailyBlock,
     DailyConfiguration,
     DailyField,
+    DailyGuided,
     DailyHour,
     DailyOption,
     DailyStage,
@@ -255,3 +256,22 @@ def test_stage_start_and_order_rows_are_written_for_a_day_without_events_of_them
     save(shopper("v1", start=START))
     rollup_days([DAY])
     assert funnel() == [(s, 0, 0, {}) for s in ("look", "other", "summary", "checkout", "order")]
+
+
+def test_guided_questions_count_visits_that_answered_skipped_and_then_overrode() -> None:
+    save(
+        # Answered both, then changed the fit "wear" had set, twice: one override, once per visit.
+        shopper("v1").answered("wear", "tucked").answered("occasion", "office").overrode("wear", "tucked", "fit")
+        .overrode("wear", "tucked", "fit"),
+        shopper("v2").answered("wear", "untucked").skipped("occasion"),
+        shopper("v3").skipped("wear").skipped("occasion").skipped("occasion"),  # skipped again: one visit
+        shopper("v4", simulated=True).answered("wear", "tucked"),
+        shopper("v5").step("look"),  # never asked
+    )  # fmt: skip
+    rollup_days([DAY])
+    rows = {(r.simulated, r.question): (r.answered, r.skipped, r.overridden) for r in DailyGuided.objects.all()}
+    assert rows == {
+        (False, "wear"): (2, 1, 1),
+        (False, "occasion"): (1, 2, 0),
+        (True, "wear"): (1, 0, 0),
+    }

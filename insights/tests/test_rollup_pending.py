@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from insights import rollup, tasks
-from insights.models import DailyOption, DailyStage, DailyVisits, Event, RollupState
+from insights.models import DailyGuided, DailyOption, DailyStage, DailyVisits, Event, RollupState
 from insights.rollup import expire, rollup_days, rollup_pending
 from insights.tests.factories import save, shopper
 
@@ -76,12 +76,14 @@ def test_expire_deletes_old_events_once_rolled_up_and_old_rollups_keeping_the_re
     save(shopper("v3", product="gone", start=at(old_events, 12)))  # not rolled up yet
     for day in (kept_rollups, old_rollups):
         DailyVisits.objects.create(day=day, product="gone", version=1, visits=5)
+        DailyGuided.objects.create(day=day, product="gone", version=1, question="wear", answered=2)
 
-    assert expire() == (2, 1)
+    assert expire() == (2, 2)
 
     assert set(Event.objects.values_list("day", flat=True)) == {kept_events}
     visits = dict(DailyVisits.objects.values_list("day", "visits"))
     assert visits == {kept_events: 1, old_events: 2, kept_rollups: 5}
+    assert list(DailyGuided.objects.values_list("day", flat=True)) == [kept_rollups]
     assert expire() == (0, 0)
 
 

@@ -11,9 +11,12 @@ from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
-from insights.models import DailyVisits, Event
+from catalog.models import Product
+from insights.models import DailyGuided, DailyVisits, Event
 from insights.simulation import SimulationError, simulate_shoppers, simulated_clear, simulated_exists
 from orders.models import Order
+from personalisation.models.popular import PinnedPreset
+from personalisation.popular import starting_points_refresh
 
 
 @pytest.fixture
@@ -28,10 +31,16 @@ def _trail() -> list[tuple[object, ...]]:
 
 
 def test_shoppers_go_through_the_pages_and_are_recorded_as_simulated(demo: None) -> None:
+    # A starting point to offer (no order is placed here, so no popular build): some shoppers start from it.
+    car = Product.objects.get(code="city-car")
+    PinnedPreset.objects.create(product=car, name="Sporty", choices={"trim": "style", "engine": "turbo100"})
+    starting_points_refresh("city-car")
     tally = simulate_shoppers("city-car", visits=40, seed="7", days=10)
     events = Event.objects.filter(product="city-car")
     assert events.exists() and not events.filter(simulated=False).exists()
-    assert events.filter(kind="visit").count() >= tally.visits == 40
+    # One visit each: starting from a popular build goes on with the visit that offered it.
+    assert tally.starts > 0
+    assert events.filter(kind="visit").count() == tally.visits == 40
     assert tally.errors == 0
     # Spread over the last 10 days, never in the future; each visit's events on the day it started.
     now = timezone.now()
@@ -79,6 +88,7 @@ def test_clear_deletes_simulated_data_only(demo: None) -> None:
     simulate_shoppers("city-car", visits=5, seed="1", days=2)
     today = timezone.localdate()
     DailyVisits.objects.create(day=today, product="city-car", version=1, simulated=True, visits=5)
+    DailyGuided.objects.create(day=today, product="city-car", version=1, simulated=True, question="use", answered=1)
     real = DailyVisits.objects.create(day=today, product="city-car", version=1, simulated=False, visits=2)
     Event.objects.create(at=timezone.now(), day=today, product="city-car", visit="real", kind="visit")
     assert simulated_exists("city-car")
@@ -86,6 +96,7 @@ def test_clear_deletes_simulated_data_only(demo: None) -> None:
     assert not simulated_exists("city-car")
     assert list(Event.objects.values_list("visit", flat=True)) == ["real"]
     assert list(DailyVisits.objects.all()) == [real]
+    assert not DailyGuided.objects.exists()
 
 
 def test_nothing_is_simulated_while_recording_is_off(demo: None) -> None:

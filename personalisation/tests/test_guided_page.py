@@ -15,6 +15,7 @@ from django.utils import timezone
 from insights.figures import Filters
 from insights.figures.guided import guided_figures
 from insights.models import Event
+from insights.rollup import rollup_pending
 from insights.tests.shopping import FROM_SHOP, Shopper
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,8 @@ def _answer(client: Client, shopper: Shopper, **answers: str) -> None:
 
 
 def _figures() -> dict[str, tuple[int, int, int]]:
+    """Roll up what was recorded and return the guided figures (question: answered, skipped, overridden)."""
+    rollup_pending()
     today = timezone.localdate()
     filters = Filters(product="shirt", version=None, since=today - timedelta(days=1), until=today, traffic="all")
     return {f.question: (f.answered, f.skipped, f.overridden) for f in guided_figures(filters, language="en")}
@@ -128,6 +131,8 @@ def test_the_insights_page_shows_the_questions_table(client: Client, merchandise
     shopper.open()
     _answer(client, shopper, wear="untucked", occasion="weekend")
     shopper.choose("fabric", "twill_grey")
+    rollup_pending()
+    Event.objects.all().delete()  # expired: the page reads the daily rollups, which outlive the events
     client.force_login(merchandiser)  # type: ignore[arg-type]
     page = client.get("/admin/insights/productinsight/shirt/", {"traffic": "all"})
     assert page.status_code == 200
