@@ -31,6 +31,8 @@ import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.sections import Provenance  # noqa: E402
+
 BACKENDS: dict[str, dict[str, Any]] = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"},
     "db": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"},
@@ -157,6 +159,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
     args = parser.parse_args()
+    provenance = Provenance()
 
     from bench.http_api import setup_django
 
@@ -187,6 +190,7 @@ def main() -> None:
 
         heading = (
             "## Product list and the latest version\n\n"
+            f"{provenance.line()}\n\n"
             f"`bench/product_list.py`: {args.products} listed products on SQLite, medians of {args.runs} runs, CPU as"
             " process time of a request through Django's WSGI handler. *cold*: the cache emptied first; *warm*: the"
             " page again. *latest version*: the read every click makes (`version_latest_for` against"

@@ -38,7 +38,7 @@ from typing import Any  # noqa: E402
 
 from bench import report, report_kinds  # noqa: E402
 from bench.models import SPECS  # noqa: E402
-from bench.sections import kept_sections, write_section  # noqa: E402
+from bench.sections import commit, kept_sections, load_average, utc_now, write_section  # noqa: E402
 
 DEFAULT_OUTPUT = Path("docs/performance.md")
 #: --quick: every part runs, on counts too small for figures worth keeping (about 1 minute for Renault).
@@ -150,11 +150,11 @@ def machine() -> dict[str, str]:
     if cpuinfo.exists():
         names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line]
         cpu = names[0] if names else cpu
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": utc_now(),
+        "commit": commit(),
         "CPU": f"{cpu}, {os.cpu_count()} logical CPUs",
-        "load average (1/5/15 min) at start": load,
+        "load average (1/5/15 min) at start": load_average(),
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "solver": f"Glucose 4 (`g4`) via python-sat {pysat.__version__}",
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         result = results[-1]
         if result["status"] != "ok":
             print(f"   {result['message']}")
-    info["load average (1/5/15 min) at end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    info["load average (1/5/15 min) at end"] = load_average()
     header, table = report.rows(results)
     print()
     print(report.text_table(header, table))

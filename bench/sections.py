@@ -2,12 +2,17 @@
 
 Each section lives between `<!-- <name>:begin -->` and `<!-- <name>:end -->`; writing one
 replaces just that block (or appends it), and bench/run.py keeps the blocks when it
-rewrites the rest of the file.
+rewrites the rest of the file. Each block says when, at which commit and on how busy a
+machine it was measured (`Provenance`): figures from a loaded machine are not comparable.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
@@ -25,6 +30,49 @@ SECTIONS = (
     "insights-postgresql",
     "engine16-baseline",
 )
+
+
+def utc_now() -> str:
+    """Return the date and time as the blocks give it: 2026-12-06 04:20 UTC."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def load_average() -> str:
+    """Return the 1, 5 and 15 minute load averages ("?" where the system has none)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
+def commit() -> str:
+    """Return the measured commit (`git rev-parse --short HEAD`), "+ changes" when the tree differs from it."""
+    root = PERFORMANCE.parent.parent
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
+    except OSError:
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + (" + uncommitted changes" if changed.stdout.strip() else "")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """When a benchmark started, at which commit, and the load then; made at the start of a run."""
+
+    date: str = field(default_factory=utc_now)
+    commit: str = field(default_factory=commit)
+    load_at_start: str = field(default_factory=load_average)
+
+    def line(self) -> str:
+        """Return the sentence a block opens with (the load at the end read now)."""
+        return (
+            f"Measured {self.date} at commit {self.commit}; load average (1/5/15 min) {self.load_at_start} at the"
+            f" start, {load_average()} at the end."
+        )
 
 
 def _pattern(name: str) -> re.Pattern[str]:

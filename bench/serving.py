@@ -386,6 +386,9 @@ def _both_workers(url: str, clients: int = 4, each: int = 4) -> list[int]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Measure everything; return the figures."""
+    from bench.sections import Provenance
+
+    provenance = Provenance()
     scratch = Path(tempfile.mkdtemp(prefix="configurator-bench-serving-"))
     env = bench_env(args.database_url, scratch / "var")
     (scratch / "var").mkdir()
@@ -532,6 +535,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     figures["product_list"] = {"products": args.products, **list_figures(args.runs)}
     print(f"product list: {figures['product_list']}", flush=True)
     connections.close_all()
+    figures["measured"] = provenance.line()
     _cleanup(args.database_url)
     shutil.rmtree(scratch, ignore_errors=True)
     return figures
@@ -558,6 +562,8 @@ def markdown(f: dict[str, Any]) -> str:
     growth = max(last / first - 1 for first, last in zip(rss["first_mb"], rss["last_mb"], strict=False))
     lines = [
         "## Serving: gunicorn on PostgreSQL and Redis",
+        "",
+        f["measured"],
         "",
         "`bench/serving.py`: gunicorn with config/gunicorn.conf.py (2 workers x 4 threads, the catalog warmed in"
         " the master), DEBUG off, PostgreSQL and Redis (cache and broker) on this machine, a Celery worker"

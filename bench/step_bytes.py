@@ -26,6 +26,8 @@ import argparse  # noqa: E402
 import copy  # noqa: E402
 from typing import Any  # noqa: E402
 
+from bench.sections import Provenance  # noqa: E402
+
 
 def _sectioned(catalog: dict[str, Any], per_step: int) -> dict[str, Any]:
     """Return a copy of `catalog` whose product has a section per `per_step` groups, code suffixed -steps."""
@@ -71,6 +73,7 @@ def main() -> None:
     parser.add_argument("--per-step", type=int, default=10)
     parser.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
     args = parser.parse_args()
+    provenance = Provenance()
 
     from bench.http_api import setup_django
 
@@ -100,6 +103,7 @@ def main() -> None:
 
         heading = (
             "## Bytes a big model sends\n\n"
+            f"{provenance.line()}\n\n"
             "`bench/step_bytes.py`: each model as the importers make it (one page) and cut into sections of"
             f" {args.per_step} groups (`-steps`, the stepped layout): the page's full load, its htmx answer to one"
             " click, and `POST configure` for the empty selection, whole and with `?step=` (the first section).\n\n"

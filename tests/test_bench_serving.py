@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import subprocess
 from typing import Any
 
+from bench.sections import Provenance, commit
 from bench.serving import Load, markdown
 
 FIGURES: dict[str, Any] = {
@@ -35,6 +37,8 @@ FIGURES: dict[str, Any] = {
         "worker_processes": 2,
     },
     "product_list": {"products": 200, "cold_queries": 2, "warm_cpu_ms": 2.5},
+    "measured": "Measured 2026-12-06 04:20 UTC at commit 8e023bb; load average (1/5/15 min) 0.10, 0.20, 0.30 at"
+    " the start, 0.40, 0.50, 0.60 at the end.",
 }
 
 
@@ -63,3 +67,17 @@ def test_a_slow_first_answer_a_failed_answer_and_a_growing_worker_are_missed() -
 def test_a_load_reports_rate_and_percentiles_of_what_the_clients_saw() -> None:
     figures = Load(requests=101, seconds=4.04, errors=1, latencies_ms=[float(n) for n in range(101)]).figures()
     assert figures == {"per_s": 25.0, "p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0, "errors": 1}
+
+
+def test_the_block_says_when_at_which_commit_and_on_how_busy_a_machine_it_was_measured() -> None:
+    started = Provenance(date="2026-12-06 04:20 UTC", commit="8e023bb", load_at_start="3.01, 3.96, 3.40")
+    text = markdown({**FIGURES, "measured": started.line()})
+    heading, blank, measured = text.splitlines()[:3]
+    assert heading.startswith("## Serving") and not blank
+    assert measured.startswith("Measured 2026-12-06 04:20 UTC at commit 8e023bb; load average (1/5/15 min)")
+    assert "3.01, 3.96, 3.40 at the start, " in measured and measured.endswith(" at the end.")
+
+
+def test_the_commit_is_the_checked_out_one() -> None:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+    assert commit().split()[0] == head.stdout.strip()

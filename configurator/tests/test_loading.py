@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import uuid
+import weakref
 from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any, cast
@@ -243,3 +245,26 @@ def test_after_a_publish_checkout_orders_and_share_links_do_not_compile_in_the_r
     again = client.post(url, {**customer, **hidden, "idempotency": str(uuid.uuid4())})
     assert again.status_code == 200 and "The catalog changed while you were ordering" in again.text
     assert again.context["form"].data["quoted_version"] == "2" and Order.objects.count() == 2
+
+
+class _Answers:
+    """Stands for what clicks add to a session after its build: kept answers in a reference cycle."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.django_db
+def test_a_superseded_versions_session_and_what_clicks_added_to_it_are_freed(fresh_caches: None) -> None:
+    first = _publish_bike("499.00")
+    session = loading.version_session(first)
+    answers = _Answers()
+    vars(session)["_clicked"] = answers  # added after the build: not frozen yet
+    gone_session, gone_answers = weakref.ref(session), weakref.ref(answers)
+    del session, answers
+    second = _publish_bike("549.00")
+    loading.version_session(second)  # supersedes the first: dropped
+    gc.collect()
+    assert gone_session() is None, "the superseded version's session is freed"
+    assert gone_answers() is None, "frozen while its version was still kept, a cycle would never be collected"
+    assert "snapshot" not in vars(loading._ready[second.product_id]), "the model is kept; the parsed snapshot is not"
