@@ -32,7 +32,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import connections
+from django.dispatch import receiver
 
 from catalog.models import CatalogVersion
 from configurator import diagrams
@@ -52,11 +54,14 @@ _sessions: OrderedDict[Key, Session] = OrderedDict()
 _sizes: dict[Key, int] = {}  # bytes each kept session added to the process when it was built
 _building: dict[Key, threading.Lock] = {}  # one lock per version whose session is being built
 _ready: dict[int, CatalogVersion] = {}  # product id -> its newest version whose session is kept
-_background: set[Key] = set()  # versions being built in a background thread
+_background: dict[Key, int] = {}  # versions being built in a background thread -> their product id
+_waiting: set[threading.Event] = set()  # background builds waiting for the request that started them to answer
 _drafts: OrderedDict[str, tuple[Product, Session]] = OrderedDict()  # snapshot checksum -> model, session
 MAX_MODELS = 256
 MAX_DRAFTS = 4
 MIN_SIZE = 1 << 20  # a session is counted as at least 1 MB (the measured growth can be less)
+#: seconds a background build waits for a request to finish before it starts anyway (outside a request)
+AFTER_RESPONSE_S = 1.0
 
 
 def _remember[K, T](cache: OrderedDict[K, T], key: K, value: T, limit: int) -> T:
@@ -141,23 +146,50 @@ def version_serving(version: CatalogVersion) -> CatalogVersion:
         ready = _ready.get(version.product_id)
         if ready is None or ready.number >= version.number or (ready.pk, ready.checksum) not in _sessions:
             return version
-        start = key not in _background
-        _background.add(key)
-    if start:  # the thread reads the snapshot too: a big one takes a request's worth of time to read and parse
-        threading.Thread(target=_build_in_background, args=(version,), name=f"build-{key[0]}", daemon=True).start()
+        # One build per product at a time: a version published while another builds waits for the
+        # next request after that build is done (two builds at once would share the cores with shoppers).
+        start = key not in _background and version.product_id not in _background.values()
+        if start:
+            _background[key] = version.product_id
+    if start:
+        answered = threading.Event()
+        with _lock:
+            _waiting.add(answered)
+        threading.Thread(
+            target=_build_in_background, args=(version, answered), name=f"build-{key[0]}", daemon=True
+        ).start()
     return ready
 
 
-def _build_in_background(version: CatalogVersion) -> None:
+def _build_in_background(version: CatalogVersion, answered: threading.Event) -> None:
+    """Build `version`'s session once the request that asked for it has answered.
+
+    The build holds the interpreter for long stretches (reading the snapshot, compiling), so
+    started at once it would slow the very answer that started it: measured 6–18x a warm
+    answer in bench/serving.py. It waits for a request to finish (`request_finished`), or
+    AFTER_RESPONSE_S outside a request.
+    """
     key = (version.pk, version.checksum)
+    answered.wait(AFTER_RESPONSE_S)
+    with _lock:
+        _waiting.discard(answered)
     try:
         version_session(version)
     except Exception:
         log.exception("building version %s in the background failed: its first request builds it", key[0])
     finally:
         with _lock:
-            _background.discard(key)
+            _background.pop(key, None)
         connections.close_all()  # reading the snapshot and the diagram cache opened this thread's own connection
+
+
+@receiver(request_finished, dispatch_uid="configurator.loading.answered")
+def _answered(**_: object) -> None:
+    """A request has answered: the background builds waiting for it may start."""
+    with _lock:
+        waiting = list(_waiting)
+    for event in waiting:
+        event.set()
 
 
 def full() -> bool:

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -119,7 +120,8 @@ def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(loading, name, OrderedDict())
     for name in ("_building", "_sizes", "_ready"):
         monkeypatch.setattr(loading, name, {})
-    monkeypatch.setattr(loading, "_background", set())
+    monkeypatch.setattr(loading, "_background", {})
+    monkeypatch.setattr(loading, "_waiting", set())
 
 
 def _publish_bike(price: str) -> CatalogVersion:
@@ -156,6 +158,71 @@ def test_a_new_version_compiles_in_the_background_while_shoppers_keep_the_ready_
         threading.Event().wait(0.05)
     assert loading.version_serving(second) == second
     assert (first.pk, first.checksum) not in loading._sessions, "the superseded version is dropped"
+
+
+def _until_built(version: CatalogVersion) -> bool:
+    for _ in range(600):
+        if (version.pk, version.checksum) in loading._sessions:
+            return True
+        threading.Event().wait(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)  # the background build reads the new version on its own connection
+def test_a_background_build_starts_once_the_request_that_asked_has_answered(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build would slow the answer that started it: it waits for that request to finish."""
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    monkeypatch.setattr(loading, "AFTER_RESPONSE_S", 60.0)
+    first = _publish_bike("499.00")
+    loading.version_session(first)
+    second = _publish_bike("549.00")
+    started = threading.Event()
+    real = loading.build_session
+
+    def watched(product: Product, checksum: str | None = None) -> Session:
+        started.set()
+        return real(product, checksum)
+
+    monkeypatch.setattr(loading, "build_session", watched)
+    assert loading.version_serving(second) == first
+    assert not started.wait(0.5), "the build started before the request answered"
+    request_finished.send(sender=None)
+    assert started.wait(30)
+    assert _until_built(second)
+    assert loading.version_serving(second) == second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_background_build_per_product_at_a_time(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version published while the previous one builds waits for it: two builds would share the cores."""
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    monkeypatch.setattr(loading, "AFTER_RESPONSE_S", 0.0)
+    first = _publish_bike("499.00")
+    loading.version_session(first)
+    second = _publish_bike("549.00")
+    third = _publish_bike("599.00")
+    release = threading.Event()
+    builds: list[str] = []
+    real = loading.build_session
+
+    def held(product: Product, checksum: str | None = None) -> Session:
+        builds.append(str(checksum))
+        assert release.wait(30)
+        return real(product, checksum)
+
+    monkeypatch.setattr(loading, "build_session", held)
+    assert loading.version_serving(second) == first
+    assert loading.version_serving(third) == first, "the ready version serves while the product builds"
+    release.set()
+    assert _until_built(second)
+    assert builds == [second.checksum], "the newer version did not start a second build beside the first"
+    assert loading.version_serving(third) == second, "the next request starts the newer one"
+    assert _until_built(third)
+    assert builds == [second.checksum, third.checksum]
 
 
 @pytest.mark.django_db
