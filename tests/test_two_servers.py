@@ -1,9 +1,10 @@
 """Two app servers on one database, one cache and one media store serve each other's previews, share links and orders.
 
 Two gunicorn processes on two free ports, each with its own VAR_DIR, share only what a
-shop's servers share: the database, the cache and the media and previews stores
-(MEDIA_ROOT and PREVIEW_ROOT, one folder here; a bucket in production). What one server
-renders, saves or places, the other serves.
+shop's servers share: the database, the cache and the media and previews stores, one
+S3-compatible bucket (moto's server, in this process, reached over HTTP as MinIO or S3
+would be; docs/media.md). What one server renders, saves or places, the other serves,
+and the files are objects in the bucket, none in the local media or previews folder.
 
 On the embedded defaults the database is a SQLite file and the cache a table in it. With
 DATABASE_URL naming PostgreSQL the servers use a database of their own on that server
@@ -30,11 +31,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from orders.samples import shirt_configuration
+from orders.services.pictures import ORDER_PICTURES
 
 pytestmark = pytest.mark.servers
 
@@ -43,7 +46,7 @@ START_SECONDS = 20
 WARM_SECONDS = 120
 # A fixed test key (the same one config/settings_test.py uses); never used outside tests.
 FERNET = "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTA="
-PREVIEW = re.compile(r"/preview/[0-9a-f]{64}-large\.webp")
+PREVIEW = re.compile(r"/preview/([0-9a-f]{64})-large\.webp")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SHIRT = shirt_configuration(
     product="shirt",
@@ -54,7 +57,7 @@ SHIRT = shirt_configuration(
 
 @dataclass(frozen=True)
 class Backends:
-    """What the two servers share besides the media folder: the database and, when set, a Redis cache."""
+    """What the two servers share besides the bucket: the database and, when set, a Redis cache."""
 
     database_url: str
     #: A Redis CACHE_URL, or "" for the embedded default (a table in the database).
@@ -65,6 +68,49 @@ class Backends:
     @property
     def postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """The S3-compatible store both servers keep media and previews in: a bucket on moto's server."""
+
+    endpoint: str
+    name: str = "two-servers"
+    region: str = "us-east-1"
+    #: Fake credentials: moto accepts any.
+    key: str = "two-servers-test"
+    secret: str = "two-servers-test-only-not-secret"
+
+    def environment(self) -> dict[str, str]:
+        """Return the storage variables (docs/media.md) naming this bucket."""
+        return {
+            "AWS_STORAGE_BUCKET_NAME": self.name,
+            "AWS_S3_ENDPOINT_URL": self.endpoint,
+            "AWS_S3_REGION_NAME": self.region,
+            "AWS_S3_ACCESS_KEY_ID": self.key,
+            "AWS_S3_SECRET_ACCESS_KEY": self.secret,
+            "AWS_S3_ADDRESSING_STYLE": "path",
+        }
+
+    def client(self) -> Any:
+        import boto3  # type: ignore[import-untyped]  # no stubs installed (boto3-stubs is not pinned)
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=self.region,
+            aws_access_key_id=self.key,
+            aws_secret_access_key=self.secret,
+        )
+
+    def keys(self, prefix: str) -> set[str]:
+        """Return the names of the bucket's objects under `prefix`."""
+        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.name, Prefix=prefix)
+        return {item["Key"] for page in pages for item in page.get("Contents", [])}
+
+    def read(self, key: str) -> bytes:
+        body: bytes = self.client().get_object(Bucket=self.name, Key=key)["Body"].read()
+        return body
 
 
 @dataclass(frozen=True)
@@ -107,8 +153,13 @@ def _backends(shared: Path) -> Backends:
     return Backends(database_url=database, cache_url=cache, cache_prefix=f"two-servers-{secrets.token_hex(4)}")
 
 
-def _environment(backends: Backends, shared: Path, var_dir: Path) -> dict[str, str]:
-    """The production variables of one server: its own VAR_DIR, the shared database, cache and stores."""
+def _environment(backends: Backends, shared: Path, var_dir: Path, bucket: Bucket | None) -> dict[str, str]:
+    """The production variables of one server: its own VAR_DIR, the shared database, cache and stores.
+
+    With `bucket` the stores are that bucket; MEDIA_ROOT and PREVIEW_ROOT still name folders
+    under `shared`, which the test checks stay empty. Without it (the prepared database's
+    setup) they are those folders.
+    """
     own = ("DJANGO_", "DATABASE_", "CACHE_", "CELERY_", "AWS_", "TWO_SERVERS_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     env.update(
@@ -128,10 +179,12 @@ def _environment(backends: Backends, shared: Path, var_dir: Path) -> dict[str, s
     )
     if backends.cache_url:
         env.update(CACHE_URL=backends.cache_url, TWO_SERVERS_CACHE_PREFIX=backends.cache_prefix)
+    if bucket is not None:
+        env.update(bucket.environment())
     return env
 
 
-def _start(backends: Backends, shared: Path, name: str, config: Path) -> Server:
+def _start(backends: Backends, bucket: Bucket, shared: Path, name: str, config: Path) -> Server:
     var_dir = shared / f"var-{name}"
     var_dir.mkdir()
     port = _free_port()
@@ -143,7 +196,7 @@ def _start(backends: Backends, shared: Path, name: str, config: Path) -> Server:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=_environment(backends, shared, var_dir),
+            env=_environment(backends, shared, var_dir, bucket),
             stdout=sink,
             stderr=sink,
             start_new_session=True,
@@ -203,12 +256,12 @@ def _warm(server: Server) -> None:
     assert answer.status_code == 200, _log_end(server.log)
 
 
-def _setup(backends: Backends, folder: Path) -> None:
-    """Migrate the servers' database and load the demo catalogs, their media into `folder`/media."""
+def _setup(backends: Backends, folder: Path, bucket: Bucket | None) -> None:
+    """Migrate the servers' database and load the demo catalogs, their media into `bucket` or `folder`/media."""
     (folder / "var").mkdir(exist_ok=True)
     setup = "import django; django.setup(); from django.core.management import call_command as c; "
     setup += "c('migrate', verbosity=0); c('load_demo', verbosity=0)"
-    env = _environment(backends, folder, folder / "var")
+    env = _environment(backends, folder, folder / "var", bucket)
     command = [sys.executable, "-c", setup]
     done = subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
@@ -245,7 +298,7 @@ def _prepared() -> Path:
     if (folder / "db.sqlite3").exists():
         return folder
     building = Path(tempfile.mkdtemp(prefix="building-", dir=folder.parent if folder.parent.exists() else None))
-    _setup(Backends(database_url=f"sqlite:///{building / 'db.sqlite3'}"), building)
+    _setup(Backends(database_url=f"sqlite:///{building / 'db.sqlite3'}"), building, None)
     folder.parent.mkdir(parents=True, exist_ok=True)
     try:
         building.rename(folder)
@@ -254,24 +307,55 @@ def _prepared() -> Path:
     return folder
 
 
+def _upload(folder: Path, bucket: Bucket, prefix: str) -> None:
+    """Copy every file under `folder` into `bucket`, named `prefix`/ and its path under `folder`."""
+    client = bucket.client()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        client.upload_file(str(path), bucket.name, f"{prefix}/{path.relative_to(folder).as_posix()}")
+
+
 @pytest.fixture(scope="module")
-def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
-    """Two gunicorn servers on one migrated database with the demo catalogs, one cache and one media store."""
-    shared = tmp_path_factory.mktemp("two-servers")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The servers' folder: the SQLite database, their logs and VAR_DIRs, and the media folders left empty."""
+    return tmp_path_factory.mktemp("two-servers")
+
+
+@pytest.fixture(scope="module")
+def bucket() -> Iterator[Bucket]:
+    """An empty bucket on moto's S3 server, started in this process on a port the system chooses."""
+    pytest.importorskip("moto", reason="moto (requirements-dev.txt) is not installed")
+    pytest.importorskip("flask", reason="moto's server needs moto[server] (requirements-dev.txt)")
+    from moto.server import ThreadedMotoServer
+
+    # Port 0: the system binds a free port at once (no window for another process to take it).
+    store = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    store.start()
+    try:
+        host, port = store.get_host_and_port()
+        made = Bucket(endpoint=f"http://{host}:{port}")
+        made.client().create_bucket(Bucket=made.name)
+        yield made
+    finally:
+        store.stop()
+
+
+@pytest.fixture(scope="module")
+def started(shared: Path, bucket: Bucket) -> Iterator[tuple[Server, Server]]:
+    """Two gunicorn servers on one migrated database with the demo catalogs, one cache and one bucket."""
     backends = _backends(shared)
     if backends.postgres:
         _postgres(backends, "DROP DATABASE IF EXISTS {} WITH (FORCE)")  # left by a run that was killed
         _postgres(backends, "CREATE DATABASE {}")
-        _setup(backends, shared)
+        _setup(backends, shared, bucket)
     else:
         prepared = _prepared()
         shutil.copy2(prepared / "db.sqlite3", shared / "db.sqlite3")
-        shutil.copytree(prepared / "media", shared / "media")
+        _upload(prepared / "media", bucket, "media")  # MEDIA_STORAGE_PREFIX's default
     config = shared / "gunicorn.conf.py"
     config.write_text("# empty: the command line says everything (the repository's own configuration is not read)\n")
     servers: list[Server] = []
     try:
-        servers = [_start(backends, shared, "a", config), _start(backends, shared, "b", config)]
+        servers = [_start(backends, bucket, shared, "a", config), _start(backends, bucket, shared, "b", config)]
         deadline = time.monotonic() + START_SECONDS
         for server in servers:
             why = _ready(server, deadline)
@@ -306,7 +390,14 @@ def servers(started: tuple[Server, Server]) -> Iterator[tuple[Server, Server]]:
             pytest.fail(gone)
 
 
-def test_a_preview_rendered_on_one_server_is_served_by_the_other(servers: tuple[Server, Server]) -> None:
+def _local_files(shared: Path) -> list[Path]:
+    """Return the files in the local media and previews folders (MEDIA_ROOT, PREVIEW_ROOT): the bucket has them."""
+    return [path for folder in ("media", "previews") for path in (shared / folder).rglob("*") if path.is_file()]
+
+
+def test_a_preview_rendered_on_one_server_is_served_by_the_other(
+    servers: tuple[Server, Server], bucket: Bucket, shared: Path
+) -> None:
     import requests
 
     a, b = servers
@@ -320,9 +411,18 @@ def test_a_preview_rendered_on_one_server_is_served_by_the_other(servers: tuple[
     assert "immutable" in on_b.headers["Cache-Control"]
     on_a = requests.get(a.url + found.group(0), timeout=10)
     assert on_a.status_code == 200 and on_a.content == on_b.content  # A serves what B rendered
+    # The recipe A stored and the picture B rendered are the bucket's objects (configurator/preview.py's names).
+    key = found.group(1)
+    stored = bucket.keys(f"previews/{key[:2]}/{key}")
+    assert stored == {f"previews/{key[:2]}/{key}.json", f"previews/{key[:2]}/{key}-large.webp"}
+    assert bucket.read(f"previews/{key[:2]}/{key}-large.webp") == on_b.content
+    assert bucket.keys("media/preview/"), "the layer images it was drawn from"
+    assert _local_files(shared) == []
 
 
-def test_a_configuration_saved_on_one_server_opens_on_the_other(servers: tuple[Server, Server]) -> None:
+def test_a_configuration_saved_on_one_server_opens_on_the_other(
+    servers: tuple[Server, Server], bucket: Bucket, shared: Path
+) -> None:
     import requests
 
     a, b = servers
@@ -342,9 +442,17 @@ def test_a_configuration_saved_on_one_server_opens_on_the_other(servers: tuple[S
     opened = requests.get(b.url + share, timeout=10)
     assert opened.status_code == 200
     assert share.strip("/").rsplit("/", 1)[1] in opened.text  # B shows the code A gave
+    # B's page names the saved look's preview, whose recipe is in the bucket for either server to render.
+    found = PREVIEW.search(opened.text)
+    assert found is not None, "the shared configuration's page names its preview"
+    key = found.group(1)
+    assert f"previews/{key[:2]}/{key}.json" in bucket.keys(f"previews/{key[:2]}/")
+    assert _local_files(shared) == []
 
 
-def test_an_order_placed_on_one_server_shows_its_page_and_picture_on_the_other(servers: tuple[Server, Server]) -> None:
+def test_an_order_placed_on_one_server_shows_its_page_and_picture_on_the_other(
+    servers: tuple[Server, Server], bucket: Bucket, shared: Path
+) -> None:
     import requests
 
     a, b = servers
@@ -361,3 +469,7 @@ def test_an_order_placed_on_one_server_shows_its_page_and_picture_on_the_other(s
     assert on_b.content[8:12] == b"WEBP"
     number = placed.json()["number"]
     assert requests.get(f"{b.url}/orders/{number}/wrong-key/picture.webp", timeout=10).status_code == 404
+    # The picture A kept for the order is an object in the bucket's media, the one B served.
+    pictures = bucket.keys(f"media/{ORDER_PICTURES}/")
+    assert on_b.content in {bucket.read(name) for name in pictures}
+    assert _local_files(shared) == []
