@@ -41,6 +41,7 @@ if sys.path[0] == str(Path(__file__).resolve().parent):
     sys.path[0] = str(ROOT)  # import `bench.*` and the project as packages
 
 import argparse  # noqa: E402
+import concurrent.futures  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
@@ -378,11 +379,15 @@ def _until_every_worker_serves(base: str, number: int, timeout: float = 300.0) -
     """
     start = time.perf_counter()
     url = f"{base}/api/v1/products/{BIG}/configure"
+
+    def probe() -> object:
+        # A new connection each time (no keep-alive), several at once: every worker gets some.
+        answer = requests.post(url, json={"selections": {}}, headers={"Connection": "close"}, timeout=300)
+        return answer.json().get("version")
+
     while time.perf_counter() - start < timeout:
-        served = set()
-        with requests.Session() as session:
-            for _ in range(8):
-                served.add(session.post(url, json={"selections": {}}, timeout=300).json().get("version"))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            served = set(pool.map(lambda _: probe(), range(16)))
         if served == {number}:
             return time.perf_counter() - start
         time.sleep(0.2)

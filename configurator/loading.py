@@ -47,6 +47,7 @@ from configurator.engine.session import Session
 log = logging.getLogger(__name__)
 
 Key = tuple[int, str]  # (version id, snapshot checksum)
+Prepare = Callable[[Product, Session], None]  # answers a new session's first questions before it is kept
 
 _lock = threading.Lock()  # guards the caches, `_building` and `_ready`, never held while building
 _models: OrderedDict[Key, Product] = OrderedDict()
@@ -55,7 +56,8 @@ _sizes: dict[Key, int] = {}  # bytes each kept session added to the process when
 _building: dict[Key, threading.Lock] = {}  # one lock per version whose session is being built
 _ready: dict[int, CatalogVersion] = {}  # product id -> its newest version whose session is kept
 _background: dict[Key, int] = {}  # versions being built in a background thread -> their product id
-_waiting: set[threading.Event] = set()  # background builds waiting for the request that started them to answer
+#: background builds waiting for the request that started them to answer -> that request's thread
+_waiting: dict[threading.Event, int] = {}
 _drafts: OrderedDict[str, tuple[Product, Session]] = OrderedDict()  # snapshot checksum -> model, session
 MAX_MODELS = 256
 MAX_DRAFTS = 4
@@ -97,8 +99,12 @@ def version_model(version: CatalogVersion) -> Product:
     return model
 
 
-def version_session(version: CatalogVersion) -> Session:
-    """Return the compiled solver session of a published version (compiled once per process)."""
+def version_session(version: CatalogVersion, prepare: Prepare | None = None) -> Session:
+    """Return the compiled solver session of a published version (compiled once per process).
+
+    `prepare`, when this call builds the session, answers what shoppers ask first before the
+    session is kept, so no shopper meets it cold (a background build after a publish).
+    """
     if version.pk is None:
         return _draft(version)[1]
     key = (version.pk, version.checksum)
@@ -111,7 +117,10 @@ def version_session(version: CatalogVersion) -> Session:
         session = _sessions.get(key)
         if session is None:
             before = _rss()
-            session = build_session(version_model(version), version.checksum)
+            model = version_model(version)
+            session = build_session(model, version.checksum)
+            if prepare is not None:
+                prepare(model, session)
             dropped = _keep(version, session, max(MIN_SIZE, _rss() - before))
             _settle(dropped)
     return session
@@ -125,8 +134,9 @@ def _draft(version: CatalogVersion) -> tuple[Product, Session]:
             _drafts.move_to_end(version.checksum)
             return found
     model = product_from_dict(version.snapshot)
-    # Not frozen (`_settle`): a draft's session is dropped as soon as the draft changes, and frozen
-    # objects in reference cycles would never be collected.
+    # Not frozen on its own build (`_settle`): a draft's session is dropped as soon as the draft
+    # changes. A published version's build that settles while drafts are kept freezes them too;
+    # staff try few drafts, and at most MAX_DRAFTS are kept.
     session = build_session(model, version.checksum)
     with _lock:
         return _remember(_drafts, version.checksum, (model, session), MAX_DRAFTS)
@@ -152,13 +162,25 @@ def version_serving(version: CatalogVersion) -> CatalogVersion:
         if start:
             _background[key] = version.product_id
     if start:
-        answered = threading.Event()
-        with _lock:
-            _waiting.add(answered)
+        _start_build(version)
+    return ready
+
+
+def _start_build(version: CatalogVersion) -> None:
+    """Start `version`'s background build, to run once this thread's request has answered."""
+    key = (version.pk, version.checksum)
+    answered = threading.Event()
+    with _lock:
+        _waiting[answered] = threading.get_ident()
+    try:
         threading.Thread(
             target=_build_in_background, args=(version, answered), name=f"build-{key[0]}", daemon=True
         ).start()
-    return ready
+    except RuntimeError:  # no thread to be had (interpreter shutting down): a later request tries again
+        log.exception("the background build of version %s could not start", key[0])
+        with _lock:
+            _waiting.pop(answered, None)
+            _background.pop(key, None)
 
 
 def _build_in_background(version: CatalogVersion, answered: threading.Event) -> None:
@@ -166,15 +188,18 @@ def _build_in_background(version: CatalogVersion, answered: threading.Event) -> 
 
     The build holds the interpreter for long stretches (reading the snapshot, compiling), so
     started at once it would slow the very answer that started it: measured 6–18x a warm
-    answer in bench/serving.py. It waits for a request to finish (`request_finished`), or
-    AFTER_RESPONSE_S outside a request.
+    answer in bench/serving.py. It waits for that request to finish (`request_finished` on
+    its thread), or AFTER_RESPONSE_S outside a request. The new session answers the page's
+    first look before shoppers are switched to it (`warming.warm_session`).
     """
     key = (version.pk, version.checksum)
     answered.wait(AFTER_RESPONSE_S)
     with _lock:
-        _waiting.discard(answered)
+        _waiting.pop(answered, None)
+    from configurator import warming  # warming answers through the services, which read this module
+
     try:
-        version_session(version)
+        version_session(version, prepare=functools.partial(warming.warm_session, version))
     except Exception:
         log.exception("building version %s in the background failed: its first request builds it", key[0])
     finally:
@@ -185,9 +210,10 @@ def _build_in_background(version: CatalogVersion, answered: threading.Event) -> 
 
 @receiver(request_finished, dispatch_uid="configurator.loading.answered")
 def _answered(**_: object) -> None:
-    """A request has answered: the background builds waiting for it may start."""
+    """A request has answered (on its own thread): the background builds it started may start."""
+    thread = threading.get_ident()
     with _lock:
-        waiting = list(_waiting)
+        waiting = [event for event, started_by in _waiting.items() if started_by == thread]
     for event in waiting:
         event.set()
 

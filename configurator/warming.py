@@ -7,6 +7,7 @@ version compiled; `python manage.py warm_catalogs` runs the same loop by hand.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -16,7 +17,9 @@ from django.db import DatabaseError
 from catalog.models import CatalogVersion
 from catalog.selectors import listed_versions
 from configurator import loading, services
+from configurator.engine.model import Product
 from configurator.engine.selection import Selection
+from configurator.engine.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +30,17 @@ def warm_version(version: CatalogVersion) -> None:
     Compiling alone is not enough: the first availability check of a big model builds the
     session's witnesses (11 s of a 14 s first page on Automotive01, after a 1.4 s compile).
     """
-    loading.version_session(version)
-    engine = services.version_engine(version)
-    first = services.configuration_first_look(version)
-    # The session answered the empty selection when it was built; the page opens on the first look.
+    loading.version_session(version, prepare=functools.partial(warm_session, version))
+
+
+def warm_session(version: CatalogVersion, product: Product, session: Session) -> None:
+    """Answer a new session's first look: the page a shopper opens, before any shopper is served it.
+
+    The session answered the empty selection when it was built; the page opens on the catalog's
+    defaults completed (`configuration_first_look`), which is answered here, with its prices.
+    """
+    engine = services.VersionEngine(version=version, product=product, session=session)
+    first = session.complete(Selection(), parameters=False).configuration
     services.configuration_check(engine, first or Selection(), settings.LANGUAGE_CODE)
 
 

@@ -121,7 +121,7 @@ def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("_building", "_sizes", "_ready"):
         monkeypatch.setattr(loading, name, {})
     monkeypatch.setattr(loading, "_background", {})
-    monkeypatch.setattr(loading, "_waiting", set())
+    monkeypatch.setattr(loading, "_waiting", {})
 
 
 def _publish_bike(price: str) -> CatalogVersion:
@@ -191,6 +191,60 @@ def test_a_background_build_starts_once_the_request_that_asked_has_answered(
     request_finished.send(sender=None)
     assert started.wait(30)
     assert _until_built(second)
+    assert loading.version_serving(second) == second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_request_finishing_does_not_start_the_build(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the request that asked for the new version lets its build start, once it has answered."""
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    monkeypatch.setattr(loading, "AFTER_RESPONSE_S", 60.0)
+    first = _publish_bike("499.00")
+    loading.version_session(first)
+    second = _publish_bike("549.00")
+    started = threading.Event()
+    real = loading.build_session
+
+    def watched(product: Product, checksum: str | None = None) -> Session:
+        started.set()
+        return real(product, checksum)
+
+    monkeypatch.setattr(loading, "build_session", watched)
+    assert loading.version_serving(second) == first
+    other = threading.Thread(target=lambda: request_finished.send(sender=None))
+    other.start()
+    other.join()
+    assert not started.wait(0.5), "a request on another thread started the build"
+    request_finished.send(sender=None)
+    assert started.wait(30)
+    assert _until_built(second)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shoppers_switch_only_once_the_new_version_has_answered_its_first_look(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first shopper on a new version never meets it cold: its page's first look is answered first."""
+    from configurator import warming
+
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    monkeypatch.setattr(loading, "AFTER_RESPONSE_S", 0.0)
+    first = _publish_bike("499.00")
+    loading.version_session(first)
+    second = _publish_bike("549.00")
+    served_meanwhile: list[CatalogVersion] = []
+    real = warming.warm_session
+
+    def watched(version: CatalogVersion, product: Product, session: Session) -> None:
+        served_meanwhile.append(loading.version_serving(second))
+        real(version, product, session)
+
+    monkeypatch.setattr(warming, "warm_session", watched)
+    assert loading.version_serving(second) == first
+    assert _until_built(second)
+    assert served_meanwhile == [first], "shoppers kept the ready version while the new one answered its first look"
     assert loading.version_serving(second) == second
 
 

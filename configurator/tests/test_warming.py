@@ -68,10 +68,10 @@ def test_one_failing_product_does_not_stop_the_others(
 ) -> None:
     real = loading.version_session
 
-    def failing(version):
+    def failing(version, prepare=None):
         if version.product.code == "city-car":
             raise RuntimeError("broken snapshot")
-        return real(version)
+        return real(version, prepare)
 
     monkeypatch.setattr(loading, "version_session", failing)
     with caplog.at_level("ERROR"):

@@ -10,9 +10,7 @@ parameter, is answered as a switch (its own assumption dropped), as the SAT sess
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -97,12 +95,6 @@ class Diagram:
         return out
 
 
-#: how much nicer than its parent a compiling child runs (Linux: about a tenth of a busy core's share)
-CHILD_NICE = 10
-#: the child is ended past this many times its CPU budget in wall-clock time (it may wait for a core)
-WALL_FACTOR = 4
-
-
 def compile_diagram(
     model: CompiledModel, *, max_nodes: int, seconds: float, sift_swaps: int = 0, in_process: bool = False
 ) -> Diagram | None:
@@ -112,10 +104,7 @@ def compile_diagram(
     The budget is checked between conjunctions, and one CUDD operation cannot be stopped,
     so the work runs in a child process that is ended past twice the budget (wall clock).
     The child comes from a fork server, never from a fork of this process: web and Celery
-    workers run threads, and forking a threaded process can deadlock the child. It runs at
-    a lower CPU priority (CHILD_NICE): a compile is background work (at publish, in a Celery
-    worker or a web worker's build thread), and shoppers' requests on the same cores go
-    first; its budget is CPU time, so waiting for a core does not spend it.
+    workers run threads, and forking a threaded process can deadlock the child.
     `in_process`: compile here instead (for a small model, whose operations are quick).
     """
     if in_process:
@@ -126,7 +115,7 @@ def compile_diagram(
     child.start()
     sender.close()
     try:
-        if not receiver.poll(WALL_FACTOR * seconds + 1):
+        if not receiver.poll(2 * seconds + 1):
             return None
         diagram: Diagram | None = receiver.recv()
         return diagram
@@ -140,8 +129,6 @@ def compile_diagram(
 
 
 def _compile_into(sender: Connection, model: CompiledModel, max_nodes: int, seconds: float, sift_swaps: int) -> None:
-    with contextlib.suppress(OSError):  # where priorities cannot be changed, at the same priority
-        os.nice(CHILD_NICE)
     sender.send(_compile_here(model, max_nodes, seconds, sift_swaps))
     sender.close()
 

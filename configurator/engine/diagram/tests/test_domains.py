@@ -88,24 +88,3 @@ def test_the_compiled_kernel_answers_as_the_python_markings(data: st.DataObject)
         assert (python is None) == (compiled is None)
         if python is not None and compiled is not None:
             assert [lit for lit in literals if lit in compiled] == [lit for lit in literals if lit in python]
-
-
-def test_a_compile_in_a_child_process_runs_at_a_lower_priority(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A child compile (publish, Celery, a build thread) lets shoppers' requests have the cores first."""
-    import json
-    import multiprocessing
-    from decimal import Decimal
-    from pathlib import Path
-
-    from configurator.engine import diagram
-    from configurator.engine.model import product_from_dict
-
-    demo = Path(__file__).resolve().parents[4] / "catalog" / "demo" / "city-car.json"
-    car = product_from_dict(json.loads(demo.read_text(), parse_float=Decimal)["products"][0])
-
-    niced: list[int] = []
-    monkeypatch.setattr(diagram.os, "nice", niced.append)
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    diagram._compile_into(sender, compile_product(car), 100_000, 30, 0)
-    assert niced == [diagram.CHILD_NICE] and diagram.CHILD_NICE > 0
-    assert receiver.recv() is not None
