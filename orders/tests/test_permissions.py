@@ -178,7 +178,7 @@ def test_the_sign_in_attempts_cleanup_is_named_in_italian(rf: RequestFactory, ad
     request.user = admin_user
     with translation.override("it"):
         action = admin.site.get_model_admin(AccessAttempt).get_actions(request)["cleanup_expired_attempts"]
-        assert str(action.description) == "Elimina i tentativi scaduti"
+        assert action is not None and str(action.description) == "Elimina i tentativi scaduti"
 
 
 def test_change_without_publish_permission_cannot_publish_from_the_product_page(

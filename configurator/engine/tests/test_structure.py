@@ -50,7 +50,7 @@ def _private_reads(path: Path) -> Iterator[str]:
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """Return the engine modules that `name` imports (relative or absolute imports, at any depth in the file)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         candidates: list[str] = []
         if isinstance(node, ast.Import):
