@@ -363,7 +363,12 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
         # Short values go back into the address, so the page shows each beside its field's message;
         # a huge one (a million digits) would make a huge address: the message names it instead.
         kept = {code: raw for code, raw in page.rejected.items() if len(raw) <= REJECTED_KEPT_CHARACTERS}
-        return HttpResponseRedirect(configure_url(engine.product, page.selection, page.step, rejected=kept))
+        # The page state goes back too: without it, measurements filled from a size would read as the shopper's.
+        state = state_pairs(
+            engine.product, page.seen, suggested=page.suggested, estimates=page.estimates, guided=page.guided
+        )
+        url = configure_url(engine.product, page.selection, page.step, rejected=kept, state=state)
+        return HttpResponseRedirect(visit.url(url) if visit is not None and not visit.new else url)
     selection = page.selection
     query = {"saved": "1"}
     if page.estimates.fields:

@@ -3,6 +3,11 @@
 Events carry their own `simulated` flag; an order has none. `simulate_shoppers --orders` (the
 demo's, `make run`) places real orders for `SIMULATED_CUSTOMER` (RFC 2606 reserves .invalid:
 no one), and that address is how figures that read orders tell them from real ones.
+
+A known limit: erasing an order's personal data (`orders.services.order_anonymise`, by staff
+or by retention after ORDERS_PERSONAL_DATA_RETENTION_DAYS) replaces that address, and nothing
+else left on the order says it was simulated (its notes are erased too, and its idempotency
+key is the API client's to choose), so an erased simulated order counts as real traffic.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from catalog.selectors import version_latest_cached
 from config.throttling import throttle
 from configurator.forms import GUIDED
+from configurator.loading import version_serving
 from configurator.pages import OTHER, configure_url, state_pairs
 from configurator.services import VersionEngine, version_engine
 from insights import tracking
@@ -28,10 +29,11 @@ SKIPPED = "_skip"
 
 
 def _published(code: str) -> VersionEngine:
+    """Return the version shoppers are served (never compiled in their request), with its engine, or 404."""
     version = version_latest_cached(code)
     if version is None or not version.product.active:
         raise Http404(_("No product with this code is offered."))
-    return version_engine(version)
+    return version_engine(version_serving(version))
 
 
 def _first_step(engine: VersionEngine) -> str:

@@ -368,6 +368,44 @@ def test_after_a_publish_checkout_orders_and_share_links_do_not_compile_in_the_r
     assert again.context["form"].data["quoted_version"] == "2" and Order.objects.count() == 2
 
 
+@pytest.mark.django_db
+def test_after_a_publish_the_guided_questions_do_not_compile_in_the_request(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch, client: Client
+) -> None:
+    """The questions and their proposal serve the version that is ready, as the configurator does."""
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    call_command("load_demo", stdout=None)
+    first = version_latest_for("shirt")
+    assert first is not None
+    loading.version_session(first)  # the version shoppers are served (warmed at start)
+    shirt = CatalogProduct.objects.get(code="shirt")
+    shirt.base_price += 50
+    shirt.save()
+    catalog_publish(shirt)  # version 2: it compiles in the background
+    release = threading.Event()
+    request_thread = threading.current_thread()
+    real = loading.build_session
+
+    def held(product: Product, checksum: str | None = None, **options: Any) -> Session:
+        if threading.current_thread() is request_thread:
+            raise AssertionError("compiled inside a shopper's request")
+        assert release.wait(30)
+        return real(product, checksum, **options)
+
+    monkeypatch.setattr(loading, "build_session", held)
+    url = reverse("personalisation:guided", args=["shirt"])
+    try:
+        assert client.get(url).status_code == 200
+        proposal = client.get(url, {"_propose": "1", "q_wear": "tucked", "q_occasion": "office"})
+        assert proposal.status_code == 302
+        assert client.get(proposal["Location"]).status_code == 200
+    finally:
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name.startswith("build-"):
+                thread.join(timeout=60)
+
+
 class _Answers:
     """Stands for what clicks add to a session after its build: kept answers in a reference cycle."""
 

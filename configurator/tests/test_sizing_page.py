@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +11,7 @@ from django.test import Client
 
 from catalog.services import catalog_import, catalog_publish
 from catalog.tests.factories import small_catalog
+from insights.tests.shopping import FROM_SHOP, hidden
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,19 @@ def test_a_warning_that_names_only_choices_is_shown_among_the_notices(client: Cl
     assert "I cestini di vimini sbiadiscono al sole." in italian
     quiet = client.get(f"/p/bike/?{urlencode({'frame': 'blue', 'height': '170'})}").text
     assert "fade in the sun" not in quiet
+
+
+def test_a_refused_save_keeps_the_estimates_still_to_check_and_the_visit(client: Client) -> None:
+    visit = hidden(client.get("/p/shirt/?_step=measurements", headers=FROM_SHOP), "_visit")
+    assert visit
+    state = {"_size": "M", "_estimated": "chest,waist,sleeve,arm,shirt_length", "_visit": visit}
+    data = {**STYLE, **SIZE_M, "neck": "99", **state, "_step": "measurements"}
+    response = client.post("/p/shirt/save", data, headers=FROM_SHOP)
+    address = dict(parse_qsl(urlsplit(response["Location"]).query))
+    assert response.status_code == 302 and address["neck"] == "99"
+    assert address["_size"] == "M" and address["_estimated"] == state["_estimated"]
+    assert address["_visit"] == visit, "the page it opens continues the visit"
+    page = client.get(response["Location"]).content.decode()
+    assert "Not saved: fix these values first. Neck: Enter a value from 34 to 50 cm." in page
+    # Measurements filled from the size are still estimates to check, never passed off as the shopper's own.
+    assert _estimated_fields(page) == ["chest", "waist", "sleeve", "arm", "shirt_length"]

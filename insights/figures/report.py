@@ -74,6 +74,17 @@ def _sections(insights: ProductInsights) -> dict[str, Any]:
             {"field": f.field, "label": f.label, "kind": f.kind, "filled": f.filled, "invalid": f.invalid}
             for f in insights.fields
         ],
+        "guided": [
+            {
+                "question": g.question,
+                "label": g.label,
+                "answered": g.answered,
+                "skipped": g.skipped,
+                "overridden": g.overridden,
+                "share_overridden": _ratio(g.share_overridden),
+            }
+            for g in insights.guided
+        ],
         "blocked": [
             {
                 "rule": b.rule,

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from catalog.models import CatalogVersion
-from insights.models import DailyBlock, DailyOption, DailyStage, DailyVisits
+from insights.models import DailyBlock, DailyGuided, DailyOption, DailyStage, DailyVisits
 from insights.tests.factories import START, save, shopper
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,32 @@ def test_json_has_the_issue_keys_with_numbers_as_numbers(figures: None) -> None:
             "quantity": "100.00",
         },
     ]
+
+
+def test_json_has_the_guided_questions_as_the_page_does(figures: None) -> None:
+    key = {"day": TODAY, "product": "bike", "version": 1}
+    DailyGuided.objects.create(**key, question="riding", answered=3, skipped=1, overridden=1)
+    DailyGuided.objects.create(**key | {"day": TODAY - datetime.timedelta(days=1)}, question="riding", answered=1)
+    DailyGuided.objects.create(**key, question="terrain", skipped=2)
+    assert _report()["guided"] == [
+        {
+            "question": "riding",
+            "label": "riding",
+            "answered": 4,
+            "skipped": 1,
+            "overridden": 1,
+            "share_overridden": 0.25,
+        },
+        {
+            "question": "terrain",
+            "label": "terrain",
+            "answered": 0,
+            "skipped": 2,
+            "overridden": 0,
+            "share_overridden": None,
+        },
+    ]
+    assert _report("--traffic", "simulated")["guided"] == []
 
 
 def test_options_narrow_the_period_traffic_version_and_demand(figures: None) -> None:

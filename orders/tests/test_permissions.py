@@ -16,7 +16,7 @@ from django.contrib.auth.models import Permission, User
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from catalog.models import CatalogVersion, Product
@@ -168,6 +168,17 @@ def test_only_who_may_delete_sign_in_attempts_may_clean_them_up(
     assert "cleanup_expired_attempts" not in model_admin.get_actions(request)
     request.user = admin_user
     assert "cleanup_expired_attempts" in model_admin.get_actions(request)
+
+
+def test_the_sign_in_attempts_cleanup_is_named_in_italian(rf: RequestFactory, admin_user: User) -> None:
+    from axes.models import AccessAttempt
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = admin_user
+    with translation.override("it"):
+        action = admin.site.get_model_admin(AccessAttempt).get_actions(request)["cleanup_expired_attempts"]
+        assert action is not None and str(action.description) == "Elimina i tentativi scaduti"
 
 
 def test_change_without_publish_permission_cannot_publish_from_the_product_page(

@@ -7,6 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parents[1]
+#: The engine's package as absolute imports name it (`from configurator.engine.solving import ...`).
+PACKAGE = "configurator.engine"
+
+
+def _in_engine(module: str) -> str | None:
+    """Return an absolute module name relative to the engine ("" for the package), or None outside it."""
+    if module == PACKAGE:
+        return ""
+    if module.startswith(f"{PACKAGE}."):
+        return module[len(PACKAGE) + 1 :]
+    return None
 
 
 def _modules() -> dict[str, Path]:
@@ -14,7 +25,7 @@ def _modules() -> dict[str, Path]:
     found = {}
     for path in sorted(ENGINE.rglob("*.py")):
         parts = path.relative_to(ENGINE).with_suffix("").parts
-        if parts[0] == "tests":
+        if "tests" in parts:
             continue
         if parts[-1] == "__init__":
             parts = parts[:-1]
@@ -30,25 +41,30 @@ def _private_reads(path: Path) -> Iterator[str]:
             if isinstance(owner, ast.Name) and owner.id in {"self", "cls"}:
                 continue
             yield f"{path.name}:{node.lineno}: {ast.unparse(node)}"
-        elif isinstance(node, ast.ImportFrom) and node.level:
+        elif isinstance(node, ast.ImportFrom) and (node.level or _in_engine(node.module or "") is not None):
             for alias in node.names:
                 if alias.name.startswith("_") and not alias.name.startswith("__"):
                     yield f"{path.name}:{node.lineno}: from {'.' * node.level}{node.module or ''} import {alias.name}"
 
 
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
-    """Return the engine modules that `name` imports (relative imports, at any depth in the file)."""
+    """Return the engine modules that `name` imports (relative or absolute imports, at any depth in the file)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if not isinstance(node, ast.ImportFrom) or not node.level:
-            continue
-        base = package.split(".") if package else []
-        base = base[: len(base) - (node.level - 1)]
-        module = ".".join([*base, *([node.module] if node.module else [])])
-        for candidate in (module, *(f"{module}.{alias.name}".lstrip(".") for alias in node.names)):
-            if candidate in modules and candidate != name:
-                found.add(candidate)
+        candidates: list[str] = []
+        if isinstance(node, ast.Import):
+            candidates = [m for alias in node.names if (m := _in_engine(alias.name)) is not None]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".") if package else []
+                base = base[: len(base) - (node.level - 1)]
+                module: str | None = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = _in_engine(node.module or "")
+            if module is not None:
+                candidates = [module, *(f"{module}.{alias.name}".lstrip(".") for alias in node.names)]
+        found.update(c for c in candidates if c in modules and c != name)
     return found
 
 
@@ -88,3 +104,13 @@ def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
     sample.write_text("from .caches import _Budget\nfrom . import solving\n\ndef f(s):\n    return s._solver\n")
     assert len(list(_private_reads(sample))) == 2
     assert _imports("availability", sample, {"caches": sample, "solving": sample}) == {"caches", "solving"}
+    absolute = tmp_path / "absolute.py"
+    absolute.write_text(
+        "from configurator.engine.caches import _Budget\n"
+        "from configurator.engine import solving\n"
+        "import configurator.engine.diagram.flat\n"
+        "from configurator.forms import _not_the_engine\n"
+    )
+    assert len(list(_private_reads(absolute))) == 1
+    modules = {"caches": sample, "solving": sample, "diagram.flat": sample, "forms": sample}
+    assert _imports("availability", absolute, modules) == {"caches", "solving", "diagram.flat"}
