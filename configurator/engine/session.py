@@ -37,8 +37,11 @@ __all__ = ["GroupState", "Key", "OptionState", "ParameterState", "Propagation", 
 class Session:
     """Answer configuration questions about one compiled model (thread-safe)."""
 
-    #: what a session keeps between clicks, in references held (see caches.Budget): some 32 MB
+    #: what a session keeps between clicks, in references held (see caches.Budget): some 32 MB at most
     MEMORY = 4_000_000
+    #: up to MEMORY, this much per option: a small model's answers are small, and a bound it
+    #: fills within its first few thousand clicks keeps its process from growing for hours
+    MEMORY_SMALL_PER_OPTION = 10_000
     #: and at least this much per option, so the answers of a few clicks of a big model fit
     MEMORY_PER_OPTION = 1024
 
@@ -56,7 +59,9 @@ class Session:
         self.checker = Checker(model.product)
         self.solving = Solving(model, solver)
         #: the one bound on kept proofs and answers (`memory`, else from MEMORY and the model's size)
-        self.budget = Budget(memory or max(self.MEMORY, self.MEMORY_PER_OPTION * len(model.option_of)))
+        options = len(model.option_of)
+        bound = max(self.MEMORY_PER_OPTION * options, min(self.MEMORY, self.MEMORY_SMALL_PER_OPTION * options))
+        self.budget = Budget(memory or bound)
         cores = Cores(self.budget)
         self.proofs = Proofs(self.solving, cores)
         self.witnesses = Witnesses(self.solving, self.checker, cores)

@@ -120,3 +120,10 @@ def test_a_dropped_session_is_freed_without_the_cycle_collector() -> None:
         assert [ref() is None for ref in held] == [True] * len(held)
     finally:
         gc.enable()
+
+
+def test_a_small_models_bound_is_small() -> None:
+    """A small model fills its bound within its first clicks, so its process stops growing early."""
+    small = compile_product(_generated(3, groups=8, rules=10))
+    options = len(small.option_of)
+    assert Session(small).budget.limit == Session.MEMORY_SMALL_PER_OPTION * options < Session.MEMORY // 10
