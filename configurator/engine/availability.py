@@ -20,7 +20,7 @@ from configurator.engine.model import Group
 from configurator.engine.proofs import Proofs
 from configurator.engine.selection import Selection
 from configurator.engine.solving import Context, Solving, agrees, flat
-from configurator.engine.states import GroupState, Key, OptionState, ParameterState, Propagation, Reason, grid_decimal
+from configurator.engine.states import GroupState, Key, ParameterState, Propagation, Reason, grid_decimal
 from configurator.engine.witnesses import Witnesses
 
 Assumptions = dict[Key, list[int]]
@@ -181,10 +181,12 @@ class Availability:
                 return state
         why = {**kept, **self.proofs.why(excluded, context, proven)} if reasons and excluded else kept
         option_states = []
+        shared = self.proofs.shared
         for option in group.options:
             lit = options[option.code]
             ok = lit in available or lit in chosen_lits
-            option_states.append(OptionState(option.code, ok, lit in chosen_lits, () if ok else why.get(lit, ())))
+            why_not = () if ok else why.get(lit, ())
+            option_states.append(shared.option(group.code, option.code, ok, lit in chosen_lits, why_not))
         state = GroupState(group.code, chosen is not None, tuple(sorted(chosen or ())), tuple(option_states))
         dead = self.proofs.dead
         if dead_key is not None and all(why.get(lit, ()) is dead.get(lit) for lit in (*kept, *excluded)):
@@ -197,7 +199,8 @@ class Availability:
         """Return the state of an open group whose options are all available (the same every time)."""
         state = self._open_states.get(group.code)
         if state is None:
-            options = tuple(OptionState(option.code, True, False) for option in group.options)
+            shared = self.proofs.shared
+            options = tuple(shared.option(group.code, option.code, True, False, ()) for option in group.options)
             state = self._open_states[group.code] = GroupState(group.code, False, (), options)
         return state
 

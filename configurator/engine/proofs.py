@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 
 from configurator.engine.caches import Cores
+from configurator.engine.sharing import Shared
 from configurator.engine.solving import Context, Solving
 from configurator.engine.states import Reason
 
@@ -31,6 +32,8 @@ class Proofs:
     def __init__(self, solving: Solving, cores: Cores) -> None:
         self.solving = solving
         self.cores = cores
+        #: equal reasons and option states as one object each (the answers keep many)
+        self.shared = Shared()
         #: options no configuration has, with their reasons (which name no choice)
         self.dead: dict[int, tuple[Reason, ...]] = {}
         #: see derive: the latest context's propagation (position of each forced literal, proofs found)
@@ -91,9 +94,13 @@ class Proofs:
         The reasons are its rules, then the choices its context literals state; a proof that
         uses no context literal holds whatever the shopper chooses (dead options).
         """
-        key_of = self.solving.key_of
-        why = tuple(Reason(rule=r) for r in rules) + tuple(
-            Reason(selection=key) for key in dict.fromkeys(key_of[u] for u in sorted(used, key=abs) if u in key_of)
+        key_of, shared = self.solving.key_of, self.shared
+        why = shared.why(
+            tuple(shared.reason(rule=r) for r in rules)
+            + tuple(
+                shared.reason(selection=key)
+                for key in dict.fromkeys(key_of[u] for u in sorted(used, key=abs) if u in key_of)
+            )
         )
         self.cores.add(literals, used, why)
         if not used:

@@ -91,7 +91,8 @@ class Session:
         clicks of many shoppers are the same, and a page asks again for what it shows).
         """
         key = (
-            frozenset((group, frozenset(chosen)) for group, chosen in selection.choices.items()),
+            # Tuples of strings, not (group, frozenset): the collector stops tracking them (sharing.py).
+            frozenset((group, *sorted(chosen)) for group, chosen in selection.choices.items()),
             frozenset((code, str(value)) for code, value in selection.parameters.items()),
             frozenset((code, bool(text)) for code, text in selection.texts.items()),
             reasons,
