@@ -168,11 +168,11 @@ def _until_built(version: CatalogVersion) -> bool:
     return False
 
 
-@pytest.mark.django_db(transaction=True)  # the background build reads the new version on its own connection
-def test_a_background_build_starts_once_the_request_that_asked_has_answered(
+@pytest.fixture
+def published_twice(
     fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The build would slow the answer that started it: it waits for that request to finish."""
+) -> tuple[CatalogVersion, CatalogVersion, threading.Event]:
+    """Version 1 ready, version 2 published; the event is set when version 2's build starts."""
     settings.ENGINE_BUILD_IN_BACKGROUND = True
     monkeypatch.setattr(loading, "AFTER_RESPONSE_S", 60.0)
     first = _publish_bike("499.00")
@@ -186,6 +186,15 @@ def test_a_background_build_starts_once_the_request_that_asked_has_answered(
         return real(product, checksum)
 
     monkeypatch.setattr(loading, "build_session", watched)
+    return first, second, started
+
+
+@pytest.mark.django_db(transaction=True)  # the background build reads the new version on its own connection
+def test_a_background_build_starts_once_the_request_that_asked_has_answered(
+    published_twice: tuple[CatalogVersion, CatalogVersion, threading.Event],
+) -> None:
+    """The build would slow the answer that started it: it waits for that request to finish."""
+    first, second, started = published_twice
     assert loading.version_serving(second) == first
     assert not started.wait(0.5), "the build started before the request answered"
     request_finished.send(sender=None)
@@ -196,22 +205,10 @@ def test_a_background_build_starts_once_the_request_that_asked_has_answered(
 
 @pytest.mark.django_db(transaction=True)
 def test_another_request_finishing_does_not_start_the_build(
-    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+    published_twice: tuple[CatalogVersion, CatalogVersion, threading.Event],
 ) -> None:
     """Only the request that asked for the new version lets its build start, once it has answered."""
-    settings.ENGINE_BUILD_IN_BACKGROUND = True
-    monkeypatch.setattr(loading, "AFTER_RESPONSE_S", 60.0)
-    first = _publish_bike("499.00")
-    loading.version_session(first)
-    second = _publish_bike("549.00")
-    started = threading.Event()
-    real = loading.build_session
-
-    def watched(product: Product, checksum: str | None = None) -> Session:
-        started.set()
-        return real(product, checksum)
-
-    monkeypatch.setattr(loading, "build_session", watched)
+    first, second, started = published_twice
     assert loading.version_serving(second) == first
     other = threading.Thread(target=lambda: request_finished.send(sender=None))
     other.start()
