@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import uuid
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -310,23 +312,22 @@ def test_a_shared_cache_that_is_down_only_costs_a_compile(caplog: pytest.LogCapt
     assert "CACHE_URL failed" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)  # the background build reads the new version on its own connection
-def test_after_a_publish_checkout_orders_and_share_links_do_not_compile_in_the_request(
-    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch, client: Client
-) -> None:
-    """Every shopper request serves the version that is ready, as the page does; the quote names it."""
-    settings.ENGINE_BUILD_IN_BACKGROUND = True
+def _shirt_republished() -> CatalogVersion:
+    """Load the demo, serve the shirt's version 1 warm, then publish version 2 (it builds in the background)."""
     call_command("load_demo", stdout=None)
     first = version_latest_for("shirt")
     assert first is not None
     loading.version_session(first)  # the version shoppers are served (warmed at start)
-    product = loading.version_model(first)
-    config = shirt_configuration()
-    saved = saving.configuration_save(first, read_selection(product, config))
     shirt = CatalogProduct.objects.get(code="shirt")
     shirt.base_price += 50
     shirt.save()
-    catalog_publish(shirt)  # version 2: it compiles in the background
+    catalog_publish(shirt)
+    return first
+
+
+@contextlib.contextmanager
+def _builds_held(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Hold every build until the block ends; a build on this (the request's) thread fails the test."""
     release = threading.Event()
     request_thread = threading.current_thread()
     real = loading.build_session
@@ -339,6 +340,25 @@ def test_after_a_publish_checkout_orders_and_share_links_do_not_compile_in_the_r
 
     monkeypatch.setattr(loading, "build_session", held)
     try:
+        yield
+    finally:
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name.startswith("build-"):
+                thread.join(timeout=60)
+
+
+@pytest.mark.django_db(transaction=True)  # the background build reads the new version on its own connection
+def test_after_a_publish_checkout_orders_and_share_links_do_not_compile_in_the_request(
+    fresh_caches: None, settings: Any, monkeypatch: pytest.MonkeyPatch, client: Client
+) -> None:
+    """Every shopper request serves the version that is ready, as the page does; the quote names it."""
+    settings.ENGINE_BUILD_IN_BACKGROUND = True
+    first = _shirt_republished()
+    product = loading.version_model(first)
+    config = shirt_configuration()
+    saved = saving.configuration_save(first, read_selection(product, config))
+    with _builds_held(monkeypatch):
         url = (
             reverse("orders:checkout", args=["shirt"])
             + "?"
@@ -354,11 +374,6 @@ def test_after_a_publish_checkout_orders_and_share_links_do_not_compile_in_the_r
         assert sorted(order.catalog_version.number for order in Order.objects.all()) == [1, 1]
         shared = client.get(saved.get_absolute_url())
         assert shared.status_code == 200 and "Our catalog has changed" not in shared.text
-    finally:
-        release.set()
-        for thread in threading.enumerate():
-            if thread.name.startswith("build-"):
-                thread.join(timeout=60)
     # Version 2 is ready now: a form quoted on version 1 is shown the new price before any order.
     again = client.post(url, {**customer, **hidden, "idempotency": str(uuid.uuid4())})
     assert again.status_code == 200 and "The catalog changed while you were ordering" in again.text
@@ -371,36 +386,13 @@ def test_after_a_publish_the_guided_questions_do_not_compile_in_the_request(
 ) -> None:
     """The questions and their proposal serve the version that is ready, as the configurator does."""
     settings.ENGINE_BUILD_IN_BACKGROUND = True
-    call_command("load_demo", stdout=None)
-    first = version_latest_for("shirt")
-    assert first is not None
-    loading.version_session(first)  # the version shoppers are served (warmed at start)
-    shirt = CatalogProduct.objects.get(code="shirt")
-    shirt.base_price += 50
-    shirt.save()
-    catalog_publish(shirt)  # version 2: it compiles in the background
-    release = threading.Event()
-    request_thread = threading.current_thread()
-    real = loading.build_session
-
-    def held(product: Product, checksum: str | None = None, **options: Any) -> Session:
-        if threading.current_thread() is request_thread:
-            raise AssertionError("compiled inside a shopper's request")
-        assert release.wait(30)
-        return real(product, checksum, **options)
-
-    monkeypatch.setattr(loading, "build_session", held)
+    _shirt_republished()
     url = reverse("personalisation:guided", args=["shirt"])
-    try:
+    with _builds_held(monkeypatch):
         assert client.get(url).status_code == 200
         proposal = client.get(url, {"_propose": "1", "q_wear": "tucked", "q_occasion": "office"})
         assert proposal.status_code == 302
         assert client.get(proposal["Location"]).status_code == 200
-    finally:
-        release.set()
-        for thread in threading.enumerate():
-            if thread.name.startswith("build-"):
-                thread.join(timeout=60)
 
 
 class _Answers:
